@@ -1,0 +1,132 @@
+"""Parse plain-text articles. Pure: bytes in, a ParsedArticle (or an ArticleFormatError) out.
+
+The format, as delivered by our sources::
+
+    Headline on the first line
+
+    A dek: one short line (optional)
+
+    Body paragraph, separated from the next by a blank line.
+
+    Another body paragraph.
+
+    Jane Doe is a reporter at ... (optional: becomes the Author and their bio)
+
+Line endings and Unicode (NFC) are normalised, and lines within a paragraph are joined with one
+space, before any offset exists: the body returned here is what annotation offsets index.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_BYTES = 2 * 1024 * 1024
+DEK_MAX_CHARS = 200
+
+# "Connor Freeman is the assistant editor ...": a capitalised name of two to five words
+# (particles such as "von" and "al-" allowed), then "is a/an/the".
+_AUTHOR_BIO = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]*(?:\s+(?:(?:de|da|del|der|van|von|la|le|bin|al|ibn)\s+)?"
+    r"[A-Z][\w.'’-]*){1,4})\s+is\s+(?:a|an|the)\s",
+)
+_BLANK_LINE = re.compile(r"\n\s*\n")
+# Control characters other than tab, newline and carriage return mean a binary file.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ArticleFormatError(ValueError):
+    """The file is not an article we can import; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    headline: str
+    dek: str
+    body: str
+    author_name: str = ""
+    author_bio: str = ""
+
+
+def normalise(text: str) -> str:
+    """Newlines as ``\\n``, Unicode as NFC, no trailing spaces on lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def decode(data: bytes) -> str:
+    if not data.strip():
+        raise ArticleFormatError("the file is empty")
+    if len(data) > MAX_BYTES:
+        raise ArticleFormatError(
+            f"the file is {len(data):,} bytes; an article may be at most {MAX_BYTES:,} bytes"
+        )
+    if b"\x00" in data:
+        raise ArticleFormatError("the file contains NUL bytes: it is binary, not plain text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ArticleFormatError(
+            f"the file is not UTF-8 text (invalid byte 0x{data[error.start]:02x} "
+            f"at byte {error.start})"
+        ) from None
+    control = _CONTROL.search(text)
+    if control:
+        raise ArticleFormatError(
+            f"the file contains the control character U+{ord(control.group()):04X}: "
+            "it is binary, not plain text"
+        )
+    return text
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of ``text``, each with its lines joined by one space."""
+    paragraphs = []
+    for block in _BLANK_LINE.split(text.strip()):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if lines:
+            paragraphs.append(" ".join(lines))
+    return paragraphs
+
+
+def parse_text(text: str) -> ParsedArticle:
+    text = normalise(text)
+    lines = text.strip().split("\n")
+    headline = lines[0].strip()
+    paragraphs = split_paragraphs("\n".join(lines[1:]))
+    if not headline:
+        raise ArticleFormatError("the first line (the headline) is empty")
+    if not paragraphs:
+        raise ArticleFormatError("the file has a headline but no body")
+
+    dek = ""
+    first = paragraphs[0]
+    first_is_one_line = "\n" not in _first_block(lines[1:])
+    if len(paragraphs) > 1 and first_is_one_line and len(first) <= DEK_MAX_CHARS:
+        dek = paragraphs.pop(0)
+
+    author_name = author_bio = ""
+    if len(paragraphs) > 1:
+        match = _AUTHOR_BIO.match(paragraphs[-1])
+        if match:
+            author_name = " ".join(match.group("name").split())
+            author_bio = paragraphs.pop()
+
+    return ParsedArticle(
+        headline=headline,
+        dek=dek,
+        body="\n\n".join(paragraphs),
+        author_name=author_name,
+        author_bio=author_bio,
+    )
+
+
+def _first_block(lines: list[str]) -> str:
+    """The first paragraph after the headline, as its lines were written."""
+    text = "\n".join(lines).strip()
+    return _BLANK_LINE.split(text, maxsplit=1)[0] if text else ""
+
+
+def parse(data: bytes) -> ParsedArticle:
+    """Parse the bytes of one file; raises ArticleFormatError saying what is wrong."""
+    return parse_text(decode(data))

@@ -1,0 +1,119 @@
+"""Import plain-text articles: ``manage.py import_articles FILE...``.
+
+Each file is parsed and saved in its own transaction: a bad file gets one line naming it and the
+reason, and nothing of it is written; the others are imported; the command exits non-zero when any
+file failed. Re-importing a file updates the article it made before.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.importer import MAX_BYTES, ArticleFormatError, ParsedArticle, parse
+from articles.models import Article, Author
+
+
+def unique_slug(model, base: str, exclude_pk=None) -> str:
+    base = (slugify(base) or "untitled")[:180].strip("-")
+    slug, n = base, 2
+    taken = model.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    existing = set(taken.values_list("slug", flat=True))
+    while slug in existing:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def author_for(parsed: ParsedArticle) -> Author | None:
+    if not parsed.author_name:
+        return None
+    author = Author.objects.filter(name=parsed.author_name).first()
+    if author is None:
+        return Author.objects.create(
+            name=parsed.author_name,
+            slug=unique_slug(Author, parsed.author_name),
+            bio=parsed.author_bio,
+        )
+    if parsed.author_bio and author.bio != parsed.author_bio:
+        author.bio = parsed.author_bio
+        author.save(update_fields=["bio"])
+    return author
+
+
+@transaction.atomic
+def save_article(parsed: ParsedArticle, source_file: str, publish: bool) -> tuple[Article, bool]:
+    """Create the article for ``source_file``, or update the one imported from it before."""
+    article = Article.objects.select_for_update().filter(source_file=source_file).first()
+    created = article is None
+    if created:
+        article = Article(source_file=source_file, slug=unique_slug(Article, parsed.headline))
+    article.headline = parsed.headline
+    article.dek = parsed.dek
+    article.body = parsed.body
+    article.author = author_for(parsed)
+    if publish:
+        article.status = Article.Status.PUBLISHED
+    article.full_clean()
+    article.save()
+    return article, created
+
+
+def read(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise ArticleFormatError("is a directory, not a file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ArticleFormatError(
+                f"the file is {size:,} bytes; an article may be at most {MAX_BYTES:,} bytes"
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleFormatError("no such file") from None
+    except PermissionError:
+        raise ArticleFormatError("permission denied") from None
+    except OSError as error:
+        raise ArticleFormatError(error.strerror or str(error)) from None
+
+
+def describe(error: Exception) -> str:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+class Command(BaseCommand):
+    help = "Import plain-text articles (headline, dek, body paragraphs, author bio)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE", help="plain-text article files")
+        parser.add_argument(
+            "--publish", action="store_true", help="publish the articles (default: drafts)"
+        )
+
+    def handle(self, *args, files, publish, **options):
+        failed = 0
+        for name in files:
+            path = Path(name)
+            try:
+                parsed = parse(read(path))
+                article, created = save_article(parsed, path.name, publish)
+            except (ArticleFormatError, ValidationError) as error:
+                failed += 1
+                self.stderr.write(f"{name}: {describe(error)}")
+                continue
+            verb = "created" if created else "updated"
+            self.stdout.write(f"{name}: {verb} {article.slug} ({article.status})")
+        imported = len(files) - failed
+        summary = f"{imported} imported, {failed} failed"
+        if failed:
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,293 @@
+"""Articles, the people and places they mention, and the spans that tie them together.
+
+Offsets are Python string indices (code points) into ``Article.body``, the one source of truth.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+CONTEXT_CHARS = 32
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    bio = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(max_length=200, unique=True)
+    headline = models.CharField(max_length=300)
+    dek = models.CharField(max_length=500, blank=True, help_text="The standfirst under the headline.")
+    body = models.TextField(
+        help_text="Plain text; paragraphs separated by one blank line. Annotation offsets index it."
+    )
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    source_file = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text="Name of the plain-text file this article was imported from.",
+    )
+    published_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-created_at"]
+        indexes = [models.Index(fields=["status", "-published_on"])]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class Speaker(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    role = models.CharField(max_length=200, blank=True, help_text='e.g. "Kremlin spokesman"')
+    affiliation = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text='Other names the texts use, e.g. ["Peskov"].'
+    )
+    wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:speaker_detail", args=[self.slug])
+
+    def clean(self):
+        validate_aliases(self.aliases)
+
+
+class Place(models.Model):
+    class Kind(models.TextChoices):
+        CITY = "city", "City"
+        REGION = "region", "Region"
+        COUNTRY = "country", "Country"
+        RIVER = "river", "River"
+        FACILITY = "facility", "Facility"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CITY)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    country_code = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    aliases = models.JSONField(default=list, blank=True, help_text='e.g. ["Kiev"] for Kyiv.')
+    geonames_id = models.PositiveIntegerField("GeoNames id", null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="place_longitude_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:place_detail", args=[self.slug])
+
+    def clean(self):
+        validate_aliases(self.aliases)
+
+
+def validate_aliases(aliases):
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise ValidationError({"aliases": 'Give a list of names, e.g. ["Kiev", "Kiew"].'})
+
+
+class SpanQuerySet(models.QuerySet):
+    def shown(self):
+        """Spans a reader sees in an article they may read: confirmed and still anchored."""
+        return self.filter(status=Span.Status.CONFIRMED, anchored=True)
+
+    def visible(self):
+        """Spans any reader sees anywhere: shown, in a published article."""
+        return self.shown().filter(article__status=Article.Status.PUBLISHED)
+
+
+class Span(models.Model):
+    """A stretch of an article's body: ``exact == article.body[start:end]`` while anchored."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    start = models.PositiveIntegerField(
+        blank=True, help_text="Leave empty to find the text in the body."
+    )
+    end = models.PositiveIntegerField(blank=True)
+    exact = models.TextField("text")
+    prefix = models.CharField(max_length=CONTEXT_CHARS, blank=True, editable=False)
+    suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    anchored = models.BooleanField(
+        default=True, help_text="False once the text could not be found after an edit."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SpanQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["article", "start", "-end"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="%(class)s_start_gte_0"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="%(class)s_end_gt_start"),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.article_id is None or not self.anchored:
+            return
+        body = self.article.body
+        if self.start is None and self.end is None:
+            self.start, self.end = locate(body, self.exact, self.prefix, self.suffix)
+        elif self.start is None or self.end is None:
+            raise ValidationError("Give both start and end, or neither to find the text in the body.")
+        check_offsets(body, self.start, self.end, self.exact)
+        self.prefix, self.suffix = context(body, self.start, self.end)
+
+    def save(self, *args, **kwargs):
+        if self.anchored and self.start is not None and self.end is not None:
+            self.prefix, self.suffix = context(self.article.body, self.start, self.end)
+        super().save(*args, **kwargs)
+
+
+def context(body: str, start: int, end: int) -> tuple[str, str]:
+    """The W3C TextQuoteSelector context around ``body[start:end]``."""
+    return body[max(0, start - CONTEXT_CHARS) : start], body[end : end + CONTEXT_CHARS]
+
+
+def check_offsets(body: str, start: int, end: int, exact: str) -> None:
+    if end <= start:
+        raise ValidationError({"end": f"End ({end}) must be greater than start ({start})."})
+    if end > len(body):
+        raise ValidationError(
+            {"end": f"End ({end}) is past the end of the body ({len(body)} characters)."}
+        )
+    if body[start:end] != exact:
+        raise ValidationError(
+            {
+                "exact": f"The text does not match the body at {start}-{end}: "
+                f"the body has {body[start:end]!r} there."
+            }
+        )
+
+
+def locate(body: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int]:
+    """Find ``exact`` in ``body``; refuse when it is missing or ambiguous."""
+    if not exact:
+        raise ValidationError({"exact": "Give the text, or its start and end offsets."})
+    starts = []
+    position = body.find(exact)
+    while position != -1:
+        starts.append(position)
+        position = body.find(exact, position + 1)
+    if not starts:
+        raise ValidationError({"exact": f"{exact!r} does not occur in the article's body."})
+    if len(starts) > 1 and (prefix or suffix):
+        fitting = [
+            s for s in starts if context(body, s, s + len(exact)) == (prefix, suffix)
+        ]
+        starts = fitting or starts
+    if len(starts) > 1:
+        shown = ", ".join(str(s) for s in starts[:10])
+        raise ValidationError(
+            {"exact": f"{exact!r} occurs {len(starts)} times (at {shown}); give its start offset."}
+        )
+    return starts[0], starts[0] + len(exact)
+
+
+class Quote(Span):
+    """A quote or claim in an article, attributed to a speaker when the article says who."""
+
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "Direct quote"
+        INDIRECT = "indirect", "Indirect (paraphrase)"
+        CLAIM = "claim", "Reported claim"
+
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DIRECT)
+    places = models.ManyToManyField(
+        Place, blank=True, related_name="quotes", help_text="The places this quote is about."
+    )
+    note = models.TextField(blank=True)
+
+    class Meta(Span.Meta):
+        pass
+
+    def __str__(self):
+        who = self.speaker.name if self.speaker_id else "Unattributed"
+        return f"{who}: {self.exact[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("articles:quote_panel", args=[self.article.slug, self.pk])
+
+
+class PlaceMention(Span):
+    """A mention of a place in an article's body."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="place_mentions"
+    )
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="mentions")
+
+    class Meta(Span.Meta):
+        pass
+
+    def __str__(self):
+        return f"{self.exact} → {self.place_id and self.place.name}"

@@ -1,0 +1,58 @@
+"""Model spans to highlight specs: what the reader pages and the admin preview both show."""
+
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from . import highlight
+
+SPEAKER_COLOURS = 8
+
+
+def speaker_colour(speaker_id: int | None) -> str:
+    """A stable colour class per speaker; unattributed quotes share one."""
+    return "speaker-none" if speaker_id is None else f"speaker-{speaker_id % SPEAKER_COLOURS}"
+
+
+def quote_highlight(quote, article_slug: str) -> highlight.Highlight:
+    panel_url = reverse("articles:quote_panel", args=[article_slug, quote.pk])
+    speaker = quote.speaker
+    return highlight.Highlight(
+        start=quote.start,
+        end=quote.end,
+        tag="mark",
+        attrs=(
+            ("class", f"quote quote--{quote.kind} {speaker_colour(quote.speaker_id)}"),
+            ("data-quote", str(quote.pk)),
+            ("data-kind", quote.kind),
+            ("data-speaker", speaker.slug if speaker else ""),
+            ("title", f"{speaker.name if speaker else 'Unattributed'}: {quote.get_kind_display()}"),
+            ("tabindex", "0"),
+            ("role", "button"),
+            ("hx-get", panel_url),
+            ("hx-target", "#panel"),
+            ("hx-push-url", "true"),
+        ),
+        first_attrs=(("id", f"q-{quote.pk}"),),
+    )
+
+
+def mention_highlight(mention) -> highlight.Highlight:
+    place = mention.place
+    return highlight.Highlight(
+        start=mention.start,
+        end=mention.end,
+        tag="a",
+        attrs=(
+            ("class", f"place place--{place.kind}"),
+            ("href", place.get_absolute_url()),
+            ("data-place", place.slug),
+            ("title", place.name),
+        ),
+    )
+
+
+def body_html(article, quotes, mentions) -> SafeString:
+    """The article body with the given quotes (speaker loaded) and mentions (place loaded)."""
+    specs = [quote_highlight(q, article.slug) for q in quotes]
+    specs += [mention_highlight(m) for m in mentions]
+    return highlight.render(article.body, specs)

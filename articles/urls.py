@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.article_list, name="article_list"),
+    path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
+    path("articles/<slug:slug>/quotes/<int:quote_id>/", views.quote_panel, name="quote_panel"),
+    path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
+    path("places/<slug:slug>/", views.place_detail, name="place_detail"),
+]

@@ -1,0 +1,156 @@
+"""Reader pages. Each runs a fixed number of queries, whatever the number of annotations."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from .models import Article, Place, PlaceMention, Quote, Speaker
+from .presenters import body_html, speaker_colour
+
+ARTICLES_PER_PAGE = 20
+
+
+@require_safe
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _span_count(model):
+    """Per-article count of reader-visible spans, as a subquery (no join fan-out)."""
+    counts = (
+        model.objects.shown()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+@require_safe
+def article_list(request):
+    articles = (
+        Article.objects.published()
+        .select_related("author")
+        .annotate(n_quotes=_span_count(Quote), n_places=_span_count(PlaceMention))
+    )
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "articles/article_list.html", {"page": page})
+
+
+def _article_for(request, slug):
+    """A published article; staff may also preview drafts."""
+    articles = Article.objects.select_related("author")
+    if not request.user.is_staff:
+        articles = articles.published()
+    return get_object_or_404(articles, slug=slug)
+
+
+def _article_context(article):
+    quotes = list(article.quotes.shown().select_related("speaker"))
+    mentions = list(article.place_mentions.shown().select_related("place"))
+    speakers = {}
+    for quote in quotes:
+        key = quote.speaker_id
+        if key not in speakers:
+            speakers[key] = {
+                "speaker": quote.speaker,
+                "colour": speaker_colour(key),
+                "count": 0,
+            }
+        speakers[key]["count"] += 1
+    for quote in quotes:
+        quote.colour = speaker_colour(quote.speaker_id)
+    return {
+        "article": article,
+        "body": body_html(article, quotes, mentions),
+        "quotes": quotes,
+        "speakers": sorted(speakers.values(), key=lambda s: -s["count"]),
+        "n_places": len({m.place_id for m in mentions}),
+    }
+
+
+def _panel_context(article, quote_id):
+    quote = get_object_or_404(
+        article.quotes.shown().select_related("speaker"), pk=quote_id
+    )
+    quote.article = article
+    other_quotes = []
+    if quote.speaker_id:
+        other_quotes = list(
+            Quote.objects.visible()
+            .filter(speaker_id=quote.speaker_id)
+            .exclude(pk=quote.pk)
+            .select_related("article")
+            .order_by("-article__published_on", "article_id", "start")[:20]
+        )
+    return {
+        "article": article,
+        "quote": quote,
+        "colour": speaker_colour(quote.speaker_id),
+        "quote_places": list(quote.places.all()),
+        "other_quotes": other_quotes,
+    }
+
+
+@require_safe
+def article_detail(request, slug):
+    article = _article_for(request, slug)
+    return render(request, "articles/article_detail.html", _article_context(article))
+
+
+@require_safe
+def quote_panel(request, slug, quote_id):
+    """The side panel for one quote: the fragment for htmx, the whole article page otherwise."""
+    article = _article_for(request, slug)
+    context = _panel_context(article, quote_id)
+    if request.htmx:
+        response = render(request, "articles/article_detail.html#panel", context)
+    else:
+        context.update(_article_context(article))
+        response = render(request, "articles/article_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_safe
+def speaker_detail(request, slug):
+    speaker = get_object_or_404(Speaker, slug=slug)
+    quotes = (
+        Quote.objects.visible()
+        .filter(speaker=speaker)
+        .select_related("article")
+        .order_by("-article__published_on", "article_id", "start")
+    )
+    return render(
+        request,
+        "articles/speaker_detail.html",
+        {"speaker": speaker, "quotes": quotes, "colour": speaker_colour(speaker.pk)},
+    )
+
+
+@require_safe
+def place_detail(request, slug):
+    place = get_object_or_404(Place, slug=slug)
+    mentions = (
+        PlaceMention.objects.visible()
+        .filter(place=place)
+        .select_related("article")
+        .order_by("-article__published_on", "article_id", "start")
+    )
+    quotes = (
+        Quote.objects.visible()
+        .filter(places=place)
+        .select_related("article", "speaker")
+        .order_by("-article__published_on", "article_id", "start")
+    )
+    return render(
+        request,
+        "articles/place_detail.html",
+        {"place": place, "mentions": mentions, "quotes": quotes},
+    )
