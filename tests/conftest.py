@@ -1,0 +1,35 @@
+import pytest
+
+from articles.models import Article, Place, Speaker
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests render templates without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def make_article(db):
+    def make(body="Kyiv said it would talk. Moscow said no.", status=Article.Status.PUBLISHED, **kw):
+        n = Article.objects.count() + 1
+        kw.setdefault("slug", f"article-{n}")
+        kw.setdefault("headline", f"Article {n}")
+        return Article.objects.create(body=body, status=status, **kw)
+
+    return make
+
+
+@pytest.fixture
+def speaker(db):
+    return Speaker.objects.create(name="Dmitry Peskov", slug="dmitry-peskov", role="Kremlin spokesman")
+
+
+@pytest.fixture
+def place(db):
+    return Place.objects.create(
+        name="Kyiv", slug="kyiv", kind="city", latitude=50.45, longitude=30.52, aliases=["Kiev"]
+    )
