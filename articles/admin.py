@@ -1,6 +1,7 @@
 """The annotation interface: every model, with inline spans and a highlighted preview."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 
@@ -41,6 +42,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Source", {"fields": ["source_url", "source_file", "created_at", "updated_at"]}),
     ]
     inlines = [QuoteInline, PlaceMentionInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         css = {"all": ["css/highlights.css"]}

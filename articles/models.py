@@ -35,7 +35,9 @@ class Article(models.Model):
 
     slug = models.SlugField(max_length=200, unique=True)
     headline = models.CharField(max_length=300)
-    dek = models.CharField(max_length=500, blank=True, help_text="The standfirst under the headline.")
+    dek = models.CharField(
+        max_length=500, blank=True, help_text="The standfirst under the headline."
+    )
     body = models.TextField(
         help_text="Plain text; paragraphs separated by one blank line. Annotation offsets index it."
     )
@@ -184,8 +186,15 @@ class Span(models.Model):
         ordering = ["article", "start", "-end"]
         constraints = [
             models.CheckConstraint(condition=Q(start__gte=0), name="%(class)s_start_gte_0"),
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="%(class)s_end_gt_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="%(class)s_end_gt_start"
+            ),
         ]
+
+    def save(self, *args, **kwargs):
+        if self.anchored and self.start is not None and self.end is not None:
+            self.prefix, self.suffix = context(self.article.body, self.start, self.end)
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -195,15 +204,11 @@ class Span(models.Model):
         if self.start is None and self.end is None:
             self.start, self.end = locate(body, self.exact, self.prefix, self.suffix)
         elif self.start is None or self.end is None:
-            raise ValidationError("Give both start and end, or neither to find the text in the body.")
+            raise ValidationError(
+                "Give both start and end, or neither to find the text in the body."
+            )
         check_offsets(body, self.start, self.end, self.exact)
         self.prefix, self.suffix = context(body, self.start, self.end)
-
-    def save(self, *args, **kwargs):
-        if self.anchored and self.start is not None and self.end is not None:
-            self.prefix, self.suffix = context(self.article.body, self.start, self.end)
-        super().save(*args, **kwargs)
-
 
 def context(body: str, start: int, end: int) -> tuple[str, str]:
     """The W3C TextQuoteSelector context around ``body[start:end]``."""
@@ -238,9 +243,7 @@ def locate(body: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[i
     if not starts:
         raise ValidationError({"exact": f"{exact!r} does not occur in the article's body."})
     if len(starts) > 1 and (prefix or suffix):
-        fitting = [
-            s for s in starts if context(body, s, s + len(exact)) == (prefix, suffix)
-        ]
+        fitting = [s for s in starts if context(body, s, s + len(exact)) == (prefix, suffix)]
         starts = fitting or starts
     if len(starts) > 1:
         shown = ", ".join(str(s) for s in starts[:10])
@@ -281,9 +284,7 @@ class Quote(Span):
 class PlaceMention(Span):
     """A mention of a place in an article's body."""
 
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="place_mentions"
-    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="place_mentions")
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="mentions")
 
     class Meta(Span.Meta):

@@ -76,9 +76,7 @@ def _article_context(article):
 
 
 def _panel_context(article, quote_id):
-    quote = get_object_or_404(
-        article.quotes.shown().select_related("speaker"), pk=quote_id
-    )
+    quote = get_object_or_404(article.quotes.shown().select_related("speaker"), pk=quote_id)
     quote.article = article
     other_quotes = []
     if quote.speaker_id:

@@ -14,7 +14,9 @@ def _plain_static_storage(settings):
 
 @pytest.fixture
 def make_article(db):
-    def make(body="Kyiv said it would talk. Moscow said no.", status=Article.Status.PUBLISHED, **kw):
+    def make(
+        body="Kyiv said it would talk. Moscow said no.", status=Article.Status.PUBLISHED, **kw
+    ):
         n = Article.objects.count() + 1
         kw.setdefault("slug", f"article-{n}")
         kw.setdefault("headline", f"Article {n}")
@@ -25,7 +27,9 @@ def make_article(db):
 
 @pytest.fixture
 def speaker(db):
-    return Speaker.objects.create(name="Dmitry Peskov", slug="dmitry-peskov", role="Kremlin spokesman")
+    return Speaker.objects.create(
+        name="Dmitry Peskov", slug="dmitry-peskov", role="Kremlin spokesman"
+    )
 
 
 @pytest.fixture
