@@ -210,6 +210,7 @@ class Span(models.Model):
         check_offsets(body, self.start, self.end, self.exact)
         self.prefix, self.suffix = context(body, self.start, self.end)
 
+
 def context(body: str, start: int, end: int) -> tuple[str, str]:
     """The W3C TextQuoteSelector context around ``body[start:end]``."""
     return body[max(0, start - CONTEXT_CHARS) : start], body[end : end + CONTEXT_CHARS]
