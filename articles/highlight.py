@@ -14,7 +14,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_TAG_NAME = re.compile(r"[a-z][a-z0-9]*")
+_ATTRIBUTE_NAME = re.compile(r"[a-z][a-z0-9-]*")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def _open_tag(highlight: Highlight, first: bool) -> str:
     attrs = highlight.attrs + (highlight.first_attrs if first else ())
     parts = [highlight.tag]
     for name, value in attrs:
-        if not _ATTRIBUTE_NAME.match(name):
+        if not _ATTRIBUTE_NAME.fullmatch(name):
             raise ValueError(f"unsafe attribute name {name!r}")
         parts.append(f'{name}="{escape(value)}"')
     return "<" + " ".join(parts) + ">"
@@ -61,7 +62,7 @@ def render(body: str, highlights) -> SafeString:
     for h in highlights:
         if not (0 <= h.start < h.end <= len(body)):
             raise ValueError(f"span {h.start}-{h.end} is outside a body of {len(body)} characters")
-        if not re.match(r"^[a-z][a-z0-9]*$", h.tag):
+        if not _TAG_NAME.fullmatch(h.tag):
             raise ValueError(f"unsafe tag {h.tag!r}")
         spans.append(h)
     # Outer spans first: earlier start, then longer; the input order breaks remaining ties.

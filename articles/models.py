@@ -164,7 +164,7 @@ class Span(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         REJECTED = "rejected", "Rejected"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="%(class)ss")
     start = models.PositiveIntegerField(
         blank=True, help_text="Leave empty to find the text in the body."
     )
