@@ -14,8 +14,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_TAG_NAME = re.compile(r"[a-z][a-z0-9]*")
-_ATTRIBUTE_NAME = re.compile(r"[a-z][a-z0-9-]*")
+# Only inert elements, and no event handlers or inline styles, whatever a caller passes.
+ALLOWED_TAGS = frozenset({"mark", "a", "span"})
+_ATTRIBUTE_NAME = re.compile(r"(?!on)(?!style$)[a-z][a-z0-9-]*")
+_SAFE_URL = re.compile(r"(/(?!/)|#|https?://)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ def _open_tag(highlight: Highlight, first: bool) -> str:
     for name, value in attrs:
         if not _ATTRIBUTE_NAME.fullmatch(name):
             raise ValueError(f"unsafe attribute name {name!r}")
+        if name == "href" and not _SAFE_URL.match(value):
+            raise ValueError(f"unsafe link {value!r}: only paths, fragments and http(s) URLs")
         parts.append(f'{name}="{escape(value)}"')
     return "<" + " ".join(parts) + ">"
 
@@ -62,7 +66,7 @@ def render(body: str, highlights) -> SafeString:
     for h in highlights:
         if not (0 <= h.start < h.end <= len(body)):
             raise ValueError(f"span {h.start}-{h.end} is outside a body of {len(body)} characters")
-        if not _TAG_NAME.fullmatch(h.tag):
+        if h.tag not in ALLOWED_TAGS:
             raise ValueError(f"unsafe tag {h.tag!r}")
         spans.append(h)
     # Outer spans first: earlier start, then longer; the input order breaks remaining ties.

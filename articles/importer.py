@@ -29,6 +29,13 @@ _AUTHOR_BIO = re.compile(
     r"^(?P<name>[A-Z][\w.'’-]*(?:\s+(?:(?:de|da|del|der|van|von|la|le|bin|al|ibn)\s+)?"
     r"[A-Z][\w.'’-]*){1,4})\s+is\s+(?:a|an|the)\s",
 )
+# ... and the sentence says what they do, so "Dmitry Peskov is a liar, Zelensky said." stays body.
+_BIO_ROLE = re.compile(
+    r"\b(?:writer|editor|journalist|reporter|correspondent|author|contributor|columnist|"
+    r"analyst|host|co-host|fellow|researcher|director|professor|producer|photographer|"
+    r"freelance|founder|staff|bureau|chief|senior|intern)\b",
+    re.IGNORECASE,
+)
 _BLANK_LINE = re.compile(r"\n\s*\n")
 # Control characters other than tab, newline and carriage return mean a binary file.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -108,7 +115,8 @@ def parse_text(text: str) -> ParsedArticle:
     author_name = author_bio = ""
     if len(paragraphs) > 1:
         match = _AUTHOR_BIO.match(paragraphs[-1])
-        if match:
+        first_sentence = re.split(r"(?<=[.!?])\s", paragraphs[-1], maxsplit=1)[0]
+        if match and _BIO_ROLE.search(first_sentence):
             author_name = " ".join(match.group("name").split())
             author_bio = paragraphs.pop()
 

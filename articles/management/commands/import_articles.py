@@ -33,14 +33,12 @@ def author_for(parsed: ParsedArticle) -> Author | None:
         return None
     author = Author.objects.filter(name=parsed.author_name).first()
     if author is None:
-        return Author.objects.create(
-            name=parsed.author_name,
-            slug=unique_slug(Author, parsed.author_name),
-            bio=parsed.author_bio,
-        )
-    if parsed.author_bio and author.bio != parsed.author_bio:
-        author.bio = parsed.author_bio
-        author.save(update_fields=["bio"])
+        author = Author(name=parsed.author_name, slug=unique_slug(Author, parsed.author_name))
+    elif not parsed.author_bio or author.bio == parsed.author_bio:
+        return author
+    author.bio = parsed.author_bio or author.bio
+    author.full_clean()
+    author.save()
     return author
 
 
