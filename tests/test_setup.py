@@ -73,3 +73,20 @@ def test_a_bad_boolean_is_a_clear_configuration_error():
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be 1 or 0" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_load_seed_fills_an_empty_database_and_never_overwrites():
+    from articles.models import Article
+
+    out = StringIO()
+    call_command("load_seed", stdout=out)
+    article = Article.objects.get()
+    assert "Loaded the seed: 1 article(s)." in out.getvalue()
+    article.headline = "Edited by an annotator"
+    article.save()
+
+    again = StringIO()
+    call_command("load_seed", stdout=again)
+    assert "not loaded again" in again.getvalue()
+    assert Article.objects.get().headline == "Edited by an annotator"
