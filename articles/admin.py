@@ -1,15 +1,36 @@
-"""The annotation interface: every model, with inline spans and a highlighted preview."""
+"""The annotation interface: every model, with inline spans, a highlighted preview, an annotate
+view, history of every change, and optimistic locking against lost updates."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, Author, Place, PlaceMention, Quote, Speaker
+from . import annotate
+from .forms import VersionedForm
+from .models import Article, Author, Place, PlaceMention, Quote, Speaker, StaleEdit
 from .presenters import body_html
 
 
+class NewsroomAdmin(SimpleHistoryAdmin):
+    """History ("who changed what, when") on every page; a save lost to a race says so."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except StaleEdit as error:
+            # Saved by someone else between this request's check and its save: nothing was
+            # written (the admin's transaction rolled back).
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
 class SpanInline(admin.TabularInline):
+    form = VersionedForm
     extra = 0
     show_change_link = True
     readonly_fields = ["anchored"]
@@ -17,18 +38,29 @@ class SpanInline(admin.TabularInline):
 
 class QuoteInline(SpanInline):
     model = Quote
-    fields = ["exact", "start", "end", "speaker", "kind", "places", "status", "anchored"]
+    fields = [
+        "exact",
+        "start",
+        "end",
+        "speaker",
+        "kind",
+        "places",
+        "status",
+        "anchored",
+        "loaded_version",
+    ]
     autocomplete_fields = ["speaker", "places"]
 
 
 class PlaceMentionInline(SpanInline):
     model = PlaceMention
-    fields = ["exact", "start", "end", "place", "status", "anchored"]
+    fields = ["exact", "start", "end", "place", "status", "anchored", "loaded_version"]
     autocomplete_fields = ["place"]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NewsroomAdmin):
+    form = VersionedForm
     list_display = ["headline", "author", "status", "published_on", "updated_at"]
     list_filter = ["status", "published_on", "author"]
     search_fields = ["headline", "dek", "body", "slug"]
@@ -37,15 +69,78 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
     readonly_fields = ["preview", "source_file", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "author", "status", "published_on"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "dek",
+                    "author",
+                    "status",
+                    "published_on",
+                    "loaded_version",
+                ]
+            },
+        ),
         ("Text", {"fields": ["body", "preview"]}),
         ("Source", {"fields": ["source_url", "source_file", "created_at", "updated_at"]}),
     ]
     inlines = [QuoteInline, PlaceMentionInline]
+    actions = ["publish", "unpublish"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         css = {"all": ["css/highlights.css"]}
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        views = [
+            ("", annotate.page, "articles_article_annotate"),
+            ("form/", annotate.annotation_form, "articles_article_annotate_form"),
+            ("save/", annotate.save, "articles_article_annotate_save"),
+            ("delete/", annotate.delete, "articles_article_annotate_delete"),
+            ("names/", annotate.names, "articles_article_annotate_names"),
+        ]
+        return [
+            path(f"<int:article_id>/annotate/{suffix}", wrap(view), name=name)
+            for suffix, view, name in views
+        ] + super().get_urls()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("status")
+        return fields
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    @admin.action(permissions=["publish"], description="Publish the selected articles")
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Article.Status.PUBLISHED)
+
+    @admin.action(permissions=["publish"], description="Unpublish the selected articles (drafts)")
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Article.Status.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        changed = 0
+        for article in queryset.exclude(status=status):
+            article.status = status
+            if status == Article.Status.PUBLISHED and article.published_on is None:
+                article.published_on = timezone.localdate()
+            article.save()  # one by one, so each change is in the history
+            changed += 1
+        label = Article.Status(status).label.lower()
+        self.message_user(request, f"{changed} article(s) now {label}.", messages.SUCCESS)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_annotate": annotate.can_annotate(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Highlighted preview")
     def preview(self, article):
@@ -60,14 +155,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(NewsroomAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "bio"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(NewsroomAdmin):
     list_display = ["name", "kind", "role", "affiliation", "quote_count"]
     list_filter = ["kind"]
     search_fields = ["name", "role", "affiliation", "aliases"]
@@ -82,7 +177,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(NewsroomAdmin):
     list_display = ["name", "kind", "country_code", "latitude", "longitude", "mention_count"]
     list_filter = ["kind", "country_code"]
     search_fields = ["name", "aliases", "country_code"]
@@ -96,16 +191,24 @@ class PlaceAdmin(admin.ModelAdmin):
         return place.n_mentions
 
 
-class SpanAdmin(admin.ModelAdmin):
+class SpanAdmin(NewsroomAdmin):
+    form = VersionedForm
     list_filter = ["status", "anchored"]
     list_select_related = ["article"]
     readonly_fields = ["prefix", "suffix", "anchored", "created_at", "updated_at"]
     autocomplete_fields = ["article"]
 
+    @admin.display(description="Re-select")
+    def reselect(self, span):
+        if span.anchored:
+            return ""
+        url = annotate.annotate_url(span.article) + f"?reselect={span.key}"
+        return format_html('<a href="{}">Re-select its text</a>', url)
+
 
 @admin.register(Quote)
 class QuoteAdmin(SpanAdmin):
-    list_display = ["exact", "speaker", "kind", "article", "status", "anchored"]
+    list_display = ["exact", "speaker", "kind", "article", "status", "anchored", "reselect"]
     list_filter = ["kind", *SpanAdmin.list_filter, "speaker"]
     list_select_related = ["article", "speaker"]
     search_fields = ["exact", "speaker__name", "article__headline", "note"]
@@ -114,7 +217,7 @@ class QuoteAdmin(SpanAdmin):
 
 @admin.register(PlaceMention)
 class PlaceMentionAdmin(SpanAdmin):
-    list_display = ["exact", "place", "article", "status", "anchored"]
+    list_display = ["exact", "place", "article", "status", "anchored", "reselect"]
     list_filter = [*SpanAdmin.list_filter, "place"]
     list_select_related = ["article", "place"]
     search_fields = ["exact", "place__name", "article__headline"]

@@ -4,17 +4,83 @@ Offsets are Python string indices (code points) into ``Article.body``, the one s
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
+
+from . import anchoring
 
 CONTEXT_CHARS = 32
+
+
+class StaleEdit(Exception):
+    """Someone else saved this object after it was loaded: saving would overwrite their change."""
+
+    def __init__(self, obj):
+        self.obj = obj
+        super().__init__(stale_message(obj))
+
+
+def stale_message(obj) -> str:
+    """Who changed ``obj`` last and when, for the person whose save was refused."""
+    name = obj._meta.verbose_name
+    latest = obj.history.select_related("history_user").first() if obj.pk else None
+    if latest is None:
+        return f"This {name} was changed by someone else since you opened it. Reload it."
+    who = latest.history_user.get_username() if latest.history_user else "an automatic process"
+    when = latest.history_date.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return (
+        f"This {name} was changed by {who} at {when}, after you opened it. "
+        "Your changes were not saved: reload to see theirs, then apply yours again."
+    )
+
+
+def unique_slug(model, name: str) -> str:
+    """A slug for ``name`` that no ``model`` row has yet."""
+    base = (slugify(name) or model._meta.model_name)[:180].strip("-")
+    taken = set(model._base_manager.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a save that would overwrite a newer version raises StaleEdit.
+
+    Forms carry the version they showed; the save bumps it in the database only while it is
+    still the one this instance was loaded with.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if not self._state.adding:
+                bumped = (
+                    type(self)
+                    ._base_manager.filter(pk=self.pk, version=self.version)
+                    .update(version=F("version") + 1)
+                )
+                if not bumped:
+                    raise StaleEdit(self)
+                self.version += 1
+            super().save(*args, **kwargs)
 
 
 class Author(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     bio = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -28,7 +94,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED)
 
 
-class Article(models.Model):
+class Article(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -57,13 +123,28 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
         indexes = [models.Index(fields=["status", "-published_on"])]
+        permissions = [("publish_article", "Can publish and unpublish articles")]
 
     def __str__(self):
         return self.headline
+
+    def save(self, *args, **kwargs):
+        """Save, and re-attach every annotation in the same transaction when the body changed."""
+        with transaction.atomic():
+            old_body = None
+            if not self._state.adding:
+                old_body = (
+                    Article._base_manager.filter(pk=self.pk).values_list("body", flat=True).first()
+                )
+            super().save(*args, **kwargs)
+            if old_body is not None and old_body != self.body:
+                for model in (Quote, PlaceMention):
+                    reanchor_spans(model, self, old_body)
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.slug])
@@ -88,6 +169,8 @@ class Speaker(models.Model):
         default=list, blank=True, help_text='Other names the texts use, e.g. ["Peskov"].'
     )
     wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -119,6 +202,8 @@ class Place(models.Model):
     country_code = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     aliases = models.JSONField(default=list, blank=True, help_text='e.g. ["Kiev"] for Kyiv.')
     geonames_id = models.PositiveIntegerField("GeoNames id", null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -156,7 +241,7 @@ class SpanQuerySet(models.QuerySet):
         return self.shown().filter(article__status=Article.Status.PUBLISHED)
 
 
-class Span(models.Model):
+class Span(Versioned):
     """A stretch of an article's body: ``exact == article.body[start:end]`` while anchored."""
 
     class Status(models.TextChoices):
@@ -190,6 +275,11 @@ class Span(models.Model):
                 condition=Q(end__gt=models.F("start")), name="%(class)s_end_gt_start"
             ),
         ]
+
+    @property
+    def key(self) -> str:
+        """``quote-12``, ``placemention-3``: names a span across both span tables."""
+        return f"{self._meta.model_name}-{self.pk}"
 
     def save(self, *args, **kwargs):
         if self.anchored and self.start is not None and self.end is not None:
@@ -254,6 +344,35 @@ def locate(body: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[i
     return starts[0], starts[0] + len(exact)
 
 
+def reanchor_spans(model, article, old_body: str) -> None:
+    """Re-attach ``article``'s spans of ``model`` after its body changed from ``old_body``."""
+    spans = list(model._base_manager.filter(article=article))
+    placements = anchoring.reanchor(
+        old_body,
+        article.body,
+        [anchoring.Anchor(s.start, s.end, s.exact, s.prefix, s.suffix) for s in spans],
+    )
+    changed, now = [], timezone.now()
+    for span, placed in zip(spans, placements, strict=True):
+        if placed.anchored:
+            prefix, suffix = context(article.body, placed.start, placed.end)
+            new = (placed.start, placed.end, placed.exact, prefix, suffix, True)
+        else:
+            new = (span.start, span.end, span.exact, span.prefix, span.suffix, False)
+        if new != (span.start, span.end, span.exact, span.prefix, span.suffix, span.anchored):
+            span.start, span.end, span.exact, span.prefix, span.suffix, span.anchored = new
+            span.version += 1
+            span.updated_at = now
+            changed.append(span)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            model,
+            ["start", "end", "exact", "prefix", "suffix", "anchored", "version", "updated_at"],
+            default_change_reason="re-anchored after the article's text changed",
+        )
+
+
 class Quote(Span):
     """A quote or claim in an article, attributed to a speaker when the article says who."""
 
@@ -271,6 +390,9 @@ class Quote(Span):
     )
     note = models.TextField(blank=True)
 
+    history = HistoricalRecords(m2m_fields=[places], excluded_fields=["version"])
+    is_quote = True
+
     class Meta(Span.Meta):
         pass
 
@@ -287,6 +409,9 @@ class PlaceMention(Span):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="place_mentions")
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="mentions")
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    is_quote = False
 
     class Meta(Span.Meta):
         pass

@@ -56,3 +56,29 @@ def body_html(article, quotes, mentions) -> SafeString:
     specs = [quote_highlight(q, article.slug) for q in quotes]
     specs += [mention_highlight(m) for m in mentions]
     return highlight.render(article.body, specs)
+
+
+def annotate_body_html(article, quotes, mentions) -> SafeString:
+    """The body as annotators see it: every live span marked, suggestions set apart."""
+    specs = []
+    for span in [*quotes, *mentions]:
+        is_quote = span._meta.model_name == "quote"
+        if is_quote:
+            classes = f"quote quote--{span.kind} {speaker_colour(span.speaker_id)}"
+            label = span.speaker.name if span.speaker else "Unattributed"
+        else:
+            classes = f"place-mention place--{span.place.kind}"
+            label = span.place.name
+        specs.append(
+            highlight.Highlight(
+                start=span.start,
+                end=span.end,
+                tag="mark",
+                attrs=(
+                    ("class", f"{classes} status--{span.status}"),
+                    ("data-span", span.key),
+                    ("title", f"{label} ({span.get_status_display().lower()})"),
+                ),
+            )
+        )
+    return highlight.render(article.body, specs)

@@ -21,6 +21,7 @@ def inline_post(article, quotes=(), mentions=()):
         "source_url": "",
         "author": "",
         "published_on": "",
+        "loaded_version": str(article.version),
         "quotes-TOTAL_FORMS": str(len(quotes)),
         "quotes-INITIAL_FORMS": "0",
         "quotes-MIN_NUM_FORMS": "0",

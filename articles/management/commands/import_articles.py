@@ -10,22 +10,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.text import slugify
 
 from articles.importer import MAX_BYTES, ArticleFormatError, ParsedArticle, parse
-from articles.models import Article, Author
-
-
-def unique_slug(model, base: str, exclude_pk=None) -> str:
-    base = (slugify(base) or "untitled")[:180].strip("-")
-    slug, n = base, 2
-    taken = model.objects.filter(slug__startswith=base)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    existing = set(taken.values_list("slug", flat=True))
-    while slug in existing:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+from articles.models import Article, Author, unique_slug
 
 
 def author_for(parsed: ParsedArticle) -> Author | None:

@@ -1,0 +1,219 @@
+"""The annotate view: select text in an article's body to make it a quote or a place mention.
+
+Served inside the admin (ArticleAdmin.get_urls wraps these in ``admin_view``). Each view renders a
+partial of ``annotate.html`` for htmx and the whole page otherwise, so the page also works as
+plain links and forms.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from .forms import AnnotationForm
+from .models import Article, Place, PlaceMention, Quote, Span, Speaker, StaleEdit, locate
+from .offsets import from_utf16, trim
+from .presenters import annotate_body_html
+
+TEMPLATE = "admin/articles/article/annotate.html"
+SPAN_MODELS = {"quote": Quote, "placemention": PlaceMention}
+
+
+def can_annotate(user) -> bool:
+    return user.has_perm("articles.view_article") and (
+        user.has_perm("articles.add_quote") or user.has_perm("articles.add_placemention")
+    )
+
+
+def _article(request, article_id):
+    if not can_annotate(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Article.objects.select_related("author"), pk=article_id)
+
+
+def _check_span_permission(user, span_or_type, action):
+    model_name = span_or_type if isinstance(span_or_type, str) else span_or_type._meta.model_name
+    model_name = {"place": "placemention"}.get(model_name, model_name)
+    if not user.has_perm(f"articles.{action}_{model_name}"):
+        raise PermissionDenied
+
+
+def _workspace(article) -> dict:
+    quotes = list(
+        article.quotes.exclude(status=Span.Status.REJECTED)
+        .select_related("speaker")
+        .prefetch_related("places")
+    )
+    mentions = list(
+        article.place_mentions.exclude(status=Span.Status.REJECTED).select_related("place")
+    )
+    live_quotes = [q for q in quotes if q.anchored]
+    live_mentions = [m for m in mentions if m.anchored]
+    return {
+        "article": article,
+        "body": annotate_body_html(article, live_quotes, live_mentions),
+        "annotations": sorted(live_quotes + live_mentions, key=lambda s: (s.start, -s.end)),
+        "orphans": [s for s in quotes + mentions if not s.anchored],
+        "speaker_names": sorted({q.speaker.name for q in quotes if q.speaker}),
+        "place_names": sorted({m.place.name for m in mentions}),
+    }
+
+
+def _render(request, article, fragment, form=None, status=200, **extra):
+    context = {
+        **admin.site.each_context(request),
+        **_workspace(article),
+        "form": form,
+        "opts": Article._meta,
+        "title": f"Annotate: {article.headline}",
+        **extra,
+    }
+    template = f"{TEMPLATE}#{fragment}" if request.htmx else TEMPLATE
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _span(article, value):
+    model_name, _, pk = (value or "").partition("-")
+    model = SPAN_MODELS.get(model_name)
+    if model is None or not pk.isdigit():
+        return None
+    return model.objects.filter(article=article, pk=pk).first()
+
+
+@require_GET
+def page(request, article_id):
+    """The whole workspace. Without a mouse or JavaScript: ``?find=text`` starts an annotation on
+    that text, ``?edit=quote-12`` edits one; ``?reselect=quote-12`` asks for an orphan's new text.
+    """
+    article = _article(request, article_id)
+    form, error = _form_from_query(article, request.GET)
+    if error:
+        messages.error(request, error)
+    reselect = _span(article, request.GET.get("reselect"))
+    return _render(request, article, "workspace", form=form, reselect=reselect)
+
+
+def _form_from_query(article, query):
+    """The form that ``find`` or ``edit`` in a query asks for, or an error."""
+    if query.get("find"):
+        try:
+            start, end = locate(article.body, query["find"])
+        except ValidationError as error:
+            return None, " ".join(error.messages)
+        return _new_form(article, start, end), None
+    if query.get("edit"):
+        span = _span(article, query["edit"])
+        if span is None:
+            return None, "This annotation no longer exists."
+        return _new_form(article, span.start, span.end, AnnotationForm.initial_for(span)), None
+    return None, None
+
+
+def _new_form(article, start, end, initial=None):
+    return AnnotationForm(
+        article=article,
+        initial={
+            **(initial or {}),
+            "article_version": article.version,
+            "start": start,
+            "end": end,
+            "exact": article.body[start:end],
+        },
+    )
+
+
+@require_GET
+def annotation_form(request, article_id):
+    """The form for a new selection (``start16``, ``end16``: the browser's UTF-16 offsets,
+    ``text``: what it selected), for re-selecting an annotation's text (``span`` too), or for
+    ``find`` and ``edit`` as on the page.
+    """
+    article = _article(request, article_id)
+    if "start16" not in request.GET:
+        form, error = _form_from_query(article, request.GET)
+        return _render(request, article, "form", form=form, error=error)
+    span = _span(article, request.GET.get("span"))
+    if request.GET.get("span") and span is None:
+        return _render(request, article, "form", error="This annotation no longer exists.")
+    try:
+        start = from_utf16(article.body, int(request.GET["start16"]))
+        end = from_utf16(article.body, int(request.GET.get("end16", "")))
+    except ValueError:
+        return _render(request, article, "form", error="That selection is not in the article.")
+    if request.GET.get("text") is not None and article.body[start:end] != request.GET["text"]:
+        return _render(
+            request,
+            article,
+            "form",
+            error="The selection does not match the article as it is now: it may have been "
+            "edited since this page was loaded. Reload the page and select the text again.",
+        )
+    start, end = trim(article.body, start, end)
+    if start >= end:
+        return _render(request, article, "form", error="Select some text first.")
+    initial = AnnotationForm.initial_for(span) if span else {}
+    return _render(request, article, "form", form=_new_form(article, start, end, initial))
+
+
+@require_POST
+def save(request, article_id):
+    article = _article(request, article_id)
+    form = AnnotationForm(request.POST, article=article)
+    if form.is_valid():
+        _check_span_permission(
+            request.user,
+            form.existing or form.cleaned_data["type"],
+            "change" if form.existing else "add",
+        )
+        try:
+            with transaction.atomic():
+                span = form.save()
+        except StaleEdit as error:
+            form.add_error(None, str(error))
+        else:
+            verb = "Updated" if form.existing else "Added"
+            message = f"{verb}: {span}"
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("admin:articles_article_annotate", article.pk)
+            return _render(request, article, "saved", saved=message)
+    article.refresh_from_db()
+    return _render(request, article, "saved" if request.htmx else "workspace", form=form)
+
+
+@require_POST
+def delete(request, article_id):
+    article = _article(request, article_id)
+    span = _span(article, request.POST.get("span"))
+    if span is not None:
+        _check_span_permission(request.user, span, "delete")
+        label = str(span)
+        span.delete()
+        message = f"Deleted: {label}"
+    else:
+        message = "That annotation was already deleted."
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect("admin:articles_article_annotate", article.pk)
+    return _render(request, article, "saved", saved=message)
+
+
+@require_GET
+def names(request, article_id):
+    """``<option>``s of speakers (``?speaker=``) or places (``?place=``) whose names match."""
+    _article(request, article_id)
+    if "place" in request.GET:
+        model, query = Place, request.GET["place"]
+    else:
+        model, query = Speaker, request.GET.get("speaker", "")
+    matches = model.objects.filter(name__icontains=query.strip())[:20] if query.strip() else []
+    return render(request, f"{TEMPLATE}#options", {"options": matches})
+
+
+def annotate_url(article) -> str:
+    return reverse("admin:articles_article_annotate", args=[article.pk])
