@@ -28,9 +28,9 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is not None and self.has_changed():
-            if cleaned.get("loaded_version") != self.instance.version:
-                raise ValidationError(stale_message(self.instance), code="stale")
+        stale = cleaned.get("loaded_version") != self.instance.version
+        if self.instance.pk is not None and self.has_changed() and stale:
+            raise ValidationError(stale_message(self.instance), code="stale")
         return cleaned
 
 

@@ -276,15 +276,15 @@ class Span(Versioned):
             ),
         ]
 
-    @property
-    def key(self) -> str:
-        """``quote-12``, ``placemention-3``: names a span across both span tables."""
-        return f"{self._meta.model_name}-{self.pk}"
-
     def save(self, *args, **kwargs):
         if self.anchored and self.start is not None and self.end is not None:
             self.prefix, self.suffix = context(self.article.body, self.start, self.end)
         super().save(*args, **kwargs)
+
+    @property
+    def key(self) -> str:
+        """``quote-12``, ``placemention-3``: names a span across both span tables."""
+        return f"{self._meta.model_name}-{self.pk}"
 
     def clean(self):
         super().clean()
