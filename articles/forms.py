@@ -26,6 +26,13 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = self.instance.version
 
+    def _post_clean(self):
+        # An unchanged row of an inline is not saved; validating its offsets against a body
+        # edited in the same form would refuse the edit that re-anchoring is there to follow.
+        if self.instance.pk is not None and not self.has_changed():
+            return
+        super()._post_clean()
+
     def clean(self):
         cleaned = super().clean()
         stale = cleaned.get("loaded_version") != self.instance.version

@@ -50,7 +50,7 @@
       return;
     }
     const mark = event.type === "mouseup" && event.target.closest && event.target.closest("#annotate-body [data-span]");
-    if (mark) { loadForm({ span: mark.dataset.span, edit: mark.dataset.span }); }
+    if (mark) { loadForm({ edit: mark.dataset.span }); }
   }
 
   document.addEventListener("mouseup", onSelectionDone);

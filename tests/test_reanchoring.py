@@ -1,0 +1,137 @@
+"""Annotations stay attached through every body edit: Article.save, the admin, re-import."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from articles.models import Article, PlaceMention, Quote, Speaker
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Peskov said talks were impossible.\n\nKyiv said it would not talk to Moscow."
+
+
+def spans(article, speaker, place):
+    quote = Quote.objects.create(
+        article=article, start=12, end=33, exact="talks were impossible", speaker=speaker
+    )
+    mention = PlaceMention.objects.create(
+        article=article, start=36, end=40, exact="Kyiv", place=place
+    )
+    return quote, mention
+
+
+def test_an_edit_elsewhere_moves_spans_with_their_words(make_article, speaker, place):
+    article = make_article(body=BODY)
+    quote, mention = spans(article, speaker, place)
+    article.body = "UPDATE: " + BODY.replace("would not talk", "will never talk")
+    article.save()
+    quote.refresh_from_db()
+    mention.refresh_from_db()
+    assert article.body[quote.start : quote.end] == quote.exact == "talks were impossible"
+    assert article.body[mention.start : mention.end] == mention.exact == "Kyiv"
+    assert quote.prefix == "UPDATE: Peskov said "
+    assert mention.anchored and quote.anchored
+    assert quote.history.first().history_change_reason == (
+        "re-anchored after the article's text changed"
+    )
+
+
+def test_text_that_disappears_becomes_an_orphan_never_deleted(client, make_article, speaker, place):
+    article = make_article(body=BODY)
+    quote, mention = spans(article, speaker, place)
+    article.body = "Something else entirely was said today."
+    article.save()
+    quote.refresh_from_db()
+    mention.refresh_from_db()
+    assert (quote.anchored, mention.anchored) == (False, False)
+    assert quote.exact == "talks were impossible"  # kept for repair
+    # Readers never see orphans.
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<mark" not in html and 'class="place' not in html
+
+
+def test_the_admin_body_edit_re_anchors_in_the_same_save(
+    admin_client, make_article, speaker, place
+):
+    article = make_article(body=BODY)
+    quote, _ = spans(article, speaker, place)
+    data = {
+        "headline": article.headline,
+        "slug": article.slug,
+        "dek": "",
+        "body": "Breaking. " + BODY,
+        "status": article.status,
+        "source_url": "",
+        "author": "",
+        "published_on": "",
+        "loaded_version": str(article.version),
+        # The existing row, posted back unchanged as the admin does, offsets of the old body.
+        "quotes-TOTAL_FORMS": "1",
+        "quotes-INITIAL_FORMS": "1",
+        "quotes-0-id": str(quote.pk),
+        "quotes-0-article": str(article.pk),
+        "quotes-0-exact": quote.exact,
+        "quotes-0-start": str(quote.start),
+        "quotes-0-end": str(quote.end),
+        "quotes-0-speaker": str(speaker.pk),
+        "quotes-0-kind": quote.kind,
+        "quotes-0-status": quote.status,
+        "quotes-0-loaded_version": str(quote.version),
+        "place_mentions-TOTAL_FORMS": "0",
+        "place_mentions-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert (quote.start, quote.end, quote.anchored) == (22, 43, True)
+
+
+def test_re_import_re_anchors(tmp_path, speaker, place):
+    path = tmp_path / "kyiv.txt"
+    path.write_text("Headline\n\nThe dek\n\n" + BODY + "\n", encoding="utf-8")
+    call_command("import_articles", str(path))
+    article = Article.objects.get()
+    assert article.body == BODY
+    quote, mention = spans(article, speaker, place)
+    path.write_text("Headline\n\nThe dek\n\nIntro paragraph.\n\n" + BODY + "\n", encoding="utf-8")
+    call_command("import_articles", str(path))
+    article.refresh_from_db()
+    quote.refresh_from_db()
+    assert Article.objects.count() == 1
+    assert article.body[quote.start : quote.end] == "talks were impossible"
+    assert quote.start == 12 + len("Intro paragraph.\n\n")
+
+
+WORD = st.sampled_from(["Kyiv", "said", "the", "talks", "😀", "e\u0301", "\u00a0", "Moscow"])
+
+
+class TestRandomEdits(TestCase):
+    """Property, at the model level: edits outside a span never orphan it."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        before=st.lists(WORD, max_size=8).map(" ".join),
+        after=st.lists(WORD, max_size=8).map(" ".join),
+        inserted_before=st.lists(WORD, max_size=4).map(" ".join),
+        inserted_after=st.lists(WORD, max_size=4).map(" ".join),
+    )
+    def test_edits_outside_a_span_keep_it(self, before, after, inserted_before, inserted_after):
+        speaker = Speaker.objects.create(name="S", slug=f"s-{Speaker.objects.count()}")
+        exact = "talks were impossible"
+        body = f"{before} [{exact}] {after}"
+        article = Article.objects.create(
+            slug=f"a-{Article.objects.count()}", headline="h", body=body
+        )
+        start = body.index(exact)
+        quote = Quote.objects.create(
+            article=article, start=start, end=start + len(exact), exact=exact, speaker=speaker
+        )
+        article.body = f"{inserted_before}{before} [{exact}] {after}{inserted_after}"
+        article.save()
+        quote.refresh_from_db()
+        assert quote.anchored
+        assert article.body[quote.start : quote.end] == quote.exact == exact
