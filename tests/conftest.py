@@ -13,6 +13,18 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture
+def roles(transactional_db):
+    """The Annotators and Editors groups, again: a transactional test's flush removes what
+    migrations made, and browser tests cannot restore it by serialized rollback (Playwright's
+    greenlets see other database connection objects)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("articles.migrations.0002_roles").create_roles(apps, None)
+
+
+@pytest.fixture
 def make_article(db):
     def make(
         body="Kyiv said it would talk. Moscow said no.", status=Article.Status.PUBLISHED, **kw

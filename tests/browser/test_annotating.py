@@ -5,7 +5,7 @@ import re
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from articles.models import Article, Quote
+from articles.models import Article, Quote, Speaker
 
 BODY = (
     "Kyiv — The talks collapsed on Friday.\n\n"
@@ -58,7 +58,7 @@ def drag_select(page, container, text):
     page.mouse.up()
 
 
-def test_annotate_publish_and_edit(live_server, transactional_db, browser):
+def test_annotate_publish_and_edit(live_server, roles, browser):
     staff("anna", "Annotators")
     staff("eddie", "Editors")
     article = Article.objects.create(slug="talks", headline="Talks collapse", body=BODY)
@@ -124,3 +124,37 @@ def test_annotate_publish_and_edit(live_server, transactional_db, browser):
     assert quote.anchored and quote.history.count() >= 2
     assert re.search("delegation would not return", public.locator("#article-body").inner_text())
     reader.close()
+
+
+def test_an_orphan_is_re_selected_in_one_click(live_server, roles, browser):
+    staff("anna", "Annotators")
+    article = Article.objects.create(slug="talks", headline="Talks collapse", body=BODY)
+    speaker = Speaker.objects.create(name="Mykhailo Podolyak", slug="mykhailo-podolyak")
+    start = BODY.index(WORDS)
+    quote = Quote.objects.create(
+        article=article, start=start, end=start + len(WORDS), exact=WORDS, speaker=speaker
+    )
+    article.body = BODY.replace(WORDS, "Ukraine's negotiators would stay away from talks")
+    article.save()
+    quote.refresh_from_db()
+    assert not quote.anchored
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    log_in(page, live_server, "anna")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/annotate/")
+    expect(page.locator(".orphans")).to_contain_text(WORDS)
+    page.locator(f"[data-reselect='{quote.key}']").click()
+    expect(page.locator("#reselect-banner")).to_be_visible()
+    drag_select(page, "#annotate-body", "Ukraine's negotiators would stay away")
+    form = page.locator(".annotation-form")
+    expect(form.locator("#id_speaker")).to_have_value("Mykhailo Podolyak")
+    form.locator("input[type=submit]").click()
+    expect(page.locator(".annotate-message")).to_contain_text("Updated: Mykhailo Podolyak")
+    expect(page.locator(".orphans")).to_have_count(0)
+    expect(page.locator(f"#annotate-body [data-span='{quote.key}']")).to_have_text(
+        "Ukraine's negotiators would stay away"
+    )
+    context.close()
+    quote.refresh_from_db()
+    assert quote.anchored and quote.exact == "Ukraine's negotiators would stay away"
