@@ -2,6 +2,7 @@
 view, history of every change, and optimistic locking against lost updates."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -17,7 +18,17 @@ from .presenters import body_html
 
 
 class NewsroomAdmin(SimpleHistoryAdmin):
-    """History ("who changed what, when") on every page; a save lost to a race says so."""
+    """History ("who changed what, when") on every page; a save lost to a race says so.
+
+    History is for reading: reverting from it is off (SIMPLE_HISTORY_REVERT_DISABLED), and a
+    POST to a historical record is refused, because django-simple-history's revert checks only
+    the view permission and would restore fields (such as status) a user may not change.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Reverting from the history is disabled.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def changeform_view(self, request, *args, **kwargs):
         try:
@@ -92,6 +103,27 @@ class ArticleAdmin(NewsroomAdmin):
 
     class Media:
         css = {"all": ["css/highlights.css"]}
+
+    def save_model(self, request, obj, form, change):
+        # An unchanged article (only its annotations were edited) is not saved again, so its
+        # version and history stay as they are and nobody else's open form goes stale.
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # The article's save just now may have re-anchored these spans, bumping their versions
+        # after their forms were checked; those bumps are this request's own.
+        edited = {
+            f.instance.pk: f.instance for f in formset.forms if f.instance.pk and f.has_changed()
+        }
+        if edited:
+            versions = formset.model._base_manager.filter(pk__in=edited).values_list(
+                "pk", "version"
+            )
+            for pk, version in versions:
+                edited[pk].version = version
+        super().save_formset(request, form, formset, change)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -26,6 +26,10 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = self.instance.version
 
+    def has_changed(self):
+        """Changed by the person: the version it was shown with is not a change."""
+        return any(name != "loaded_version" for name in self.changed_data)
+
     def _post_clean(self):
         # An unchanged row of an inline is not saved; validating its offsets against a body
         # edited in the same form would refuse the edit that re-anchoring is there to follow.

@@ -101,6 +101,9 @@ DATABASES = {
     )
 }
 
+# History is for reading; see articles.admin.NewsroomAdmin.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
