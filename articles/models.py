@@ -3,6 +3,7 @@
 Offsets are Python string indices (code points) into ``Article.body``, the one source of truth.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -122,8 +123,12 @@ class Article(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Full-text search on PostgreSQL (GIN-indexed; kept current by articles.search); unused on
+    # SQLite, where search falls back to substring matching.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "search_vector"])
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
@@ -145,6 +150,9 @@ class Article(Versioned):
             if old_body is not None and old_body != self.body:
                 for model in (Quote, PlaceMention):
                     reanchor_spans(model, self, old_body)
+            from .search import refresh_vectors
+
+            refresh_vectors([self.pk])
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.slug])

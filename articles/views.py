@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from .models import Article, Place, PlaceMention, Quote, Speaker
+from . import search
+from .models import Article, Author, Place, PlaceMention, Quote, Speaker
 from .presenters import body_html, speaker_colour
 
 ARTICLES_PER_PAGE = 20
@@ -34,13 +35,51 @@ def _span_count(model):
 
 @require_safe
 def article_list(request):
-    articles = (
-        Article.objects.published()
-        .select_related("author")
-        .annotate(n_quotes=_span_count(Quote), n_places=_span_count(PlaceMention))
+    """Published articles; search and filters combine, and the URL always holds the state."""
+    filters = search.Filters.from_query(request.GET)
+    results = search.search(
+        Article.objects.select_related("author").annotate(
+            n_quotes=_span_count(Quote), n_places=_span_count(PlaceMention)
+        ),
+        filters,
     )
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "articles/article_list.html", {"page": page})
+    page = Paginator(results.articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    if filters.q:
+        for article in page:
+            article.snippet = search.snippet_for(article, filters.q)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "results": results,
+        "query": query.urlencode(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "articles/article_list.html#results", context)
+    else:
+        context["choices"] = _filter_choices()
+        response = render(request, "articles/article_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _filter_choices():
+    """What the filters offer: only what published articles have."""
+    visible_quotes = Quote.objects.visible()
+    return {
+        "speakers": Speaker.objects.filter(quotes__in=visible_quotes).distinct().order_by("name"),
+        "places": Place.objects.filter(mentions__in=PlaceMention.objects.visible())
+        .distinct()
+        .order_by("name"),
+        "kinds": Quote.Kind.choices,
+        "authors": Author.objects.filter(articles__status=Article.Status.PUBLISHED)
+        .distinct()
+        .order_by("name"),
+        "years": [
+            d.year for d in Article.objects.published().dates("published_on", "year", "DESC")
+        ],
+    }
 
 
 def _article_for(request, slug):

@@ -1,0 +1,277 @@
+"""One search interface for the reader pages.
+
+On PostgreSQL: full-text search over a stored, GIN-indexed vector (headline, dek, body, and the
+names of the speakers and places annotated in the article), ``websearch`` query syntax, ranking
+and stemming, snippets from ``ts_headline``; fuzzy speaker and place names through pg_trgm. On
+SQLite: case-insensitive substring matching of every word over the same fields, newest first.
+
+Snippets are built from escaped text either way: the database marks matches with two private-use
+characters, and ``marked_html`` escapes everything and turns only those into ``<mark>``.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection as default_connection
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Place, PlaceMention, Quote, Span, Speaker
+
+CONFIG = "english"
+START, STOP = "\ue000", "\ue001"
+SNIPPET_CHARS = 240
+TRIGRAM_THRESHOLD = 0.4
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader asked for: the query and the filters that combine with it."""
+
+    q: str = ""
+    speaker: str = ""  # slug
+    place: str = ""  # slug
+    kind: str = ""  # Quote.Kind
+    author: str = ""  # slug
+    year: int | None = None
+
+    @classmethod
+    def from_query(cls, query) -> "Filters":
+        year = query.get("year", "")
+        return cls(
+            q=" ".join(query.get("q", "").split())[:200],
+            speaker=query.get("speaker", "")[:200],
+            place=query.get("place", "")[:200],
+            kind=query.get("kind", "") if query.get("kind", "") in Quote.Kind.values else "",
+            author=query.get("author", "")[:200],
+            year=int(year) if year.isdigit() and 1000 <= int(year) <= 9999 else None,
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.speaker or self.place or self.kind or self.author or self.year)
+
+
+@dataclass
+class Results:
+    articles: object  # a queryset of published articles, each with .snippet when q is given
+    speakers: list = field(default_factory=list)  # speakers whose names match q
+    places: list = field(default_factory=list)  # places whose names match q
+
+
+def is_postgres(connection=None) -> bool:
+    return (connection or default_connection).vendor == "postgresql"
+
+
+def words(q: str) -> list[str]:
+    """The words of a query, for the SQLite fallback: quotes and operators dropped."""
+    return [w for w in re.findall(r"[\w’'-]+", q) if w.lower() not in {"or", "and"}][:10]
+
+
+def marked_html(raw: str) -> SafeString:
+    """Escape ``raw``; only START…STOP pairs become ``<mark>``, so the HTML is always balanced."""
+    pieces = raw.split(START)
+    out = [escape(pieces[0].replace(STOP, ""))]
+    for piece in pieces[1:]:
+        matched, stop, rest = piece.partition(STOP)
+        if stop:
+            out.append(f"<mark>{escape(matched)}</mark>{escape(rest.replace(STOP, ''))}")
+        else:
+            out.append(escape(matched))
+    return mark_safe("".join(out))
+
+
+def python_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
+    """A window of ``text`` around the first match of any term, matches between START/STOP."""
+    text = text.replace(START, "").replace(STOP, "")
+    if not terms:
+        return text[:width]
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    first = pattern.search(text)
+    begin = max(0, (first.start() if first else 0) - width // 3)
+    if begin:
+        space = text.find(" ", begin)
+        begin = space + 1 if 0 <= space < begin + 20 else begin
+    window = text[begin : begin + width]
+    marked = pattern.sub(lambda m: f"{START}{m.group()}{STOP}", window)
+    return ("…" if begin else "") + marked + ("…" if begin + width < len(text) else "")
+
+
+def _visible_quotes():
+    return Quote.objects.filter(status=Span.Status.CONFIRMED, anchored=True)
+
+
+def _visible_mentions():
+    return PlaceMention.objects.filter(status=Span.Status.CONFIRMED, anchored=True)
+
+
+def filter_articles(articles, filters: Filters):
+    """Apply the filters (not the query); a speaker and a kind together mean the same quote."""
+    if filters.speaker or filters.kind:
+        quotes = _visible_quotes().filter(article=OuterRef("pk"))
+        if filters.speaker:
+            quotes = quotes.filter(speaker__slug=filters.speaker)
+        if filters.kind:
+            quotes = quotes.filter(kind=filters.kind)
+        articles = articles.filter(Exists(quotes))
+    if filters.place:
+        mentions = _visible_mentions().filter(article=OuterRef("pk"), place__slug=filters.place)
+        about = _visible_quotes().filter(article=OuterRef("pk"), places__slug=filters.place)
+        articles = articles.filter(Exists(mentions) | Exists(about))
+    if filters.author:
+        articles = articles.filter(author__slug=filters.author)
+    if filters.year:
+        articles = articles.filter(published_on__year=filters.year)
+    return articles
+
+
+def search(articles, filters: Filters) -> Results:
+    """Published ``articles`` matching ``filters``, best first, with snippets and matching names."""
+    articles = filter_articles(articles.published(), filters)
+    if not filters.q:
+        return Results(articles.order_by("-published_on", "-created_at"))
+    if is_postgres():
+        return _search_postgres(articles, filters.q)
+    return _search_sqlite(articles, filters.q)
+
+
+def _search_postgres(articles, q):
+    from django.contrib.postgres.search import (
+        SearchHeadline,
+        SearchQuery,
+        SearchRank,
+        TrigramWordSimilarity,
+    )
+
+    query = SearchQuery(q, search_type="websearch", config=CONFIG)
+    speakers = list(
+        Speaker.objects.annotate(similarity=TrigramWordSimilarity(q, "name"))
+        .filter(similarity__gte=TRIGRAM_THRESHOLD)
+        .order_by("-similarity", "name")[:5]
+    )
+    places = list(
+        Place.objects.annotate(similarity=TrigramWordSimilarity(q, "name"))
+        .filter(similarity__gte=TRIGRAM_THRESHOLD)
+        .order_by("-similarity", "name")[:5]
+    )
+    matched = Q(search_vector=query)
+    rank = SearchRank(F("search_vector"), query)
+    if speakers:
+        # A misspelt name ("Peskow") still finds the articles that quote the speaker.
+        quotes = _visible_quotes().filter(article=OuterRef("pk"), speaker__in=speakers)
+        matched |= Exists(quotes)
+    if places:
+        mentions = _visible_mentions().filter(article=OuterRef("pk"), place__in=places)
+        matched |= Exists(mentions)
+    articles = (
+        articles.filter(matched)
+        .annotate(
+            rank=rank,
+            raw_snippet=SearchHeadline(
+                "body",
+                query,
+                config=CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=40,
+                min_words=20,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-published_on", "-pk")
+    )
+    return Results(articles, speakers, places)
+
+
+def _search_sqlite(articles, q):
+    terms = words(q)
+    for term in terms:
+        in_quotes = (
+            _visible_quotes()
+            .filter(article=OuterRef("pk"))
+            .filter(Q(speaker__name__icontains=term) | Q(speaker__aliases__icontains=term))
+        )
+        in_places = (
+            _visible_mentions()
+            .filter(article=OuterRef("pk"))
+            .filter(Q(place__name__icontains=term) | Q(place__aliases__icontains=term))
+        )
+        articles = articles.filter(
+            Q(headline__icontains=term)
+            | Q(dek__icontains=term)
+            | Q(body__icontains=term)
+            | Exists(in_quotes)
+            | Exists(in_places)
+        )
+    name_match = Q()
+    for term in terms:
+        name_match &= Q(name__icontains=term) | Q(aliases__icontains=term)
+    speakers = list(Speaker.objects.filter(name_match)[:5]) if terms else []
+    places = list(Place.objects.filter(name_match)[:5]) if terms else []
+    articles = articles.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
+        "-published_on", "-pk"
+    )
+    return Results(articles, speakers, places)
+
+
+def snippet_for(article, q: str) -> SafeString:
+    """The article's snippet for ``q``: from the database on PostgreSQL, else from Python."""
+    raw = getattr(article, "raw_snippet", None)
+    if raw is None:
+        raw = python_snippet(article.body, words(q))
+    return marked_html(raw)
+
+
+REFRESH_SQL = f"""
+UPDATE articles_article AS a SET search_vector =
+    setweight(to_tsvector('{CONFIG}', a.headline), 'A')
+    || setweight(to_tsvector('{CONFIG}', a.dek), 'B')
+    || setweight(to_tsvector('{CONFIG}', a.body), 'C')
+    || setweight(to_tsvector('{CONFIG}', coalesce((
+        SELECT string_agg(DISTINCT s.name, ' ')
+        FROM articles_quote q JOIN articles_speaker s ON s.id = q.speaker_id
+        WHERE q.article_id = a.id AND q.status = 'confirmed' AND q.anchored
+    ), '') || ' ' || coalesce((
+        SELECT string_agg(DISTINCT p.name, ' ')
+        FROM articles_placemention m JOIN articles_place p ON p.id = m.place_id
+        WHERE m.article_id = a.id AND m.status = 'confirmed' AND m.anchored
+    ), '')), 'B')
+"""
+
+
+def refresh_vectors(article_ids=None, connection=None) -> None:
+    """Recompute the search vectors of these articles (all when None). PostgreSQL only."""
+    connection = connection or default_connection
+    if not is_postgres(connection):
+        return
+    with connection.cursor() as cursor:
+        if article_ids is None:
+            cursor.execute(REFRESH_SQL)
+        elif article_ids:
+            cursor.execute(REFRESH_SQL + " WHERE a.id = ANY(%s)", [list(article_ids)])
+
+
+def _refresh_span_article(sender, instance, **kwargs):
+    refresh_vectors([instance.article_id])
+
+
+def _refresh_named_articles(sender, instance, created=False, **kwargs):
+    if created or not is_postgres():
+        return
+    related = "quotes" if sender is Speaker else "mentions"
+    ids = set(getattr(instance, related).values_list("article_id", flat=True))
+    refresh_vectors(ids)
+
+
+def connect_signals():
+    """Keep vectors current: span changes, and speakers' and places' names (Article.save itself
+    refreshes its own vector, after re-anchoring)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (Quote, PlaceMention):
+        post_save.connect(_refresh_span_article, sender=model, dispatch_uid=f"search-{model}")
+        post_delete.connect(_refresh_span_article, sender=model, dispatch_uid=f"search-d-{model}")
+    for model in (Speaker, Place):
+        post_save.connect(_refresh_named_articles, sender=model, dispatch_uid=f"search-{model}")

@@ -1,0 +1,227 @@
+"""Search and filters on /: one interface, PostgreSQL full-text search or the SQLite fallback."""
+
+import datetime
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, Author, Place, PlaceMention, Quote, Speaker
+from articles.search import START, STOP, Filters, marked_html, python_snippet
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search (CI runs it there)"
+)
+
+
+class TagBalance(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.tags, self.text = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack.pop() == tag
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        f"a {START}b{STOP} c",
+        f"{START}<script>alert(1)</script>{STOP}",
+        f"{STOP}{START}x{START}y{STOP}{STOP} <b>",
+        f"{START}unclosed <img src=x onerror=alert(1)>",
+        "no marks & <tags>",
+    ],
+)
+def test_marked_html_is_escaped_and_balanced(raw):
+    html = marked_html(raw)
+    parser = TagBalance()
+    parser.feed(html)
+    assert parser.stack == [] and set(parser.tags) <= {"mark"}
+    assert "".join(parser.text) == raw.replace(START, "").replace(STOP, "")
+
+
+def test_python_snippet_marks_every_term_in_a_window():
+    text = "Intro. " + "filler " * 60 + "Peskov said peace talks were impossible; peskov again."
+    raw = python_snippet(text, ["peskov", "talks"])
+    assert raw.startswith("…")
+    assert f"{START}Peskov{STOP} said peace {START}talks{STOP}" in raw
+    assert f"{START}peskov{STOP}" in raw
+
+
+def test_filters_from_the_query_string_are_sanitised():
+    filters = Filters.from_query({"q": "  peace   talks ", "kind": "<script>", "year": "20x2"})
+    assert (filters.q, filters.kind, filters.year) == ("peace talks", "", None)
+    assert Filters.from_query({"year": "2022", "kind": "claim"}).year == 2022
+    assert not Filters().active and Filters(author="x").active
+
+
+@pytest.fixture
+def corpus(db):
+    peskov = Speaker.objects.create(name="Dmitry Peskov", slug="dmitry-peskov", aliases=["Peskov"])
+    zelensky = Speaker.objects.create(name="Volodymyr Zelensky", slug="volodymyr-zelensky")
+    kyiv = Place.objects.create(
+        name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52, aliases=["Kiev"]
+    )
+    kherson = Place.objects.create(name="Kherson", slug="kherson", latitude=46.6, longitude=32.6)
+    author = Author.objects.create(name="Connor Freeman", slug="connor-freeman")
+
+    def article(slug, headline, body, year=2022, status=Article.Status.PUBLISHED):
+        return Article.objects.create(
+            slug=slug,
+            headline=headline,
+            body=body,
+            status=status,
+            author=author if slug == "talks" else None,
+            published_on=datetime.date(year, 11, 11),
+        )
+
+    talks = article(
+        "talks", "Negotiations stall", "The Kremlin spokesman said negotiations were impossible."
+    )
+    quote = Quote.objects.create(
+        article=talks, start=27, end=55, exact=talks.body[27:55], speaker=peskov, kind="claim"
+    )
+    quote.places.add(kherson)
+    flag = article(
+        "flag", "A flag over the city", "A flag was raised in Kiev on Friday.", year=2023
+    )
+    PlaceMention.objects.create(article=flag, start=20, end=24, exact="Kiev", place=kyiv)
+    Quote.objects.create(
+        article=flag, start=0, end=15, exact=flag.body[:15], speaker=zelensky, kind="direct"
+    )
+    article("draft", "Secret negotiations", "Negotiations in secret with Peskov.", status="draft")
+    for a in Article.objects.all():
+        a.save()  # refresh search vectors now that spans exist
+    return {"peskov": peskov, "kyiv": kyiv, "kherson": kherson}
+
+
+def headlines(client, **params):
+    response = client.get("/", params)
+    assert response.status_code == 200
+    return [a.headline for a in response.context["page"]]
+
+
+def test_search_finds_body_text_and_never_drafts(client, corpus):
+    assert headlines(client, q="negotiations") == ["Negotiations stall"]
+    assert headlines(client, q="flag") == ["A flag over the city"]
+    assert headlines(client, q="zzzz") == []
+
+
+def test_search_finds_speakers_and_places_by_name_and_alias(client, corpus):
+    assert headlines(client, q="Peskov") == ["Negotiations stall"]  # named only in annotations
+    assert headlines(client, q="Kyiv") == ["A flag over the city"]  # the body says "Kiev"
+    html = client.get("/", {"q": "Peskov"}).content.decode()
+    assert '<a href="/speakers/dmitry-peskov/">Dmitry Peskov</a>' in html
+
+
+def test_snippets_mark_the_matching_words(client, corpus):
+    html = client.get("/", {"q": "negotiations"}).content.decode()
+    assert '<p class="snippet">' in html
+    assert "<mark>negotiations</mark>" in html
+
+
+def test_filters_combine_with_each_other_and_with_the_query(client, corpus):
+    assert headlines(client, speaker="dmitry-peskov") == ["Negotiations stall"]
+    assert headlines(client, speaker="dmitry-peskov", kind="claim") == ["Negotiations stall"]
+    assert headlines(client, speaker="dmitry-peskov", kind="direct") == []  # same quote
+    assert headlines(client, place="kyiv") == ["A flag over the city"]
+    assert headlines(client, place="kherson") == ["Negotiations stall"]  # a quote about it
+    assert headlines(client, author="connor-freeman") == ["Negotiations stall"]
+    assert headlines(client, year="2023") == ["A flag over the city"]
+    assert headlines(client, q="flag", year="2022") == []
+    assert headlines(client) == ["A flag over the city", "Negotiations stall"]  # newest first
+
+
+def test_the_filter_form_offers_only_what_is_published(client, corpus):
+    html = client.get("/").content.decode()
+    assert '<option value="dmitry-peskov">Dmitry Peskov</option>' in html
+    assert '<option value="2023">2023</option>' in html
+    assert 'name="q"' in html and 'hx-push-url="true"' in html
+
+
+def test_htmx_gets_the_results_fragment_and_history_restores_get_the_page(client, corpus):
+    fragment = client.get("/", {"q": "flag"}, headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert html.lstrip().startswith('<div id="results"') and "<html" not in html
+    assert "HX-Request" in fragment["Vary"]
+    restore = client.get(
+        "/", {"q": "flag"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restore.content.decode()
+    page = client.get("/", {"q": "flag"})
+    assert 'value="flag"' in page.content.decode()  # the URL holds the state
+
+
+def test_pagination_keeps_the_query(client, corpus, monkeypatch):
+    monkeypatch.setattr("articles.views.ARTICLES_PER_PAGE", 1)
+    html = client.get("/", {"q": "", "year": ""}).content.decode()
+    assert "Page 1 of 2" in html
+    assert 'href="?q=&amp;year=&amp;page=2"' in html
+    assert headlines(client, page="2") == ["Negotiations stall"]
+
+
+def test_search_queries_do_not_grow_with_results(client, corpus):
+    counts = []
+    for extra in (0, 30):
+        for i in range(extra):
+            Article.objects.create(
+                slug=f"more-{i}",
+                headline=f"More negotiations {i}",
+                body="negotiations",
+                status="published",
+            ).save()
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/", {"q": "negotiations"})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)> hx-get="/x"'
+
+
+def test_hostile_text_in_results_is_escaped(client, db):
+    article = Article.objects.create(
+        slug="h", headline=HOSTILE, dek=HOSTILE, body=f"negotiations {HOSTILE}", status="published"
+    )
+    article.save()
+    html = client.get("/", {"q": "negotiations"}).content.decode()
+    assert "<script>alert" not in html and "<img" not in html and 'hx-get="/x"' not in html
+    html = client.get("/", {"q": HOSTILE}).content.decode()
+    assert "<script>alert" not in html and "<img" not in html
+
+
+@postgres_only
+def test_postgres_stems_and_ranks(client, corpus):
+    assert headlines(client, q="negotiate") == ["Negotiations stall"]  # stemming
+    Article.objects.create(
+        slug="later", headline="Later", body="Talk of negotiations, once.", status="published"
+    ).save()
+    # The headline match ranks above a body-only match.
+    assert headlines(client, q="negotiations")[0] == "Negotiations stall"
+
+
+@postgres_only
+def test_postgres_websearch_syntax(client, corpus):
+    assert headlines(client, q='"negotiations were impossible"') == ["Negotiations stall"]
+    assert headlines(client, q='"were negotiations impossible"') == []
+    assert headlines(client, q="flag -Friday") == []
+    assert set(headlines(client, q="flag or negotiations")) == {
+        "Negotiations stall",
+        "A flag over the city",
+    }
+
+
+@postgres_only
+def test_postgres_fuzzy_names(client, corpus):
+    assert headlines(client, q="Peskow") == ["Negotiations stall"]
+    html = client.get("/", {"q": "Khersn"}).content.decode()
+    assert '<a href="/places/kherson/">Kherson</a>' in html
