@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# axe-core runs inside the browser tests (accessibility); fetched from npm, never shipped.
+AXE_VERSION := 4.11.0
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint format migrate seed clean
 
@@ -20,7 +23,10 @@ run: $(STAMP)
 	@echo "Newsroom is at http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+$(AXE):
+	npm install --prefix .cache/axe --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
+
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -38,4 +44,4 @@ seed: $(STAMP)
 	$(BIN)/python manage.py loaddata seed  # reload the seed, overwriting its objects
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis db.sqlite3
+	rm -rf $(VENV) .cache staticfiles .pytest_cache .ruff_cache .hypothesis db.sqlite3
