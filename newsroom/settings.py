@@ -93,13 +93,50 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+
+def database(url: str, **extra) -> dict:
+    config = dj_database_url.parse(
+        url,
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
+    if env_bool("DATABASE_POOL", False) and config["ENGINE"].endswith("postgresql"):
+        # psycopg's connection pool (Django 5.1+); use instead of persistent connections.
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+        }
+    return {**config, **extra}
+
+
+DATABASES = {
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A read replica for public pages (newsroom.routers); tests read it through the primary.
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"], TEST={"MIRROR": "default"})
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+
+
+def cache(url: str) -> dict:
+    """``locmem://``, ``redis://host:6379/0`` (or ``rediss://``), or ``dummy://``."""
+    scheme = url.partition("://")[0]
+    backends = {
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "redis": "django.core.cache.backends.redis.RedisCache",
+        "rediss": "django.core.cache.backends.redis.RedisCache",
+        "dummy": "django.core.cache.backends.dummy.DummyCache",
+    }
+    if scheme not in backends:
+        raise ImproperlyConfigured(f"CACHE_URL must start with one of {sorted(backends)}: {url!r}")
+    config = {"BACKEND": backends[scheme], "KEY_PREFIX": "newsroom"}
+    if scheme.startswith("redis"):
+        config["LOCATION"] = url
+    return config
+
+
+CACHES = {"default": cache(os.environ.get("CACHE_URL", "locmem://"))}
 
 # History is for reading; see articles.admin.NewsroomAdmin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,0 +1,135 @@
+"""Production settings and defences: login throttling, caches, the read-replica router."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+
+from newsroom import routers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def log_in(client, password, address="10.0.0.1"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "editor", "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+@pytest.mark.django_db
+def test_admin_logins_are_throttled_after_repeated_failures(client):
+    User.objects.create_user("editor", password="the right one 123", is_staff=True)
+    for _ in range(5):
+        response = log_in(client, "wrong")
+        assert "Please enter the correct username and password" in response.content.decode()
+    response = log_in(client, "the right one 123")
+    assert response.status_code == 200
+    assert "Too many failed logins for this account. Try again in 15 minutes." in (
+        response.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+
+    # Another address may still try, until the account-wide limit.
+    assert log_in(client, "the right one 123", address="10.0.0.2").status_code == 302
+    cache.clear()
+    assert log_in(client, "the right one 123").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_successful_login_clears_the_failures(client):
+    User.objects.create_user("editor", password="the right one 123", is_staff=True)
+    for _ in range(4):
+        log_in(client, "wrong")
+    assert log_in(client, "the right one 123").status_code == 302
+    client.logout()
+    for _ in range(4):
+        log_in(client, "wrong")
+    assert log_in(client, "the right one 123").status_code == 302
+
+
+def settings_value(expression, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_"))}
+    environment.update(env)
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result
+
+
+def test_cache_url_selects_the_backend():
+    assert "LocMemCache" in settings_value("settings.CACHES['default']['BACKEND']").stdout
+    redis = settings_value("settings.CACHES['default']", CACHE_URL="redis://127.0.0.1:6379/3")
+    assert "RedisCache" in redis.stdout and "redis://127.0.0.1:6379/3" in redis.stdout
+    bad = settings_value("1", CACHE_URL="memcache://x")
+    assert bad.returncode != 0 and "CACHE_URL must start with one of" in bad.stderr
+
+
+def test_the_redis_cache_works_against_a_real_server():
+    code = (
+        "from django.core.cache import cache; cache.set('newsroom-test', 41); "
+        "cache.incr('newsroom-test'); print(cache.get('newsroom-test')); "
+        "cache.delete('newsroom-test')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "CACHE_URL": "redis://127.0.0.1:6379/3",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "42", result.stderr
+
+
+def test_a_replica_is_configured_from_the_environment():
+    result = settings_value(
+        "sorted(settings.DATABASES), settings.DATABASE_ROUTERS, "
+        "settings.DATABASES['replica']['TEST']",
+        DATABASE_REPLICA_URL="postgres://reader@replica.internal:5432/newsroom",
+    )
+    assert "['default', 'replica']" in result.stdout, result.stderr
+    assert "newsroom.routers.ReplicaRouter" in result.stdout
+    assert "'MIRROR': 'default'" in result.stdout
+    assert "replica" not in settings_value("sorted(settings.DATABASES)").stdout
+
+
+def test_pooling_is_configured_for_postgres():
+    result = settings_value(
+        "settings.DATABASES['default']['OPTIONS'], settings.DATABASES['default']['CONN_MAX_AGE']",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/newsroom",
+        DATABASE_POOL="1",
+    )
+    assert "'pool': {'min_size': 2, 'max_size': 10}" in result.stdout, result.stderr
+
+
+def test_the_router_sends_only_public_reads_to_the_replica():
+    router = routers.ReplicaRouter()
+    assert router.db_for_read(None) == "default"
+    with routers.public_read():
+        assert router.db_for_read(None) == "replica"
+        assert router.db_for_write(None) == "default"
+    assert router.db_for_read(None) == "default"
+    assert router.allow_migrate("replica", "articles") is False
