@@ -26,8 +26,8 @@ def quote_highlight(quote, article_slug: str) -> highlight.Highlight:
             ("data-kind", quote.kind),
             ("data-speaker", speaker.slug if speaker else ""),
             ("title", f"{speaker.name if speaker else 'Unattributed'}: {quote.get_kind_display()}"),
-            ("tabindex", "0"),
-            ("role", "button"),
+            # Not role=button: a quote may contain place links (nested-interactive). newsroom.js
+            # makes the first piece (#q-<id>) focusable, so no-JS readers get no dead tab stops.
             ("hx-get", panel_url),
             ("hx-target", "#panel"),
             ("hx-push-url", "true"),

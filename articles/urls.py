@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.article_list, name="article_list"),
     path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
     path("articles/<slug:slug>/quotes/<int:quote_id>/", views.quote_panel, name="quote_panel"),
+    path("speakers/", views.speaker_list, name="speaker_list"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
+    path("places/", views.place_list, name="place_list"),
     path("places/<slug:slug>/", views.place_detail, name="place_detail"),
 ]

@@ -110,6 +110,11 @@ def _article_context(article):
         "body": body_html(article, quotes, mentions),
         "quotes": quotes,
         "speakers": sorted(speakers.values(), key=lambda s: -s["count"]),
+        "kinds": [
+            {"value": value, "label": label, "count": n}
+            for value, label in Quote.Kind.choices
+            if (n := sum(q.kind == value for q in quotes))
+        ],
         "n_places": len({m.place_id for m in mentions}),
     }
 
@@ -146,7 +151,7 @@ def quote_panel(request, slug, quote_id):
     """The side panel for one quote: the fragment for htmx, the whole article page otherwise."""
     article = _article_for(request, slug)
     context = _panel_context(article, quote_id)
-    if request.htmx:
+    if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "articles/article_detail.html#panel", context)
     else:
         context.update(_article_context(article))
@@ -156,25 +161,90 @@ def quote_panel(request, slug, quote_id):
 
 
 @require_safe
+def speaker_list(request):
+    """Every speaker with a reader-visible quote, most quoted first. One query."""
+    speakers = (
+        Speaker.objects.filter(quotes__in=Quote.objects.visible())
+        .annotate(n_quotes=Count("quotes"))
+        .order_by("-n_quotes", "name", "pk")
+    )
+    return render(request, "articles/speaker_list.html", {"speakers": speakers})
+
+
+@require_safe
 def speaker_detail(request, slug):
+    """A speaker's quotes, the places they speak about and who is quoted beside them.
+
+    Four queries, whatever the number of quotes: the speaker, their quotes, grouped places,
+    grouped co-speakers.
+    """
     speaker = get_object_or_404(Speaker, slug=slug)
-    quotes = (
-        Quote.objects.visible()
-        .filter(speaker=speaker)
-        .select_related("article")
-        .order_by("-article__published_on", "article_id", "start")
+    theirs = Quote.objects.visible().filter(speaker=speaker)
+    quotes = theirs.select_related("article").order_by(
+        "-article__published_on", "article_id", "start"
+    )
+    places = (
+        Place.objects.filter(quotes__in=theirs)
+        .annotate(n_quotes=Count("quotes"))
+        .order_by("-n_quotes", "name", "pk")
+    )
+    beside = (
+        Speaker.objects.filter(
+            quotes__in=Quote.objects.visible().filter(article__in=theirs.values("article"))
+        )
+        .exclude(pk=speaker.pk)
+        .annotate(n_quotes=Count("quotes"), n_articles=Count("quotes__article", distinct=True))
+        .order_by("-n_articles", "-n_quotes", "name", "pk")
     )
     return render(
         request,
         "articles/speaker_detail.html",
-        {"speaker": speaker, "quotes": quotes, "colour": speaker_colour(speaker.pk)},
+        {
+            "speaker": speaker,
+            "quotes": quotes,
+            "places": places,
+            "beside": beside,
+            "colour": speaker_colour(speaker.pk),
+        },
     )
 
 
 @require_safe
+def place_list(request):
+    """Every place with a reader-visible mention: a list in the HTML, a map from the same data.
+
+    One query. The map reads ``places`` through ``json_script``; a marker's area grows with the
+    place's number of mentions (radius from 5 to 20 pixels).
+    """
+    places = list(
+        Place.objects.filter(mentions__in=PlaceMention.objects.visible())
+        .annotate(n_mentions=Count("mentions"))
+        .order_by("-n_mentions", "name", "pk")
+    )
+    most = max((p.n_mentions for p in places), default=1)
+    map_data = [
+        {
+            "name": p.name,
+            "slug": p.slug,
+            "kind": p.kind,
+            "kind_label": p.get_kind_display(),
+            "country": p.country_code,
+            "lat": p.latitude,
+            "lng": p.longitude,
+            "mentions": p.n_mentions,
+            "radius": round(5 + 15 * (p.n_mentions / most) ** 0.5, 1),
+            "url": p.get_absolute_url(),
+        }
+        for p in places
+    ]
+    return render(request, "articles/place_list.html", {"places": places, "map_data": map_data})
+
+
+@require_safe
 def place_detail(request, slug):
+    """A place: its marker, every mention in context, the quotes about it. Three queries."""
     place = get_object_or_404(Place, slug=slug)
-    mentions = (
+    mentions = list(
         PlaceMention.objects.visible()
         .filter(place=place)
         .select_related("article")
@@ -186,8 +256,21 @@ def place_detail(request, slug):
         .select_related("article", "speaker")
         .order_by("-article__published_on", "article_id", "start")
     )
+    map_data = [
+        {
+            "name": place.name,
+            "slug": place.slug,
+            "kind": place.kind,
+            "kind_label": place.get_kind_display(),
+            "country": place.country_code,
+            "lat": place.latitude,
+            "lng": place.longitude,
+            "mentions": len(mentions),
+            "radius": 12,
+        }
+    ]
     return render(
         request,
         "articles/place_detail.html",
-        {"place": place, "mentions": mentions, "quotes": quotes},
+        {"place": place, "mentions": mentions, "quotes": quotes, "map_data": map_data},
     )
