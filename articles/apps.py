@@ -6,6 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import search
+        from . import signals
 
-        search.connect_signals()
+        signals.connect()

@@ -50,6 +50,19 @@ def unique_slug(model, name: str) -> str:
     return slug
 
 
+def find_by_name(model, name: str):
+    """The speaker or place called ``name`` (or with it as an alias), ignoring case."""
+    folded = name.casefold()
+    candidates = model.objects.filter(Q(name__iexact=name) | Q(aliases__icontains=name))
+    for candidate in candidates:
+        if candidate.name.casefold() == folded:
+            return candidate
+    for candidate in candidates:
+        if folded in (alias.casefold() for alias in candidate.aliases):
+            return candidate
+    return None
+
+
 class Versioned(models.Model):
     """Optimistic locking: a save that would overwrite a newer version raises StaleEdit.
 
@@ -126,9 +139,12 @@ class Article(Versioned):
     # Full-text search on PostgreSQL (GIN-indexed; kept current by articles.search); unused on
     # SQLite, where search falls back to substring matching.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Bumped by every change to the article, its annotations, or the speakers and places they
+    # name: the ETag of its page and the key of its cached rendering.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "search_vector"])
+    history = HistoricalRecords(excluded_fields=["version", "search_vector", "revision"])
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
@@ -150,9 +166,7 @@ class Article(Versioned):
             if old_body is not None and old_body != self.body:
                 for model in (Quote, PlaceMention):
                     reanchor_spans(model, self, old_body)
-            from .search import refresh_vectors
-
-            refresh_vectors([self.pk])
+            touch_articles([self.pk])
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.slug])
@@ -269,6 +283,12 @@ class Span(Versioned):
     anchored = models.BooleanField(
         default=True, help_text="False once the text could not be found after an edit."
     )
+    proposal = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="For a suggestion: the new speaker or place it proposes, created on acceptance.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -352,6 +372,16 @@ def locate(body: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[i
     return starts[0], starts[0] + len(exact)
 
 
+def touch_articles(article_ids) -> None:
+    """These articles changed (or what their pages show did): new revision, new search vector."""
+    from .search import refresh_vectors
+
+    article_ids = list(article_ids)
+    if article_ids:
+        Article.objects.filter(pk__in=article_ids).update(revision=F("revision") + 1)
+        refresh_vectors(article_ids)
+
+
 def reanchor_spans(model, article, old_body: str) -> None:
     """Re-attach ``article``'s spans of ``model`` after its body changed from ``old_body``."""
     spans = list(model._base_manager.filter(article=article))
@@ -416,13 +446,26 @@ class PlaceMention(Span):
     """A mention of a place in an article's body."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="place_mentions")
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="mentions")
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mentions",
+        help_text="Empty only for a suggestion that proposes a new place.",
+    )
 
     history = HistoricalRecords(excluded_fields=["version"])
     is_quote = False
 
     class Meta(Span.Meta):
-        pass
+        constraints = [
+            *Span.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(place__isnull=False) | Q(status="suggested"),
+                name="placemention_place_unless_suggested",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.exact} → {self.place_id and self.place.name}"

@@ -251,27 +251,3 @@ def refresh_vectors(article_ids=None, connection=None) -> None:
             cursor.execute(REFRESH_SQL)
         elif article_ids:
             cursor.execute(REFRESH_SQL + " WHERE a.id = ANY(%s)", [list(article_ids)])
-
-
-def _refresh_span_article(sender, instance, **kwargs):
-    refresh_vectors([instance.article_id])
-
-
-def _refresh_named_articles(sender, instance, created=False, **kwargs):
-    if created or not is_postgres():
-        return
-    related = "quotes" if sender is Speaker else "mentions"
-    ids = set(getattr(instance, related).values_list("article_id", flat=True))
-    refresh_vectors(ids)
-
-
-def connect_signals():
-    """Keep vectors current: span changes, and speakers' and places' names (Article.save itself
-    refreshes its own vector, after re-anchoring)."""
-    from django.db.models.signals import post_delete, post_save
-
-    for model in (Quote, PlaceMention):
-        post_save.connect(_refresh_span_article, sender=model, dispatch_uid=f"search-{model}")
-        post_delete.connect(_refresh_span_article, sender=model, dispatch_uid=f"search-d-{model}")
-    for model in (Speaker, Place):
-        post_save.connect(_refresh_named_articles, sender=model, dispatch_uid=f"search-{model}")

@@ -1,12 +1,25 @@
-"""Reader pages. Each runs a fixed number of queries, whatever the number of annotations."""
+"""Reader pages. Each runs a fixed number of queries, whatever the number of annotations.
 
+Every reader view is a ``public_page``: its reads may go to a replica, and what anonymous
+readers get is public, cacheable by a CDN, and carries no cookie. The article page also answers
+conditional requests (ETag from the article's revision) and caches the rendering of its body,
+highlights and index per revision.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_vary_headers
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
+
+from newsroom.routers import public_read
 
 from . import search
 from .models import Article, Author, Place, PlaceMention, Quote, Speaker
@@ -18,6 +31,24 @@ ARTICLES_PER_PAGE = 20
 @require_safe
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def public_page(view):
+    """A reader page: replica reads; public caching for anonymous readers, private otherwise."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        anonymous = not request.user.is_authenticated  # the session, read on the primary
+        with public_read():
+            response = view(request, *args, **kwargs)
+        if anonymous:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        else:
+            patch_cache_control(response, private=True)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    return wrapped
 
 
 def _span_count(model):
@@ -34,6 +65,7 @@ def _span_count(model):
 
 
 @require_safe
+@public_page
 def article_list(request):
     """Published articles; search and filters combine, and the URL always holds the state."""
     filters = search.Filters.from_query(request.GET)
@@ -56,12 +88,9 @@ def article_list(request):
         "query": query.urlencode(),
     }
     if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "articles/article_list.html#results", context)
-    else:
-        context["choices"] = _filter_choices()
-        response = render(request, "articles/article_list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+        return render(request, "articles/article_list.html#results", context)
+    context["choices"] = _filter_choices()
+    return render(request, "articles/article_list.html", context)
 
 
 def _filter_choices():
@@ -140,27 +169,52 @@ def _panel_context(article, quote_id):
     }
 
 
+def reader_sections(article) -> dict:
+    """The article, its highlights and its index, rendered once per revision and cached."""
+    key = f"reader-sections:{article.pk}:{article.revision}:{article.updated_at.timestamp()}"
+    sections = cache.get(key)
+    if sections is None:
+        context = _article_context(article)
+        sections = {
+            name: render_to_string(f"articles/article_detail.html#{name}", context)
+            for name in ("article", "highlights", "index")
+        }
+        cache.set(key, sections, settings.RENDER_CACHE_SECONDS)
+    return sections
+
+
+def etag(article) -> str:
+    return f'"{article.pk}.{article.revision}.{int(article.updated_at.timestamp() * 1e6)}"'
+
+
 @require_safe
+@public_page
 def article_detail(request, slug):
     article = _article_for(request, slug)
-    return render(request, "articles/article_detail.html", _article_context(article))
+    tag = None if request.user.is_authenticated else etag(article)
+    if tag and (not_modified := get_conditional_response(request, etag=tag)):
+        return not_modified
+    context = {"article": article, "sections": reader_sections(article)}
+    response = render(request, "articles/article_detail.html", context)
+    if tag:
+        response["ETag"] = tag
+    return response
 
 
 @require_safe
+@public_page
 def quote_panel(request, slug, quote_id):
     """The side panel for one quote: the fragment for htmx, the whole article page otherwise."""
     article = _article_for(request, slug)
     context = _panel_context(article, quote_id)
     if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "articles/article_detail.html#panel", context)
-    else:
-        context.update(_article_context(article))
-        response = render(request, "articles/article_detail.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+        return render(request, "articles/article_detail.html#panel", context)
+    context["sections"] = reader_sections(article)
+    return render(request, "articles/article_detail.html", context)
 
 
 @require_safe
+@public_page
 def speaker_list(request):
     """Every speaker with a reader-visible quote, most quoted first. One query."""
     speakers = (
@@ -172,6 +226,7 @@ def speaker_list(request):
 
 
 @require_safe
+@public_page
 def speaker_detail(request, slug):
     """A speaker's quotes, the places they speak about and who is quoted beside them.
 
@@ -210,6 +265,7 @@ def speaker_detail(request, slug):
 
 
 @require_safe
+@public_page
 def place_list(request):
     """Every place with a reader-visible mention: a list in the HTML, a map from the same data.
 
@@ -241,6 +297,7 @@ def place_list(request):
 
 
 @require_safe
+@public_page
 def place_detail(request, slug):
     """A place: its marker, every mention in context, the quotes about it. Three queries."""
     place = get_object_or_404(Place, slug=slug)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +138,10 @@ def cache(url: str) -> dict:
 
 
 CACHES = {"default": cache(os.environ.get("CACHE_URL", "locmem://"))}
+# Anonymous reader pages are public for this long (a CDN may serve them; ETags revalidate).
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
+# Rendered article bodies are cached per revision, so this only bounds memory use.
+RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", str(60 * 60 * 24)))
 
 # History is for reading; see articles.admin.NewsroomAdmin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -169,6 +174,23 @@ STORAGES = {
         )
     },
 }
+
+# No inline scripts or styles anywhere (htmx is configured to match: no eval, no injected
+# styles); map tiles come from OpenStreetMap, loaded by the reader's browser.
+MAP_TILES = os.environ.get("MAP_TILES", "https://tile.openstreetmap.org")
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", MAP_TILES],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Security headers that hold in every environment; the TLS-only ones follow DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -12,6 +12,16 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rollbacks reuse primary keys: a rendering cached in one test must not serve another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def roles(transactional_db):
     """The Annotators and Editors groups, again: a transactional test's flush removes what
