@@ -2,7 +2,8 @@
 view, history of every change, and optimistic locking against lost updates."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -11,10 +12,33 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import annotate
+from . import annotate, suggestions, throttle
 from .forms import VersionedForm
 from .models import Article, Author, Place, PlaceMention, Quote, Speaker, StaleEdit
 from .presenters import body_html
+
+
+class ThrottledLoginForm(AdminAuthenticationForm):
+    """The admin login, refused for a while after too many failures (articles.throttle)."""
+
+    def clean(self):
+        username = self.data.get("username", "")
+        if throttle.is_locked(self.request, username):
+            minutes = throttle.WINDOW // 60
+            raise ValidationError(
+                f"Too many failed logins for this account. Try again in {minutes} minutes.",
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.record_failure(self.request, username)
+            raise
+        throttle.clear(self.request, username)
+        return cleaned
+
+
+admin.site.login_form = ThrottledLoginForm
 
 
 class NewsroomAdmin(SimpleHistoryAdmin):
@@ -98,7 +122,7 @@ class ArticleAdmin(NewsroomAdmin):
         ("Source", {"fields": ["source_url", "source_file", "created_at", "updated_at"]}),
     ]
     inlines = [QuoteInline, PlaceMentionInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "suggest_annotations"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
@@ -132,6 +156,7 @@ class ArticleAdmin(NewsroomAdmin):
             ("form/", annotate.annotation_form, "articles_article_annotate_form"),
             ("save/", annotate.save, "articles_article_annotate_save"),
             ("delete/", annotate.delete, "articles_article_annotate_delete"),
+            ("review/", annotate.review, "articles_article_annotate_review"),
             ("names/", annotate.names, "articles_article_annotate_names"),
         ]
         return [
@@ -155,6 +180,23 @@ class ArticleAdmin(NewsroomAdmin):
     @admin.action(permissions=["publish"], description="Unpublish the selected articles (drafts)")
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Article.Status.DRAFT)
+
+    def has_suggest_permission(self, request):
+        user = request.user
+        return user.has_perm("articles.add_quote") and user.has_perm("articles.add_placemention")
+
+    @admin.action(permissions=["suggest"], description="Suggest annotations (for review)")
+    def suggest_annotations(self, request, queryset):
+        quotes = places = 0
+        for article in queryset:
+            q, p = suggestions.store(article)
+            quotes, places = quotes + q, places + p
+        self.message_user(
+            request,
+            f"{quotes} quote and {places} place suggestions added, to review in each article's "
+            "annotate view.",
+            messages.SUCCESS,
+        )
 
     def _set_status(self, request, queryset, status):
         changed = 0

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from . import suggestions
 from .forms import AnnotationForm
 from .models import Article, Place, PlaceMention, Quote, Span, Speaker, StaleEdit, locate
 from .offsets import from_utf16, trim
-from .presenters import annotate_body_html
+from .presenters import annotate_body_html, proposed_label
 
 TEMPLATE = "admin/articles/article/annotate.html"
 SPAN_MODELS = {"quote": Quote, "placemention": PlaceMention}
@@ -52,13 +53,17 @@ def _workspace(article) -> dict:
     )
     live_quotes = [q for q in quotes if q.anchored]
     live_mentions = [m for m in mentions if m.anchored]
+    for span in quotes + mentions:
+        span.label = proposed_label(span)
     return {
         "article": article,
         "body": annotate_body_html(article, live_quotes, live_mentions),
         "annotations": sorted(live_quotes + live_mentions, key=lambda s: (s.start, -s.end)),
+        "n_suggested": sum(s.status == Span.Status.SUGGESTED for s in quotes + mentions),
+        "review_choices": [("accept", "Accept"), ("reject", "Reject")],
         "orphans": [s for s in quotes + mentions if not s.anchored],
         "speaker_names": sorted({q.speaker.name for q in quotes if q.speaker}),
-        "place_names": sorted({m.place.name for m in mentions}),
+        "place_names": sorted({m.place.name for m in mentions if m.place}),
     }
 
 
@@ -199,6 +204,38 @@ def delete(request, article_id):
         message = "That annotation was already deleted."
     if not request.htmx:
         messages.success(request, message)
+        return redirect("admin:articles_article_annotate", article.pk)
+    return _render(request, article, "saved", saved=message)
+
+
+@require_POST
+def review(request, article_id):
+    """Accept or reject one suggestion (``span``) or all of the article's (``all``)."""
+    article = _article(request, article_id)
+    decision = request.POST.get("decision")
+    if decision not in {"accept", "reject"}:
+        return _render(request, article, "saved", saved="Choose accept or reject.")
+    if request.POST.get("all"):
+        spans = [
+            *article.quotes.filter(status=Span.Status.SUGGESTED, anchored=True),
+            *article.place_mentions.filter(status=Span.Status.SUGGESTED, anchored=True),
+        ]
+    else:
+        span = _span(article, request.POST.get("span"))
+        spans = [span] if span is not None and span.status == Span.Status.SUGGESTED else []
+    for span in spans:
+        _check_span_permission(request.user, span, "change")
+    try:
+        with transaction.atomic():
+            for span in spans:
+                (suggestions.accept if decision == "accept" else suggestions.reject)(span)
+    except StaleEdit as error:
+        message = str(error)
+    else:
+        verb = "Accepted" if decision == "accept" else "Rejected"
+        message = f"{verb} {len(spans)} suggestion{'s' if len(spans) != 1 else ''}."
+    if not request.htmx:
+        messages.info(request, message)
         return redirect("admin:articles_article_annotate", article.pk)
     return _render(request, article, "saved", saved=message)
 

@@ -11,6 +11,7 @@ from .models import (
     Quote,
     Speaker,
     check_offsets,
+    find_by_name,
     stale_message,
     unique_slug,
 )
@@ -43,19 +44,6 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is not None and self.has_changed() and stale:
             raise ValidationError(stale_message(self.instance), code="stale")
         return cleaned
-
-
-def find_by_name(model, name: str):
-    """The speaker or place called ``name`` (or with it as an alias), ignoring case."""
-    folded = name.casefold()
-    candidates = model.objects.filter(Q(name__iexact=name) | Q(aliases__icontains=name))
-    for candidate in candidates:
-        if candidate.name.casefold() == folded:
-            return candidate
-    for candidate in candidates:
-        if folded in (alias.casefold() for alias in candidate.aliases):
-            return candidate
-    return None
 
 
 class AnnotationForm(forms.Form):

@@ -58,17 +58,28 @@ def body_html(article, quotes, mentions) -> SafeString:
     return highlight.render(article.body, specs)
 
 
+def proposed_label(span) -> str:
+    """Who or where a span names; for a suggestion, possibly a speaker or place it proposes."""
+    if span.is_quote:
+        if span.speaker:
+            return span.speaker.name
+        proposed = span.proposal.get("speaker")
+        return f"{proposed['name']} (proposed)" if proposed else "Unattributed"
+    if span.place:
+        return span.place.name
+    return f"{span.proposal['place']['name']} (proposed)"
+
+
 def annotate_body_html(article, quotes, mentions) -> SafeString:
     """The body as annotators see it: every live span marked, suggestions set apart."""
     specs = []
     for span in [*quotes, *mentions]:
-        is_quote = span._meta.model_name == "quote"
-        if is_quote:
+        if span.is_quote:
             classes = f"quote quote--{span.kind} {speaker_colour(span.speaker_id)}"
-            label = span.speaker.name if span.speaker else "Unattributed"
         else:
-            classes = f"place-mention place--{span.place.kind}"
-            label = span.place.name
+            kind = span.place.kind if span.place else span.proposal["place"].get("kind", "other")
+            classes = f"place-mention place--{kind}"
+        label = proposed_label(span)
         specs.append(
             highlight.Highlight(
                 start=span.start,

@@ -3,14 +3,20 @@
 Each file is parsed and saved in its own transaction: a bad file gets one line naming it and the
 reason, and nothing of it is written; the others are imported; the command exits non-zero when any
 file failed. Re-importing a file updates the article it made before.
+
+``--suggest`` stores machine suggestions (status ``suggested``, for review) with each article.
+``--dry-run --format json`` writes nothing and prints one JSON document: what each file would
+become, with the suggestions, and the errors.
 """
 
+import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from articles import suggestions
 from articles.importer import MAX_BYTES, ArticleFormatError, ParsedArticle, parse
 from articles.models import Article, Author, unique_slug
 
@@ -30,7 +36,9 @@ def author_for(parsed: ParsedArticle) -> Author | None:
 
 
 @transaction.atomic
-def save_article(parsed: ParsedArticle, source_file: str, publish: bool) -> tuple[Article, bool]:
+def save_article(
+    parsed: ParsedArticle, source_file: str, publish: bool, suggest: bool = False
+) -> tuple[Article, bool]:
     """Create the article for ``source_file``, or update the one imported from it before."""
     article = Article.objects.select_for_update().filter(source_file=source_file).first()
     created = article is None
@@ -44,6 +52,8 @@ def save_article(parsed: ParsedArticle, source_file: str, publish: bool) -> tupl
         article.status = Article.Status.PUBLISHED
     article.full_clean()
     article.save()
+    if suggest:
+        suggestions.store(article)
     return article, created
 
 
@@ -83,22 +93,70 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish", action="store_true", help="publish the articles (default: drafts)"
         )
+        parser.add_argument(
+            "--suggest",
+            action="store_true",
+            help="store suggested quotes and place mentions for review with each article",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="write nothing; show what would be imported"
+        )
+        parser.add_argument(
+            "--format", choices=["text", "json"], default="text", help="output format"
+        )
 
-    def handle(self, *args, files, publish, **options):
-        failed = 0
+    def handle(self, *args, files, publish, suggest, dry_run, format, **options):
+        report = {"articles": [], "errors": []}
         for name in files:
             path = Path(name)
             try:
                 parsed = parse(read(path))
-                article, created = save_article(parsed, path.name, publish)
+                if dry_run:
+                    entry = preview(parsed, name)
+                else:
+                    article, created = save_article(parsed, path.name, publish, suggest)
+                    entry = {
+                        "file": name,
+                        "slug": article.slug,
+                        "created": created,
+                        "status": article.status,
+                    }
             except (ArticleFormatError, ValidationError) as error:
-                failed += 1
-                self.stderr.write(f"{name}: {describe(error)}")
+                report["errors"].append({"file": name, "error": describe(error)})
+                if format == "text":
+                    self.stderr.write(f"{name}: {describe(error)}")
                 continue
-            verb = "created" if created else "updated"
-            self.stdout.write(f"{name}: {verb} {article.slug} ({article.status})")
-        imported = len(files) - failed
-        summary = f"{imported} imported, {failed} failed"
+            report["articles"].append(entry)
+            if format == "text":
+                self.stdout.write(text_line(entry, dry_run))
+        failed = len(report["errors"])
+        summary = f"{len(files) - failed} {'checked' if dry_run else 'imported'}, {failed} failed"
+        if format == "json":
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         if failed:
             raise CommandError(summary)
-        self.stdout.write(self.style.SUCCESS(summary))
+        if format == "text":
+            self.stdout.write(self.style.SUCCESS(summary))
+
+
+def preview(parsed: ParsedArticle, name: str) -> dict:
+    """What a file would become, with its suggestions; reads the database, writes nothing."""
+    quotes, places = suggestions.find(parsed.body)
+    return {
+        "file": name,
+        "headline": parsed.headline,
+        "dek": parsed.dek,
+        "author": parsed.author_name or None,
+        "body": parsed.body,
+        **suggestions.as_json(quotes, places),
+    }
+
+
+def text_line(entry: dict, dry_run: bool) -> str:
+    if dry_run:
+        return (
+            f"{entry['file']}: would import {entry['headline']!r} "
+            f"({len(entry['quotes'])} quotes, {len(entry['places'])} places suggested)"
+        )
+    verb = "created" if entry["created"] else "updated"
+    return f"{entry['file']}: {verb} {entry['slug']} ({entry['status']})"
