@@ -23,6 +23,7 @@ CONFIG = "english"
 START, STOP = "\ue000", "\ue001"
 SNIPPET_CHARS = 240
 TRIGRAM_THRESHOLD = 0.4
+NEWEST_FIRST = F("published_on").desc(nulls_last=True)  # undated last on every database
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def search(articles, filters: Filters) -> Results:
     """Published ``articles`` matching ``filters``, best first, with snippets and matching names."""
     articles = filter_articles(articles.published(), filters)
     if not filters.q:
-        return Results(articles.order_by("-published_on", "-created_at"))
+        return Results(articles.order_by(NEWEST_FIRST, "-created_at"))
     if is_postgres():
         return _search_postgres(articles, filters.q)
     return _search_sqlite(articles, filters.q)
@@ -180,7 +181,7 @@ def _search_postgres(articles, q):
                 fragment_delimiter=" … ",
             ),
         )
-        .order_by("-rank", "-published_on", "-pk")
+        .order_by("-rank", NEWEST_FIRST, "-pk")
     )
     return Results(articles, speakers, places)
 
@@ -211,7 +212,7 @@ def _search_sqlite(articles, q):
     speakers = list(Speaker.objects.filter(name_match)[:5]) if terms else []
     places = list(Place.objects.filter(name_match)[:5]) if terms else []
     articles = articles.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
-        "-published_on", "-pk"
+        NEWEST_FIRST, "-pk"
     )
     return Results(articles, speakers, places)
 

@@ -11,7 +11,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,6 +26,8 @@ from .models import Article, Author, Place, PlaceMention, Quote, Speaker
 from .presenters import body_html, speaker_colour
 
 ARTICLES_PER_PAGE = 20
+# Newest first; undated articles last on every database.
+SPANS_NEWEST_FIRST = (F("article__published_on").desc(nulls_last=True), "article_id", "start")
 
 
 @require_safe
@@ -158,7 +160,7 @@ def _panel_context(article, quote_id):
             .filter(speaker_id=quote.speaker_id)
             .exclude(pk=quote.pk)
             .select_related("article")
-            .order_by("-article__published_on", "article_id", "start")[:20]
+            .order_by(*SPANS_NEWEST_FIRST)[:20]
         )
     return {
         "article": article,
@@ -233,11 +235,12 @@ def speaker_detail(request, slug):
     Four queries, whatever the number of quotes: the speaker, their quotes, grouped places,
     grouped co-speakers.
     """
-    speaker = get_object_or_404(Speaker, slug=slug)
+    speakers = Speaker.objects.all()
+    if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
+        speakers = speakers.filter(Exists(Quote.objects.visible().filter(speaker=OuterRef("pk"))))
+    speaker = get_object_or_404(speakers, slug=slug)
     theirs = Quote.objects.visible().filter(speaker=speaker)
-    quotes = theirs.select_related("article").order_by(
-        "-article__published_on", "article_id", "start"
-    )
+    quotes = theirs.select_related("article").order_by(*SPANS_NEWEST_FIRST)
     places = (
         Place.objects.filter(quotes__in=theirs)
         .annotate(n_quotes=Count("quotes"))
@@ -300,18 +303,24 @@ def place_list(request):
 @public_page
 def place_detail(request, slug):
     """A place: its marker, every mention in context, the quotes about it. Three queries."""
-    place = get_object_or_404(Place, slug=slug)
+    places = Place.objects.all()
+    if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
+        places = places.filter(
+            Exists(PlaceMention.objects.visible().filter(place=OuterRef("pk")))
+            | Exists(Quote.objects.visible().filter(places=OuterRef("pk")))
+        )
+    place = get_object_or_404(places, slug=slug)
     mentions = list(
         PlaceMention.objects.visible()
         .filter(place=place)
         .select_related("article")
-        .order_by("-article__published_on", "article_id", "start")
+        .order_by(*SPANS_NEWEST_FIRST)
     )
     quotes = (
         Quote.objects.visible()
         .filter(places=place)
         .select_related("article", "speaker")
-        .order_by("-article__published_on", "article_id", "start")
+        .order_by(*SPANS_NEWEST_FIRST)
     )
     map_data = [
         {

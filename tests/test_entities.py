@@ -191,8 +191,10 @@ def test_speaker_page_lists_who_is_quoted_beside_them(client, world):
     assert beside == ["alpha"]  # Beta is only in the new article, Gamma only in the old one
 
 
-def test_speaker_page_without_published_quotes(client, world):
-    html = client.get(world["hidden"].get_absolute_url()).content.decode()
+def test_speaker_page_without_published_quotes(client, admin_client, world):
+    # Only drafts and suggestions name them: not public at all; staff see an empty page.
+    assert client.get(world["hidden"].get_absolute_url()).status_code == 404
+    html = admin_client.get(world["hidden"].get_absolute_url()).content.decode()
     assert "No published quotes yet." in html
     assert "No places tagged on their quotes yet." in html
     assert "No one else is quoted in the same articles yet." in html
@@ -315,8 +317,9 @@ def test_place_page_has_its_marker_mentions_and_quotes(client, world):
     assert '<a href="/speakers/alpha/">Alpha</a>' in html
 
 
-def test_place_pages_never_show_invisible_mentions(client, world):
-    html = client.get(world["secret"].get_absolute_url()).content.decode()
+def test_place_pages_never_show_invisible_mentions(client, admin_client, world):
+    assert client.get(world["secret"].get_absolute_url()).status_code == 404
+    html = admin_client.get(world["secret"].get_absolute_url()).content.decode()
     assert "No published mentions yet." in html
     assert "No published quotes about this place yet." in html
     _, data = data_block(html)
