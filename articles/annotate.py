@@ -182,13 +182,17 @@ def save(request, article_id):
             form.add_error(None, str(error))
         else:
             verb = "Updated" if form.existing else "Added"
-            message = f"{verb}: {span}"
-            if not request.htmx:
-                messages.success(request, message)
-                return redirect("admin:articles_article_annotate", article.pk)
-            return _render(request, article, "saved", saved=message)
+            return _done(request, article, f"{verb}: {span}")
     article.refresh_from_db()
     return _render(request, article, "saved" if request.htmx else "workspace", form=form)
+
+
+def _done(request, article, message):
+    """After a change: htmx gets the form area, body and list anew; a plain POST a redirect."""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect("admin:articles_article_annotate", article.pk)
+    return _render(request, article, "saved", saved=message)
 
 
 @require_POST
@@ -202,10 +206,7 @@ def delete(request, article_id):
         message = f"Deleted: {label}"
     else:
         message = "That annotation was already deleted."
-    if not request.htmx:
-        messages.success(request, message)
-        return redirect("admin:articles_article_annotate", article.pk)
-    return _render(request, article, "saved", saved=message)
+    return _done(request, article, message)
 
 
 @require_POST
@@ -234,10 +235,7 @@ def review(request, article_id):
     else:
         verb = "Accepted" if decision == "accept" else "Rejected"
         message = f"{verb} {len(spans)} suggestion{'s' if len(spans) != 1 else ''}."
-    if not request.htmx:
-        messages.info(request, message)
-        return redirect("admin:articles_article_annotate", article.pk)
-    return _render(request, article, "saved", saved=message)
+    return _done(request, article, message)
 
 
 @require_GET

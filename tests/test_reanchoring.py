@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from articles.models import Article, PlaceMention, Quote, Speaker
+from tests.admin_forms import article_post
 
 pytestmark = pytest.mark.django_db
 
@@ -59,31 +60,8 @@ def test_the_admin_body_edit_re_anchors_in_the_same_save(
 ):
     article = make_article(body=BODY)
     quote, _ = spans(article, speaker, place)
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "dek": "",
-        "body": "Breaking. " + BODY,
-        "status": article.status,
-        "source_url": "",
-        "author": "",
-        "published_on": "",
-        "loaded_version": str(article.version),
-        # The existing row, posted back unchanged as the admin does, offsets of the old body.
-        "quotes-TOTAL_FORMS": "1",
-        "quotes-INITIAL_FORMS": "1",
-        "quotes-0-id": str(quote.pk),
-        "quotes-0-article": str(article.pk),
-        "quotes-0-exact": quote.exact,
-        "quotes-0-start": str(quote.start),
-        "quotes-0-end": str(quote.end),
-        "quotes-0-speaker": str(speaker.pk),
-        "quotes-0-kind": quote.kind,
-        "quotes-0-status": quote.status,
-        "quotes-0-loaded_version": str(quote.version),
-        "place_mentions-TOTAL_FORMS": "0",
-        "place_mentions-INITIAL_FORMS": "0",
-    }
+    # The existing row is posted back unchanged, as the admin does: offsets of the old body.
+    data = article_post(article, quotes=[(quote, {})], body="Breaking. " + BODY)
     response = admin_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302
     quote.refresh_from_db()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
+from tests.admin_forms import article_post
 
 pytestmark = pytest.mark.django_db
 
@@ -61,32 +62,6 @@ def article(make_article):
 
 def admin_url(model, view, *args):
     return reverse(f"admin:articles_{model._meta.model_name}_{view}", args=args)
-
-
-def article_post(article, **overrides):
-    """The POST data of the article's change form as it is now, with no inline rows."""
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "dek": article.dek,
-        "body": article.body,
-        "status": article.status,
-        "source_url": article.source_url,
-        "author": article.author_id or "",
-        "published_on": article.published_on.isoformat() if article.published_on else "",
-        "loaded_version": str(article.version),
-    }
-    for prefix in ("quotes", "place_mentions"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    data.update(overrides)
-    return data
 
 
 def run_action(client, action, *articles):
