@@ -9,11 +9,23 @@ SPEAKER_COLOURS = 8
 
 
 def speaker_colour(speaker_id: int | None) -> str:
-    """A stable colour class per speaker; unattributed quotes share one."""
+    """A speaker's colour class anywhere but an article page; unattributed quotes share one."""
     return "speaker-none" if speaker_id is None else f"speaker-{speaker_id % SPEAKER_COLOURS}"
 
 
-def quote_highlight(quote, article_slug: str) -> highlight.Highlight:
+def article_colours(speaker_ids) -> dict:
+    """Colour classes for the speakers of one article: the most quoted get distinct colours
+    (ties in order of first appearance); only past eight speakers do colours repeat."""
+    counts = {}
+    for speaker_id in speaker_ids:
+        counts[speaker_id] = counts.get(speaker_id, 0) + 1
+    ranked = sorted((s for s in counts if s is not None), key=lambda s: -counts[s])
+    colours = {s: f"speaker-{i % SPEAKER_COLOURS}" for i, s in enumerate(ranked)}
+    colours[None] = "speaker-none"
+    return colours
+
+
+def quote_highlight(quote, article_slug: str, colour: str) -> highlight.Highlight:
     panel_url = reverse("articles:quote_panel", args=[article_slug, quote.pk])
     speaker = quote.speaker
     return highlight.Highlight(
@@ -21,7 +33,7 @@ def quote_highlight(quote, article_slug: str) -> highlight.Highlight:
         end=quote.end,
         tag="mark",
         attrs=(
-            ("class", f"quote quote--{quote.kind} {speaker_colour(quote.speaker_id)}"),
+            ("class", f"quote quote--{quote.kind} {colour}"),
             ("data-quote", str(quote.pk)),
             ("data-kind", quote.kind),
             ("data-speaker", speaker.slug if speaker else ""),
@@ -53,7 +65,8 @@ def mention_highlight(mention) -> highlight.Highlight:
 
 def body_html(article, quotes, mentions) -> SafeString:
     """The article body with the given quotes (speaker loaded) and mentions (place loaded)."""
-    specs = [quote_highlight(q, article.slug) for q in quotes]
+    colours = article_colours(q.speaker_id for q in quotes)
+    specs = [quote_highlight(q, article.slug, colours[q.speaker_id]) for q in quotes]
     specs += [mention_highlight(m) for m in mentions]
     return highlight.render(article.body, specs)
 
@@ -73,9 +86,10 @@ def proposed_label(span) -> str:
 def annotate_body_html(article, quotes, mentions) -> SafeString:
     """The body as annotators see it: every live span marked, suggestions set apart."""
     specs = []
+    colours = article_colours(q.speaker_id for q in quotes)
     for span in [*quotes, *mentions]:
         if span.is_quote:
-            classes = f"quote quote--{span.kind} {speaker_colour(span.speaker_id)}"
+            classes = f"quote quote--{span.kind} {colours[span.speaker_id]}"
         else:
             kind = span.place.kind if span.place else span.proposal["place"].get("kind", "other")
             classes = f"place-mention place--{kind}"

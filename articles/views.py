@@ -23,7 +23,7 @@ from newsroom.routers import public_read
 
 from . import search
 from .models import Article, Author, Place, PlaceMention, Quote, Speaker
-from .presenters import body_html, speaker_colour
+from .presenters import article_colours, body_html, speaker_colour
 
 ARTICLES_PER_PAGE = 20
 # Newest first; undated articles last on every database.
@@ -124,18 +124,14 @@ def _article_for(request, slug):
 def _article_context(article):
     quotes = list(article.quotes.shown().select_related("speaker"))
     mentions = list(article.place_mentions.shown().select_related("place"))
+    colours = article_colours(q.speaker_id for q in quotes)
     speakers = {}
     for quote in quotes:
         key = quote.speaker_id
         if key not in speakers:
-            speakers[key] = {
-                "speaker": quote.speaker,
-                "colour": speaker_colour(key),
-                "count": 0,
-            }
+            speakers[key] = {"speaker": quote.speaker, "colour": colours[key], "count": 0}
         speakers[key]["count"] += 1
-    for quote in quotes:
-        quote.colour = speaker_colour(quote.speaker_id)
+        quote.colour = colours[key]
     return {
         "article": article,
         "body": body_html(article, quotes, mentions),
@@ -162,10 +158,11 @@ def _panel_context(article, quote_id):
             .select_related("article")
             .order_by(*SPANS_NEWEST_FIRST)[:20]
         )
+    colours = article_colours(article.quotes.shown().values_list("speaker_id", flat=True))
     return {
         "article": article,
         "quote": quote,
-        "colour": speaker_colour(quote.speaker_id),
+        "colour": colours[quote.speaker_id],
         "quote_places": list(quote.places.all()),
         "other_quotes": other_quotes,
     }

@@ -232,3 +232,29 @@ def test_reader_pages_run_constant_queries(client, make_article, speaker, place,
         counts.append([count_queries(client, url, headers=headers) for url in urls])
     assert counts[0] == counts[1]
     assert max(counts[0]) <= 6
+
+
+def test_the_most_quoted_speakers_of_an_article_get_distinct_colours():
+    from articles.presenters import article_colours
+
+    # Speaker 9 is quoted most, then 1..8 once each, then unattributed quotes.
+    colours = article_colours([9, 9, 9, 1, 2, 3, 4, 5, 6, 7, None, 8, None])
+    assert colours[9] == "speaker-0" and colours[None] == "speaker-none"
+    assert len({colours[s] for s in [9, 1, 2, 3, 4, 5, 6, 7]}) == 8  # eight distinct
+    assert colours[8] == colours[9]  # the ninth repeats the first
+
+
+def test_seed_speakers_quoted_most_do_not_share_a_colour(client, db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "seed", verbosity=0)
+    article = Article.objects.get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    by_speaker = {}
+    for colour, slug in re.findall(
+        r'class="quote quote--\w+ (speaker-\d)"[^>]*data-speaker="([\w-]+)"', html
+    ):
+        by_speaker.setdefault(slug, set()).add(colour)
+    assert all(len(c) == 1 for c in by_speaker.values())  # one colour per speaker
+    top = ["dmitry-peskov", "volodymyr-zelensky", "russian-defense-ministry"]
+    assert len({next(iter(by_speaker[s])) for s in top}) == 3
