@@ -96,21 +96,27 @@ def article_list(request):
 
 
 def _filter_choices():
-    """What the filters offer: only what published articles have."""
-    visible_quotes = Quote.objects.visible()
-    return {
-        "speakers": Speaker.objects.filter(quotes__in=visible_quotes).distinct().order_by("name"),
-        "places": Place.objects.filter(mentions__in=PlaceMention.objects.visible())
-        .distinct()
-        .order_by("name"),
-        "kinds": Quote.Kind.choices,
-        "authors": Author.objects.filter(articles__status=Article.Status.PUBLISHED)
-        .distinct()
-        .order_by("name"),
-        "years": [
-            d.year for d in Article.objects.published().dates("published_on", "year", "DESC")
-        ],
-    }
+    """What the filters offer: only what published articles have. Cached for a minute: it
+    scans every published annotation, and a new name may well appear a minute late."""
+    choices = cache.get("filter-choices")
+    if choices is None:
+        visible_quotes = Quote.objects.visible()
+        published = Article.objects.published()
+        choices = {
+            "speakers": list(
+                Speaker.objects.filter(Exists(visible_quotes.filter(speaker=OuterRef("pk"))))
+            ),
+            "places": list(
+                Place.objects.filter(
+                    Exists(PlaceMention.objects.visible().filter(place=OuterRef("pk")))
+                )
+            ),
+            "kinds": Quote.Kind.choices,
+            "authors": list(Author.objects.filter(Exists(published.filter(author=OuterRef("pk"))))),
+            "years": [d.year for d in published.dates("published_on", "year", "DESC")],
+        }
+        cache.set("filter-choices", choices, settings.FILTER_CHOICES_SECONDS)
+    return choices
 
 
 def _article_for(request, slug):

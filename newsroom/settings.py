@@ -141,6 +141,7 @@ CACHES = {"default": cache(os.environ.get("CACHE_URL", "locmem://"))}
 # Anonymous reader pages are public for this long (a CDN may serve them; ETags revalidate).
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
 # Rendered article bodies are cached per revision, so this only bounds memory use.
+FILTER_CHOICES_SECONDS = int(os.environ.get("FILTER_CHOICES_SECONDS", "60"))
 RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", str(60 * 60 * 24)))
 
 # History is for reading; see articles.admin.NewsroomAdmin.

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -207,6 +208,7 @@ def test_user_text_is_escaped_everywhere(client, make_article):
 
 
 def count_queries(client, url, **kwargs):
+    cache.clear()  # count a cold request: filter choices and renderings are cached
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **kwargs)
     assert response.status_code == 200, url
@@ -231,7 +233,7 @@ def test_reader_pages_run_constant_queries(client, make_article, speaker, place,
         ]
         counts.append([count_queries(client, url, headers=headers) for url in urls])
     assert counts[0] == counts[1]
-    assert max(counts[0]) <= 6
+    assert max(counts[0]) <= 7
 
 
 def test_the_most_quoted_speakers_of_an_article_get_distinct_colours():
