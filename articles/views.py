@@ -72,9 +72,9 @@ def article_list(request):
     """Published articles; search and filters combine, and the URL always holds the state."""
     filters = search.Filters.from_query(request.GET)
     results = search.search(
-        Article.objects.select_related("author").annotate(
-            n_quotes=_span_count(Quote), n_places=_span_count(PlaceMention)
-        ),
+        Article.objects.select_related("author")
+        .defer("search_vector")
+        .annotate(n_quotes=_span_count(Quote), n_places=_span_count(PlaceMention)),
         filters,
     )
     page = Paginator(results.articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
@@ -121,7 +121,7 @@ def _filter_choices():
 
 def _article_for(request, slug):
     """A published article; staff may also preview drafts."""
-    articles = Article.objects.select_related("author")
+    articles = Article.objects.select_related("author").defer("search_vector")
     if not request.user.is_staff:
         articles = articles.published()
     return get_object_or_404(articles, slug=slug)
