@@ -26,6 +26,7 @@ from .models import Article, Author, Place, PlaceMention, Quote, Speaker
 from .presenters import article_colours, body_html, speaker_colour
 
 ARTICLES_PER_PAGE = 20
+ENTITY_ITEMS_PER_PAGE = 50  # quotes or mentions on a speaker's or place's page
 # Newest first; undated articles last on every database.
 SPANS_NEWEST_FIRST = (F("article__published_on").desc(nulls_last=True), "article_id", "start")
 
@@ -235,8 +236,8 @@ def speaker_list(request):
 def speaker_detail(request, slug):
     """A speaker's quotes, the places they speak about and who is quoted beside them.
 
-    Four queries, whatever the number of quotes: the speaker, their quotes, grouped places,
-    grouped co-speakers.
+    Five queries, whatever the number of quotes: the speaker, a page of their quotes and their
+    count, grouped places, grouped co-speakers.
     """
     speakers = Speaker.objects.all()
     if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
@@ -262,7 +263,7 @@ def speaker_detail(request, slug):
         "articles/speaker_detail.html",
         {
             "speaker": speaker,
-            "quotes": quotes,
+            "quotes": Paginator(quotes, ENTITY_ITEMS_PER_PAGE).get_page(request.GET.get("page")),
             "places": places,
             "beside": beside,
             "colour": speaker_colour(speaker.pk),
@@ -305,7 +306,8 @@ def place_list(request):
 @require_safe
 @public_page
 def place_detail(request, slug):
-    """A place: its marker, every mention in context, the quotes about it. Three queries."""
+    """A place: its marker, its mentions in context, the quotes about it, a page at a time.
+    Five queries, whatever the number of mentions."""
     places = Place.objects.all()
     if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
         places = places.filter(
@@ -313,18 +315,21 @@ def place_detail(request, slug):
             | Exists(Quote.objects.visible().filter(places=OuterRef("pk")))
         )
     place = get_object_or_404(places, slug=slug)
-    mentions = list(
+    number = request.GET.get("page")
+    mentions = Paginator(
         PlaceMention.objects.visible()
         .filter(place=place)
         .select_related("article")
-        .order_by(*SPANS_NEWEST_FIRST)
-    )
-    quotes = (
+        .order_by(*SPANS_NEWEST_FIRST),
+        ENTITY_ITEMS_PER_PAGE,
+    ).get_page(number)
+    quotes = Paginator(
         Quote.objects.visible()
         .filter(places=place)
         .select_related("article", "speaker")
-        .order_by(*SPANS_NEWEST_FIRST)
-    )
+        .order_by(*SPANS_NEWEST_FIRST),
+        ENTITY_ITEMS_PER_PAGE,
+    ).get_page(number)
     map_data = [
         {
             "name": place.name,
@@ -334,7 +339,7 @@ def place_detail(request, slug):
             "country": place.country_code,
             "lat": place.latitude,
             "lng": place.longitude,
-            "mentions": len(mentions),
+            "mentions": mentions.paginator.count,
             "radius": 12,
         }
     ]

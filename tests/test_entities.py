@@ -448,4 +448,25 @@ def test_entity_pages_run_constant_queries(client, make_article):
         urls = ["/speakers/", speaker.get_absolute_url(), "/places/", place.get_absolute_url()]
         counts.append([count_queries(client, url) for url in urls])
     assert counts[0] == counts[1]
-    assert counts[0] == [1, 4, 1, 3]
+    assert counts[0] == [1, 5, 1, 5]  # pages: one COUNT per paginated list
+
+
+def test_speaker_and_place_pages_come_a_page_at_a_time(client, make_article, monkeypatch):
+    monkeypatch.setattr("articles.views.ENTITY_ITEMS_PER_PAGE", 2)
+    article = make_article(body="Kyiv one. Kyiv two. Kyiv three.")
+    speaker = Speaker.objects.create(name="Olena", slug="olena")
+    kyiv = make_place("Kyiv", slug="kyiv-paged")
+    for start in (0, 10, 20):
+        Quote.objects.create(
+            article=article, start=start, end=start + 4, exact="Kyiv", speaker=speaker
+        )
+        PlaceMention.objects.create(
+            article=article, start=start, end=start + 4, exact="Kyiv", place=kyiv
+        )
+    first = client.get(speaker.get_absolute_url()).content.decode()
+    assert first.count("<blockquote") == 2 and "(3)" in first and "Page 1 of 2" in first
+    second = client.get(speaker.get_absolute_url(), {"page": 2}).content.decode()
+    assert second.count("<blockquote") == 1 and 'start="3"' in second
+    place_page = client.get(kyiv.get_absolute_url()).content.decode()
+    assert place_page.count('class="place-mark"') == 2 and "Mention pages" in place_page
+    assert client.get(kyiv.get_absolute_url(), {"page": 9}).status_code == 200  # last page
