@@ -22,7 +22,9 @@ from .models import Place, PlaceMention, Quote, Span, Speaker
 CONFIG = "english"
 START, STOP = "\ue000", "\ue001"
 SNIPPET_CHARS = 240
-TRIGRAM_THRESHOLD = 0.4
+# Word similarity: a typo in a name scores ~0.7 (Peskow/Peskov); unrelated words sharing a
+# prefix score ~0.4 (Milley/military), which made searches match the wrong speakers.
+TRIGRAM_THRESHOLD = 0.6
 NEWEST_FIRST = F("published_on").desc(nulls_last=True)  # undated last on every database
 
 
