@@ -36,6 +36,15 @@ HOST = "127.0.0.1"
 SEED = 1
 
 
+def exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (``timeout``, ``kill``) unwinds like Ctrl-C, so gunicorn is stopped, not orphaned."""
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def log(*parts) -> None:
     print(*parts, file=sys.stderr, flush=True)
 

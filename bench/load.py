@@ -52,6 +52,7 @@ from corpus import (  # noqa: E402
     Production,
     default_workers,
     exclusive,
+    exit_cleanly_on_sigterm,
     is_postgres,
     log,
     prepare_database,
@@ -446,6 +447,7 @@ def main(argv=None) -> int:
     parser.add_argument("--import-files", type=int, default=0, help="the import check instead")
     parser.add_argument("--broken", type=float, default=0.1)
     args = parser.parse_args(argv)
+    exit_cleanly_on_sigterm()
     if args.seconds > 600 or args.connections > 256:
         raise SystemExit("keep it bounded: at most 600 s and 256 connections")
     if args.restart_postgres and not is_postgres(args.database_url):

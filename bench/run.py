@@ -58,6 +58,7 @@ from corpus import (  # noqa: E402
     default_workers,
     drain,
     exclusive,
+    exit_cleanly_on_sigterm,
     get,
     log,
     lua_paths,
@@ -467,6 +468,7 @@ def main(argv=None) -> int:
     parser.add_argument("--profile-import", type=int, default=0, metavar="N", help="cProfile it")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
+    exit_cleanly_on_sigterm()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
