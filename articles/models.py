@@ -374,12 +374,14 @@ def locate(body: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[i
 
 def touch_articles(article_ids) -> None:
     """These articles changed (or what their pages show did): new revision, new search vector."""
+    from . import pagecache
     from .search import refresh_vectors
 
     article_ids = list(article_ids)
     if article_ids:
         Article.objects.filter(pk__in=article_ids).update(revision=F("revision") + 1)
         refresh_vectors(article_ids)
+        pagecache.changed()
 
 
 def reanchor_spans(model, article, old_body: str) -> None:

@@ -48,7 +48,8 @@ def public_page(view):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
         else:
             patch_cache_control(response, private=True)
-        patch_vary_headers(response, ["HX-Request"])
+        # htmx asks for a fragment with HX-Request, and for the whole page again with both.
+        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
         return response
 
     return wrapped

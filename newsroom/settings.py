@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,6 +139,15 @@ def cache(url: str) -> dict:
 
 
 CACHES = {"default": cache(os.environ.get("CACHE_URL", "locmem://"))}
+# Whole anonymous reader pages, kept in the cache until any change retires them
+# (articles.pagecache). Only correct with a cache that every process shares, hence off with the
+# per-process local memory unless asked for; the timeout bounds memory and replica lag.
+PUBLIC_PAGE_CACHE_SECONDS = int(
+    os.environ.get(
+        "PUBLIC_PAGE_CACHE_SECONDS",
+        "0" if CACHES["default"]["BACKEND"].endswith("LocMemCache") else "300",
+    )
+)
 # Anonymous reader pages are public for this long (a CDN may serve them; ETags revalidate).
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
 # Rendered article bodies are cached per revision, so this only bounds memory use.

@@ -133,3 +133,54 @@ def test_the_router_sends_only_public_reads_to_the_replica():
         assert router.db_for_write(None) == "default"
     assert router.db_for_read(None) == "default"
     assert router.allow_migrate("replica", "articles") is False
+
+
+def test_the_page_cache_is_on_with_redis_and_off_with_local_memory():
+    seconds = "settings.PUBLIC_PAGE_CACHE_SECONDS"
+    assert settings_value(seconds).stdout.strip() == "0"
+    redis = "redis://127.0.0.1:6379/3"
+    assert settings_value(seconds, CACHE_URL=redis).stdout.strip() == "300"
+    assert (
+        settings_value(seconds, CACHE_URL=redis, PUBLIC_PAGE_CACHE_SECONDS="30").stdout.strip()
+        == "30"
+    )
+
+
+@pytest.mark.django_db
+def test_a_change_in_another_process_retires_the_pages_of_this_one(client, settings, make_article):
+    """Several gunicorn workers or hosts: the generation is shared through Redis."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/3",
+            "KEY_PREFIX": "newsroom",
+        }
+    }
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    url = make_article().get_absolute_url()
+    try:
+        cache.clear()
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        other = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); "
+                "from articles import pagecache; pagecache.changed()",
+            ],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+                "CACHE_URL": "redis://127.0.0.1:6379/3",
+                "DATABASE_URL": "sqlite:///:memory:",
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert other.returncode == 0, other.stderr
+        assert client.get(url)["X-Page-Cache"] == "miss"
+    finally:
+        cache.clear()
