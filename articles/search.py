@@ -25,7 +25,13 @@ SNIPPET_CHARS = 240
 # Word similarity: a typo in a name scores ~0.7 (Peskow/Peskov); unrelated words sharing a
 # prefix score ~0.4 (Milley/military), which made searches match the wrong speakers.
 TRIGRAM_THRESHOLD = 0.6
-NEWEST_FIRST = F("published_on").desc(nulls_last=True)  # undated last on every database
+# Newest first, undated last on every database; on PostgreSQL a partial index of published
+# articles in exactly this order (migration 0007) serves the list and the search window.
+NEWEST_FIRST = (F("published_on").desc(nulls_last=True), "-created_at", "-pk")
+# A search ranks the newest matching articles, at most this many. Ranking every match of a common
+# word ("said": nearly every article) reads every match's vector; the newest few hundred are found
+# by walking the index above and stop there, whatever the size of the archive.
+SEARCH_WINDOW = 200
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Results:
     articles: object  # a queryset of published articles, each with .snippet when q is given
     speakers: list = field(default_factory=list)  # speakers whose names match q
     places: list = field(default_factory=list)  # places whose names match q
+    more: bool = False  # more articles match than SEARCH_WINDOW: the newest of them are ranked
 
 
 def is_postgres(connection=None) -> bool:
@@ -133,7 +140,7 @@ def search(articles, filters: Filters) -> Results:
     """Published ``articles`` matching ``filters``, best first, with snippets and matching names."""
     articles = filter_articles(articles.published(), filters)
     if not filters.q:
-        return Results(articles.order_by(NEWEST_FIRST, "-created_at"))
+        return Results(articles.order_by(*NEWEST_FIRST))
     if is_postgres():
         return _search_postgres(articles, filters.q)
     return _search_sqlite(articles, filters.q)
@@ -163,10 +170,10 @@ def _search_postgres(articles, q):
     # trigram match found join the query, and the GIN index answers all of it.
     for entity in speakers + places:
         query |= SearchQuery(entity.name, search_type="phrase", config=CONFIG)
-    matched = Q(search_vector=query)
+    window, more = newest_window(articles.filter(search_vector=query))
     rank = SearchRank(F("search_vector"), query)
     articles = (
-        articles.filter(matched)
+        articles.filter(pk__in=window)
         .annotate(
             rank=rank,
             raw_snippet=SearchHeadline(
@@ -181,9 +188,15 @@ def _search_postgres(articles, q):
                 fragment_delimiter=" … ",
             ),
         )
-        .order_by("-rank", NEWEST_FIRST, "-pk")
+        .order_by("-rank", *NEWEST_FIRST)
     )
-    return Results(articles, speakers, places)
+    return Results(articles, speakers, places, more)
+
+
+def newest_window(matching) -> tuple[list[int], bool]:
+    """The keys of the newest SEARCH_WINDOW ``matching`` articles, and whether more match."""
+    ids = list(matching.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[: SEARCH_WINDOW + 1])
+    return ids[:SEARCH_WINDOW], len(ids) > SEARCH_WINDOW
 
 
 def _search_sqlite(articles, q):
@@ -211,10 +224,13 @@ def _search_sqlite(articles, q):
         name_match &= Q(name__icontains=term) | Q(aliases__icontains=term)
     speakers = list(Speaker.objects.filter(name_match)[:5]) if terms else []
     places = list(Place.objects.filter(name_match)[:5]) if terms else []
-    articles = articles.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
-        NEWEST_FIRST, "-pk"
+    window, more = newest_window(articles)
+    articles = (
+        articles.filter(pk__in=window)
+        .annotate(rank=Value(0.0, output_field=FloatField()))
+        .order_by(*NEWEST_FIRST)
     )
-    return Results(articles, speakers, places)
+    return Results(articles, speakers, places, more)
 
 
 def snippet_for(article, q: str) -> SafeString:

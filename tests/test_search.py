@@ -227,3 +227,29 @@ def test_postgres_fuzzy_names(client, corpus):
     assert headlines(client, q="Peskow") == ["Negotiations stall"]
     html = client.get("/", {"q": "Khersn"}).content.decode()
     assert '<a href="/places/kherson/">Kherson</a>' in html
+
+
+def test_a_search_ranks_the_newest_matches_and_says_when_more_match(client, db, monkeypatch):
+    """Ranking every match of a common word does not scale; the newest SEARCH_WINDOW do."""
+    monkeypatch.setattr("articles.search.SEARCH_WINDOW", 3)
+    for day in range(1, 6):
+        Article.objects.create(
+            slug=f"day-{day}",
+            headline=f"Shelling on day {day}",
+            body="Shelling was reported." + (" Shelling again." * 5 if day == 1 else ""),
+            published_on=datetime.date(2024, 1, day),
+            status="published",
+        ).save()
+    html = client.get("/", {"q": "shelling"}).content.decode()
+    # Day 1 matches best (six times) but is not among the three newest.
+    assert headlines(client, q="shelling") == [
+        "Shelling on day 5",
+        "Shelling on day 4",
+        "Shelling on day 3",
+    ]
+    assert "More than 3 articles for “shelling”: the 3 newest, best match first." in html
+    # Older ones are reached by narrowing the search.
+    assert headlines(client, q="shelling day 1") == ["Shelling on day 1"]
+    monkeypatch.setattr("articles.search.SEARCH_WINDOW", 5)
+    html = client.get("/", {"q": "shelling"}).content.decode()
+    assert "5 articles for “shelling”" in html and "More than" not in html
