@@ -6,6 +6,7 @@ conditional requests (ETag from the article's revision) and caches the rendering
 highlights and index per revision.
 """
 
+import hashlib
 from functools import wraps
 
 from django.conf import settings
@@ -93,8 +94,23 @@ def article_list(request):
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "articles/article_list.html#results", context)
-    context["choices"] = _filter_choices()
+    context["filter_fields"] = _filter_fields(filters)
     return render(request, "articles/article_list.html", context)
+
+
+def _filter_fields(filters) -> str:
+    """The filter menus, rendered once per selection while the choices are cached: hundreds of
+    speakers and places made them the costliest part of the page."""
+    selected = (filters.speaker, filters.place, filters.kind, filters.author, filters.year)
+    key = "filter-fields:" + hashlib.blake2b(repr((selected, filters.active)).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "articles/article_list.html#filter-fields",
+            {"choices": _filter_choices(), "filters": filters},
+        )
+        cache.set(key, html, settings.FILTER_CHOICES_SECONDS)
+    return html
 
 
 def _filter_choices():
