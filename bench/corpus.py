@@ -33,6 +33,9 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 # Databases the benchmarks must never drop or fill: other people's.
 PROTECTED_DATABASES = {"newsroom", "test_newsroom", "postgres", "template0", "template1"}
 HOST = "127.0.0.1"
+# Production caches in Redis (the page cache needs a cache every worker shares); a database of
+# its own, emptied at the start of each run.
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/5"
 SEED = 1
 
 
@@ -197,7 +200,9 @@ class Production:
     """A temporary directory holding a settings module and STATIC_ROOT, and the environment that
     runs the project with production settings on ``url``."""
 
-    def __init__(self, url: str, conn_max_age: int = 60, **extra_env: str):
+    def __init__(
+        self, url: str, conn_max_age: int = 60, cache_url: str = DEFAULT_CACHE_URL, **extra_env: str
+    ):
         self.dir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
         self.static_root = self.dir / "static"
         (self.dir / f"{SETTINGS_MODULE}.py").write_text(
@@ -214,6 +219,7 @@ class Production:
             "DJANGO_ALLOWED_HOSTS": HOST,
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DATABASE_CONN_MAX_AGE": str(conn_max_age),
+            "CACHE_URL": cache_url,
             **extra_env,
         }
         self.env.pop("DATABASE_POOL", None)
@@ -228,6 +234,7 @@ class Production:
             os.environ[key] = self.env[key]
         for key in ("DJANGO_ALLOWED_HOSTS", "DJANGO_SECURE_SSL_REDIRECT", "DATABASE_CONN_MAX_AGE"):
             os.environ[key] = self.env[key]
+        os.environ["CACHE_URL"] = self.env["CACHE_URL"]
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -413,7 +420,8 @@ def wrk(
         raise SystemExit(f"refusing to send load anywhere but {HOST}: {url}")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s"]
+    duration = f"{max(1, round(seconds))}s"  # wrk takes whole seconds only
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", duration]
     command += ["--timeout", "10s", "--latency"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]

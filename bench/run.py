@@ -154,10 +154,14 @@ def django_in_process(prod: Production):
 
 
 def query_counts(paths: dict[str, str]) -> dict[str, dict]:
+    """Queries of each page: with an empty cache, with its rendering cached but not the whole page
+    (the page cache's generation bumped, as any edit does), and as a page-cache hit."""
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from articles import pagecache
 
     client = Client(HTTP_HOST="127.0.0.1")
     counts = {}
@@ -166,34 +170,52 @@ def query_counts(paths: dict[str, str]) -> dict[str, dict]:
         with CaptureQueriesContext(connection) as cold:
             response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
+        pagecache._bump()
         with CaptureQueriesContext(connection) as warm:
             client.get(path)
-        counts[name] = {"cold": len(cold), "warm": len(warm), "bytes": len(response.content)}
+        with CaptureQueriesContext(connection) as hit:
+            again = client.get(path)
+        assert again.get("X-Page-Cache") == "hit", (path, "not from the page cache")
+        counts[name] = {
+            "cold": len(cold),
+            "warm": len(warm),
+            "hit": len(hit),
+            "bytes": len(response.content),
+        }
     return counts
 
 
 def in_process_times(paths: dict[str, str], repeat: int = 30) -> dict[str, dict]:
-    """Median in-process time of a cold (empty cache) and a warm request, per healthz request."""
+    """Median in-process time of a request with an empty cache, with the rendering cached (page
+    cache missed) and from the page cache, each as a multiple of one /healthz request."""
     from django.core.cache import cache
     from django.test import Client
 
+    from articles import pagecache
+
     client = Client(HTTP_HOST="127.0.0.1")
 
-    def timed(path, clear):
+    def timed(path, before):
         samples = []
         for _ in range(repeat):
-            if clear:
-                cache.clear()
+            before()
             started = time.perf_counter()
             client.get(path)
             samples.append(time.perf_counter() - started)
         return statistics.median(samples)
 
+    def nothing():
+        pass
+
     for _ in range(50):
         client.get("/healthz")
-    ceiling = timed("/healthz", False)
+    ceiling = timed("/healthz", nothing)
     return {
-        name: {"cold": timed(path, True) / ceiling, "warm": timed(path, False) / ceiling}
+        name: {
+            "cold": timed(path, cache.clear) / ceiling,
+            "warm": timed(path, pagecache._bump) / ceiling,
+            "hit": timed(path, nothing) / ceiling,
+        }
         for name, path in paths.items()
     } | {"_healthz_ms": ceiling * 1000}
 
@@ -251,46 +273,56 @@ def _single_get(port: int, path: str) -> float:
 
 
 def search_latency(server: Gunicorn, repeat: int, budget: float = 15.0) -> dict:
-    """Each query timed ``repeat`` times end to end (after one untimed request), or fewer times
-    (at least 5) when that takes more than ``budget`` seconds: a slow query must not make the
-    run last an hour."""
+    """Each query timed ``repeat`` times end to end, or fewer (at least 5) when that takes more
+    than ``budget`` seconds: a slow query must not make the run last an hour.
+
+    Two figures per query: "uncached", with the page cache's generation bumped before every
+    request (as an edit does), so the database answers each time; and "cached", the same search
+    asked again, from the page cache. The target is judged on the uncached figures."""
     from urllib.parse import urlencode
 
+    from articles import pagecache
+
     client = KeepAlive(server.port)
-    by_class: dict[str, list[float]] = {}
+    table: dict[str, dict] = {}
     by_query: dict[str, float] = {}
     try:
-        for cls, queries in SEARCH_QUERIES.items():
-            for q in queries:
-                path = "/?" + urlencode({"q": q})
-                response = client.get(path)
-                if response.status != 200:
-                    raise SystemExit(f"GET {path} answered {response.status}")
-                samples = []
-                began = time.perf_counter()
-                for n in range(repeat):
-                    if n >= 5 and time.perf_counter() - began > budget:
-                        break
-                    started = time.perf_counter()
-                    response = client.get(path)
-                    samples.append((time.perf_counter() - started) * 1000)
+        for mode, before in (("uncached", pagecache._bump), ("cached", lambda: None)):
+            by_class: dict[str, list[float]] = {}
+            for cls, queries in SEARCH_QUERIES.items():
+                for q in queries:
+                    path = "/?" + urlencode({"q": q})
+                    response = client.get(path)  # untimed: connections, the filter choices
                     if response.status != 200:
                         raise SystemExit(f"GET {path} answered {response.status}")
-                by_class.setdefault(cls, []).extend(samples)
-                by_query[q] = percentile(samples, 0.5)
+                    samples = []
+                    began = time.perf_counter()
+                    for n in range(repeat):
+                        if n >= 5 and time.perf_counter() - began > budget:
+                            break
+                        before()
+                        started = time.perf_counter()
+                        response = client.get(path)
+                        samples.append((time.perf_counter() - started) * 1000)
+                        if response.status != 200:
+                            raise SystemExit(f"GET {path} answered {response.status}")
+                    by_class.setdefault(cls, []).extend(samples)
+                    if mode == "uncached":
+                        by_query[q] = percentile(samples, 0.5)
+            everything = [s for samples in by_class.values() for s in samples]
+            table[mode] = {
+                cls: {"p50": percentile(s, 0.5), "p95": percentile(s, 0.95), "n": len(s)}
+                for cls, s in by_class.items()
+            } | {
+                "overall": {
+                    "p50": percentile(everything, 0.5),
+                    "p95": percentile(everything, 0.95),
+                    "n": len(everything),
+                }
+            }
     finally:
         client.close()
-    everything = [s for samples in by_class.values() for s in samples]
-    table = {
-        cls: {"p50": percentile(s, 0.5), "p95": percentile(s, 0.95), "n": len(s)}
-        for cls, s in by_class.items()
-    }
-    table["overall"] = {
-        "p50": percentile(everything, 0.5),
-        "p95": percentile(everything, 0.95),
-        "n": len(everything),
-    }
-    return {"classes": table, "queries_p50": by_query}
+    return {"classes": table["uncached"], "cached": table["cached"], "queries_p50": by_query}
 
 
 def search_paths() -> list[str]:
@@ -482,6 +514,9 @@ def measure(args) -> int:
     prod = setup_production(args.database_url)
     try:
         django_in_process(prod)
+        from django.core.cache import cache
+
+        cache.clear()  # the bench's own Redis database: no page from an earlier run
         if not args.search_only:
             pages = {
                 "seed article": SEED_PATH,
@@ -494,9 +529,14 @@ def measure(args) -> int:
             print(
                 f"\nQueries per page (in-process, production settings, {args.articles:,} articles)"
             )
-            print(f"  {'page':<16} {'empty cache':>12} {'warm cache':>11} {'bytes':>9}")
+            print(
+                f"  {'page':<16} {'empty cache':>12} {'rendering cached':>17} "
+                f"{'page cached':>12} {'bytes':>9}"
+            )
             for name, c in counts.items():
-                print(f"  {name:<16} {c['cold']:12d} {c['warm']:11d} {c['bytes']:9,d}")
+                print(
+                    f"  {name:<16} {c['cold']:12d} {c['warm']:17d} {c['hit']:12d} {c['bytes']:9,d}"
+                )
             same = counts["seed article"] == counts["heavy article"] or (
                 counts["seed article"]["cold"] == counts["heavy article"]["cold"]
                 and counts["seed article"]["warm"] == counts["heavy article"]["warm"]
@@ -510,7 +550,10 @@ def measure(args) -> int:
             )
             for name in ("seed article", "heavy article"):
                 t = times[name]
-                print(f"  {name:<16} empty cache {t['cold']:6.1f}x   warm {t['warm']:5.1f}x")
+                print(
+                    f"  {name:<16} empty cache {t['cold']:6.1f}x   rendering cached "
+                    f"{t['warm']:5.1f}x   page cached {t['hit']:5.2f}x"
+                )
 
         seed_bytes = report.get("queries", {}).get("seed article", {}).get("bytes", 31_869)
         heavy_bytes = report.get("queries", {}).get("heavy article", {}).get("bytes", 376_030)
@@ -546,15 +589,23 @@ def measure(args) -> int:
                 print(
                     f"\nSearch latency at {args.articles:,} articles, end to end over HTTP "
                     f"(one kept-alive connection; each query {args.search_repeat} times, "
-                    "or at least 5 within 15 s)"
+                    "or at least 5 within 15 s). Uncached: the page cache's generation bumped\n"
+                    "before every request, so the database answers; cached: asked again."
                 )
-                print(f"  {'class':<16} {'p50 ms':>8} {'p95 ms':>8} {'n':>6}")
+                print(
+                    f"  {'class':<16} {'uncached p50':>13} {'p95':>8} {'n':>5}"
+                    f" {'cached p50':>11} {'p95':>8}"
+                )
                 for cls, row in latency["classes"].items():
-                    print(f"  {cls:<16} {row['p50']:8.1f} {row['p95']:8.1f} {row['n']:6d}")
+                    hit = latency["cached"][cls]
+                    print(
+                        f"  {cls:<16} {row['p50']:13.1f} {row['p95']:8.1f} {row['n']:5d}"
+                        f" {hit['p50']:11.2f} {hit['p95']:8.2f}"
+                    )
                 overall = latency["classes"]["overall"]["p95"]
                 verdict = "ok" if overall <= SEARCH_P95_TARGET_MS else "MISS"
-                print(f"  target p95 <= {SEARCH_P95_TARGET_MS:g} ms: {verdict}")
-                print("  slowest queries (p50 ms):")
+                print(f"  target p95 <= {SEARCH_P95_TARGET_MS:g} ms, uncached: {verdict}")
+                print("  slowest queries (uncached p50 ms):")
                 for q, ms in sorted(latency["queries_p50"].items(), key=lambda x: -x[1])[:8]:
                     print(f"    {ms:8.1f}  {q}")
                 print_throughput(rows, args)

@@ -58,7 +58,8 @@ def drag_select(page, container, text):
     page.mouse.up()
 
 
-def test_annotate_publish_and_edit(live_server, roles, browser):
+def test_annotate_publish_and_edit(live_server, roles, browser, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300  # readers get whole pages from the cache
     staff("anna", "Annotators")
     staff("eddie", "Editors")
     article = Article.objects.create(slug="talks", headline="Talks collapse", body=BODY)
@@ -105,6 +106,8 @@ def test_annotate_publish_and_edit(live_server, roles, browser):
     mark = public.locator("mark.quote")
     expect(mark).to_have_text(WORDS)
     expect(mark).to_have_attribute("data-speaker", "mykhailo-podolyak")
+    again = reader.request.get(f"{live_server.url}/articles/talks/")  # past the browser's cache
+    assert again.headers["x-page-cache"] == "hit"
 
     # The editor rewrites the article around the quote; the highlight stays on its words.
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
@@ -118,8 +121,9 @@ def test_annotate_publish_and_edit(live_server, roles, browser):
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     editor.close()
 
-    public.goto(f"{live_server.url}/articles/talks/")
+    public.reload()  # revalidates what the browser kept (max-age): the page cache is not stale
     expect(public.locator("mark.quote")).to_have_text(WORDS)
+    expect(public.locator("#article-body")).to_contain_text("long-planned talks")
     quote.refresh_from_db()
     assert quote.anchored and quote.history.count() >= 2
     assert re.search("delegation would not return", public.locator("#article-body").inner_text())
