@@ -12,12 +12,13 @@ characters, and ``marked_html`` escapes everything and turns only those into ``<
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection as default_connection
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Place, PlaceMention, Quote, Span, Speaker
+from .models import Article, Place, PlaceMention, Quote, Span, Speaker
 
 CONFIG = "english"
 START, STOP = "\ue000", "\ue001"
@@ -32,6 +33,8 @@ NEWEST_FIRST = (F("published_on").desc(nulls_last=True), "-created_at", "-pk")
 # word ("said": nearly every article) reads every match's vector; the newest few hundred are found
 # by walking the index above and stop there, whatever the size of the archive.
 SEARCH_WINDOW = 200
+RECENT_STEPS = (4_000, 20_000)  # where newest_window looks first: the newest N articles
+FLOORS_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,10 @@ class Results:
 
 def is_postgres(connection=None) -> bool:
     return (connection or default_connection).vendor == "postgresql"
+
+
+def names(name: str) -> set[str]:
+    return set(name.casefold().split())
 
 
 def words(q: str) -> list[str]:
@@ -168,9 +175,11 @@ def _search_postgres(articles, q):
     # A misspelt name ("Peskow") still finds the articles that quote the speaker: the vector
     # holds the names of the speakers and places annotated in each article, so the names the
     # trigram match found join the query, and the GIN index answers all of it.
-    # A name the query already spells out adds nothing but a costlier plan (a phrase rechecks
-    # every candidate's vector).
-    for name in {e.name for e in speakers + places if e.name.casefold() != q.casefold()}:
+    # A name the query already spells out (every word of a plain query is in the name) finds no
+    # article the query does not; it would only add a costlier plan (a phrase rechecks every
+    # candidate's vector).
+    plain = set(q.casefold().split()) if re.fullmatch(r"[\w\s’'-]+", q) else None
+    for name in {e.name for e in speakers + places if not plain or not plain <= names(e.name)}:
         query |= SearchQuery(name, search_type="phrase", config=CONFIG)
     window, more = newest_window(articles.filter(search_vector=query))
     rank = SearchRank(F("search_vector"), query)
@@ -197,9 +206,47 @@ def _search_postgres(articles, q):
 
 
 def newest_window(matching) -> tuple[list[int], bool]:
-    """The keys of the newest SEARCH_WINDOW ``matching`` articles, and whether more match."""
-    ids = list(matching.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[: SEARCH_WINDOW + 1])
+    """The keys of the newest SEARCH_WINDOW ``matching`` articles, and whether more match.
+
+    Looked for among the newest few thousand published articles first, then more, then all.
+    Either way of finding the newest matches in one query reads too much for a word in a few
+    percent of the articles: walking the articles newest first tests thousands of vectors, and
+    taking every match from the GIN index fetches thousands of rows to sort them. Restricted to
+    recent dates, the index match is intersected with the date index before any row is read.
+    Any floor gives the right answer: every article on or after it is newer than every article
+    before it, so once the recent ones hold more than a window of matches, they hold the window.
+    """
+
+    def newest(articles):
+        ids = articles.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
+        return list(ids[: SEARCH_WINDOW + 1])
+
+    for floor in recent_floors():
+        ids = newest(matching.filter(published_on__gte=floor))
+        if len(ids) > SEARCH_WINDOW:
+            break
+    else:
+        ids = newest(matching)
     return ids[:SEARCH_WINDOW], len(ids) > SEARCH_WINDOW
+
+
+def recent_floors() -> list:
+    """The publication dates of the RECENT_STEPS-th newest published articles (as many as there
+    are), newest first; cached, since any floor is correct and only its speed depends on it."""
+    floors = cache.get("search-floors")
+    if floors is None:
+        dates = (
+            Article.objects.published()
+            .order_by(*NEWEST_FIRST)
+            .values_list("published_on", flat=True)
+        )
+        floors = []
+        for step in RECENT_STEPS:
+            found = list(dates[step : step + 1])
+            if found and found[0] is not None and found[0] not in floors:
+                floors.append(found[0])
+        cache.set("search-floors", floors, FLOORS_SECONDS)
+    return floors
 
 
 def _search_sqlite(articles, q):

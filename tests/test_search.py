@@ -253,3 +253,37 @@ def test_a_search_ranks_the_newest_matches_and_says_when_more_match(client, db, 
     monkeypatch.setattr("articles.search.SEARCH_WINDOW", 5)
     html = client.get("/", {"q": "shelling"}).content.decode()
     assert "5 articles for “shelling”" in html and "More than" not in html
+
+
+@pytest.mark.parametrize("floors", ["computed", "stale: future", "stale: past"])
+def test_the_newest_matches_are_found_whatever_the_recent_floors(client, db, monkeypatch, floors):
+    """newest_window looks among recent articles first; the answer must not depend on where."""
+    from articles import search
+
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 3)
+    monkeypatch.setattr(search, "RECENT_STEPS", (2, 5))
+    for day in range(1, 11):
+        Article.objects.create(
+            slug=f"day-{day}",
+            headline=f"Day {day}",
+            body="Shelling was reported." if day <= 6 else "A calm day.",
+            published_on=datetime.date(2024, 1, day),
+            status="published",
+        ).save()
+    Article.objects.create(slug="undated", headline="Undated", body="Calm.", status="published")
+    cache.clear()
+    if floors == "stale: future":
+        cache.set("search-floors", [datetime.date(2030, 1, 1)], 60)
+    elif floors == "stale: past":
+        cache.set("search-floors", [datetime.date(1990, 1, 1)], 60)
+
+    def found(q):
+        results = search.search(Article.objects.all(), Filters(q=q))
+        return [a.headline for a in results.articles], results.more
+
+    # "calm": more than three among the four newest days; "shelling": only older articles match.
+    assert found("calm") == (["Day 10", "Day 9", "Day 8"], True)
+    assert found("shelling") == (["Day 6", "Day 5", "Day 4"], True)
+    assert found("shelling day 2") == (["Day 2"], False)
+    if floors == "computed":
+        assert search.recent_floors() == [datetime.date(2024, 1, 8), datetime.date(2024, 1, 5)]
