@@ -12,23 +12,32 @@ token, which no request accepts any more. One edit retires every cached page: ed
 to reading, and lists, searches and speaker pages depend on any article. The entry and the token
 are read in one round trip.
 
+Pages are kept gzipped (compressed once, when stored) and sent that way to every client that
+accepts gzip, as browsers and CDNs do; the others get them inflated. These pages hold no secret
+(no session, no CSRF token), so compressing them beside reflected text gives BREACH nothing.
+
 The generation lives in the cache, so the page cache is only correct where every process shares
 it (Redis). ``settings.PUBLIC_PAGE_CACHE_SECONDS`` is therefore 0 (off) by default with the
 per-process local-memory cache and on with Redis; the timeout only bounds memory and the
 staleness a lagging read replica could cause.
 """
 
+import gzip
 import hashlib
+import re
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
+from django.utils.text import compress_string
 
 GENERATION_KEY = "page-generation"
 HIT_HEADER = "X-Page-Cache"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+NOT_KEPT = {HIT_HEADER.lower(), "content-length"}
 
 
 def page_key(request) -> str | None:
@@ -56,10 +65,10 @@ def page_key(request) -> str | None:
 def storable(response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    directives = {
-        d.strip().lower().split("=")[0]
-        for d in cc_delim_re.split(response.get("Cache-Control", ""))
-    }
+    if response.has_header("Content-Encoding"):
+        return False
+    cache_control = cc_delim_re.split(response.get("Cache-Control", ""))
+    directives = {d.strip().lower().split("=")[0] for d in cache_control}
     return "public" in directives and not directives & {"private", "no-store", "no-cache"}
 
 
@@ -77,18 +86,31 @@ def fetch(key: str):
     return generation, page
 
 
-def store(key: str, generation: str, response) -> None:
-    headers = [(k, v) for k, v in response.items() if k.lower() != HIT_HEADER.lower()]
-    page = (generation, response.status_code, headers, response.content)
+def store(key: str, generation: str, response) -> tuple:
+    patch_vary_headers(response, ["Accept-Encoding"])
+    headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_KEPT]
+    page = (generation, response.status_code, headers, compress_string(response.content))
     cache.set(key, page, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return page
 
 
-def rebuild(page) -> HttpResponse:
-    _, status, headers, content = page
-    response = HttpResponse(content, status=status)
+def accepts_gzip(request) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
+def rebuild(page, request, hit: bool) -> HttpResponse:
+    """The response for ``request`` from a kept page: gzipped if the client takes it."""
+    _, status, headers, compressed = page
+    gzipped = accepts_gzip(request)
+    response = HttpResponse(compressed if gzipped else gzip.decompress(compressed), status=status)
     for name, value in headers:
         response[name] = value
-    response[HIT_HEADER] = "hit"
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+        if (tag := response.get("ETag", "")).startswith('"'):
+            response["ETag"] = "W/" + tag  # another encoding of the same page
+    response["Content-Length"] = str(len(response.content))
+    response[HIT_HEADER] = "hit" if hit else "miss"
     return response
 
 
@@ -124,10 +146,13 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         generation, page = fetch(key)
         if page is not None:
-            response = rebuild(page)
+            response = rebuild(page, request, hit=True)
             return get_conditional_response(request, etag=response.get("ETag"), response=response)
         response = self.get_response(request)
-        if storable(response):
-            store(key, generation, response)
-            response[HIT_HEADER] = "miss"
+        if not storable(response):
+            return response
+        page = store(key, generation, response)
+        if accepts_gzip(request):
+            return rebuild(page, request, hit=False)
+        response[HIT_HEADER] = "miss"
         return response

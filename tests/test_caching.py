@@ -333,3 +333,24 @@ def test_a_lost_generation_loses_the_pages_too(client, page_cache, article):
 def test_the_page_cache_is_off_unless_configured(client, article):
     client.get(article.get_absolute_url())
     assert "X-Page-Cache" not in client.get(article.get_absolute_url())
+
+
+def test_kept_pages_go_gzipped_to_clients_that_take_gzip(client, page_cache, article):
+    import gzip
+
+    url = article.get_absolute_url()
+    plain = client.get(url)  # a miss, for a client that does not take gzip
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    for expected in ("hit", "hit"):
+        zipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert zipped["X-Page-Cache"] == expected and zipped["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.content) == plain.content
+        assert int(zipped["Content-Length"]) == len(zipped.content) < len(plain.content) / 2
+    assert zipped["ETag"] == "W/" + plain["ETag"]  # another encoding of the same page
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "hit" and again.content == plain.content
+    assert "Content-Encoding" not in again and again["ETag"] == plain["ETag"]
+    assert int(again["Content-Length"]) == len(plain.content)
+    for tag in (plain["ETag"], zipped["ETag"]):
+        revalidated = client.get(url, headers={"If-None-Match": tag, "Accept-Encoding": "gzip"})
+        assert revalidated.status_code == 304
