@@ -9,7 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Author, Place, PlaceMention, Quote, Speaker
-from articles.search import START, STOP, Filters, marked_html, python_snippet
+from articles.search import (
+    START,
+    STOP,
+    Filters,
+    marked_html,
+    positive_lexemes,
+    python_snippet,
+    stemmed_snippet,
+)
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL full-text search (CI runs it there)"
@@ -56,6 +64,30 @@ def test_python_snippet_marks_every_term_in_a_window():
     assert raw.startswith("…")
     assert f"{START}Peskov{STOP} said peace {START}talks{STOP}" in raw
     assert f"{START}peskov{STOP}" in raw
+
+
+def test_stemmed_snippets_mark_every_form_of_the_query_words_and_nothing_else():
+    text = "Negotiators said the negotiations in two cities failed; a citizen and a city shrugged."
+    raw = stemmed_snippet(text, {"negoti", "citi"})
+    marked = [piece.split(STOP)[0] for piece in raw.split(START)[1:]]
+    assert marked == ["Negotiators", "negotiations", "cities", "city"]  # not "citizen"
+    assert raw.replace(START, "").replace(STOP, "") == text
+    long = "Intro. " + "filler " * 60 + text
+    assert stemmed_snippet(long, {"negoti"}).startswith("…")
+    assert stemmed_snippet(text, set()) == text
+
+
+@pytest.mark.parametrize(
+    "tsquery, lexemes",
+    [
+        ("'ceasefir' & !'gaza'", {"ceasefir"}),
+        ("'front' <-> 'line' & !( 'gaza' <-> 'citi' )", {"front", "line"}),
+        ("'o''brien' | 'kovalenko'", {"o'brien", "kovalenko"}),
+        ("", set()),
+    ],
+)
+def test_positive_lexemes_leave_out_what_the_query_excludes(tsquery, lexemes):
+    assert positive_lexemes(tsquery) == lexemes
 
 
 def test_filters_from_the_query_string_are_sanitised():
@@ -209,6 +241,20 @@ def test_postgres_stems_and_ranks(client, corpus):
     ).save()
     # The headline match ranks above a body-only match.
     assert headlines(client, q="negotiations")[0] == "Negotiations stall"
+
+
+@postgres_only
+def test_postgres_snippets_mark_the_stemmed_forms(client, db):
+    Article.objects.create(
+        slug="s",
+        headline="Talks",
+        body="Negotiators said the negotiations in two cities failed; a citizen shrugged.",
+        status="published",
+    ).save()
+    html = client.get("/", {"q": "negotiate city -Gaza"}).content.decode()
+    for word in ("Negotiators", "negotiations", "cities"):
+        assert f"<mark>{word}</mark>" in html
+    assert "<mark>citizen</mark>" not in html
 
 
 @postgres_only
