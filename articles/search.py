@@ -36,7 +36,8 @@ NEWEST_FIRST = (F("published_on").desc(nulls_last=True), "-created_at", "-pk")
 # word ("said": nearly every article) reads every match's vector; the newest few hundred are found
 # by walking the index above and stop there, whatever the size of the archive.
 SEARCH_WINDOW = 200
-RECENT_STEPS = (4_000, 20_000)  # where newest_window looks first: the newest N articles
+# Where newest_window looks first: among the newest N published articles, N from this ladder.
+RECENT_STEPS = (3_000, 6_000, 12_000, 25_000, 50_000)
 FLOORS_SECONDS = 600
 
 
@@ -282,13 +283,14 @@ def newest_window(matching, rank=None) -> tuple[list[int], bool]:
     """The keys of the newest SEARCH_WINDOW ``matching`` articles, best ``rank`` first (newest
     first among equals, and without a rank), and whether more articles match.
 
-    Looked for among the newest few thousand published articles first, then more, then all.
-    Either way of finding the newest matches in one query reads too much for a word in a few
-    percent of the articles: walking the articles newest first tests thousands of vectors, and
-    taking every match from the GIN index fetches thousands of rows to sort them. Restricted to
-    recent dates, the index match is intersected with the date index before any row is read.
-    Any floor gives the right answer: every article on or after it is newer than every article
-    before it, so once the recent ones hold more than a window of matches, they hold the window.
+    Looked for among the newest few thousand published articles first, then as far back as the
+    matches found there say a window needs, then among all. Either way of finding the newest
+    matches in one query reads too much for a word in a few percent of the articles: walking
+    the articles newest first tests thousands of vectors, and taking every match from the GIN
+    index fetches thousands of rows to sort them. Restricted to recent dates, the index match is
+    intersected with the date index before any row is read. Any floor gives the right answer:
+    every article on or after it is newer than every article before it, so once the recent ones
+    hold more than a window of matches, they hold the window.
     """
 
     def newest(articles):
@@ -296,11 +298,17 @@ def newest_window(matching, rank=None) -> tuple[list[int], bool]:
         rows = rows.values_list("pk", rank) if rank is not None else rows.values_list("pk")
         return list(rows[: SEARCH_WINDOW + 1])
 
-    for floor in recent_floors():
-        rows = newest(matching.filter(published_on__gte=floor))
-        if len(rows) > SEARCH_WINDOW:
+    floors, rows = recent_floors(), None
+    while floors:
+        step, floor = floors[0]
+        found = newest(matching.filter(published_on__gte=floor))
+        if len(found) > SEARCH_WINDOW:
+            rows = found
             break
-    else:
+        # At the rate seen among the newest `step` articles, a window lies this far back.
+        reach = step * (SEARCH_WINDOW + 1) * 1.25 / len(found) if found else float("inf")
+        floors = [(s, f) for s, f in floors[1:] if s >= reach]
+    if rows is None:
         rows = newest(matching)
     window = rows[:SEARCH_WINDOW]
     if rank is not None:
@@ -308,9 +316,9 @@ def newest_window(matching, rank=None) -> tuple[list[int], bool]:
     return [row[0] for row in window], len(rows) > SEARCH_WINDOW
 
 
-def recent_floors() -> list:
-    """The publication dates of the RECENT_STEPS-th newest published articles (as many as there
-    are), newest first; cached, since any floor is correct and only its speed depends on it."""
+def recent_floors() -> list[tuple[int, object]]:
+    """(n, publication date of the n-th newest published article) for each n of RECENT_STEPS
+    that there are; cached, since any floor is correct and only its speed depends on it."""
     floors = cache.get("search-floors")
     if floors is None:
         dates = (
@@ -321,8 +329,8 @@ def recent_floors() -> list:
         floors = []
         for step in RECENT_STEPS:
             found = list(dates[step : step + 1])
-            if found and found[0] is not None and found[0] not in floors:
-                floors.append(found[0])
+            if found and found[0] is not None and found[0] not in [f for _, f in floors]:
+                floors.append((step, found[0]))
         cache.set("search-floors", floors, FLOORS_SECONDS)
     return floors
 

@@ -319,9 +319,9 @@ def test_the_newest_matches_are_found_whatever_the_recent_floors(client, db, mon
     Article.objects.create(slug="undated", headline="Undated", body="Calm.", status="published")
     cache.clear()
     if floors == "stale: future":
-        cache.set("search-floors", [datetime.date(2030, 1, 1)], 60)
+        cache.set("search-floors", [(2, datetime.date(2030, 1, 1))], 60)
     elif floors == "stale: past":
-        cache.set("search-floors", [datetime.date(1990, 1, 1)], 60)
+        cache.set("search-floors", [(2, datetime.date(1990, 1, 1))], 60)
 
     def found(q):
         results = search.search(Article.objects.all(), Filters(q=q))
@@ -332,4 +332,7 @@ def test_the_newest_matches_are_found_whatever_the_recent_floors(client, db, mon
     assert found("shelling") == (["Day 6", "Day 5", "Day 4"], True)
     assert found("shelling day 2") == (["Day 2"], False)
     if floors == "computed":
-        assert search.recent_floors() == [datetime.date(2024, 1, 8), datetime.date(2024, 1, 5)]
+        assert search.recent_floors() == [
+            (2, datetime.date(2024, 1, 8)),
+            (5, datetime.date(2024, 1, 5)),
+        ]
