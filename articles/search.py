@@ -245,8 +245,15 @@ def _search_postgres(articles, q):
     # A name the query already spells out (every word of a plain query is in the name) finds no
     # article the query does not; it would only add a costlier plan (a phrase rechecks every
     # candidate's vector).
+    # Only the closest names join (all of them when several are as close: "Kovalenco" may be any
+    # Kovalenko); a name typed right does not bring in its namesakes.
     plain = set(q.casefold().split()) if re.fullmatch(r"[\w\s’'-]+", q) else None
-    joined = {e.name for e in speakers + places if not plain or not plain <= names(e.name)}
+    closest = max((e.similarity for e in speakers + places), default=0) - 1e-6
+    joined = {
+        e.name
+        for e in speakers + places
+        if e.similarity >= closest and not (plain and plain <= names(e.name))
+    }
     for name in joined:
         query |= SearchQuery(name, search_type="phrase", config=CONFIG)
     window, more = newest_window(

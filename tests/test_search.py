@@ -336,3 +336,21 @@ def test_the_newest_matches_are_found_whatever_the_recent_floors(client, db, mon
             (2, datetime.date(2024, 1, 8)),
             (5, datetime.date(2024, 1, 5)),
         ]
+
+
+@postgres_only
+def test_postgres_a_name_typed_right_does_not_bring_in_its_namesakes(client, db):
+    for first in ("Olena", "Taras"):
+        speaker = Speaker.objects.create(name=f"{first} Kovalenko", slug=f"{first.lower()}-k")
+        article = Article.objects.create(
+            slug=first.lower(),
+            headline=f"{first}'s statement",
+            body="The minister said talks would resume.",
+            status="published",
+        )
+        article.save()
+        Quote.objects.create(
+            article=article, start=22, end=37, exact="talks would res", speaker=speaker
+        )
+    assert headlines(client, q="Olena Kovalenko") == ["Olena's statement"]
+    assert set(headlines(client, q="Kovalenco")) == {"Olena's statement", "Taras's statement"}
