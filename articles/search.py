@@ -37,7 +37,7 @@ NEWEST_FIRST = (F("published_on").desc(nulls_last=True), "-created_at", "-pk")
 # by walking the index above and stop there, whatever the size of the archive.
 SEARCH_WINDOW = 200
 # Where newest_window looks first: among the newest N published articles, N from this ladder.
-RECENT_STEPS = (3_000, 6_000, 12_000, 25_000, 50_000)
+RECENT_STEPS = (3_000, 4_500, 7_000, 10_000, 15_000, 23_000, 35_000, 50_000, 75_000)
 FLOORS_SECONDS = 600
 
 
