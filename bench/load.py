@@ -465,8 +465,10 @@ def run(args) -> int:
             return 0 if import_check(prod, args.import_files, args.broken) else 1
         prod.collectstatic()
         paths = discover(prod)
+        from django.core.cache import cache
         from django.db import connections
 
+        cache.clear()  # the bench's own Redis database: no page kept from an earlier run
         connections.close_all()  # this process's own connection must not see the restart
         with Gunicorn(prod.env, workers=args.workers, threads=args.threads) as server:
             log(
