@@ -354,3 +354,19 @@ def test_postgres_a_name_typed_right_does_not_bring_in_its_namesakes(client, db)
         )
     assert headlines(client, q="Olena Kovalenko") == ["Olena's statement"]
     assert set(headlines(client, q="Kovalenco")) == {"Olena's statement", "Taras's statement"}
+
+
+@postgres_only
+def test_postgres_keeps_search_vectors_in_their_rows_and_has_the_newest_first_index(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'articles_article'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"  # STORAGE MAIN (migration 0008)
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_article_published_newest'"
+        )
+        definition = cursor.fetchone()[0]
+    assert "published_on DESC NULLS LAST, created_at DESC, id DESC" in definition
+    assert "WHERE ((status)::text = 'published'::text)" in definition
