@@ -354,3 +354,8 @@ def test_kept_pages_go_gzipped_to_clients_that_take_gzip(client, page_cache, art
     for tag in (plain["ETag"], zipped["ETag"]):
         revalidated = client.get(url, headers={"If-None-Match": tag, "Accept-Encoding": "gzip"})
         assert revalidated.status_code == 304
+
+
+def test_a_host_not_allowed_is_refused_before_any_page_is_kept(client, page_cache, article):
+    response = client.get(article.get_absolute_url(), HTTP_HOST="evil.example")
+    assert response.status_code == 400 and "X-Page-Cache" not in response
