@@ -75,6 +75,7 @@ class Results:
     speakers: list = field(default_factory=list)  # speakers whose names match q
     places: list = field(default_factory=list)  # places whose names match q
     more: bool = False  # more articles match than SEARCH_WINDOW: the newest of them are ranked
+    lexemes: set[str] | None = None  # what the snippets mark, on PostgreSQL
 
 
 def is_postgres(connection=None) -> bool:
@@ -242,11 +243,10 @@ def _search_postgres(articles, q):
     # A misspelt name ("Peskow") still finds the articles that quote the speaker: the vector
     # holds the names of the speakers and places annotated in each article, so the names the
     # trigram match found join the query, and the GIN index answers all of it.
-    # A name the query already spells out (every word of a plain query is in the name) finds no
-    # article the query does not; it would only add a costlier plan (a phrase rechecks every
-    # candidate's vector).
     # Only the closest names join (all of them when several are as close: "Kovalenco" may be any
-    # Kovalenko); a name typed right does not bring in its namesakes.
+    # Kovalenko), so a name typed right does not bring in its namesakes; and not a name the query
+    # already spells out (every word of a plain query in it), which would find nothing more and
+    # cost a phrase recheck of every candidate's vector.
     plain = set(q.casefold().split()) if re.fullmatch(r"[\w\s’'-]+", q) else None
     closest = max((e.similarity for e in speakers + places), default=0) - 1e-6
     joined = {
@@ -260,30 +260,26 @@ def _search_postgres(articles, q):
         articles.filter(search_vector=query), rank=SearchRank(F("search_vector"), query)
     )
     lexemes = query_lexemes(q, joined) if window else set()
-    return Results(Ranked(articles, window, lexemes), speakers, places, more)
+    return Results(Ranked(articles, window), speakers, places, more, lexemes)
 
 
 class Ranked:
     """Articles in an order already known (their keys), fetched a page at a time: what a
-    Paginator needs, a length and slices, without a COUNT or a sort in the database. With
-    ``lexemes`` (PostgreSQL), each article fetched gets its ``raw_snippet``."""
+    Paginator needs, a length and slices, without a COUNT or a sort in the database."""
 
-    def __init__(self, articles, ids: list[int], lexemes: set[str] | None = None):
-        self.articles, self.ids, self.lexemes = articles, ids, lexemes
+    def __init__(self, articles, ids: list[int]):
+        self.articles, self.ids = articles, ids
 
     def __len__(self):
         return len(self.ids)
 
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        ids = self.ids[index]
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, page: slice):
+        ids = self.ids[page]
         found = self.articles.in_bulk(ids) if ids else {}
-        page = [found[pk] for pk in ids if pk in found]
-        if self.lexemes is not None:
-            for article in page:
-                article.raw_snippet = stemmed_snippet(article.body, self.lexemes)
-        return page
+        return [found[pk] for pk in ids if pk in found]
 
 
 def newest_window(matching, rank=None) -> tuple[list[int], bool]:
@@ -371,12 +367,11 @@ def _search_sqlite(articles, q):
     return Results(Ranked(articles, window), speakers, places, more)
 
 
-def snippet_for(article, q: str) -> SafeString:
-    """The article's snippet for ``q``: from the database on PostgreSQL, else from Python."""
-    raw = getattr(article, "raw_snippet", None)
-    if raw is None:
-        raw = python_snippet(article.body, words(q))
-    return marked_html(raw)
+def snippet_for(article, results: Results, q: str) -> SafeString:
+    """The article's snippet: around the query's lexemes on PostgreSQL, its words on SQLite."""
+    if results.lexemes is not None:
+        return marked_html(stemmed_snippet(article.body, results.lexemes))
+    return marked_html(python_snippet(article.body, words(q)))
 
 
 REFRESH_SQL = f"""

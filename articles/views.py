@@ -83,7 +83,7 @@ def article_list(request):
     page = Paginator(results.articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     if filters.q:
         for article in page:
-            article.snippet = search.snippet_for(article, filters.q)
+            article.snippet = search.snippet_for(article, results, filters.q)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

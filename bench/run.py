@@ -336,22 +336,29 @@ def search_paths() -> list[str]:
 # --- Import rate --------------------------------------------------------------------------------
 
 
+def generated_files(folder: Path, prefix: str, seed: int, count: int) -> list[str]:
+    """``count`` generated articles written to ``folder`` in the seed's format."""
+    from articles.management.commands.generate_corpus import World, generate_article
+
+    world = World.build()
+    files = []
+    for i in range(count):
+        path = folder / f"{prefix}{i:05d}.txt"
+        path.write_text(generate_article(world, seed, i).as_text(), encoding="utf-8")
+        files.append(str(path))
+    return files
+
+
 def import_rate(count: int) -> dict:
     """Time ``import_articles`` on ``count`` generated files against parsing them only."""
     from django.core.management import call_command
 
     from articles.importer import parse
-    from articles.management.commands.generate_corpus import World, generate_article
     from articles.models import Article
 
-    world = World.build()
     prefix = f"bench-import-{os.getpid()}-"
     with tempfile.TemporaryDirectory(prefix="newsroom-import-") as tmp:
-        files = []
-        for i in range(count):
-            path = Path(tmp) / f"{prefix}{i:05d}.txt"
-            path.write_text(generate_article(world, 1000 + SEED, i).as_text(), encoding="utf-8")
-            files.append(str(path))
+        files = generated_files(Path(tmp), prefix, 1000 + SEED, count)
         started = time.perf_counter()
         for _ in range(3):  # parse-only: three passes, the best one (it is fast)
             for name in files:
@@ -380,17 +387,11 @@ def profile_import(count: int) -> str:
 
     from django.core.management import call_command
 
-    from articles.management.commands.generate_corpus import World, generate_article
     from articles.models import Article
 
-    world = World.build()
     prefix = f"bench-profile-{os.getpid()}-"
     with tempfile.TemporaryDirectory(prefix="newsroom-import-") as tmp:
-        files = []
-        for i in range(count):
-            path = Path(tmp) / f"{prefix}{i:05d}.txt"
-            path.write_text(generate_article(world, 2000 + SEED, i).as_text(), encoding="utf-8")
-            files.append(str(path))
+        files = generated_files(Path(tmp), prefix, 2000 + SEED, count)
         profiler = cProfile.Profile()
         profiler.enable()
         call_command("import_articles", *files, publish=True, stdout=StringIO())
