@@ -8,11 +8,11 @@ from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path
-from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import annotate, suggestions, throttle
+from . import annotate, operations, throttle
+from .changes import changing, current
 from .forms import VersionedForm
 from .models import Article, Author, Place, PlaceMention, Quote, Speaker, StaleEdit
 from .presenters import body_html
@@ -55,13 +55,26 @@ class NewsroomAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def changeform_view(self, request, *args, **kwargs):
+        """One operation per form: the object, its inlines and relations announce once."""
         try:
-            return super().changeform_view(request, *args, **kwargs)
+            with changing():
+                return super().changeform_view(request, *args, **kwargs)
         except StaleEdit as error:
             # Saved by someone else between this request's check and its save: nothing was
             # written (the admin's transaction rolled back).
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        operations.save_object(obj)
+
+    def delete_model(self, request, obj):
+        operations.delete_object(obj)
+
+    def delete_queryset(self, request, queryset):
+        with changing():
+            for obj in queryset:
+                operations.delete_object(obj)
 
 
 class SpanInline(admin.TabularInline):
@@ -147,7 +160,11 @@ class ArticleAdmin(NewsroomAdmin):
             )
             for pk, version in versions:
                 edited[pk].version = version
+        deleted = [f.instance.pk for f in formset.deleted_forms if f.instance.pk]
+        operations.note_spans_before(formset.model, [*edited, *deleted])
         super().save_formset(request, form, formset, change)
+        article = form.instance
+        current().article(article, visible=article.is_published)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -175,11 +192,13 @@ class ArticleAdmin(NewsroomAdmin):
 
     @admin.action(permissions=["publish"], description="Publish the selected articles")
     def publish(self, request, queryset):
-        self._set_status(request, queryset, Article.Status.PUBLISHED)
+        changed = operations.publish(queryset)
+        self.message_user(request, f"{changed} article(s) now published.", messages.SUCCESS)
 
     @admin.action(permissions=["publish"], description="Unpublish the selected articles (drafts)")
     def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Article.Status.DRAFT)
+        changed = operations.unpublish(queryset)
+        self.message_user(request, f"{changed} article(s) now draft.", messages.SUCCESS)
 
     def has_suggest_permission(self, request):
         user = request.user
@@ -189,7 +208,7 @@ class ArticleAdmin(NewsroomAdmin):
     def suggest_annotations(self, request, queryset):
         quotes = places = 0
         for article in queryset:
-            q, p = suggestions.store(article)
+            q, p = operations.store_suggestions(article)
             quotes, places = quotes + q, places + p
         self.message_user(
             request,
@@ -197,17 +216,6 @@ class ArticleAdmin(NewsroomAdmin):
             "annotate view.",
             messages.SUCCESS,
         )
-
-    def _set_status(self, request, queryset, status):
-        changed = 0
-        for article in queryset.exclude(status=status):
-            article.status = status
-            if status == Article.Status.PUBLISHED and article.published_on is None:
-                article.published_on = timezone.localdate()
-            article.save()  # one by one, so each change is in the history
-            changed += 1
-        label = Article.Status(status).label.lower()
-        self.message_user(request, f"{changed} article(s) now {label}.", messages.SUCCESS)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
@@ -243,11 +251,11 @@ class SpeakerAdmin(NewsroomAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_quotes=Count("quotes"))
+        return super().get_queryset(request).annotate(n_all_quotes=Count("quotes"))
 
-    @admin.display(description="Quotes", ordering="n_quotes")
+    @admin.display(description="Quotes", ordering="n_all_quotes")
     def quote_count(self, speaker):
-        return speaker.n_quotes
+        return speaker.n_all_quotes
 
 
 @admin.register(Place)
@@ -258,11 +266,11 @@ class PlaceAdmin(NewsroomAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_mentions=Count("mentions"))
+        return super().get_queryset(request).annotate(n_all_mentions=Count("mentions"))
 
-    @admin.display(description="Mentions", ordering="n_mentions")
+    @admin.display(description="Mentions", ordering="n_all_mentions")
     def mention_count(self, place):
-        return place.n_mentions
+        return place.n_all_mentions
 
 
 class SpanAdmin(NewsroomAdmin):

@@ -7,13 +7,12 @@ plain links and forms.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from . import suggestions
+from . import operations
 from .forms import AnnotationForm
 from .models import Article, Place, PlaceMention, Quote, Span, Speaker, StaleEdit, locate
 from .offsets import from_utf16, trim
@@ -176,8 +175,7 @@ def save(request, article_id):
             "change" if form.existing else "add",
         )
         try:
-            with transaction.atomic():
-                span = form.save()
+            span = operations.save_annotation(form)
         except StaleEdit as error:
             form.add_error(None, str(error))
         else:
@@ -202,7 +200,7 @@ def delete(request, article_id):
     if span is not None:
         _check_span_permission(request.user, span, "delete")
         label = str(span)
-        span.delete()
+        operations.delete_span(span)
         message = f"Deleted: {label}"
     else:
         message = "That annotation was already deleted."
@@ -227,9 +225,10 @@ def review(request, article_id):
     for span in spans:
         _check_span_permission(request.user, span, "change")
     try:
-        with transaction.atomic():
-            for span in spans:
-                (suggestions.accept if decision == "accept" else suggestions.reject)(span)
+        if decision == "accept":
+            operations.accept_suggestions(spans)
+        else:
+            operations.reject_suggestions(spans)
     except StaleEdit as error:
         message = str(error)
     else:

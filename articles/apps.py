@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Newsroom"
-
-    def ready(self):
-        from . import signals
-
-        signals.connect()

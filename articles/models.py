@@ -6,7 +6,8 @@ Offsets are Python string indices (code points) into ``Article.body``, the one s
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -155,7 +156,9 @@ class Article(Versioned):
         return self.headline
 
     def save(self, *args, **kwargs):
-        """Save, and re-attach every annotation in the same transaction when the body changed."""
+        """Save, and re-attach every annotation in the same transaction when the body changed:
+        the model's own invariant, kept on every path (a shell's ``save()`` included). What else
+        follows a change (revisions, search vectors, caches) is the operations' work."""
         with transaction.atomic():
             old_body = None
             if not self._state.adding:
@@ -166,7 +169,6 @@ class Article(Versioned):
             if old_body is not None and old_body != self.body:
                 for model in (Quote, PlaceMention):
                     reanchor_spans(model, self, old_body)
-            touch_articles([self.pk])
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.slug])
@@ -191,11 +193,14 @@ class Speaker(models.Model):
         default=list, blank=True, help_text='Other names the texts use, e.g. ["Peskov"].'
     )
     wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True)
+    # Kept by the operations (articles.changes): quotes readers can see.
+    n_quotes = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["n_quotes"])
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["-n_quotes", "name"], name="speaker_most_quoted")]
 
     def __str__(self):
         return self.name
@@ -224,11 +229,16 @@ class Place(models.Model):
     country_code = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     aliases = models.JSONField(default=list, blank=True, help_text='e.g. ["Kiev"] for Kyiv.')
     geonames_id = models.PositiveIntegerField("GeoNames id", null=True, blank=True)
+    # Kept by the operations (articles.changes): mentions of it and quotes about it that
+    # readers can see.
+    n_mentions = models.PositiveIntegerField(default=0, editable=False)
+    n_quotes = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["n_mentions", "n_quotes"])
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["-n_mentions", "name"], name="place_most_mentioned")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_range"
@@ -248,12 +258,42 @@ class Place(models.Model):
         validate_aliases(self.aliases)
 
 
+class FormerSlug(models.Model):
+    """A slug a speaker or place had before it was merged into another: its old URL answers
+    301 to the one kept."""
+
+    class Kind(models.TextChoices):
+        SPEAKER = "speaker", "Speaker"
+        PLACE = "place", "Place"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    slug = models.SlugField(max_length=200)
+    speaker = models.ForeignKey(Speaker, null=True, blank=True, on_delete=models.CASCADE)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="former_slug_unique"),
+            models.CheckConstraint(
+                condition=(Q(kind="speaker", speaker__isnull=False, place__isnull=True))
+                | Q(kind="place", place__isnull=False, speaker__isnull=True),
+                name="former_slug_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.slug}"
+
+
 def validate_aliases(aliases):
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise ValidationError({"aliases": 'Give a list of names, e.g. ["Kiev", "Kiew"].'})
 
 
 class SpanQuerySet(models.QuerySet):
+    """The rule for what readers see, defined once: ``shown`` and ``visible`` here, and
+    ``shown_sql`` for the raw SQL that only PostgreSQL runs (tested against ``shown``)."""
+
     def shown(self):
         """Spans a reader sees in an article they may read: confirmed and still anchored."""
         return self.filter(status=Span.Status.CONFIRMED, anchored=True)
@@ -261,6 +301,11 @@ class SpanQuerySet(models.QuerySet):
     def visible(self):
         """Spans any reader sees anywhere: shown, in a published article."""
         return self.shown().filter(article__status=Article.Status.PUBLISHED)
+
+
+def shown_sql(alias: str) -> str:
+    """``SpanQuerySet.shown()`` as an SQL condition on the span table aliased ``alias``."""
+    return f"{alias}.status = '{Span.Status.CONFIRMED.value}' AND {alias}.anchored"
 
 
 class Span(Versioned):
@@ -372,16 +417,17 @@ def locate(body: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[i
     return starts[0], starts[0] + len(exact)
 
 
-def touch_articles(article_ids) -> None:
-    """These articles changed (or what their pages show did): new revision, new search vector."""
-    from . import pagecache
-    from .search import refresh_vectors
-
-    article_ids = list(article_ids)
-    if article_ids:
-        Article.objects.filter(pk__in=article_ids).update(revision=F("revision") + 1)
-        refresh_vectors(article_ids)
-        pagecache.changed()
+def count_of(spans, field: str):
+    """For an UPDATE or annotation of speakers or places: how many of ``spans`` name the row
+    (``field``: the span's relation to it), as a subquery."""
+    matching = spans.filter(**{field: OuterRef("pk")}).order_by()
+    return Coalesce(
+        Subquery(
+            matching.annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
 
 
 def reanchor_spans(model, article, old_body: str) -> None:

@@ -4,20 +4,22 @@ A page is stored when the request carried no session cookie and the response is 
 keep: status 200, ``Cache-Control: public`` (``views.public_page`` sets it for anonymous readers),
 no cookie set. A hit skips sessions, authentication, the view, the database and the templates.
 
-Invalidation is by generation, not by time: every entry holds the generation token current when
-its request *began*, and any committed change to the app's data replaces that token
-(``changed()``, from ``signals.py`` and ``models.touch_articles``). A change bumps the token only
-after its transaction commits, so a page read from the old data can only be stored under the old
-token, which no request accepts any more. One edit retires every cached page: editing is rare next
-to reading, and lists, searches and speaker pages depend on any article. The entry and the token
-are read in one round trip.
+Invalidation is by what changed, not by time. Every page depends on a few tags, known from its
+URL alone: an article's page on ``article:<slug>``, a speaker's on ``speaker:<slug>``, a place's
+on ``place:<slug>``, everything else (lists, searches, quote panels) on ``lists``; and every page
+on ``all``. Each tag has a generation token in the cache. A page is stored with the tokens that
+were current when its request *began*, and counts only while they all still are. A committed
+change replaces the tokens of the tags it touched (``retire``, from ``changes.Change.apply``,
+after the commit), so a page read from the old data can only be stored under old tokens, which
+no request accepts any more. A change readers cannot see (a draft, a suggestion) retires nothing.
+The entry and its tokens are read in one round trip.
 
 Pages are kept gzipped (compressed once, when stored) and sent that way to every client that
 accepts gzip, as browsers and CDNs do; the others get them inflated. These pages hold no secret
 (no session, no CSRF token), so compressing them beside reflected text gives BREACH nothing.
 
-The generation lives in the cache, so the page cache is only correct where every process shares
-it (Redis). ``settings.PUBLIC_PAGE_CACHE_SECONDS`` is therefore 0 (off) by default with the
+The tokens live in the cache, so the page cache is only correct where every process shares it
+(Redis). ``settings.PUBLIC_PAGE_CACHE_SECONDS`` is therefore 0 (off) by default with the
 per-process local-memory cache and on with Redis; the timeout only bounds memory and the
 staleness a lagging read replica could cause.
 """
@@ -26,21 +28,51 @@ import gzip
 import hashlib
 import re
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
 from django.utils.text import compress_string
 
-GENERATION_KEY = "page-generation"
 HIT_HEADER = "X-Page-Cache"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 NOT_KEPT = {HIT_HEADER.lower(), "content-length"}
+ALL = "all"
+LISTS = "lists"
+# Reader views whose page depends on one named thing, by the URL argument that names it.
+TAGGED_VIEWS = {
+    "articles:article_detail": "article",
+    "articles:speaker_detail": "speaker",
+    "articles:place_detail": "place",
+}
+
+Page = tuple[tuple[str, ...], int, list[tuple[str, str]], bytes]
 
 
-def page_key(request) -> str | None:
+def tag(kind: str, slug: str) -> str:
+    return f"{kind}:{slug}"
+
+
+def _generation_key(name: str) -> str:
+    return "page-gen:" + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+
+
+def page_tags(path: str) -> list[str]:
+    """What the page at ``path`` depends on, from its URL alone (no query)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return [ALL, LISTS]
+    kind = TAGGED_VIEWS.get(match.view_name)
+    if kind is None:
+        return [ALL, LISTS]
+    return [ALL, tag(kind, match.kwargs["slug"])]
+
+
+def page_key(request: HttpRequest) -> str | None:
     """The cache key of this request's page, or None when it must not come from the cache.
 
     Everything the reader views read from a request is in it: scheme, host, path and query, and
@@ -62,7 +94,7 @@ def page_key(request) -> str | None:
     return "page:" + hashlib.blake2b(parts.encode(), digest_size=20).hexdigest()
 
 
-def storable(response) -> bool:
+def storable(response: HttpResponseBase) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if response.has_header("Content-Encoding"):
@@ -72,33 +104,47 @@ def storable(response) -> bool:
     return "public" in directives and not directives & {"private", "no-store", "no-cache"}
 
 
-def fetch(key: str):
-    """(generation, cached page or None): one round trip to the cache."""
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        # Evicted, or never set: a new token, so nothing stored before counts.
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        return cache.get(GENERATION_KEY, ""), None
+def generations(names: list[str], found: dict | None = None) -> tuple[str, ...]:
+    """The current token of each tag (``found``: what a get_many already read). A tag with no
+    token (evicted, or never set) gets a new one, so nothing stored before counts."""
+    keys = [_generation_key(n) for n in names]
+    if found is None:
+        found = cache.get_many(keys)
+    missing = [k for k in keys if found.get(k) is None]
+    for key in missing:
+        cache.add(key, uuid.uuid4().hex, None)
+    if missing:
+        found = {**found, **cache.get_many(missing)}
+    return tuple(found.get(k, "") for k in keys)
+
+
+def generation(name: str) -> str:
+    return generations([name])[0]
+
+
+def fetch(key: str, tags: list[str]) -> tuple[tuple[str, ...], Page | None]:
+    """(the tags' tokens now, the cached page or None): one round trip to the cache."""
+    found = cache.get_many([key, *(_generation_key(t) for t in tags)])
+    current = generations(tags, found)
     page = found.get(key)
-    if page is None or page[0] != generation:
-        return generation, None
-    return generation, page
+    if page is None or page[0] != current:
+        return current, None
+    return current, page
 
 
-def store(key: str, generation: str, response) -> tuple:
+def store(key: str, tokens: tuple[str, ...], response: HttpResponse) -> Page:
     patch_vary_headers(response, ["Accept-Encoding"])
     headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_KEPT]
-    page = (generation, response.status_code, headers, compress_string(response.content))
+    page = (tokens, response.status_code, headers, compress_string(response.content))
     cache.set(key, page, settings.PUBLIC_PAGE_CACHE_SECONDS)
     return page
 
 
-def accepts_gzip(request) -> bool:
+def accepts_gzip(request: HttpRequest) -> bool:
     return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
 
 
-def rebuild(page, request, hit: bool) -> HttpResponse:
+def rebuild(page: Page, request: HttpRequest, hit: bool) -> HttpResponse:
     """The response for ``request`` from a kept page: gzipped if the client takes it."""
     _, status, headers, compressed = page
     gzipped = accepts_gzip(request)
@@ -107,27 +153,21 @@ def rebuild(page, request, hit: bool) -> HttpResponse:
         response[name] = value
     if gzipped:
         response["Content-Encoding"] = "gzip"
-        if (tag := response.get("ETag", "")).startswith('"'):
-            response["ETag"] = "W/" + tag  # another encoding of the same page
+        if (etag := response.get("ETag", "")).startswith('"'):
+            response["ETag"] = "W/" + etag  # another encoding of the same page
     response["Content-Length"] = str(len(response.content))
     response[HIT_HEADER] = "hit" if hit else "miss"
     return response
 
 
-def _bump() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+def retire(tags: Iterable[str]) -> None:
+    """The pages that depend on any of ``tags`` are stale: new tokens for those tags. Called
+    once a change has committed (``changes.Change.apply``)."""
+    cache.set_many({_generation_key(t): uuid.uuid4().hex for t in tags}, None)
 
 
-def changed(using=None) -> None:
-    """What readers see has changed: retire every cached page once the transaction commits.
-
-    Called for every saved or deleted row, so a transaction that writes many registers one
-    callback, not one per row.
-    """
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(entry[1] is _bump for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(_bump, using=using)
+def retire_everything() -> None:
+    retire([ALL])
 
 
 class PublicPageCacheMiddleware:
@@ -140,18 +180,18 @@ class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         key = page_key(request) if settings.PUBLIC_PAGE_CACHE_SECONDS > 0 else None
         if key is None:
             return self.get_response(request)
-        generation, page = fetch(key)
+        tokens, page = fetch(key, page_tags(request.path_info))
         if page is not None:
             response = rebuild(page, request, hit=True)
             return get_conditional_response(request, etag=response.get("ETag"), response=response)
         response = self.get_response(request)
-        if not storable(response):
+        if not storable(response) or not isinstance(response, HttpResponse):
             return response
-        page = store(key, generation, response)
+        page = store(key, tokens, response)
         if accepts_gzip(request):
             return rebuild(page, request, hit=False)
         response[HIT_HEADER] = "miss"

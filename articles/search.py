@@ -21,7 +21,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Article, Place, PlaceMention, Quote, Span, Speaker
+from .models import Article, Place, PlaceMention, Quote, Span, Speaker, shown_sql
 
 CONFIG = "english"
 START, STOP = "\ue000", "\ue001"
@@ -382,11 +382,11 @@ UPDATE articles_article AS a SET search_vector =
     || setweight(to_tsvector('{CONFIG}', coalesce((
         SELECT string_agg(DISTINCT s.name, ' ')
         FROM articles_quote q JOIN articles_speaker s ON s.id = q.speaker_id
-        WHERE q.article_id = a.id AND q.status = 'confirmed' AND q.anchored
+        WHERE q.article_id = a.id AND {shown_sql('q')}
     ), '') || ' ' || coalesce((
         SELECT string_agg(DISTINCT p.name, ' ')
         FROM articles_placemention m JOIN articles_place p ON p.id = m.place_id
-        WHERE m.article_id = a.id AND m.status = 'confirmed' AND m.anchored
+        WHERE m.article_id = a.id AND {shown_sql('m')}
     ), '')), 'B')
 """
 

@@ -2,8 +2,10 @@
 
 ``articles.suggest`` (pure) finds quotes and place mentions in a body; this module gives it what
 the database knows (speakers, places), stores what it finds as spans with status ``suggested``
-(readers never see those), and accepts or rejects them. A suggestion that proposes a new speaker
-or place keeps the proposal in ``Span.proposal``; accepting it creates the speaker or place.
+(readers never see those), and confirms them. Call these through ``articles.operations``
+(``store_suggestions``, ``accept_suggestions``, ``reject_suggestions``), which say what
+changed. A suggestion that proposes a new speaker or place keeps the proposal in
+``Span.proposal``; accepting it creates the speaker or place.
 """
 
 from django.db import transaction
@@ -179,8 +181,3 @@ def accept(span) -> Span:
     span.save()
     return span
 
-
-def reject(span) -> Span:
-    span.status = Span.Status.REJECTED
-    span.save()
-    return span

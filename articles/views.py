@@ -12,9 +12,9 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -22,12 +22,13 @@ from django.views.decorators.http import require_safe
 
 from newsroom.routers import public_read
 
-from . import search
-from .models import Article, Author, Place, PlaceMention, Quote, Speaker
+from . import pagecache, search
+from .models import Article, Author, FormerSlug, Place, PlaceMention, Quote, Speaker
 from .presenters import article_colours, body_html, speaker_colour
 
 ARTICLES_PER_PAGE = 20
 ENTITY_ITEMS_PER_PAGE = 50  # quotes or mentions on a speaker's or place's page
+ENTITIES_PER_PAGE = 100  # speakers or places on their lists
 # Newest first; undated articles last on every database.
 SPANS_NEWEST_FIRST = (F("article__published_on").desc(nulls_last=True), "article_id", "start")
 
@@ -102,7 +103,10 @@ def _filter_fields(filters) -> str:
     """The filter menus, rendered once per selection while the choices are cached: hundreds of
     speakers and places made them the costliest part of the page."""
     selected = (filters.speaker, filters.place, filters.kind, filters.author, filters.year)
-    key = "filter-fields:" + hashlib.blake2b(repr((selected, filters.active)).encode()).hexdigest()
+    generation = pagecache.generation(pagecache.LISTS)
+    key = "filter-fields:" + hashlib.blake2b(
+        repr((generation, selected, filters.active)).encode()
+    ).hexdigest()
     html = cache.get(key)
     if html is None:
         html = render_to_string(
@@ -114,26 +118,20 @@ def _filter_fields(filters) -> str:
 
 
 def _filter_choices():
-    """What the filters offer: only what published articles have. Cached for a minute: it
-    scans every published annotation, and a new name may well appear a minute late."""
-    choices = cache.get("filter-choices")
+    """What the filters offer: only what published articles have. Cached until a change readers
+    can see retires the lists (their generation is in the key)."""
+    key = f"filter-choices:{pagecache.generation(pagecache.LISTS)}"
+    choices = cache.get(key)
     if choices is None:
-        visible_quotes = Quote.objects.visible()
         published = Article.objects.published()
         choices = {
-            "speakers": list(
-                Speaker.objects.filter(Exists(visible_quotes.filter(speaker=OuterRef("pk"))))
-            ),
-            "places": list(
-                Place.objects.filter(
-                    Exists(PlaceMention.objects.visible().filter(place=OuterRef("pk")))
-                )
-            ),
+            "speakers": list(Speaker.objects.filter(n_quotes__gt=0)),
+            "places": list(Place.objects.filter(n_mentions__gt=0)),
             "kinds": Quote.Kind.choices,
             "authors": list(Author.objects.filter(Exists(published.filter(author=OuterRef("pk"))))),
             "years": [d.year for d in published.dates("published_on", "year", "DESC")],
         }
-        cache.set("filter-choices", choices, settings.FILTER_CHOICES_SECONDS)
+        cache.set(key, choices, settings.FILTER_CHOICES_SECONDS)
     return choices
 
 
@@ -239,13 +237,11 @@ def quote_panel(request, slug, quote_id):
 @require_safe
 @public_page
 def speaker_list(request):
-    """Every speaker with a reader-visible quote, most quoted first. One query."""
-    speakers = (
-        Speaker.objects.filter(quotes__in=Quote.objects.visible())
-        .annotate(n_quotes=Count("quotes"))
-        .order_by("-n_quotes", "name", "pk")
-    )
-    return render(request, "articles/speaker_list.html", {"speakers": speakers})
+    """Every speaker with a reader-visible quote, most quoted first, a page at a time: two
+    indexed queries on the counts the operations keep, whatever the size of the corpus."""
+    speakers = Speaker.objects.filter(n_quotes__gt=0).order_by("-n_quotes", "name", "pk")
+    page = Paginator(speakers, ENTITIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "articles/speaker_list.html", {"speakers": page, "page": page})
 
 
 @require_safe
@@ -258,22 +254,24 @@ def speaker_detail(request, slug):
     """
     speakers = Speaker.objects.all()
     if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
-        speakers = speakers.filter(Exists(Quote.objects.visible().filter(speaker=OuterRef("pk"))))
-    speaker = get_object_or_404(speakers, slug=slug)
+        speakers = speakers.filter(n_quotes__gt=0)
+    speaker = speakers.filter(slug=slug).first()
+    if speaker is None:
+        return _former_slug(FormerSlug.Kind.SPEAKER, slug)
     theirs = Quote.objects.visible().filter(speaker=speaker)
     quotes = theirs.select_related("article").order_by(*SPANS_NEWEST_FIRST)
     places = (
         Place.objects.filter(quotes__in=theirs)
-        .annotate(n_quotes=Count("quotes"))
-        .order_by("-n_quotes", "name", "pk")
+        .annotate(n_theirs=Count("quotes"))
+        .order_by("-n_theirs", "name", "pk")
     )
     beside = (
         Speaker.objects.filter(
             quotes__in=Quote.objects.visible().filter(article__in=theirs.values("article"))
         )
         .exclude(pk=speaker.pk)
-        .annotate(n_quotes=Count("quotes"), n_articles=Count("quotes__article", distinct=True))
-        .order_by("-n_articles", "-n_quotes", "name", "pk")
+        .annotate(n_beside=Count("quotes"), n_articles=Count("quotes__article", distinct=True))
+        .order_by("-n_articles", "-n_beside", "name", "pk")
     )
     return render(
         request,
@@ -296,12 +294,10 @@ def place_list(request):
     One query. The map reads ``places`` through ``json_script``; a marker's area grows with the
     place's number of mentions (radius from 5 to 20 pixels).
     """
-    places = list(
-        Place.objects.filter(mentions__in=PlaceMention.objects.visible())
-        .annotate(n_mentions=Count("mentions"))
-        .order_by("-n_mentions", "name", "pk")
-    )
-    most = max((p.n_mentions for p in places), default=1)
+    ranked = Place.objects.filter(n_mentions__gt=0).order_by("-n_mentions", "name", "pk")
+    page = Paginator(ranked, ENTITIES_PER_PAGE).get_page(request.GET.get("page"))
+    places = list(page)
+    most = ranked.values_list("n_mentions", flat=True).first() or 1
     map_data = [
         {
             "name": p.name,
@@ -317,36 +313,38 @@ def place_list(request):
         }
         for p in places
     ]
-    return render(request, "articles/place_list.html", {"places": places, "map_data": map_data})
+    return render(
+        request,
+        "articles/place_list.html",
+        {"places": places, "page": page, "map_data": map_data},
+    )
 
 
 @require_safe
 @public_page
 def place_detail(request, slug):
-    """A place: its marker, its mentions in context, the quotes about it, a page at a time.
-    Five queries, whatever the number of mentions."""
+    """A place: its marker, its mentions in context, the quotes about it, each a page at a time
+    (``mentions_page``, ``quotes_page``). Five queries, whatever the number of mentions."""
     places = Place.objects.all()
     if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
-        places = places.filter(
-            Exists(PlaceMention.objects.visible().filter(place=OuterRef("pk")))
-            | Exists(Quote.objects.visible().filter(places=OuterRef("pk")))
-        )
-    place = get_object_or_404(places, slug=slug)
-    number = request.GET.get("page")
+        places = places.filter(Q(n_mentions__gt=0) | Q(n_quotes__gt=0))
+    place = places.filter(slug=slug).first()
+    if place is None:
+        return _former_slug(FormerSlug.Kind.PLACE, slug)
     mentions = Paginator(
         PlaceMention.objects.visible()
         .filter(place=place)
         .select_related("article")
         .order_by(*SPANS_NEWEST_FIRST),
         ENTITY_ITEMS_PER_PAGE,
-    ).get_page(number)
+    ).get_page(request.GET.get("mentions_page"))
     quotes = Paginator(
         Quote.objects.visible()
         .filter(places=place)
         .select_related("article", "speaker")
         .order_by(*SPANS_NEWEST_FIRST),
         ENTITY_ITEMS_PER_PAGE,
-    ).get_page(number)
+    ).get_page(request.GET.get("quotes_page"))
     map_data = [
         {
             "name": place.name,
@@ -365,3 +363,11 @@ def place_detail(request, slug):
         "articles/place_detail.html",
         {"place": place, "mentions": mentions, "quotes": quotes, "map_data": map_data},
     )
+
+
+def _former_slug(kind: str, slug: str) -> HttpResponse:
+    """The page a merged speaker's or place's old URL now lives at (301), or 404."""
+    former = FormerSlug.objects.filter(kind=kind, slug=slug).select_related(kind).first()
+    if former is None:
+        raise Http404(f"No {kind} is called {slug!r}.")
+    return HttpResponsePermanentRedirect(getattr(former, kind).get_absolute_url())

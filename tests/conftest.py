@@ -1,6 +1,7 @@
 import pytest
 
 from articles.models import Article, Place, Speaker
+from tests.ops import create
 
 
 @pytest.fixture(autouse=True)
@@ -42,20 +43,24 @@ def make_article(db):
         n = Article.objects.count() + 1
         kw.setdefault("slug", f"article-{n}")
         kw.setdefault("headline", f"Article {n}")
-        return Article.objects.create(body=body, status=status, **kw)
+        return create(Article, body=body, status=status, **kw)
 
     return make
 
 
 @pytest.fixture
 def speaker(db):
-    return Speaker.objects.create(
-        name="Dmitry Peskov", slug="dmitry-peskov", role="Kremlin spokesman"
-    )
+    return create(Speaker, name="Dmitry Peskov", slug="dmitry-peskov", role="Kremlin spokesman")
 
 
 @pytest.fixture
 def place(db):
-    return Place.objects.create(
-        name="Kyiv", slug="kyiv", kind="city", latitude=50.45, longitude=30.52, aliases=["Kiev"]
+    return create(
+        Place,
+        name="Kyiv",
+        slug="kyiv",
+        kind="city",
+        latitude=50.45,
+        longitude=30.52,
+        aliases=["Kiev"],
     )

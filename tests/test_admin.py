@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles.models import Article, Author, Place, PlaceMention, Quote, Speaker
+from tests.ops import create
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +70,8 @@ def test_inlines_autocomplete_speakers_and_places():
 
 def test_change_page_shows_a_highlighted_preview(admin_client, make_article, speaker, place):
     article = make_article(body=BODY)
-    Quote.objects.create(article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker)
-    PlaceMention.objects.create(article=article, start=12, end=16, exact="Kyiv", place=place)
+    create(Quote, article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker)
+    create(PlaceMention, article=article, start=12, end=16, exact="Kyiv", place=place)
     html = admin_client.get(change_url(article)).content.decode()
     assert "Highlighted preview" in html
     assert '<mark class="quote quote--direct' in html
@@ -139,4 +140,4 @@ def test_database_refuses_inverted_offsets(make_article, speaker):
 
     article = make_article(body=BODY)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Quote.objects.create(article=article, start=5, end=5, exact="", speaker=speaker)
+        create(Quote, article=article, start=5, end=5, exact="", speaker=speaker)

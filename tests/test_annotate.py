@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
 from articles.offsets import to_utf16
+from tests.ops import create
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def post(client, article, start, end, **fields):
 
 
 def test_the_page_shows_the_body_and_the_annotations(client, annotator, article, speaker):
-    Quote.objects.create(article=article, start=12, end=18, exact=BODY[12:18], speaker=speaker)
+    create(Quote, article=article, start=12, end=18, exact=BODY[12:18], speaker=speaker)
     response = client.get(url("", article))
     html = response.content.decode()
     assert response.status_code == 200
@@ -97,7 +98,7 @@ def test_a_selection_that_does_not_match_the_body_is_refused(client, annotator, 
 
 
 def test_create_a_quote_with_a_new_speaker(client, annotator, article, place):
-    PlaceMention.objects.create(article=article, start=14, end=18, exact="Kyiv", place=place)
+    create(PlaceMention, article=article, start=14, end=18, exact="Kyiv", place=place)
     start = BODY.index("Kyiv would not talk")
     response = post(
         client,
@@ -177,7 +178,7 @@ def test_text_that_does_not_match_the_body_is_refused(client, annotator, article
 
 
 def test_edit_and_re_attribute_a_quote(client, annotator, article, speaker):
-    quote = Quote.objects.create(article=article, start=0, end=6, exact="Peskov", speaker=speaker)
+    quote = create(Quote, article=article, start=0, end=6, exact="Peskov", speaker=speaker)
     html = client.get(url("_form", article), {"edit": quote.key}).content.decode()
     assert 'value="Dmitry Peskov"' in html and f'value="{quote.key}"' in html
     post(
@@ -201,7 +202,7 @@ def test_edit_and_re_attribute_a_quote(client, annotator, article, speaker):
 
 
 def test_a_quote_cannot_turn_into_a_place_mention(client, annotator, article, speaker, place):
-    quote = Quote.objects.create(article=article, start=0, end=6, exact="Peskov", speaker=speaker)
+    quote = create(Quote, article=article, start=0, end=6, exact="Peskov", speaker=speaker)
     response = post(
         client,
         article,
@@ -216,7 +217,7 @@ def test_a_quote_cannot_turn_into_a_place_mention(client, annotator, article, sp
 
 
 def test_delete_an_annotation(client, annotator, article, speaker):
-    quote = Quote.objects.create(article=article, start=0, end=6, exact="Peskov", speaker=speaker)
+    quote = create(Quote, article=article, start=0, end=6, exact="Peskov", speaker=speaker)
     response = client.post(
         url("_delete", article), {"span": quote.key}, headers={"HX-Request": "true"}
     )
@@ -255,7 +256,7 @@ def test_the_page_works_without_javascript(client, annotator, article):
 
 
 def test_orphans_are_listed_and_re_selected(client, annotator, article, speaker):
-    quote = Quote.objects.create(article=article, start=0, end=6, exact="Peskov", speaker=speaker)
+    quote = create(Quote, article=article, start=0, end=6, exact="Peskov", speaker=speaker)
     article.body = BODY.replace("Peskov said", "The Kremlin said")
     article.save()
     quote.refresh_from_db()
@@ -277,10 +278,10 @@ def test_orphans_are_listed_and_re_selected(client, annotator, article, speaker)
 
 
 def test_name_search_offers_matching_speakers_escaped(client, annotator, article):
-    Speaker.objects.create(name="<b>Peskov</b>", slug="peskov", role="Kremlin spokesman")
+    create(Speaker, name="<b>Peskov</b>", slug="peskov", role="Kremlin spokesman")
     html = client.get(url("_names", article), {"speaker": "pesk"}).content.decode()
     assert '<option value="&lt;b&gt;Peskov&lt;/b&gt;">Kremlin spokesman</option>' in html
-    Place.objects.create(name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52)
+    create(Place, name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52)
     assert 'value="Kyiv"' in client.get(url("_names", article), {"place": "ky"}).content.decode()
 
 
@@ -295,12 +296,17 @@ def test_annotate_page_queries_do_not_grow_with_annotations(
         article = make_article(body=" ".join(["Kyiv said talks."] * n))
         for i in range(n):
             start = i * 17
-            quote = Quote.objects.create(
-                article=article, start=start + 10, end=start + 15, exact="talks", speaker=speaker
+            quote = create(
+                Quote,
+                article=article,
+                start=start + 10,
+                end=start + 15,
+                exact="talks",
+                speaker=speaker,
             )
             quote.places.add(place)
-            PlaceMention.objects.create(
-                article=article, start=start, end=start + 4, exact="Kyiv", place=place
+            create(
+                PlaceMention, article=article, start=start, end=start + 4, exact="Kyiv", place=place
             )
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url("", article)).status_code == 200

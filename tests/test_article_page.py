@@ -6,7 +6,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from articles import operations
 from articles.models import Article, PlaceMention, Quote, Speaker
+from tests.ops import create
 
 from .test_views import annotate, count_queries, long_body
 
@@ -37,12 +39,11 @@ def page(make_article, speaker, place):
     """An article quoting Peskov twice (direct, claim), an unattributed paraphrase, a place."""
     body = "Peskov said Kyiv was wrong. He said talks were over.\n\nOthers said it was not so."
     article = make_article(body=body)
-    other = Speaker.objects.create(name="Maria Zakharova", slug="maria-zakharova")
+    other = create(Speaker, name="Maria Zakharova", slug="maria-zakharova")
     quotes = [
-        Quote.objects.create(
-            article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker
-        ),
-        Quote.objects.create(
+        create(Quote, article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker),
+        create(
+            Quote,
             article=article,
             start=36,
             end=51,
@@ -50,7 +51,8 @@ def page(make_article, speaker, place):
             speaker=speaker,
             kind=Quote.Kind.CLAIM,
         ),
-        Quote.objects.create(
+        create(
+            Quote,
             article=article,
             start=65,
             end=80,
@@ -60,7 +62,8 @@ def page(make_article, speaker, place):
         ),
     ]
     # A speaker quoted only in a suggestion is not in the legend.
-    Quote.objects.create(
+    create(
+        Quote,
         article=article,
         start=0,
         end=6,
@@ -68,7 +71,7 @@ def page(make_article, speaker, place):
         speaker=other,
         status=Quote.Status.SUGGESTED,
     )
-    PlaceMention.objects.create(article=article, start=12, end=16, exact="Kyiv", place=place)
+    create(PlaceMention, article=article, start=12, end=16, exact="Kyiv", place=place)
     return article, quotes
 
 
@@ -117,7 +120,8 @@ def test_kind_switch_lists_the_kinds_present_with_counts(client, page, speaker):
         )
 
     # Only the kinds the article has.
-    Quote.objects.filter(kind=Quote.Kind.CLAIM).delete()
+    for quote in Quote.objects.filter(kind=Quote.Kind.CLAIM):
+        operations.delete_span(quote)
     html = get(client, article.get_absolute_url())
     assert 'data-toggle-kind="claim"' not in html
     assert 'data-toggle-kind="direct"' in html
@@ -218,8 +222,8 @@ def test_an_article_without_quotes_has_no_controls(client, make_article):
 def test_user_text_in_the_controls_is_escaped(client, make_article):
     hostile = '<b>"x"</b>'
     article = make_article(body="Someone said this.")
-    speaker = Speaker.objects.create(name=hostile, slug="hostile")
-    Quote.objects.create(article=article, start=13, end=17, exact="this", speaker=speaker)
+    speaker = create(Speaker, name=hostile, slug="hostile")
+    create(Quote, article=article, start=13, end=17, exact="this", speaker=speaker)
     html = get(client, article.get_absolute_url())
     assert "<b>" not in html
     assert "Highlight: &lt;b&gt;&quot;x&quot;&lt;/b&gt;" in html

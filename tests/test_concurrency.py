@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from articles.models import Article, Quote, Speaker, StaleEdit
+from tests.ops import create
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -39,10 +40,10 @@ def run_together(*jobs):
 
 
 def test_two_edits_of_one_quote_at_once_keep_one_and_refuse_the_other():
-    speaker = Speaker.objects.create(name="Dmitry Peskov", slug="dmitry-peskov")
-    article = Article.objects.create(slug="a", headline="A", body=BODY)
-    quote = Quote.objects.create(
-        article=article, start=12, end=33, exact="talks were impossible", speaker=speaker
+    speaker = create(Speaker, name="Dmitry Peskov", slug="dmitry-peskov")
+    article = create(Article, slug="a", headline="A", body=BODY)
+    quote = create(
+        Quote, article=article, start=12, end=33, exact="talks were impossible", speaker=speaker
     )
 
     def edit(kind):
@@ -67,14 +68,14 @@ def test_two_edits_of_one_quote_at_once_keep_one_and_refuse_the_other():
 
 
 def test_two_new_annotations_at_once_are_both_kept():
-    speaker = Speaker.objects.create(name="Dmitry Peskov", slug="dmitry-peskov")
-    article = Article.objects.create(slug="a", headline="A", body=BODY)
+    speaker = create(Speaker, name="Dmitry Peskov", slug="dmitry-peskov")
+    article = create(Article, slug="a", headline="A", body=BODY)
 
     def add(start, end):
         def job(barrier):
             barrier.wait()
-            Quote.objects.create(
-                article=article, start=start, end=end, exact=BODY[start:end], speaker=speaker
+            create(
+                Quote, article=article, start=start, end=end, exact=BODY[start:end], speaker=speaker
             )
             return "saved"
 

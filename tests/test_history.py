@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from articles.models import Article, PlaceMention, Quote, Speaker, StaleEdit, stale_message
 from tests.admin_forms import article_post
+from tests.ops import create
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +53,7 @@ def article(make_article):
 
 @pytest.fixture
 def quote(article, speaker):
-    return Quote.objects.create(
-        article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker
-    )
+    return create(Quote, article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker)
 
 
 def change_url(obj):
@@ -153,9 +152,7 @@ def test_inline_quote_rows_record_history_with_the_user(alice, article, quote):
 
 
 def test_body_edit_records_re_anchored_spans_with_a_reason(alice, article, quote, place):
-    mention = PlaceMention.objects.create(
-        article=article, start=28, end=32, exact="Kyiv", place=place
-    )
+    mention = create(PlaceMention, article=article, start=28, end=32, exact="Kyiv", place=place)
     untouched_reason = quote.history.get().history_change_reason
     # The browser posts every existing row back, unchanged.
     data = article_post(article, quotes=[(quote, {})], body="Update: " + BODY)
@@ -178,8 +175,8 @@ def test_body_edit_records_re_anchored_spans_with_a_reason(alice, article, quote
 def test_a_body_edit_that_moves_no_span_records_no_span_history(alice, make_article, speaker):
     body = "Peskov said Kyiv was wrong." + " Filler." * 10
     article = make_article(body=body)
-    quote = Quote.objects.create(
-        article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker
+    quote = create(
+        Quote, article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker
     )
     data = article_post(article, body=body + " More.")
     assert login(alice).post(change_url(article), data).status_code == 302

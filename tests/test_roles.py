@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
 from tests.admin_forms import article_post
+from tests.ops import create
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +114,7 @@ def test_group_members_get_exactly_the_group_permissions(name):
 
 
 def test_annotator_sees_the_article_change_page_read_only(annotator, editor, article, speaker):
-    Quote.objects.create(article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker)
+    create(Quote, article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker)
     response = login(annotator).get(admin_url(Article, "change", article.pk))
     html = response.content.decode()
     assert response.status_code == 200
@@ -454,9 +455,7 @@ def test_anonymous_user_is_sent_to_the_admin_login(client, article):
 
 @pytest.fixture
 def draft_quote(article, speaker):
-    return Quote.objects.create(
-        article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker
-    )
+    return create(Quote, article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker)
 
 
 def test_drafts_are_hidden_from_the_public(client, article, draft_quote, make_article):

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
+from tests.ops import create
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,8 @@ def article_file(tmp_path):
 
 @pytest.fixture
 def kyiv(db):
-    return Place.objects.create(
+    return create(
+        Place,
         name="Kyiv",
         slug="kyiv",
         latitude=50.45,
@@ -120,7 +122,8 @@ def review(client, article, **data):
 
 def suggested_quote(article, proposal_name="Mykhailo Podolyak"):
     start = article.body.index("We will")
-    return Quote.objects.create(
+    return create(
+        Quote,
         article=article,
         start=start,
         end=start + 7,
@@ -136,7 +139,8 @@ def test_suggestions_are_shown_apart_and_accepted_with_their_proposal(
     article = make_article(body='"We will not return," an adviser said in Lutsk.')
     quote = suggested_quote(article)
     start = article.body.index("Lutsk")
-    mention = PlaceMention.objects.create(
+    mention = create(
+        PlaceMention,
         article=article,
         start=start,
         end=start + 5,
@@ -179,9 +183,7 @@ def test_accepting_finds_a_speaker_created_meanwhile(client, annotator, make_art
 def test_reject_one_and_accept_or_reject_all(client, annotator, make_article):
     article = make_article(body='"We will not return," he said. "We will wait," she said.')
     first = suggested_quote(article)
-    second = Quote.objects.create(
-        article=article, start=33, end=40, exact="We will", status="suggested"
-    )
+    second = create(Quote, article=article, start=33, end=40, exact="We will", status="suggested")
     review(client, article, span=first.key, decision="reject")
     first.refresh_from_db()
     assert first.status == "rejected"
@@ -222,7 +224,8 @@ def test_review_needs_change_permission(client, make_article):
 def test_a_proposed_sea_becomes_a_place_of_kind_other(client, annotator, make_article):
     article = make_article(body="Ships waited in the Black Sea for days.")
     start = article.body.index("Black Sea")
-    mention = PlaceMention.objects.create(
+    mention = create(
+        PlaceMention,
         article=article,
         start=start,
         end=start + 9,

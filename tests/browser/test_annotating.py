@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from articles.models import Article, Quote, Speaker
+from tests.ops import create
 
 BODY = (
     "Kyiv — The talks collapsed on Friday.\n\n"
@@ -62,7 +63,7 @@ def test_annotate_publish_and_edit(live_server, roles, browser, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300  # readers get whole pages from the cache
     staff("anna", "Annotators")
     staff("eddie", "Editors")
-    article = Article.objects.create(slug="talks", headline="Talks collapse", body=BODY)
+    article = create(Article, slug="talks", headline="Talks collapse", body=BODY)
 
     annotator = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = annotator.new_page()
@@ -132,11 +133,11 @@ def test_annotate_publish_and_edit(live_server, roles, browser, settings):
 
 def test_an_orphan_is_re_selected_in_one_click(live_server, roles, browser):
     staff("anna", "Annotators")
-    article = Article.objects.create(slug="talks", headline="Talks collapse", body=BODY)
-    speaker = Speaker.objects.create(name="Mykhailo Podolyak", slug="mykhailo-podolyak")
+    article = create(Article, slug="talks", headline="Talks collapse", body=BODY)
+    speaker = create(Speaker, name="Mykhailo Podolyak", slug="mykhailo-podolyak")
     start = BODY.index(WORDS)
-    quote = Quote.objects.create(
-        article=article, start=start, end=start + len(WORDS), exact=WORDS, speaker=speaker
+    quote = create(
+        Quote, article=article, start=start, end=start + len(WORDS), exact=WORDS, speaker=speaker
     )
     article.body = BODY.replace(WORDS, "Ukraine's negotiators would stay away from talks")
     article.save()

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Quote, Speaker
+from tests.ops import create
 
 from .test_reading import SEED_SLUG, peskov_quote
 
@@ -165,15 +166,13 @@ def test_keys_are_ignored_while_typing_and_can_be_turned_off(live_server, seeded
 
 def test_a_quote_split_in_pieces_is_one_stop(live_server, transactional_db, page):
     body = "Alpha said one two.\n\nThree four, said Beta. Then Gamma spoke."
-    article = Article.objects.create(
-        slug="split", headline="Split", body=body, status=Article.Status.PUBLISHED
+    article = create(
+        Article, slug="split", headline="Split", body=body, status=Article.Status.PUBLISHED
     )
-    speaker = Speaker.objects.create(name="Alpha", slug="alpha")
-    split = Quote.objects.create(
-        article=article, start=11, end=31, exact=body[11:31], speaker=speaker
-    )
-    later = Quote.objects.create(
-        article=article, start=48, end=53, exact=body[48:53], speaker=speaker, kind="claim"
+    speaker = create(Speaker, name="Alpha", slug="alpha")
+    split = create(Quote, article=article, start=11, end=31, exact=body[11:31], speaker=speaker)
+    later = create(
+        Quote, article=article, start=48, end=53, exact=body[48:53], speaker=speaker, kind="claim"
     )
     page.goto(article_url(live_server, "split"))
     expect(page.locator(f'mark[data-quote="{split.pk}"]')).to_have_count(2)

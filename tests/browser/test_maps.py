@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Place, PlaceMention
+from tests.ops import create
 
 HOSTILE = (
     '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2"> "q" \'s\' &amp;'
@@ -91,13 +92,15 @@ def test_markers_grow_with_mentions(live_server, seeded, page):
 
 def test_a_hostile_place_name_is_shown_as_text(live_server, transactional_db, page):
     errors = watch_errors(page)
-    article = Article.objects.create(
-        slug="hit", headline="Hit", body="Somewhere was hit.", status=Article.Status.PUBLISHED
+    article = create(
+        Article,
+        slug="hit",
+        headline="Hit",
+        body="Somewhere was hit.",
+        status=Article.Status.PUBLISHED,
     )
-    place = Place.objects.create(
-        name=HOSTILE, slug="hostile", kind="city", latitude=48.5, longitude=35.0
-    )
-    PlaceMention.objects.create(article=article, start=0, end=9, exact="Somewhere", place=place)
+    place = create(Place, name=HOSTILE, slug="hostile", kind="city", latitude=48.5, longitude=35.0)
+    create(PlaceMention, article=article, start=0, end=9, exact="Somewhere", place=place)
 
     for url, opens_with_link in [("/places/", True), ("/places/hostile/", False)]:
         page.goto(f"{live_server.url}{url}")

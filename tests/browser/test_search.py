@@ -7,11 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Quote, Speaker
+from tests.ops import create
 
 
 @pytest.fixture
 def articles(transactional_db):
-    peskov = Speaker.objects.create(name="Dmitry Peskov", slug="dmitry-peskov")
+    peskov = create(Speaker, name="Dmitry Peskov", slug="dmitry-peskov")
     for i, (headline, body, year) in enumerate(
         [
             ("Talks stall", "The Kremlin said negotiations were impossible.", 2022),
@@ -19,7 +20,8 @@ def articles(transactional_db):
             ("Winter plans", "Negotiations may resume in winter, officials said.", 2023),
         ]
     ):
-        article = Article.objects.create(
+        article = create(
+            Article,
             slug=f"a{i}",
             headline=headline,
             body=body,
@@ -27,8 +29,14 @@ def articles(transactional_db):
             published_on=datetime.date(year, 1, 1 + i),
         )
         if i == 0:
-            Quote.objects.create(
-                article=article, start=4, end=11, exact="Kremlin", speaker=peskov, kind="claim"
+            create(
+                Quote,
+                article=article,
+                start=4,
+                end=11,
+                exact="Kremlin",
+                speaker=peskov,
+                kind="claim",
             )
             article.save()
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from articles.models import Article, Author, Place, PlaceMention, Quote, Speaker
+from tests.ops import create
 
 HOSTILE = [
     "<script>window.__pwned = 1</script>",
@@ -30,13 +31,19 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture
 def hostile(transactional_db):
-    author = Author.objects.create(name=TEXT[:200], slug="author", bio=TEXT)
-    speaker = Speaker.objects.create(
-        name=TEXT[:200], slug="speaker", role=TEXT[:200], affiliation=TEXT[:200], description=TEXT
+    author = create(Author, name=TEXT[:200], slug="author", bio=TEXT)
+    speaker = create(
+        Speaker,
+        name=TEXT[:200],
+        slug="speaker",
+        role=TEXT[:200],
+        affiliation=TEXT[:200],
+        description=TEXT,
     )
-    place = Place.objects.create(name=TEXT[:200], slug="place", latitude=50.45, longitude=30.52)
+    place = create(Place, name=TEXT[:200], slug="place", latitude=50.45, longitude=30.52)
     body = f"Negotiations: {TEXT}\n\n{TEXT} said negotiations failed."
-    article = Article.objects.create(
+    article = create(
+        Article,
         slug="hostile",
         headline=TEXT[:300],
         dek=TEXT[:500],
@@ -45,13 +52,13 @@ def hostile(transactional_db):
         status="published",
         published_on=datetime.date(2022, 11, 11),
     )
-    quote = Quote.objects.create(
-        article=article, start=14, end=14 + len(TEXT), exact=TEXT, speaker=speaker, note=TEXT
+    quote = create(
+        Quote, article=article, start=14, end=14 + len(TEXT), exact=TEXT, speaker=speaker, note=TEXT
     )
     quote.places.add(place)
     start = body.index(TEXT, 20)
-    PlaceMention.objects.create(
-        article=article, start=start, end=start + len(TEXT), exact=TEXT, place=place
+    create(
+        PlaceMention, article=article, start=start, end=start + len(TEXT), exact=TEXT, place=place
     )
     article.save()
     return {"article": article, "quote": quote, "speaker": speaker, "place": place}

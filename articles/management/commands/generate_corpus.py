@@ -32,7 +32,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from articles import pagecache
+from articles import operations
 from articles.models import Article, Author, Place, PlaceMention, Quote, Span, Speaker, context
 from articles.search import refresh_vectors
 
@@ -959,7 +959,7 @@ class Command(BaseCommand):
                     next_analyze *= 2
         progress.close()
         analyze()
-        pagecache.changed()  # bulk inserts send no signals
+        operations.rebuild_everything(vectors=False)  # bulk inserts bypass the operations
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Generated {done:,} articles, {n_quotes:,} quotes and {n_mentions:,} place mentions "

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from articles import suggestions
+from articles import operations, suggestions
 from articles.importer import MAX_BYTES, ArticleFormatError, ParsedArticle, parse
 from articles.models import Article, Author, unique_slug
 
@@ -31,11 +30,11 @@ def author_for(parsed: ParsedArticle) -> Author | None:
         return author
     author.bio = parsed.author_bio or author.bio
     author.full_clean()
-    author.save()
+    operations.save_name(author)
     return author
 
 
-@transaction.atomic
+@operations.operation
 def save_article(
     parsed: ParsedArticle, source_file: str, publish: bool, suggest: bool = False
 ) -> tuple[Article, bool]:
@@ -51,9 +50,9 @@ def save_article(
     if publish:
         article.status = Article.Status.PUBLISHED
     article.full_clean()
-    article.save()
+    operations.save_article(article)
     if suggest:
-        suggestions.store(article)
+        operations.store_suggestions(article)
     return article, created
 
 

@@ -1,0 +1,160 @@
+"""What a change did, announced once: the one place where revisions, search vectors, the counts
+the lists show and the cached pages follow a change.
+
+Every write is an operation (``articles.operations``), and every operation runs inside
+``changing()``: one transaction, with a ``Change`` that the operation fills in as it goes
+(which articles, speakers, places and authors it touched, and whether readers could see it).
+When the operation's work is done, still inside its transaction, ``Change.apply`` moves the
+revisions of the touched articles (their ETags and per-revision renderings), refreshes their
+search vectors and the reader-visible counts of the speakers and places concerned, once for the
+whole operation however many rows it wrote. Once the transaction commits, the cached public pages
+that showed any of it are retired (``pagecache.retire``), and only if readers could see the change.
+
+Operations nest: an operation called inside another joins the outer one's change, so an import
+that edits a body and stores suggestions announces once.
+
+What a public change retires: the pages of the touched articles, the lists and searches, and the
+pages of every speaker and place the touched articles show (before and after the change; the
+operations add the ones a change removes from an article). A speaker's or place's page shows
+names from other articles (who is quoted beside them), so renaming a speaker touches every
+article that shows it, and through them the pages of everyone quoted there.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from . import pagecache
+
+_current: contextvars.ContextVar[Change | None] = contextvars.ContextVar("change", default=None)
+
+
+@dataclass
+class Change:
+    """What one operation changed. ``public``: whether anything readers can see changed."""
+
+    articles: set[int] = field(default_factory=set)
+    speakers: set[int] = field(default_factory=set)
+    places: set[int] = field(default_factory=set)
+    authors: set[int] = field(default_factory=set)
+    public: bool = False
+    # Page tags that must go whatever the rows say now (a slug that was renamed or deleted).
+    tags: set[str] = field(default_factory=set)
+    everything: bool = False  # a bulk change: retire every page, recount every name
+    vectors: bool = True  # for ``everything``: refresh every search vector too
+
+    def article(self, article, visible: bool) -> None:
+        """``article`` changed (or what its pages show did); ``visible``: readers could see it."""
+        self.articles.add(article.pk)
+        if visible:
+            self.public = True
+            self.tags.add(pagecache.tag("article", article.slug))
+
+    def articles_showing(self, ids: Iterable[int], visible: bool) -> None:
+        self.articles.update(ids)
+        self.public = self.public or visible
+
+    def speaker(self, speaker, visible: bool) -> None:
+        self.speakers.add(speaker.pk)
+        if visible:
+            self.public = True
+            self.tags.add(pagecache.tag("speaker", speaker.slug))
+
+    def place(self, place, visible: bool) -> None:
+        self.places.add(place.pk)
+        if visible:
+            self.public = True
+            self.tags.add(pagecache.tag("place", place.slug))
+
+    def author(self, author, visible: bool) -> None:
+        self.authors.add(author.pk)
+        self.public = self.public or visible
+
+    def all(self, vectors: bool = True) -> None:
+        """Everything may have changed (bulk loads, generated corpora); ``vectors``: whether
+        the search vectors need refreshing too (not when the load refreshed its own)."""
+        self.everything = self.public = True
+        self.vectors = self.vectors and vectors
+
+    def apply(self) -> None:
+        """Inside the operation's transaction: revisions, search vectors and counts, then (on
+        commit) the cached pages. A handful of queries, whatever the number of rows."""
+        from .models import Article, Place, Speaker
+        from .search import refresh_vectors
+
+        if self.everything:
+            Article.objects.update(revision=F("revision") + 1)
+            if self.vectors:
+                refresh_vectors()
+            recount(Speaker.objects.all(), Place.objects.all())
+            transaction.on_commit(pagecache.retire_everything)
+            return
+        articles = Article.objects.filter(pk__in=self.articles)
+        if self.articles:
+            articles.update(revision=F("revision") + 1)
+            refresh_vectors(self.articles)
+        if not self.public:
+            return
+        speakers = Speaker.objects.filter(
+            Q(pk__in=self.speakers) | Q(quotes__article__in=self.articles)
+        ).distinct()
+        places = Place.objects.filter(
+            Q(pk__in=self.places)
+            | Q(mentions__article__in=self.articles)
+            | Q(quotes__article__in=self.articles)
+        ).distinct()
+        speakers, places = list(speakers.values_list("pk", "slug")), list(
+            places.values_list("pk", "slug")
+        )
+        recount(
+            Speaker.objects.filter(pk__in=[pk for pk, _ in speakers]),
+            Place.objects.filter(pk__in=[pk for pk, _ in places]),
+        )
+        tags = set(self.tags) | {pagecache.LISTS}
+        tags |= {pagecache.tag("article", slug) for slug in articles.values_list("slug", flat=True)}
+        tags |= {pagecache.tag("speaker", slug) for _, slug in speakers}
+        tags |= {pagecache.tag("place", slug) for _, slug in places}
+        transaction.on_commit(lambda: pagecache.retire(tags))
+
+
+def recount(speakers, places) -> None:
+    """The reader-visible counts the lists and pages show, recomputed for these rows."""
+    from .models import PlaceMention, Quote, count_of
+
+    speakers.update(n_quotes=count_of(Quote.objects.visible(), "speaker"))
+    places.update(
+        n_mentions=count_of(PlaceMention.objects.visible(), "place"),
+        n_quotes=count_of(Quote.objects.visible(), "places"),
+    )
+
+
+def current() -> Change:
+    """The change of the operation under way; operations call this inside ``changing()``."""
+    change = _current.get()
+    if change is None:
+        raise RuntimeError("a change outside an operation: wrap it in changes.changing()")
+    return change
+
+
+@contextmanager
+def changing() -> Iterator[Change]:
+    """One operation: a transaction and its change, applied once at the end. Nested calls join
+    the outermost operation."""
+    outer = _current.get()
+    if outer is not None:
+        yield outer
+        return
+    change = Change()
+    token = _current.set(change)
+    try:
+        with transaction.atomic():
+            yield change
+            change.apply()
+    finally:
+        _current.reset(token)
