@@ -2,11 +2,13 @@
 view, history of every change, and optimistic locking against lost updates."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -236,6 +238,45 @@ class ArticleAdmin(NewsroomAdmin):
         )
 
 
+class MergeMixin:
+    """The admin action "Merge the selected ...": a page to choose the one to keep, then the
+    operation (quotes, mentions and links move to it, names join its aliases, old URLs 301)."""
+
+    merge_operation: staticmethod
+
+    def has_merge_permission(self, request):
+        """Whoever may change them: a merge moves and redirects, it loses nothing."""
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.action(permissions=["merge"], description="Merge the selected into one")
+    def merge(self, request, queryset):
+        chosen = list(queryset.order_by("name", "pk"))
+        noun = self.model._meta.verbose_name_plural
+        if len(chosen) < 2:
+            self.message_user(request, f"Select two or more {noun} to merge.", messages.WARNING)
+            return None
+        keep_pk = request.POST.get("keep", "")
+        keep = next((c for c in chosen if str(c.pk) == keep_pk), None)
+        if "apply" in request.POST and keep is not None:
+            merged = type(self).merge_operation(keep, [c for c in chosen if c.pk != keep.pk])
+            self.message_user(
+                request, f"Merged {merged} {noun} into {keep.name}.", messages.SUCCESS
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/articles/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Merge {noun}",
+                "opts": self.model._meta,
+                "chosen": chosen,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
 @admin.register(Author)
 class AuthorAdmin(NewsroomAdmin):
     list_display = ["name", "slug"]
@@ -244,7 +285,9 @@ class AuthorAdmin(NewsroomAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(NewsroomAdmin):
+class SpeakerAdmin(MergeMixin, NewsroomAdmin):
+    merge_operation = staticmethod(operations.merge_speakers)
+    actions = ["merge"]
     list_display = ["name", "kind", "role", "affiliation", "quote_count"]
     list_filter = ["kind"]
     search_fields = ["name", "role", "affiliation", "aliases"]
@@ -259,7 +302,9 @@ class SpeakerAdmin(NewsroomAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(NewsroomAdmin):
+class PlaceAdmin(MergeMixin, NewsroomAdmin):
+    merge_operation = staticmethod(operations.merge_places)
+    actions = ["merge"]
     list_display = ["name", "kind", "country_code", "latitude", "longitude", "mention_count"]
     list_filter = ["kind", "country_code"]
     search_fields = ["name", "aliases", "country_code"]

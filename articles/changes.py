@@ -109,8 +109,9 @@ class Change:
             | Q(mentions__article__in=self.articles)
             | Q(quotes__article__in=self.articles)
         ).distinct()
-        speakers, places = list(speakers.values_list("pk", "slug")), list(
-            places.values_list("pk", "slug")
+        speakers, places = (
+            list(speakers.values_list("pk", "slug")),
+            list(places.values_list("pk", "slug")),
         )
         recount(
             Speaker.objects.filter(pk__in=[pk for pk, _ in speakers]),

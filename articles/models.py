@@ -64,6 +64,25 @@ def find_by_name(model, name: str):
     return None
 
 
+class KeptFields(models.Model):
+    """Columns the operations keep (revisions, counts, search vectors): an instance's ``save()``
+    never writes its own, possibly stale, copy of them back."""
+
+    kept_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.kept_fields and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.kept_fields
+            ]
+        super().save(*args, **kwargs)
+
+
 class Versioned(models.Model):
     """Optimistic locking: a save that would overwrite a newer version raises StaleEdit.
 
@@ -109,7 +128,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED)
 
 
-class Article(Versioned):
+class Article(Versioned, KeptFields):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -146,6 +165,7 @@ class Article(Versioned):
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version", "search_vector", "revision"])
+    kept_fields = ("search_vector", "revision")
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
@@ -178,7 +198,7 @@ class Article(Versioned):
         return self.status == self.Status.PUBLISHED
 
 
-class Speaker(models.Model):
+class Speaker(KeptFields):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
@@ -197,6 +217,7 @@ class Speaker(models.Model):
     n_quotes = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["n_quotes"])
+    kept_fields = ("n_quotes",)
 
     class Meta:
         ordering = ["name"]
@@ -212,7 +233,7 @@ class Speaker(models.Model):
         validate_aliases(self.aliases)
 
 
-class Place(models.Model):
+class Place(KeptFields):
     class Kind(models.TextChoices):
         CITY = "city", "City"
         REGION = "region", "Region"
@@ -235,6 +256,7 @@ class Place(models.Model):
     n_quotes = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["n_mentions", "n_quotes"])
+    kept_fields = ("n_mentions", "n_quotes")
 
     class Meta:
         ordering = ["name"]

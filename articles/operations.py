@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -236,10 +236,12 @@ def _quote_field(obj: Model) -> str:
 
 
 def _is_public(obj: Model) -> bool:
+    """Whether readers see ``obj`` now (read from the database: an instance's counts may be
+    older than the operations that keep them)."""
     if isinstance(obj, Speaker):
-        return obj.n_quotes > 0
+        return Speaker.objects.filter(pk=obj.pk, n_quotes__gt=0).exists()
     if isinstance(obj, Place):
-        return obj.n_mentions > 0 or obj.n_quotes > 0
+        return Place.objects.filter(Q(n_mentions__gt=0) | Q(n_quotes__gt=0), pk=obj.pk).exists()
     assert isinstance(obj, Author)
     return Article.objects.published().filter(author=obj).exists()
 

@@ -382,11 +382,11 @@ UPDATE articles_article AS a SET search_vector =
     || setweight(to_tsvector('{CONFIG}', coalesce((
         SELECT string_agg(DISTINCT s.name, ' ')
         FROM articles_quote q JOIN articles_speaker s ON s.id = q.speaker_id
-        WHERE q.article_id = a.id AND {shown_sql('q')}
+        WHERE q.article_id = a.id AND {shown_sql("q")}
     ), '') || ' ' || coalesce((
         SELECT string_agg(DISTINCT p.name, ' ')
         FROM articles_placemention m JOIN articles_place p ON p.id = m.place_id
-        WHERE m.article_id = a.id AND {shown_sql('m')}
+        WHERE m.article_id = a.id AND {shown_sql("m")}
     ), '')), 'B')
 """
 

@@ -180,4 +180,3 @@ def accept(span) -> Span:
     span.proposal = {}
     span.save()
     return span
-

@@ -104,9 +104,10 @@ def _filter_fields(filters) -> str:
     speakers and places made them the costliest part of the page."""
     selected = (filters.speaker, filters.place, filters.kind, filters.author, filters.year)
     generation = pagecache.generation(pagecache.LISTS)
-    key = "filter-fields:" + hashlib.blake2b(
-        repr((generation, selected, filters.active)).encode()
-    ).hexdigest()
+    key = (
+        "filter-fields:"
+        + hashlib.blake2b(repr((generation, selected, filters.active)).encode()).hexdigest()
+    )
     html = cache.get(key)
     if html is None:
         html = render_to_string(
