@@ -21,23 +21,16 @@ from .presenters import body_html
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
-    """The admin login, refused for a while after too many failures (articles.throttle)."""
+    """The admin login, saying so when django-axes refuses it (articles.throttle)."""
 
     def clean(self):
-        username = self.data.get("username", "")
-        if throttle.is_locked(self.request, username):
-            minutes = throttle.WINDOW // 60
-            raise ValidationError(
-                f"Too many failed logins for this account. Try again in {minutes} minutes.",
-                code="throttled",
-            )
         try:
-            cleaned = super().clean()
+            return super().clean()
         except ValidationError:
-            throttle.record_failure(self.request, username)
+            if getattr(self.request, "axes_locked_out", False):
+                message = throttle.locked_message(self.request)
+                raise ValidationError(message, code="throttled") from None
             raise
-        throttle.clear(self.request, username)
-        return cleaned
 
 
 admin.site.login_form = ThrottledLoginForm

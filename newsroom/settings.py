@@ -5,6 +5,7 @@ Production sets at least DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "axes",
     "articles",
 ]
 
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -166,6 +170,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin login throttling: django-axes, with our handler and backend (articles.throttle).
+AUTHENTICATION_BACKENDS = [
+    "articles.throttle.Backend",  # first: refuses a locked-out login before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures are rows in the database: one store for every worker and host, which no reading
+# traffic can evict (a cache could).
+AXES_HANDLER = "articles.throttle.ThrottleHandler"
+# Counted per (address, name), and per name from anywhere; each group has its own limit:
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "username"]
+AXES_FAILURE_LIMIT = 5  # per address and name: one person's typos
+LOGIN_FAILURE_LIMIT_PER_NAME = 20  # per name from anywhere: a guess at one account spread out
+# A lock lifts this long after the last counted failure; failures older than this are forgotten.
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Attempts while locked are refused unchecked and do not extend the lock ("try again in 15
+# minutes" holds).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # clears that address and name (articles.throttle)
+# Every spelling of a name that Django logs in as one user (NFKC), and its case variants, counts
+# as that name.
+AXES_USERNAME_CALLABLE = "articles.throttle.client_username"
+AXES_LOCKOUT_CALLABLE = "articles.throttle.lockout_response"
+# The throttle needs only the failures: no row per successful login.
+AXES_DISABLE_ACCESS_LOG = True
+# The client's address is REMOTE_ADDR. Behind a reverse proxy that overwrites X-Forwarded-For
+# with the client's address, set AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_FORWARDED_FOR (and for
+# a chain of proxies, AXES_IPWARE_PROXY_COUNT; see django-ipware). Never name a header that
+# clients can set themselves: each spelling of it would be a fresh address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_COUNT = (
+    int(os.environ["AXES_IPWARE_PROXY_COUNT"])
+    if os.environ.get("AXES_IPWARE_PROXY_COUNT")
+    else None
+)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

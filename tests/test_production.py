@@ -1,4 +1,5 @@
-"""Production settings and defences: login throttling, caches, the read-replica router."""
+"""Production settings and defences: caches, the read-replica router (login throttling:
+test_login_throttle.py)."""
 
 import os
 import subprocess
@@ -6,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from newsroom import routers
@@ -19,45 +19,6 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def log_in(client, password, address="10.0.0.1"):
-    return client.post(
-        "/admin/login/?next=/admin/",
-        {"username": "editor", "password": password},
-        REMOTE_ADDR=address,
-    )
-
-
-@pytest.mark.django_db
-def test_admin_logins_are_throttled_after_repeated_failures(client):
-    User.objects.create_user("editor", password="the right one 123", is_staff=True)
-    for _ in range(5):
-        response = log_in(client, "wrong")
-        assert "Please enter the correct username and password" in response.content.decode()
-    response = log_in(client, "the right one 123")
-    assert response.status_code == 200
-    assert "Too many failed logins for this account. Try again in 15 minutes." in (
-        response.content.decode()
-    )
-    assert "_auth_user_id" not in client.session
-
-    # Another address may still try, until the account-wide limit.
-    assert log_in(client, "the right one 123", address="10.0.0.2").status_code == 302
-    cache.clear()
-    assert log_in(client, "the right one 123").status_code == 302
-
-
-@pytest.mark.django_db
-def test_a_successful_login_clears_the_failures(client):
-    User.objects.create_user("editor", password="the right one 123", is_staff=True)
-    for _ in range(4):
-        log_in(client, "wrong")
-    assert log_in(client, "the right one 123").status_code == 302
-    client.logout()
-    for _ in range(4):
-        log_in(client, "wrong")
-    assert log_in(client, "the right one 123").status_code == 302
 
 
 def settings_value(expression, **env):
