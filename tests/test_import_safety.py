@@ -23,7 +23,11 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from articles.importer import CGJ, MAX_NON_STARTERS, normalise, parse, stream_safe
-from articles.management.commands.import_articles import SOURCE_FILE_MAX, source_key
+from articles.management.commands.import_articles import (
+    SOURCE_FILE_MAX,
+    bare_name,
+    source_key,
+)
 from articles.models import Article, PlaceMention, Quote
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seeds" / "000_d85e5d27cd6f0369.txt"
@@ -332,6 +336,7 @@ def test_the_stored_key_of_a_long_path_fits_and_stays_distinct():
     assert source_key(first) == source_key(first)
     assert source_key(first) != source_key(second)
     assert source_key(first).endswith("#" + source_key(first)[-16:])
+    assert bare_name(source_key(first)) == bare_name(first) == "article.txt"
 
 
 @pytest.mark.django_db

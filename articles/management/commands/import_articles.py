@@ -164,10 +164,17 @@ def existing_article(parsed: ParsedArticle, source_file: str) -> Article | None:
     import that stored only the bare file name, by that name and the same headline."""
     articles = Article.objects.select_for_update()
     article = articles.filter(source_file=source_file).first()
-    if article is None and "/" in source_file:
-        bare = source_file.rsplit("/", 1)[1]
+    if article is None:
+        bare = bare_name(source_file)
         article = articles.filter(source_file=bare, headline=parsed.headline).first()
     return article
+
+
+def bare_name(source_file: str) -> str:
+    """The file name alone, as older imports stored it, of a key made by ``source_key``."""
+    if source_file.startswith("…"):
+        source_file = source_file.rsplit("#", 1)[0]
+    return os.path.basename(source_file)
 
 
 def orphans(article: Article, new_body: str) -> tuple[int, int]:
