@@ -385,8 +385,8 @@ def import_check(prod: Production, files: int, broken: float) -> bool:
             timeout=1800,
         )
         elapsed = time.perf_counter() - started
-    imported = Article.objects.filter(source_file__startswith=prefix)
-    imported_names = set(imported.values_list("source_file", flat=True))
+    imported = Article.objects.filter(source_file__contains=f"/{prefix}")
+    imported_names = {Path(f).name for f in imported.values_list("source_file", flat=True)}
     stderr_lines = [line for line in done.stderr.splitlines() if line.strip()]
     named = Counter()
     wrong_reason = []
@@ -424,7 +424,7 @@ def import_check(prod: Production, files: int, broken: float) -> bool:
         print(f"    {line}")
     print(f"    ... and the last line: {stderr_lines[-1] if stderr_lines else ''}")
     imported.delete()
-    Article.history.filter(source_file__startswith=prefix).delete()
+    Article.history.filter(source_file__contains=f"/{prefix}").delete()
     return all(checks.values())
 
 

@@ -367,10 +367,10 @@ def import_rate(count: int) -> dict:
         started = time.perf_counter()
         call_command("import_articles", *files, publish=True, stdout=StringIO())
         import_s = time.perf_counter() - started
-    imported = Article.objects.filter(source_file__startswith=prefix)
+    imported = Article.objects.filter(source_file__contains=f"/{prefix}")
     n = imported.count()
     imported.delete()
-    Article.history.filter(source_file__startswith=prefix).delete()
+    Article.history.filter(source_file__contains=f"/{prefix}").delete()
     return {
         "files": count,
         "imported": n,
@@ -396,8 +396,8 @@ def profile_import(count: int) -> str:
         profiler.enable()
         call_command("import_articles", *files, publish=True, stdout=StringIO())
         profiler.disable()
-    Article.objects.filter(source_file__startswith=prefix).delete()
-    Article.history.filter(source_file__startswith=prefix).delete()
+    Article.objects.filter(source_file__contains=f"/{prefix}").delete()
+    Article.history.filter(source_file__contains=f"/{prefix}").delete()
     out = StringIO()
     stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
     stats.print_stats(r"articles/|simple_history|django/db/models/(base|query)\.py", 30)
