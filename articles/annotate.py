@@ -9,10 +9,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from . import operations
+from .htmx import page_or_fragment, wants_fragment
 from .forms import AnnotationForm
 from .models import Article, Place, PlaceMention, Quote, Span, Speaker, StaleEdit, locate
 from .offsets import from_utf16, trim
@@ -66,19 +66,23 @@ def _workspace(article) -> dict:
     }
 
 
+# What each fragment of the annotate page shows beside the form: the body and the list need the
+# whole workspace; the form alone needs none of it.
+NEEDS_WORKSPACE = {"saved", "workspace"}
+
+
 def _render(request, article, fragment, form=None, status=200, **extra):
-    context = {
-        **admin.site.each_context(request),
-        **_workspace(article),
-        "form": form,
-        "opts": Article._meta,
-        "title": f"Annotate: {article.headline}",
-        **extra,
-    }
-    template = f"{TEMPLATE}#{fragment}" if request.htmx else TEMPLATE
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    context = {"article": article, "form": form, "opts": Article._meta, **extra}
+    if fragment in NEEDS_WORKSPACE or not wants_fragment(request):
+        context.update(_workspace(article))
+
+    def page() -> dict:
+        return {
+            **admin.site.each_context(request),
+            "title": f"Annotate: {article.headline}",
+        }
+
+    return page_or_fragment(request, TEMPLATE, fragment, context, page, status=status)
 
 
 def _span(article, value):
