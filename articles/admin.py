@@ -206,9 +206,10 @@ class ArticleAdmin(NewsroomAdmin):
         self.message_user(
             request,
             format_html(
-                "Suggestions are being prepared for {} articles; reload the annotate view in a "
+                "Suggestions are being prepared for {} article{}; reload the annotate view in a "
                 'moment. <a href="{}">Job status</a>',
                 len(article_ids),
+                "" if len(article_ids) == 1 else "s",
                 url,
             ),
             messages.SUCCESS,
@@ -223,13 +224,18 @@ class ArticleAdmin(NewsroomAdmin):
         except tasks.JobNotFound:
             raise Http404("No suggestion job has that id.") from None
         failures = job.result.get("failures", [])
-        existing = Article.objects.in_bulk([f["article_id"] for f in failures])
+        # The job's ids are JSON, not always numbers: only numbers are looked up.
+        numbered = [f for f in failures if isinstance(f["article_id"], int)]
+        existing = Article.objects.in_bulk([f["article_id"] for f in numbered])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Suggestion job: {job.state}",
             "job": job,
-            "failures": [{**f, "article": existing.get(f["article_id"])} for f in failures],
+            "failures": [
+                {**f, "article": existing.get(f["article_id"]) if f in numbered else None}
+                for f in failures
+            ],
             "task_admin_url": self._task_admin_url(request, job.id),
         }
         return TemplateResponse(request, "admin/articles/article/suggestion_job.html", context)

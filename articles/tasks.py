@@ -59,7 +59,7 @@ def _suggest_one(article_id: int) -> tuple[int, int]:
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None:
-            raise ArticleGone(f"Article {article_id} no longer exists.")
+            raise ArticleGone("The article no longer exists (deleted before the job ran).")
         return suggestions.store(article)
 
 

@@ -148,27 +148,31 @@ def test_an_article_deleted_before_the_run_fails_alone(roles, client, make_artic
     result = tasks.suggest_for_articles.get_result(str(DBTaskResult.objects.get().id))
     value = result.return_value
     assert value["articles"] == 2 and value["succeeded"] == 1
-    assert value["failures"] == [
-        {"article_id": gone_id, "error": f"Article {gone_id} no longer exists."}
-    ]
+    gone_error = "The article no longer exists (deleted before the job ran)."
+    assert value["failures"] == [{"article_id": gone_id, "error": gone_error}]
     assert PlaceMention.objects.filter(article=kept, place=place).exists()
     page = client.get(job_url(result.id)).content.decode()
     assert '<td data-count="succeeded">1</td>' in page
     assert '<td data-count="failed">1</td>' in page
-    assert f"Article {gone_id}: Article {gone_id} no longer exists." in page
+    assert f"Article {gone_id}: {gone_error}" in page
 
 
-def test_an_error_on_one_article_is_reported_and_the_others_are_kept(roles, make_article, place):
+def test_an_error_on_one_article_is_reported_and_the_others_are_kept(
+    roles, client, make_article, place
+):
     """Any error, not only a missing article: here an id that is no number (the job's
-    arguments are JSON, so whatever enqueued it may have been wrong)."""
+    arguments are JSON, so whatever enqueued it may have been wrong), and hostile at that."""
+    user_in("Annotators", client)
     kept = make_article(body=BODY)
-    result = tasks.suggest_for_articles.enqueue(["abc", kept.pk], None)
+    result = tasks.suggest_for_articles.enqueue(["<b>x</b>", kept.pk], None)
     run_worker()
     value = tasks.suggest_for_articles.get_result(result.id).return_value
     assert value["succeeded"] == 1
     (failure,) = value["failures"]
-    assert failure["article_id"] == "abc" and failure["error"].startswith("ValueError: ")
+    assert failure["article_id"] == "<b>x</b>" and failure["error"].startswith("ValueError: ")
     assert PlaceMention.objects.filter(article=kept, place=place).exists()
+    page = client.get(job_url(result.id)).content.decode()
+    assert "Article &lt;b&gt;x&lt;/b&gt;: ValueError: " in page and "<b>x</b>" not in page
 
 
 def test_job_pages_need_the_permission_to_suggest(client, make_article):
