@@ -21,6 +21,9 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py ensure_admin
 	@echo "Newsroom is at http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@# The background-job worker runs beside the server and stops when the server stops.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 $(AXE):

@@ -7,13 +7,15 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import annotate, operations, throttle
+from . import annotate, operations, tasks, throttle
 from .changes import changing, current
 from .forms import VersionedForm
 from .models import Article, Author, Place, PlaceMention, Quote, Speaker, StaleEdit
@@ -171,10 +173,15 @@ class ArticleAdmin(NewsroomAdmin):
             ("review/", annotate.review, "articles_article_annotate_review"),
             ("names/", annotate.names, "articles_article_annotate_names"),
         ]
+        job = path(
+            "suggestions/<str:result_id>/",
+            wrap(self.suggestion_job_view),
+            name="articles_article_suggestion_job",
+        )
         return [
             path(f"<int:article_id>/annotate/{suffix}", wrap(view), name=name)
             for suffix, view, name in views
-        ] + super().get_urls()
+        ] + [job, *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -201,16 +208,60 @@ class ArticleAdmin(NewsroomAdmin):
 
     @admin.action(permissions=["suggest"], description="Suggest annotations (for review)")
     def suggest_annotations(self, request, queryset):
-        quotes = places = 0
-        for article in queryset:
-            q, p = operations.store_suggestions(article)
-            quotes, places = quotes + q, places + p
+        """One background job for the selection (articles.tasks): the suggester can take
+        longer on a long article than a web request may."""
+        article_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        result = tasks.suggest_for_articles.enqueue(article_ids, request.user.pk)
+        if result.is_finished:  # a backend that runs jobs at once (NEWSROOM_TASK_BACKEND)
+            self.message_user(request, tasks.summary(tasks.as_job(result)), messages.SUCCESS)
+            return
+        url = reverse("admin:articles_article_suggestion_job", args=[result.id])
         self.message_user(
             request,
-            f"{quotes} quote and {places} place suggestions added, to review in each article's "
-            "annotate view.",
+            format_html(
+                "Suggestions are being prepared for {} article{}; reload the annotate view in a "
+                'moment. <a href="{}">Job status</a>',
+                len(article_ids),
+                "" if len(article_ids) == 1 else "s",
+                url,
+            ),
             messages.SUCCESS,
         )
+
+    def suggestion_job_view(self, request, result_id):
+        """A suggestion job's state (queued, running, done, failed), counts and failures."""
+        if not self.has_suggest_permission(request):
+            raise PermissionDenied
+        try:
+            job = tasks.job(tasks.suggest_for_articles, result_id)
+        except tasks.JobNotFound:
+            raise Http404("No suggestion job has that id.") from None
+        failures = job.result.get("failures", [])
+        # The job's ids are JSON, not always numbers: only numbers are looked up.
+        numbered = [f for f in failures if isinstance(f["article_id"], int)]
+        existing = Article.objects.in_bulk([f["article_id"] for f in numbered])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Suggestion job: {job.state}",
+            "job": job,
+            "failures": [
+                {**f, "article": existing.get(f["article_id"]) if f in numbered else None}
+                for f in failures
+            ],
+            "task_admin_url": self._task_admin_url(request, job.id),
+        }
+        return TemplateResponse(request, "admin/articles/article/suggestion_job.html", context)
+
+    def _task_admin_url(self, request, result_id):
+        """django-tasks-db's own admin page for the job, for those who may view it."""
+        if not isinstance(tasks.suggest_for_articles.get_backend(), DatabaseBackend):
+            return None
+        if not self.admin_site.is_registered(DBTaskResult):
+            return None
+        if not request.user.has_perm("django_tasks_database.view_dbtaskresult"):
+            return None
+        return reverse("admin:django_tasks_database_dbtaskresult_change", args=[result_id])
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from . import operations
-from .htmx import page_or_fragment, wants_fragment
 from .forms import AnnotationForm
+from .htmx import page_or_fragment, wants_fragment
 from .models import Article, Place, PlaceMention, Quote, Span, Speaker, StaleEdit, locate
 from .offsets import from_utf16, trim
 from .presenters import annotate_body_html, proposed_label

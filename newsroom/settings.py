@@ -6,6 +6,7 @@ Production sets at least DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
 
 import os
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,10 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    # Background jobs: Django's Tasks framework (django.tasks from Django 6; the django-tasks
+    # backport before it) with django-tasks-db's database backend. See TASKS below.
+    *([] if find_spec("django.tasks") else ["django_tasks"]),
+    "django_tasks_db",
     "articles",
 ]
 
@@ -157,6 +162,23 @@ PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
 # Rendered article bodies are cached per revision, so this only bounds memory use.
 FILTER_CHOICES_SECONDS = int(os.environ.get("FILTER_CHOICES_SECONDS", "60"))
 RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", str(60 * 60 * 24)))
+
+# Background jobs (articles.tasks), run by `manage.py db_worker`, which `make run` starts.
+# NEWSROOM_TASK_BACKEND: "database" (jobs kept in the database, run by the worker), "immediate"
+# (run at once, inside the request that enqueues them: only for tests and one-off scripts) or
+# "dummy" (kept in memory, never run).
+_TASKS_PACKAGE = "django.tasks" if find_spec("django.tasks") else "django_tasks"
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": f"{_TASKS_PACKAGE}.backends.immediate.ImmediateBackend",
+    "dummy": f"{_TASKS_PACKAGE}.backends.dummy.DummyBackend",
+}
+TASK_BACKEND = os.environ.get("NEWSROOM_TASK_BACKEND") or "database"
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_TASK_BACKEND must be one of {sorted(TASK_BACKENDS)}, not {TASK_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
 
 # History is for reading; see articles.admin.NewsroomAdmin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -95,7 +95,9 @@ def test_import_with_suggest_stores_suggestions_readers_never_see(client, articl
     assert 'data-count="quotes">0 quotes<' in client.get("/").content.decode()
 
 
-def test_the_admin_action_suggests_once(admin_client, make_article, kyiv):
+def test_the_admin_action_suggests_once(admin_client, make_article, kyiv, settings):
+    # The immediate backend runs the job inside the request (tests/test_tasks.py: the worker).
+    settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["immediate"]}}
     article = make_article(body="Officials in Kyiv said the talks had failed.")
     url = reverse("admin:articles_article_changelist")
     data = {"action": "suggest_annotations", "_selected_action": [article.pk]}
