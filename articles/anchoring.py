@@ -43,6 +43,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from diff_match_patch import diff_match_patch
 
@@ -60,7 +61,8 @@ MAX_CANDIDATES = 2  # windows aligned per span
 WINDOW_DIFF_SECONDS = 0.05  # for one window's diff, and as much per 1,000 characters of the span
 
 LEVELS = (re.compile(r"[^\n]*\n*|\n+"), re.compile(r"\w+|\s+|.", re.DOTALL))  # paragraphs, words
-DIFF_SECONDS = 0.25  # for the body diff, per 100 KB of old and new body (and one more)
+DIFF_SECONDS = 0.25  # for the body diff, per 100 KB of body (and once more)
+FUZZY_SECONDS = 0.5  # for all fuzzy matches of one edit, per 100 KB of body (and once more)
 REDIFF = 400  # characters: a replaced stretch this short is diffed character by character
 INSERT, DELETE = diff_match_patch.DIFF_INSERT, diff_match_patch.DIFF_DELETE
 JOINERS = {"\u200d"}
@@ -335,9 +337,15 @@ def _moved(body: str, exact: str, near: int, needs: Needs) -> int | None:
     return min(fitting, key=lambda s: abs(s - near)) if fitting else None
 
 
+@lru_cache(maxsize=1)
+def _padded(body: str) -> str:
+    """The body between two paragraph breaks, so that its start and end are ones too."""
+    return PARAGRAPH + body + PARAGRAPH
+
+
 def _with_context(body: str, exact: str, near: int, needs: Needs) -> list[int]:
     """The occurrences of the text with its context on both sides nearest ``near``."""
-    padded = PARAGRAPH + body + PARAGRAPH
+    padded = _padded(body)
     needle = needs.before + exact + needs.after
     shift = len(PARAGRAPH) - len(needs.before)  # from a start in body to its needle in padded
     at = max(0, near + shift)
@@ -362,46 +370,52 @@ def _probes(exact: str) -> list[tuple[int, str]]:
 def candidate_starts(body: str, exact: str, near: int) -> list[int]:
     """Where ``exact`` may now start: the start implied by each probe found in ``body``,
     grouped; the groups most probes agree on first, then the nearest ``near``."""
-    implied = []
-    for offset, probe in _probes(exact):
+    implied, probes = [], _probes(exact)
+    for offset, probe in probes:
         hits, position = [], body.find(probe)
         while position != -1 and len(hits) <= MAX_HITS:
             hits.append(position)
             position = body.find(probe, position + 1)
         if len(hits) <= MAX_HITS:
-            implied.extend(hit - offset for hit in hits)
+            implied.extend((hit - offset, offset) for hit in hits)
     implied.sort()
     tolerance = max(NEARBY, len(exact) // 4)
-    groups: list[list[int]] = []
-    for start in implied:
-        if groups and start - groups[-1][-1] <= tolerance:
-            groups[-1].append(start)
+    groups: list[list[tuple[int, int]]] = []
+    for start, offset in implied:
+        if groups and start - groups[-1][-1][0] <= tolerance:
+            groups[-1].append((start, offset))
         else:
-            groups.append([start])
-    groups.sort(key=lambda g: (-len(g), abs(g[len(g) // 2] - near)))
-    return [g[len(g) // 2] for g in groups[:MAX_CANDIDATES]]
+            groups.append([(start, offset)])
+    # Two pieces of a long text found together, not one found by chance.
+    agreeing = min(2, len(probes))
+    groups = [g for g in groups if len({offset for _, offset in g}) >= agreeing]
+    groups.sort(key=lambda g: (-len(g), abs(g[len(g) // 2][0] - near)))
+    return [g[len(g) // 2][0] for g in groups[:MAX_CANDIDATES]]
 
 
-def _align(body: str, exact: str, start: int, needs: Needs, dmp) -> tuple[int, int] | None:
+def _align(body: str, exact: str, start: int, needs: Needs, dmp, deadline: float):
     """Align the text with its context against a window of ``body`` around ``start``."""
     slack = len(exact) // 4 + NEARBY
-    padded = PARAGRAPH + body + PARAGRAPH
+    padded = _padded(body)
     lo = max(0, start + len(PARAGRAPH) - len(needs.before) - slack)
     hi = start + len(PARAGRAPH) + len(exact) + len(needs.after) + slack
     core = body[max(0, start) : start + len(exact)]
-    if similarity(core, exact) < MIN_SIMILARITY * 0.8:
+    if similarity(core, exact) < MIN_SIMILARITY * 0.9:
         return None
-    old = needs.before + exact + needs.after
+    old, window = needs.before + exact + needs.after, padded[lo:hi]
     seconds = WINDOW_DIFF_SECONDS * (1 + len(exact) / 1000)
-    mapper = Mapper(body_diff(old, padded[lo:hi], dmp, time.time() + seconds))
+    mapper = Mapper(body_diff(old, window, dmp, min(deadline, time.time() + seconds)))
     new_start, new_end = mapper.span(len(needs.before), len(needs.before) + len(exact))
+    new_start, new_end = _widen(window, new_start, new_end, mapper)
     shift = lo - len(PARAGRAPH)
     return max(0, new_start + shift), min(len(body), new_end + shift)
 
 
-def _fuzzy(body: str, exact: str, near: int, needs: Needs, dmp) -> Placement | None:
+def _fuzzy(body: str, exact: str, near: int, needs: Needs, dmp, deadline: float):
     for candidate in candidate_starts(body, exact, near):
-        aligned = _align(body, exact, candidate, needs, dmp)
+        if time.time() > deadline:
+            break
+        aligned = _align(body, exact, candidate, needs, dmp, deadline)
         if aligned is None or not needs.ends_fit(body, *aligned):
             continue
         start, end = aligned
@@ -427,8 +441,11 @@ def _mapped(body: str, exact: str, mapped: tuple[int, int], needs: Needs) -> Pla
     return Placement(start, end, exact, True, "mapped")
 
 
-def place(old_body: str, new_body: str, anchor: Anchor, mapper: Mapper, dmp) -> Placement:
-    """Re-attach one span, given the diff from ``old_body`` to ``new_body``."""
+def place(
+    old_body: str, new_body: str, anchor: Anchor, mapper: Mapper, dmp, deadline: float
+) -> Placement:
+    """Re-attach one span, given the diff from ``old_body`` to ``new_body``; fuzzy matching
+    stops at ``deadline`` (``time.time()``)."""
     exact, needs = anchor.exact, _needs(old_body, anchor)
     if not exact:
         return Placement(anchor.start, anchor.end, exact, False, "orphan")
@@ -446,7 +463,7 @@ def place(old_body: str, new_body: str, anchor: Anchor, mapper: Mapper, dmp) -> 
     found = _moved(new_body, exact, start, needs)
     if found is not None:
         return Placement(found, found + len(exact), exact, True, "moved")
-    fuzzy = _fuzzy(new_body, exact, start, needs, dmp)
+    fuzzy = _fuzzy(new_body, exact, start, needs, dmp, deadline)
     if fuzzy is not None:
         return fuzzy
     return Placement(anchor.start, anchor.end, exact, False, "orphan")
@@ -512,6 +529,7 @@ def reanchor(old_body: str, new_body: str, anchors) -> list[Placement]:
     if not anchors:
         return []
     dmp = _dmp()
-    seconds = DIFF_SECONDS * (1 + (len(old_body) + len(new_body)) / 200_000)
-    mapper = Mapper(body_diff(old_body, new_body, dmp, time.time() + seconds))
-    return [place(old_body, new_body, anchor, mapper, dmp) for anchor in anchors]
+    size = (len(old_body) + len(new_body)) / 200_000  # in 100 KB, old and new on average
+    mapper = Mapper(body_diff(old_body, new_body, dmp, time.time() + DIFF_SECONDS * (1 + size)))
+    deadline = time.time() + FUZZY_SECONDS * (1 + size)
+    return [place(old_body, new_body, anchor, mapper, dmp, deadline) for anchor in anchors]
