@@ -4,20 +4,26 @@ Each span is re-attached by the first of these that works, and otherwise becomes
 (``anchored = False``, kept with its last text for a person to repair). Never a span silently on
 other words:
 
-1. mapped: its offsets carried through a character diff of the old and new body hold exactly
-   its text (the common case: the edit was elsewhere); or the same text stands a few characters
-   away (a diff of repetitive text can align an insertion on either side of equal characters)
-   with its context on at least one side unchanged;
+1. mapped: its offsets carried through a diff of the old and new body hold exactly its text
+   (the common case: the edit was elsewhere); or the same text stands a few characters away (a
+   diff of repetitive text can align an insertion on either side of equal characters) with its
+   context on at least one side unchanged. When the diff carried the text but not its context
+   and a copy of the text with all its context stands elsewhere, the span goes to that copy (a
+   repeated sentence: the diff may pair one speaker's words with another's);
 2. edited: the text was itself edited; the diff maps its ends to a stretch of the new body that
    is still similar to the old text. Word characters typed onto an end (a typo fixed in a
-   quote's last word) join the span;
-3. moved: another occurrence of its text whose context still fits: on each side, the stored
-   context (32 characters) up to the nearest paragraph break stands unchanged around it (a
-   paragraph cut and pasted elsewhere). The occurrence nearest the mapped position wins;
-4. fuzzy: the text was edited and moved. Candidates come from exact pieces of the text
-   (probes) found in the new body, at most ``MAX_CANDIDATES`` per span; each is aligned by a
-   diff of the text with its context against a window of bounded size, and is taken only when
-   the text and the context on each side are all similar.
+   quote's last word) join the span, when the diff says they are new;
+3. moved: another occurrence of its text whose context still fits, the nearest the mapped
+   position. The context of a span is the stored 32 characters on each side, cut at the nearest
+   paragraph break (the body's start and end count as ones). It fits when both sides are
+   unchanged (a paragraph cut and pasted elsewhere), or when one side's whole 32 characters are
+   unchanged and on the other side the span starts (or ends) a sentence or paragraph both
+   before and after the edit (a sentence moved);
+4. fuzzy: the text was edited and moved. Candidates come from exact pieces of the text (probes)
+   found in the new body: starts that two probes agree on, at most ``MAX_CANDIDATES`` per span.
+   Each is aligned by a diff of the text with its context against a window of the new body a
+   quarter longer, and is taken only when the text and the context on each side are all similar
+   (``MIN_SIMILARITY``, ``MIN_CONTEXT_SIMILARITY``).
 
 In every case a span's ends must fall on word boundaries: an end that was on a word boundary in
 the old body is never placed inside a word of the new one (an end an annotator put inside a word
@@ -33,8 +39,13 @@ otherwise it is on a word boundary (the body's start and end, a space, a punctua
 mark on either side: ``"`` before ``Talks`` or ``,`` after ``said``).
 
 Similarity is the Dice coefficient of the two texts' character trigrams, computed in time linear
-in their length; the diff is diff-match-patch's, the algorithm family Hypothesis uses for the
-same job. The work per span is linear in its length plus a few scans of the body (``str.find``).
+in their length. The diff is diff-match-patch's (the algorithm family Hypothesis uses for the
+same job), in three levels so that its cost follows what changed: paragraphs, then the words of
+each replaced stretch of paragraphs, then the characters of each short replaced stretch of words.
+Its time is bounded (``DIFF_SECONDS`` per 100 KB; past it the diff is coarser and the steps above
+find the spans by their text and context). The work per span is linear in its length plus a few
+scans of the body (``str.find``); fuzzy matching has one time budget per edit, proportional to
+the body (``FUZZY_SECONDS`` per 100 KB), past which a span that needs one becomes an orphan.
 """
 
 import re
@@ -60,7 +71,7 @@ MAX_HITS = 16  # a probe found more often than this says nothing about where the
 MAX_CANDIDATES = 2  # windows aligned per span
 WINDOW_DIFF_SECONDS = 0.05  # for one window's diff, and as much per 1,000 characters of the span
 
-LEVELS = (re.compile(r"[^\n]*\n*|\n+"), re.compile(r"\w+|\s+|.", re.DOTALL))  # paragraphs, words
+LEVELS = (re.compile(r"[^\n]+\n*|\n+"), re.compile(r"\w+|\s+|.", re.DOTALL))  # paragraphs, words
 DIFF_SECONDS = 0.25  # for the body diff, per 100 KB of body (and once more)
 FUZZY_SECONDS = 0.5  # for all fuzzy matches of one edit, per 100 KB of body (and once more)
 REDIFF = 400  # characters: a replaced stretch this short is diffed character by character
@@ -231,7 +242,8 @@ class Mapper:
 
 
 def _nearby(body: str, exact: str, starts: tuple[int, ...], needs: Needs) -> int | None:
-    """The same text within ``NEARBY`` of ``starts``, with its context unchanged on one side."""
+    """The same text within ``NEARBY`` of one of ``starts``, with its context unchanged on one
+    side; the nearest the first."""
     found = []
     for near in starts:
         lo = max(0, near - NEARBY)
@@ -453,7 +465,8 @@ def place(
     start = mapped[0]
     if new_body[start : mapped[1]] == exact and needs.ends_fit(new_body, *mapped):
         return _mapped(new_body, exact, mapped, needs)
-    found = _nearby(new_body, exact, (start, anchor.start), needs)
+    # Near where the diff put its start, its end, or the old offsets.
+    found = _nearby(new_body, exact, (start, mapped[1] - len(exact), anchor.start), needs)
     if found is not None:
         how = "unchanged" if found == anchor.start and found != start else "mapped"
         return Placement(found, found + len(exact), exact, True, how)
@@ -495,10 +508,8 @@ def _tokens_to_chars(old: str, new: str, pattern: re.Pattern) -> tuple[str, str,
 def body_diff(old: str, new: str, dmp: diff_match_patch, deadline: float, level: int = 0):
     """A diff of paragraphs, then of the words of each replaced stretch of paragraphs, then of
     the characters of each short replaced stretch of words: the cost follows what changed."""
-    if level == len(LEVELS):
-        diffs = dmp.diff_main(old, new, False, deadline)
-        dmp.diff_cleanupSemantic(diffs)
-        return diffs
+    if level == len(LEVELS):  # characters, kept minimal: a stretch this short has no context
+        return dmp.diff_main(old, new, False, deadline)
     old_chars, new_chars, tokens = _tokens_to_chars(old, new, LEVELS[level])
     coarse = dmp.diff_main(old_chars, new_chars, False, deadline)
     dmp.diff_charsToLines(coarse, tokens)
@@ -512,13 +523,19 @@ def body_diff(old: str, new: str, dmp: diff_match_patch, deadline: float, level:
         elif op == INSERT:
             inserted += text
         else:
-            if deleted and inserted and (level + 1 < len(LEVELS) or len(deleted) <= REDIFF):
-                diffs.extend(body_diff(deleted, inserted, dmp, deadline, level + 1))
-            else:
-                diffs.extend((o, t) for o, t in ((DELETE, deleted), (INSERT, inserted)) if t)
+            diffs.extend(_refine(deleted, inserted, dmp, deadline, level + 1))
             deleted = inserted = ""
             diffs.append((op, text))
     return [(op, text) for op, text in diffs if text]
+
+
+def _refine(deleted: str, inserted: str, dmp, deadline: float, level: int):
+    """A replaced stretch, diffed at the next level when there is one for it."""
+    if not deleted or not inserted:
+        return [(op, text) for op, text in ((DELETE, deleted), (INSERT, inserted)) if text]
+    if level == len(LEVELS) and max(len(deleted), len(inserted)) > REDIFF:
+        return [(DELETE, deleted), (INSERT, inserted)]
+    return body_diff(deleted, inserted, dmp, deadline, level)
 
 
 def reanchor(old_body: str, new_body: str, anchors) -> list[Placement]:
