@@ -118,17 +118,10 @@ def _filter_choices():
     scans every published annotation, and a new name may well appear a minute late."""
     choices = cache.get("filter-choices")
     if choices is None:
-        visible_quotes = Quote.objects.visible()
         published = Article.objects.published()
         choices = {
-            "speakers": list(
-                Speaker.objects.filter(Exists(visible_quotes.filter(speaker=OuterRef("pk"))))
-            ),
-            "places": list(
-                Place.objects.filter(
-                    Exists(PlaceMention.objects.visible().filter(place=OuterRef("pk")))
-                )
-            ),
+            "speakers": list(search.public_speakers()),
+            "places": list(search.public_places()),
             "kinds": Quote.Kind.choices,
             "authors": list(Author.objects.filter(Exists(published.filter(author=OuterRef("pk"))))),
             "years": [d.year for d in published.dates("published_on", "year", "DESC")],
@@ -137,10 +130,16 @@ def _filter_choices():
     return choices
 
 
+def can_preview_drafts(user) -> bool:
+    """Who may read drafts, and the names only drafts use, on the reader pages: whoever may view
+    articles in the admin (Annotators and Editors), not every staff account."""
+    return user.has_perm("articles.view_article")
+
+
 def _article_for(request, slug):
-    """A published article; staff may also preview drafts."""
+    """A published article; those who may preview drafts also get drafts."""
     articles = Article.objects.select_related("author").defer("search_vector")
-    if not request.user.is_staff:
+    if not can_preview_drafts(request.user):
         articles = articles.published()
     return get_object_or_404(articles, slug=slug)
 
@@ -256,9 +255,10 @@ def speaker_detail(request, slug):
     Five queries, whatever the number of quotes: the speaker, a page of their quotes and their
     count, grouped places, grouped co-speakers.
     """
-    speakers = Speaker.objects.all()
-    if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
-        speakers = speakers.filter(Exists(Quote.objects.visible().filter(speaker=OuterRef("pk"))))
+    # A name that only drafts or suggestions use is not public.
+    speakers = (
+        Speaker.objects.all() if can_preview_drafts(request.user) else search.public_speakers()
+    )
     speaker = get_object_or_404(speakers, slug=slug)
     theirs = Quote.objects.visible().filter(speaker=speaker)
     quotes = theirs.select_related("article").order_by(*SPANS_NEWEST_FIRST)
@@ -325,12 +325,8 @@ def place_list(request):
 def place_detail(request, slug):
     """A place: its marker, its mentions in context, the quotes about it, a page at a time.
     Five queries, whatever the number of mentions."""
-    places = Place.objects.all()
-    if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
-        places = places.filter(
-            Exists(PlaceMention.objects.visible().filter(place=OuterRef("pk")))
-            | Exists(Quote.objects.visible().filter(places=OuterRef("pk")))
-        )
+    # A name that only drafts or suggestions use is not public.
+    places = Place.objects.all() if can_preview_drafts(request.user) else search.public_places()
     place = get_object_or_404(places, slug=slug)
     number = request.GET.get("page")
     mentions = Paginator(
