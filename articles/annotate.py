@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from . import operations
+from . import operations, search
 from .forms import AnnotationForm
 from .htmx import page_or_fragment, wants_fragment
 from .models import Article, Place, PlaceMention, Quote, Span, Speaker, StaleEdit, locate
@@ -245,11 +245,9 @@ def review(request, article_id):
 def names(request, article_id):
     """``<option>``s of speakers (``?speaker=``) or places (``?place=``) whose names match."""
     _article(request, article_id)
-    if "place" in request.GET:
-        model, query = Place, request.GET["place"]
-    else:
-        model, query = Speaker, request.GET.get("speaker", "")
-    matches = model.objects.filter(name__icontains=query.strip())[:20] if query.strip() else []
+    model, name = (Place, "place") if "place" in request.GET else (Speaker, "speaker")
+    query = search.text_param(request.GET, name).strip()  # no NUL: PostgreSQL refuses it
+    matches = model.objects.filter(name__icontains=query)[:20] if query else []
     return render(request, f"{TEMPLATE}#options", {"options": matches})
 
 

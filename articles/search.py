@@ -21,7 +21,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Article, Place, PlaceMention, Quote, Span, Speaker, shown_sql
+from .models import Article, Place, PlaceMention, Quote, Speaker, shown_sql
 
 CONFIG = "english"
 START, STOP = "\ue000", "\ue001"
@@ -41,6 +41,37 @@ RECENT_STEPS = (3_000, 4_500, 7_000, 10_000, 15_000, 23_000, 35_000, 50_000, 75_
 FLOORS_SECONDS = 600
 
 
+# Control characters (C0, DEL, C1): PostgreSQL refuses NUL in text, and none belongs in a search.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+YEAR = re.compile(r"[1-9][0-9]{3}")  # ASCII digits only: str.isdigit() also takes "²"
+MAX_PARAM_CHARS = 200
+MAX_QUERY_CHARS = 200
+RAW_QUERY_CHARS = 2_000  # read before runs are collapsed: a URL holds no more anyway
+MAX_QUERY_TERMS = 32
+# websearch_to_tsquery keeps consecutive negations on a stack of 32 and fails past it ("tsquery
+# stack too small"); it reads "-" as a negation however many spaces or operator characters
+# (!&|()<) lie between. A run of them, with anything but a word between, means one negation.
+NEGATIONS = re.compile(r"-(?:\W*-)+")
+ORS = re.compile(r"\bor(?:\s+or)+\b", re.IGNORECASE)
+
+
+def text_param(query, name: str, limit: int = MAX_PARAM_CHARS) -> str:
+    """A query-string parameter as text: control characters removed, at most ``limit`` long."""
+    return CONTROL.sub("", str(query.get(name, "")))[:limit]
+
+
+def parse_year(value: str) -> int | None:
+    return int(value) if YEAR.fullmatch(value) else None
+
+
+def bounded_query(raw: str) -> str:
+    """The search query as websearch_to_tsquery can always parse it: control characters and
+    white space one space, a run of negations or of ``or``s one, at most MAX_QUERY_TERMS terms
+    and MAX_QUERY_CHARS."""
+    q = ORS.sub("or", NEGATIONS.sub("-", CONTROL.sub(" ", raw)))
+    return " ".join(q.split()[:MAX_QUERY_TERMS])[:MAX_QUERY_CHARS]
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the reader asked for: the query and the filters that combine with it."""
@@ -54,14 +85,15 @@ class Filters:
 
     @classmethod
     def from_query(cls, query) -> "Filters":
-        year = query.get("year", "")
+        """The filters a query string asks for; whatever it holds, never an error."""
+        kind = text_param(query, "kind")
         return cls(
-            q=" ".join(query.get("q", "").split())[:200],
-            speaker=query.get("speaker", "")[:200],
-            place=query.get("place", "")[:200],
-            kind=query.get("kind", "") if query.get("kind", "") in Quote.Kind.values else "",
-            author=query.get("author", "")[:200],
-            year=int(year) if year.isdigit() and 1000 <= int(year) <= 9999 else None,
+            q=bounded_query(str(query.get("q", ""))[:RAW_QUERY_CHARS]),
+            speaker=text_param(query, "speaker"),
+            place=text_param(query, "place"),
+            kind=kind if kind in Quote.Kind.values else "",
+            author=text_param(query, "author"),
+            year=parse_year(text_param(query, "year")),
         )
 
     @property
@@ -184,26 +216,31 @@ def query_lexemes(q: str, names) -> set[str]:
         return positive_lexemes(cursor.fetchone()[0])
 
 
-def _visible_quotes():
-    return Quote.objects.filter(status=Span.Status.CONFIRMED, anchored=True)
+def public_speakers():
+    """Speakers readers may see: those of a reader-visible quote (the count the operations
+    keep from ``Quote.objects.visible()``)."""
+    return Speaker.objects.filter(n_quotes__gt=0)
 
 
-def _visible_mentions():
-    return PlaceMention.objects.filter(status=Span.Status.CONFIRMED, anchored=True)
+def public_places():
+    """Places readers may see: those of a reader-visible mention, or of a visible quote."""
+    return Place.objects.filter(Q(n_mentions__gt=0) | Q(n_quotes__gt=0))
 
 
 def filter_articles(articles, filters: Filters):
     """Apply the filters (not the query); a speaker and a kind together mean the same quote."""
     if filters.speaker or filters.kind:
-        quotes = _visible_quotes().filter(article=OuterRef("pk"))
+        quotes = Quote.objects.shown().filter(article=OuterRef("pk"))
         if filters.speaker:
             quotes = quotes.filter(speaker__slug=filters.speaker)
         if filters.kind:
             quotes = quotes.filter(kind=filters.kind)
         articles = articles.filter(Exists(quotes))
     if filters.place:
-        mentions = _visible_mentions().filter(article=OuterRef("pk"), place__slug=filters.place)
-        about = _visible_quotes().filter(article=OuterRef("pk"), places__slug=filters.place)
+        mentions = PlaceMention.objects.shown().filter(
+            article=OuterRef("pk"), place__slug=filters.place
+        )
+        about = Quote.objects.shown().filter(article=OuterRef("pk"), places__slug=filters.place)
         articles = articles.filter(Exists(mentions) | Exists(about))
     if filters.author:
         articles = articles.filter(author__slug=filters.author)
@@ -231,12 +268,14 @@ def _search_postgres(articles, q):
 
     query = SearchQuery(q, search_type="websearch", config=CONFIG)
     speakers = list(
-        Speaker.objects.annotate(similarity=TrigramWordSimilarity(q, "name"))
+        public_speakers()
+        .annotate(similarity=TrigramWordSimilarity(q, "name"))
         .filter(similarity__gte=TRIGRAM_THRESHOLD)
         .order_by("-similarity", "name")[:5]
     )
     places = list(
-        Place.objects.annotate(similarity=TrigramWordSimilarity(q, "name"))
+        public_places()
+        .annotate(similarity=TrigramWordSimilarity(q, "name"))
         .filter(similarity__gte=TRIGRAM_THRESHOLD)
         .order_by("-similarity", "name")[:5]
     )
@@ -342,12 +381,12 @@ def _search_sqlite(articles, q):
     terms = words(q)
     for term in terms:
         in_quotes = (
-            _visible_quotes()
+            Quote.objects.shown()
             .filter(article=OuterRef("pk"))
             .filter(Q(speaker__name__icontains=term) | Q(speaker__aliases__icontains=term))
         )
         in_places = (
-            _visible_mentions()
+            PlaceMention.objects.shown()
             .filter(article=OuterRef("pk"))
             .filter(Q(place__name__icontains=term) | Q(place__aliases__icontains=term))
         )
@@ -361,8 +400,8 @@ def _search_sqlite(articles, q):
     name_match = Q()
     for term in terms:
         name_match &= Q(name__icontains=term) | Q(aliases__icontains=term)
-    speakers = list(Speaker.objects.filter(name_match)[:5]) if terms else []
-    places = list(Place.objects.filter(name_match)[:5]) if terms else []
+    speakers = list(public_speakers().filter(name_match)[:5]) if terms else []
+    places = list(public_places().filter(name_match)[:5]) if terms else []
     window, more = newest_window(articles)
     return Results(Ranked(articles, window), speakers, places, more)
 

@@ -12,7 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -126,8 +126,8 @@ def _filter_choices():
     if choices is None:
         published = Article.objects.published()
         choices = {
-            "speakers": list(Speaker.objects.filter(n_quotes__gt=0)),
-            "places": list(Place.objects.filter(n_mentions__gt=0)),
+            "speakers": list(search.public_speakers()),
+            "places": list(search.public_places()),
             "kinds": Quote.Kind.choices,
             "authors": list(Author.objects.filter(Exists(published.filter(author=OuterRef("pk"))))),
             "years": [d.year for d in published.dates("published_on", "year", "DESC")],
@@ -136,10 +136,16 @@ def _filter_choices():
     return choices
 
 
+def can_preview_drafts(user) -> bool:
+    """Who may read drafts, and the names only drafts use, on the reader pages: whoever may view
+    articles in the admin (Annotators and Editors), not every staff account."""
+    return user.has_perm("articles.view_article")
+
+
 def _article_for(request, slug):
-    """A published article; staff may also preview drafts."""
+    """A published article; those who may preview drafts also get drafts."""
     articles = Article.objects.select_related("author").defer("search_vector")
-    if not request.user.is_staff:
+    if not can_preview_drafts(request.user):
         articles = articles.published()
     return get_object_or_404(articles, slug=slug)
 
@@ -253,9 +259,10 @@ def speaker_detail(request, slug):
     Five queries, whatever the number of quotes: the speaker, a page of their quotes and their
     count, grouped places, grouped co-speakers.
     """
-    speakers = Speaker.objects.all()
-    if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
-        speakers = speakers.filter(n_quotes__gt=0)
+    # A name that only drafts or suggestions use is not public.
+    speakers = (
+        Speaker.objects.all() if can_preview_drafts(request.user) else search.public_speakers()
+    )
     speaker = speakers.filter(slug=slug).first()
     if speaker is None:
         return _former_slug(FormerSlug.Kind.SPEAKER, slug)
@@ -326,9 +333,8 @@ def place_list(request):
 def place_detail(request, slug):
     """A place: its marker, its mentions in context, the quotes about it, each a page at a time
     (``mentions_page``, ``quotes_page``). Five queries, whatever the number of mentions."""
-    places = Place.objects.all()
-    if not request.user.is_staff:  # a name that only drafts or suggestions use is not public
-        places = places.filter(Q(n_mentions__gt=0) | Q(n_quotes__gt=0))
+    # A name that only drafts or suggestions use is not public.
+    places = Place.objects.all() if can_preview_drafts(request.user) else search.public_places()
     place = places.filter(slug=slug).first()
     if place is None:
         return _former_slug(FormerSlug.Kind.PLACE, slug)

@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -199,6 +201,25 @@ def test_speaker_page_without_published_quotes(client, admin_client, world):
     assert "No places tagged on their quotes yet." in html
     assert "No one else is quoted in the same articles yet." in html
     assert "Secret Place" not in html and "Gamma said" not in html
+
+
+def logged_in(username, groups=()):
+    user = User.objects.create_user(username, password="x", is_staff=True)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_names_only_drafts_use_need_the_permission_to_view_articles(world):
+    """Staff without permissions get what the public gets; Annotators see the names."""
+    staff, annotator = logged_in("staffer"), logged_in("anna", groups=["Annotators"])
+    for entity in (world["hidden"], world["secret"]):
+        assert staff.get(entity.get_absolute_url()).status_code == 404
+        assert annotator.get(entity.get_absolute_url()).status_code == 200
+    for entity in (world["alpha"], world["kyiv"]):
+        assert staff.get(entity.get_absolute_url()).status_code == 200
 
 
 # Places

@@ -370,3 +370,53 @@ def test_postgres_keeps_search_vectors_in_their_rows_and_has_the_newest_first_in
         definition = cursor.fetchone()[0]
     assert "published_on DESC NULLS LAST, created_at DESC, id DESC" in definition
     assert "WHERE ((status)::text = 'published'::text)" in definition
+
+
+HIDDEN_STATES = {
+    "only in a draft": {"draft": True},
+    "only in a suggestion": {"status": Quote.Status.SUGGESTED},
+    "only in a rejected span": {"status": Quote.Status.REJECTED},
+    "only in an orphan": {"anchored": False},
+}
+
+
+def span_on(model, article, text, **kw):
+    start = article.body.index(text)
+    return model.objects.create(
+        article=article, start=start, end=start + len(text), exact=text, **kw
+    )
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES.values(), ids=HIDDEN_STATES.keys())
+def test_name_results_show_only_names_readers_may_see(client, db, state):
+    """Searching part of a name must not list a speaker or a place whose pages are 404."""
+    body = "Zorana Shown said the dam at Zorana Bay held. Zorana Hidden said Zorana Falls broke."
+    published = Article.objects.create(
+        slug="dam", headline="The dam", body=body, status="published"
+    )
+    draft = Article.objects.create(slug="draft", headline="Draft", body=body, status="draft")
+    shown = Speaker.objects.create(name="Zorana Shown", slug="zorana-shown")
+    hidden = Speaker.objects.create(name="Zorana Hidden", slug="zorana-hidden")
+    bay, falls, cove, ridge = (
+        Place.objects.create(
+            name=f"Zorana {n}", slug=f"zorana-{n.lower()}", latitude=1, longitude=1
+        )
+        for n in ("Bay", "Falls", "Cove", "Ridge")
+    )
+    span_on(Quote, published, "the dam at Zorana Bay held", speaker=shown).places.add(cove)
+    span_on(PlaceMention, published, "Zorana Bay", place=bay)
+    state = dict(state)
+    where = draft if state.pop("draft", False) else published
+    span_on(Quote, where, "Zorana Falls broke", speaker=hidden, **state).places.add(ridge)
+    span_on(PlaceMention, where, "Zorana Falls", place=falls, **state)
+    for article in (published, draft):
+        article.save()  # refresh search vectors now that spans exist
+
+    html = client.get("/", {"q": "Zorana"}).content.decode()
+    for visible in ("/speakers/zorana-shown/", "/places/zorana-bay/", "/places/zorana-cove/"):
+        assert f'href="{visible}"' in html
+        assert client.get(visible).status_code == 200
+    for invisible in ("/speakers/zorana-hidden/", "/places/zorana-falls/", "/places/zorana-ridge/"):
+        assert f'href="{invisible}"' not in html
+        assert client.get(invisible).status_code == 404
+    assert headlines(client, q="Zorana") == ["The dam"]

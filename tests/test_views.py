@@ -1,8 +1,10 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -114,6 +116,35 @@ def test_drafts_are_404_for_the_public_and_marked_for_staff(client, admin_client
     response = admin_client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert "Draft: only staff can see this article." in response.content.decode()
+
+
+def logged_in(username, groups=()):
+    """A client logged in as a staff account with these groups (no permissions otherwise)."""
+    user = User.objects.create_user(username, password="x", is_staff=True)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_drafts_need_the_permission_to_view_articles_not_just_staff(make_article, speaker):
+    """A staff account without permissions is refused in the admin: so are drafts here."""
+    draft = make_article(status=Article.Status.DRAFT)
+    quote = Quote.objects.create(
+        article=draft, start=0, end=4, exact=draft.body[:4], speaker=speaker
+    )
+    panel = reverse("articles:quote_panel", args=[draft.slug, quote.pk])
+    staff = logged_in("staffer")
+    assert staff.get("/admin/articles/article/").status_code == 403
+    for url in (draft.get_absolute_url(), panel):
+        assert staff.get(url).status_code == 404
+        assert staff.get(url, headers={"HX-Request": "true"}).status_code == 404
+    annotator = logged_in("anna", groups=["Annotators"])
+    response = annotator.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert 'class="draft-banner"' in response.content.decode()
+    assert annotator.get(panel, headers={"HX-Request": "true"}).status_code == 200
 
 
 def test_quote_panel_is_a_fragment_for_htmx_and_a_page_otherwise(
