@@ -44,7 +44,7 @@ migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
 seed: $(STAMP)
-	$(BIN)/python manage.py loaddata seed  # reload the seed, overwriting its objects
+	$(BIN)/python manage.py load_seed --force  # reload the seed, overwriting its objects
 
 clean:
 	rm -rf $(VENV) .cache staticfiles .pytest_cache .ruff_cache .hypothesis db.sqlite3

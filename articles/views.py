@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from newsroom.routers import public_read
 
 from . import pagecache, search
+from .htmx import HTMX_HEADERS, page_or_fragment
 from .models import Article, Author, FormerSlug, Place, PlaceMention, Quote, Speaker
 from .presenters import article_colours, body_html, speaker_colour
 
@@ -51,7 +52,7 @@ def public_page(view):
         else:
             patch_cache_control(response, private=True)
         # htmx asks for a fragment with HX-Request, and for the whole page again with both.
-        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+        patch_vary_headers(response, HTMX_HEADERS)
         return response
 
     return wrapped
@@ -93,10 +94,13 @@ def article_list(request):
         "results": results,
         "query": query.urlencode(),
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "articles/article_list.html#results", context)
-    context["filter_fields"] = _filter_fields(filters)
-    return render(request, "articles/article_list.html", context)
+    return page_or_fragment(
+        request,
+        "articles/article_list.html",
+        "results",
+        context,
+        lambda: {"filter_fields": _filter_fields(filters)},
+    )
 
 
 def _filter_fields(filters) -> str:
@@ -234,11 +238,13 @@ def article_detail(request, slug):
 def quote_panel(request, slug, quote_id):
     """The side panel for one quote: the fragment for htmx, the whole article page otherwise."""
     article = _article_for(request, slug)
-    context = _panel_context(article, quote_id)
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "articles/article_detail.html#panel", context)
-    context["sections"] = reader_sections(article)
-    return render(request, "articles/article_detail.html", context)
+    return page_or_fragment(
+        request,
+        "articles/article_detail.html",
+        "panel",
+        _panel_context(article, quote_id),
+        lambda: {"sections": reader_sections(article)},
+    )
 
 
 @require_safe

@@ -19,3 +19,17 @@ def save(obj: Model) -> Model:
 
 def delete(obj: Model) -> None:
     operations.delete_object(obj)
+
+
+def load_seed() -> None:
+    """The annotated seed, as ``make run`` loads it (a fixture, then the counts and pages)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_seed", force=True, stdout=StringIO())
+
+
+def add_places(quote, *places) -> None:
+    """``quote.places.add(*places)``, through the operation that announces it."""
+    operations.set_quote_places(quote, [*quote.places.all(), *places])

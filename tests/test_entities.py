@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
+from tests.ops import add_places, create
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +26,17 @@ def span(model, article, word, nth=0, **kw):
     """A span over the ``nth`` occurrence of ``word`` in the article's body."""
     starts = [m.start() for m in re.finditer(re.escape(word), article.body)]
     start = starts[nth]
-    return model.objects.create(
-        article=article, start=start, end=start + len(word), exact=word, **kw
-    )
+    return create(model, article=article, start=start, end=start + len(word), exact=word, **kw)
 
 
 def make_speaker(name, **kw):
     kw.setdefault("slug", re.sub(r"\W+", "-", name.lower()).strip("-"))
-    return Speaker.objects.create(name=name, **kw)
+    return create(Speaker, name=name, **kw)
 
 
 def make_place(name, lat=50.0, lng=30.0, **kw):
     kw.setdefault("slug", re.sub(r"\W+", "-", name.lower()).strip("-"))
-    return Place.objects.create(name=name, latitude=lat, longitude=lng, **kw)
+    return create(Place, name=name, latitude=lat, longitude=lng, **kw)
 
 
 def data_block(html, element_id="places-data"):
@@ -74,10 +73,10 @@ def world(make_article):
 
     # Alpha: two quotes in the new article and one in the old one.
     a_old = span(Quote, old, "Kyiv and Odesa held", speaker=alpha)
-    a_old.places.add(kyiv, odesa)
+    add_places(a_old, kyiv, odesa)
     a_new_2 = span(Quote, new, "Kyiv fell", speaker=alpha)
     a_new_1 = span(Quote, new, "Kyiv and Odesa held", speaker=alpha)
-    a_new_1.places.add(kyiv)
+    add_places(a_new_1, kyiv)
     # Beta: three quotes, only in the new article.
     for word in ("Beta said", "nothing", "all today"):
         span(Quote, new, word, speaker=beta)
@@ -87,12 +86,12 @@ def world(make_article):
     invisible_variants(old, draft, Quote, "Gamma said", speaker=hidden)
     bad = Quote.objects.filter(speaker=hidden)
     for quote in bad:
-        quote.places.add(secret)
+        add_places(quote, secret)
     invisible_variants(old, draft, Quote, "Alpha said", speaker=alpha)
     for quote in Quote.objects.filter(speaker=alpha).exclude(
         pk__in=[a_old.pk, a_new_1.pk, a_new_2.pk]
     ):
-        quote.places.add(secret)
+        add_places(quote, secret)
 
     # Mentions: Kyiv 3 times, Odesa once, Secret Place only invisibly.
     span(PlaceMention, old, "Kyiv", 0, place=kyiv)
@@ -454,7 +453,7 @@ def populate(n, make_article):
     places = [make_place(f"Place {i}") for i in range(min(n, 5))]
     for i in range(n):
         quote = span(Quote, article, f"word{2 * i:04d}", speaker=speakers[i % len(speakers)])
-        quote.places.add(places[i % len(places)])
+        add_places(quote, places[i % len(places)])
         span(PlaceMention, article, f"word{2 * i + 1:04d}", place=places[i % len(places)])
     return speakers[0], places[0]
 
@@ -475,15 +474,11 @@ def test_entity_pages_run_constant_queries(client, make_article):
 def test_speaker_and_place_pages_come_a_page_at_a_time(client, make_article, monkeypatch):
     monkeypatch.setattr("articles.views.ENTITY_ITEMS_PER_PAGE", 2)
     article = make_article(body="Kyiv one. Kyiv two. Kyiv three.")
-    speaker = Speaker.objects.create(name="Olena", slug="olena")
+    speaker = create(Speaker, name="Olena", slug="olena")
     kyiv = make_place("Kyiv", slug="kyiv-paged")
     for start in (0, 10, 20):
-        Quote.objects.create(
-            article=article, start=start, end=start + 4, exact="Kyiv", speaker=speaker
-        )
-        PlaceMention.objects.create(
-            article=article, start=start, end=start + 4, exact="Kyiv", place=kyiv
-        )
+        create(Quote, article=article, start=start, end=start + 4, exact="Kyiv", speaker=speaker)
+        create(PlaceMention, article=article, start=start, end=start + 4, exact="Kyiv", place=kyiv)
     first = client.get(speaker.get_absolute_url()).content.decode()
     assert first.count("<blockquote") == 2 and "(3)" in first and "Page 1 of 2" in first
     second = client.get(speaker.get_absolute_url(), {"page": 2}).content.decode()

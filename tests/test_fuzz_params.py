@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
 from articles.search import MAX_QUERY_TERMS, Filters, bounded_query
+from tests.ops import create
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +52,14 @@ def query_string(pairs, raw: bytes) -> str:
 
 @pytest.fixture
 def world(make_article):
-    speaker = Speaker.objects.create(name="Dmitry Peskov", slug="dmitry-peskov")
-    place = Place.objects.create(name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52)
+    speaker = create(Speaker, name="Dmitry Peskov", slug="dmitry-peskov")
+    place = create(Place, name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52)
     article = make_article(body="Kyiv said it would talk. Moscow said no.", slug="talks")
-    quote = Quote.objects.create(
-        article=article, start=5, end=23, exact=article.body[5:23], speaker=speaker
+    quote = create(
+        Quote, article=article, start=5, end=23, exact=article.body[5:23], speaker=speaker
     )
     quote.places.add(place)
-    PlaceMention.objects.create(article=article, start=0, end=4, exact="Kyiv", place=place)
+    create(PlaceMention, article=article, start=0, end=4, exact="Kyiv", place=place)
     article.save()  # its search vector, now that it has spans
     make_article(status=Article.Status.DRAFT, slug="draft")
     return {"article": article, "quote": quote, "speaker": speaker, "place": place}

@@ -29,6 +29,7 @@ from articles.management.commands.import_articles import (
     source_key,
 )
 from articles.models import Article, PlaceMention, Quote
+from tests.ops import load_seed
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seeds" / "000_d85e5d27cd6f0369.txt"
 ACUTE, GRAVE_BELOW = "\u0301", "\u0316"  # combining classes 230 and 220
@@ -225,7 +226,7 @@ def test_a_link_to_a_regular_file_is_imported_only_with_follow_links(tmp_path):
 def seed(db):
     """The hand-annotated seed article, published, as an older import left it: its
     source_file is the bare file name."""
-    call_command("loaddata", "seed", verbosity=0)
+    load_seed()
     article = Article.objects.get()
     assert article.source_file == SEED.name
     assert article.is_published

@@ -11,6 +11,7 @@ from hypothesis.extra.django import TestCase
 
 from articles.models import Article, PlaceMention, Quote, Speaker
 from tests.admin_forms import article_post
+from tests.ops import create
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +19,10 @@ BODY = "Peskov said talks were impossible.\n\nKyiv said it would not talk to Mos
 
 
 def spans(article, speaker, place):
-    quote = Quote.objects.create(
-        article=article, start=12, end=33, exact="talks were impossible", speaker=speaker
+    quote = create(
+        Quote, article=article, start=12, end=33, exact="talks were impossible", speaker=speaker
     )
-    mention = PlaceMention.objects.create(
-        article=article, start=36, end=40, exact="Kyiv", place=place
-    )
+    mention = create(PlaceMention, article=article, start=36, end=40, exact="Kyiv", place=place)
     return quote, mention
 
 
@@ -95,10 +94,10 @@ TWO_SPEAKERS = (
 
 def test_a_deleted_quote_never_gives_its_speaker_another_speakers_words(client, make_article):
     article = make_article(body=TWO_SPEAKERS)
-    peskov = Speaker.objects.create(name="Dmitry Peskov", slug="dmitry-peskov")
+    peskov = create(Speaker, name="Dmitry Peskov", slug="dmitry-peskov")
     start = TWO_SPEAKERS.index(SAID)
-    quote = Quote.objects.create(
-        article=article, start=start, end=start + len(SAID), exact=SAID, speaker=peskov
+    quote = create(
+        Quote, article=article, start=start, end=start + len(SAID), exact=SAID, speaker=peskov
     )
     article.body = TWO_SPEAKERS.replace(f"Peskov said {SAID}.\n\n", "")
     article.save()
@@ -115,8 +114,8 @@ def test_saving_a_long_quote_edited_and_moved_takes_well_under_a_second(make_art
     body = f"{filler}\n\nPeskov said {said}, he added.\n\n{filler}"
     article = make_article(body=body)
     start = body.index(said)
-    quote = Quote.objects.create(
-        article=article, start=start, end=start + len(said), exact=said, speaker=speaker
+    quote = create(
+        Quote, article=article, start=start, end=start + len(said), exact=said, speaker=speaker
     )
     edited = said.replace("word1 of the", "word1 of these").replace("word50 ", "item50 ")
     article.body = f"Peskov said {edited}, he added.\n\n{filler}\n\n{filler}"
@@ -142,15 +141,18 @@ class TestRandomEdits(TestCase):
         inserted_after=st.lists(WORD, max_size=4).map(" ".join),
     )
     def test_edits_outside_a_span_keep_it(self, before, after, inserted_before, inserted_after):
-        speaker = Speaker.objects.create(name="S", slug=f"s-{Speaker.objects.count()}")
+        speaker = create(Speaker, name="S", slug=f"s-{Speaker.objects.count()}")
         exact = "talks were impossible"
         body = f"{before} [{exact}] {after}"
-        article = Article.objects.create(
-            slug=f"a-{Article.objects.count()}", headline="h", body=body
-        )
+        article = create(Article, slug=f"a-{Article.objects.count()}", headline="h", body=body)
         start = body.index(exact)
-        quote = Quote.objects.create(
-            article=article, start=start, end=start + len(exact), exact=exact, speaker=speaker
+        quote = create(
+            Quote,
+            article=article,
+            start=start,
+            end=start + len(exact),
+            exact=exact,
+            speaker=speaker,
         )
         article.body = f"{inserted_before}{before} [{exact}] {after}{inserted_after}"
         article.save()

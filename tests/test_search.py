@@ -18,6 +18,7 @@ from articles.search import (
     python_snippet,
     stemmed_snippet,
 )
+from tests.ops import add_places, create, save
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL full-text search (CI runs it there)"
@@ -99,16 +100,17 @@ def test_filters_from_the_query_string_are_sanitised():
 
 @pytest.fixture
 def corpus(db):
-    peskov = Speaker.objects.create(name="Dmitry Peskov", slug="dmitry-peskov", aliases=["Peskov"])
-    zelensky = Speaker.objects.create(name="Volodymyr Zelensky", slug="volodymyr-zelensky")
-    kyiv = Place.objects.create(
-        name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52, aliases=["Kiev"]
+    peskov = create(Speaker, name="Dmitry Peskov", slug="dmitry-peskov", aliases=["Peskov"])
+    zelensky = create(Speaker, name="Volodymyr Zelensky", slug="volodymyr-zelensky")
+    kyiv = create(
+        Place, name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52, aliases=["Kiev"]
     )
-    kherson = Place.objects.create(name="Kherson", slug="kherson", latitude=46.6, longitude=32.6)
-    author = Author.objects.create(name="Connor Freeman", slug="connor-freeman")
+    kherson = create(Place, name="Kherson", slug="kherson", latitude=46.6, longitude=32.6)
+    author = create(Author, name="Connor Freeman", slug="connor-freeman")
 
     def article(slug, headline, body, year=2022, status=Article.Status.PUBLISHED):
-        return Article.objects.create(
+        return create(
+            Article,
             slug=slug,
             headline=headline,
             body=body,
@@ -120,20 +122,26 @@ def corpus(db):
     talks = article(
         "talks", "Negotiations stall", "The Kremlin spokesman said negotiations were impossible."
     )
-    quote = Quote.objects.create(
-        article=talks, start=27, end=55, exact=talks.body[27:55], speaker=peskov, kind="claim"
+    quote = create(
+        Quote,
+        article=talks,
+        start=27,
+        end=55,
+        exact=talks.body[27:55],
+        speaker=peskov,
+        kind="claim",
     )
-    quote.places.add(kherson)
+    add_places(quote, kherson)
     flag = article(
         "flag", "A flag over the city", "A flag was raised in Kiev on Friday.", year=2023
     )
-    PlaceMention.objects.create(article=flag, start=20, end=24, exact="Kiev", place=kyiv)
-    Quote.objects.create(
-        article=flag, start=0, end=15, exact=flag.body[:15], speaker=zelensky, kind="direct"
+    create(PlaceMention, article=flag, start=20, end=24, exact="Kiev", place=kyiv)
+    create(
+        Quote, article=flag, start=0, end=15, exact=flag.body[:15], speaker=zelensky, kind="direct"
     )
     article("draft", "Secret negotiations", "Negotiations in secret with Peskov.", status="draft")
     for a in Article.objects.all():
-        a.save()  # refresh search vectors now that spans exist
+        save(a)  # refresh search vectors now that spans exist
     return {"peskov": peskov, "kyiv": kyiv, "kherson": kherson}
 
 
@@ -206,12 +214,13 @@ def test_search_queries_do_not_grow_with_results(client, corpus):
     counts = []
     for extra in (0, 30):
         for i in range(extra):
-            Article.objects.create(
+            create(
+                Article,
                 slug=f"more-{i}",
                 headline=f"More negotiations {i}",
                 body="negotiations",
                 status="published",
-            ).save()
+            )
         cache.clear()  # cold each time: the filter choices are cached
         with CaptureQueriesContext(connection) as queries:
             client.get("/", {"q": "negotiations"})
@@ -223,10 +232,15 @@ HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)> hx-get="/x"'
 
 
 def test_hostile_text_in_results_is_escaped(client, db):
-    article = Article.objects.create(
-        slug="h", headline=HOSTILE, dek=HOSTILE, body=f"negotiations {HOSTILE}", status="published"
+    article = create(
+        Article,
+        slug="h",
+        headline=HOSTILE,
+        dek=HOSTILE,
+        body=f"negotiations {HOSTILE}",
+        status="published",
     )
-    article.save()
+    save(article)
     html = client.get("/", {"q": "negotiations"}).content.decode()
     assert "<script>alert" not in html and "<img" not in html and 'hx-get="/x"' not in html
     html = client.get("/", {"q": HOSTILE}).content.decode()
@@ -236,21 +250,26 @@ def test_hostile_text_in_results_is_escaped(client, db):
 @postgres_only
 def test_postgres_stems_and_ranks(client, corpus):
     assert headlines(client, q="negotiate") == ["Negotiations stall"]  # stemming
-    Article.objects.create(
-        slug="later", headline="Later", body="Talk of negotiations, once.", status="published"
-    ).save()
+    create(
+        Article,
+        slug="later",
+        headline="Later",
+        body="Talk of negotiations, once.",
+        status="published",
+    )
     # The headline match ranks above a body-only match.
     assert headlines(client, q="negotiations")[0] == "Negotiations stall"
 
 
 @postgres_only
 def test_postgres_snippets_mark_the_stemmed_forms(client, db):
-    Article.objects.create(
+    create(
+        Article,
         slug="s",
         headline="Talks",
         body="Negotiators said the negotiations in two cities failed; a citizen shrugged.",
         status="published",
-    ).save()
+    )
     html = client.get("/", {"q": "negotiate city -Gaza"}).content.decode()
     for word in ("Negotiators", "negotiations", "cities"):
         assert f"<mark>{word}</mark>" in html
@@ -279,13 +298,14 @@ def test_a_search_ranks_the_newest_matches_and_says_when_more_match(client, db, 
     """Ranking every match of a common word does not scale; the newest SEARCH_WINDOW do."""
     monkeypatch.setattr("articles.search.SEARCH_WINDOW", 3)
     for day in range(1, 6):
-        Article.objects.create(
+        create(
+            Article,
             slug=f"day-{day}",
             headline=f"Shelling on day {day}",
             body="Shelling was reported." + (" Shelling again." * 5 if day == 1 else ""),
             published_on=datetime.date(2024, 1, day),
             status="published",
-        ).save()
+        )
     html = client.get("/", {"q": "shelling"}).content.decode()
     # Day 1 matches best (six times) but is not among the three newest.
     assert headlines(client, q="shelling") == [
@@ -309,14 +329,15 @@ def test_the_newest_matches_are_found_whatever_the_recent_floors(client, db, mon
     monkeypatch.setattr(search, "SEARCH_WINDOW", 3)
     monkeypatch.setattr(search, "RECENT_STEPS", (2, 5))
     for day in range(1, 11):
-        Article.objects.create(
+        create(
+            Article,
             slug=f"day-{day}",
             headline=f"Day {day}",
             body="Shelling was reported." if day <= 6 else "A calm day.",
             published_on=datetime.date(2024, 1, day),
             status="published",
-        ).save()
-    Article.objects.create(slug="undated", headline="Undated", body="Calm.", status="published")
+        )
+    create(Article, slug="undated", headline="Undated", body="Calm.", status="published")
     cache.clear()
     if floors == "stale: future":
         cache.set("search-floors", [(2, datetime.date(2030, 1, 1))], 60)
@@ -341,17 +362,16 @@ def test_the_newest_matches_are_found_whatever_the_recent_floors(client, db, mon
 @postgres_only
 def test_postgres_a_name_typed_right_does_not_bring_in_its_namesakes(client, db):
     for first in ("Olena", "Taras"):
-        speaker = Speaker.objects.create(name=f"{first} Kovalenko", slug=f"{first.lower()}-k")
-        article = Article.objects.create(
+        speaker = create(Speaker, name=f"{first} Kovalenko", slug=f"{first.lower()}-k")
+        article = create(
+            Article,
             slug=first.lower(),
             headline=f"{first}'s statement",
             body="The minister said talks would resume.",
             status="published",
         )
-        article.save()
-        Quote.objects.create(
-            article=article, start=22, end=37, exact="talks would res", speaker=speaker
-        )
+        save(article)
+        create(Quote, article=article, start=22, end=37, exact="talks would res", speaker=speaker)
     assert headlines(client, q="Olena Kovalenko") == ["Olena's statement"]
     assert set(headlines(client, q="Kovalenco")) == {"Olena's statement", "Taras's statement"}
 
@@ -382,35 +402,29 @@ HIDDEN_STATES = {
 
 def span_on(model, article, text, **kw):
     start = article.body.index(text)
-    return model.objects.create(
-        article=article, start=start, end=start + len(text), exact=text, **kw
-    )
+    return create(model, article=article, start=start, end=start + len(text), exact=text, **kw)
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES.values(), ids=HIDDEN_STATES.keys())
 def test_name_results_show_only_names_readers_may_see(client, db, state):
     """Searching part of a name must not list a speaker or a place whose pages are 404."""
     body = "Zorana Shown said the dam at Zorana Bay held. Zorana Hidden said Zorana Falls broke."
-    published = Article.objects.create(
-        slug="dam", headline="The dam", body=body, status="published"
-    )
-    draft = Article.objects.create(slug="draft", headline="Draft", body=body, status="draft")
-    shown = Speaker.objects.create(name="Zorana Shown", slug="zorana-shown")
-    hidden = Speaker.objects.create(name="Zorana Hidden", slug="zorana-hidden")
+    published = create(Article, slug="dam", headline="The dam", body=body, status="published")
+    draft = create(Article, slug="draft", headline="Draft", body=body, status="draft")
+    shown = create(Speaker, name="Zorana Shown", slug="zorana-shown")
+    hidden = create(Speaker, name="Zorana Hidden", slug="zorana-hidden")
     bay, falls, cove, ridge = (
-        Place.objects.create(
-            name=f"Zorana {n}", slug=f"zorana-{n.lower()}", latitude=1, longitude=1
-        )
+        create(Place, name=f"Zorana {n}", slug=f"zorana-{n.lower()}", latitude=1, longitude=1)
         for n in ("Bay", "Falls", "Cove", "Ridge")
     )
-    span_on(Quote, published, "the dam at Zorana Bay held", speaker=shown).places.add(cove)
+    add_places(span_on(Quote, published, "the dam at Zorana Bay held", speaker=shown), cove)
     span_on(PlaceMention, published, "Zorana Bay", place=bay)
     state = dict(state)
     where = draft if state.pop("draft", False) else published
-    span_on(Quote, where, "Zorana Falls broke", speaker=hidden, **state).places.add(ridge)
+    add_places(span_on(Quote, where, "Zorana Falls broke", speaker=hidden, **state), ridge)
     span_on(PlaceMention, where, "Zorana Falls", place=falls, **state)
     for article in (published, draft):
-        article.save()  # refresh search vectors now that spans exist
+        save(article)  # refresh search vectors now that spans exist
 
     html = client.get("/", {"q": "Zorana"}).content.decode()
     for visible in ("/speakers/zorana-shown/", "/places/zorana-bay/", "/places/zorana-cove/"):

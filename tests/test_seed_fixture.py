@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from articles.importer import parse
 from articles.models import CONTEXT_CHARS, Article, Author, Place, PlaceMention, Quote, Speaker
+from tests.ops import load_seed
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seeds" / "000_d85e5d27cd6f0369.txt"
 SLUG = "russia-announces-kherson-withdrawal-completed-kremlin-says-regions-status-is-unchanged"
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def article():
     assert not Article.objects.exists(), "the database should start empty"
-    call_command("loaddata", "seed", verbosity=0)
+    load_seed()
     return Article.objects.get(slug=SLUG)
 
 
@@ -57,7 +57,7 @@ def test_loads_on_an_empty_database(article):
 
 def test_loading_twice_changes_nothing(article):
     counts = [m.objects.count() for m in (Speaker, Place, Quote, PlaceMention)]
-    call_command("loaddata", "seed", verbosity=0)
+    load_seed()
     assert [m.objects.count() for m in (Speaker, Place, Quote, PlaceMention)] == counts
 
 

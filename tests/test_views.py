@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
+from tests.ops import add_places, create, load_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +17,11 @@ pytestmark = pytest.mark.django_db
 def annotate(article, n, speaker, place):
     """n quotes and n place mentions, on words of the body, alternating speakers."""
     words = [m.span() for m in re.finditer(r"\w+", article.body)]
-    other = Speaker.objects.create(name="Other Speaker", slug=f"other-{article.pk}")
+    other = create(Speaker, name="Other Speaker", slug=f"other-{article.pk}")
     for i in range(n):
         start, end = words[(2 * i) % len(words)]
-        quote = Quote.objects.create(
+        quote = create(
+            Quote,
             article=article,
             start=start,
             end=end,
@@ -27,10 +29,15 @@ def annotate(article, n, speaker, place):
             speaker=speaker if i % 2 else other,
             kind=Quote.Kind.values[i % 3],
         )
-        quote.places.add(place)
+        add_places(quote, place)
         start, end = words[(2 * i + 1) % len(words)]
-        PlaceMention.objects.create(
-            article=article, start=start, end=end, exact=article.body[start:end], place=place
+        create(
+            PlaceMention,
+            article=article,
+            start=start,
+            end=end,
+            exact=article.body[start:end],
+            place=place,
         )
 
 
@@ -63,17 +70,25 @@ def test_list_shows_published_articles_with_counts(client, make_article, speaker
 def test_list_counts_only_what_readers_see(client, make_article, speaker, place):
     article = make_article()
     annotate(article, 2, speaker, place)
-    Quote.objects.filter(pk=Quote.objects.first().pk).update(status=Quote.Status.SUGGESTED)
+    first = Quote.objects.first()
+    first.status = Quote.Status.SUGGESTED
+    save(first)
     html = client.get("/").content.decode()
     assert 'data-count="quotes">1 quote<' in html
 
 
 def test_article_page_highlights_quotes_and_places(client, make_article, speaker, place):
     article = make_article(body="Peskov said Kyiv was wrong.")
-    quote = Quote.objects.create(
-        article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker, kind="claim"
+    quote = create(
+        Quote,
+        article=article,
+        start=12,
+        end=26,
+        exact="Kyiv was wrong",
+        speaker=speaker,
+        kind="claim",
     )
-    PlaceMention.objects.create(article=article, start=12, end=16, exact="Kyiv", place=place)
+    create(PlaceMention, article=article, start=12, end=16, exact="Kyiv", place=place)
     response = client.get(article.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
@@ -94,7 +109,8 @@ def test_readers_never_see_suggested_rejected_or_orphaned_spans(client, make_art
         (4, 7, Quote.Status.REJECTED, True),
         (8, 13, Quote.Status.CONFIRMED, False),
     ]:
-        Quote.objects.create(
+        create(
+            Quote,
             article=article,
             start=start,
             end=end,
@@ -131,9 +147,7 @@ def logged_in(username, groups=()):
 def test_drafts_need_the_permission_to_view_articles_not_just_staff(make_article, speaker):
     """A staff account without permissions is refused in the admin: so are drafts here."""
     draft = make_article(status=Article.Status.DRAFT)
-    quote = Quote.objects.create(
-        article=draft, start=0, end=4, exact=draft.body[:4], speaker=speaker
-    )
+    quote = create(Quote, article=draft, start=0, end=4, exact=draft.body[:4], speaker=speaker)
     panel = reverse("articles:quote_panel", args=[draft.slug, quote.pk])
     staff = logged_in("staffer")
     assert staff.get("/admin/articles/article/").status_code == 403
@@ -151,11 +165,11 @@ def test_quote_panel_is_a_fragment_for_htmx_and_a_page_otherwise(
     client, make_article, speaker, place
 ):
     article = make_article(body="Peskov said talks were impossible. He said more.")
-    first = Quote.objects.create(
-        article=article, start=12, end=33, exact="talks were impossible", speaker=speaker
+    first = create(
+        Quote, article=article, start=12, end=33, exact="talks were impossible", speaker=speaker
     )
-    first.places.add(place)
-    Quote.objects.create(article=article, start=38, end=47, exact="said more", speaker=speaker)
+    add_places(first, place)
+    create(Quote, article=article, start=38, end=47, exact="said more", speaker=speaker)
     url = reverse("articles:quote_panel", args=[article.slug, first.pk])
 
     fragment = client.get(url, headers={"HX-Request": "true"})
@@ -179,19 +193,19 @@ def test_quote_panel_is_a_fragment_for_htmx_and_a_page_otherwise(
 
 def test_quote_panel_of_another_article_is_404(client, make_article, speaker):
     one, two = make_article(), make_article()
-    quote = Quote.objects.create(article=one, start=0, end=4, exact=one.body[:4], speaker=speaker)
+    quote = create(Quote, article=one, start=0, end=4, exact=one.body[:4], speaker=speaker)
     assert client.get(reverse("articles:quote_panel", args=[two.slug, quote.pk])).status_code == 404
 
 
 def test_speaker_and_place_pages_list_what_belongs_to_them(client, make_article, speaker, place):
     article = make_article(body="Peskov said Kyiv was wrong.")
-    quote = Quote.objects.create(
-        article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker
+    quote = create(
+        Quote, article=article, start=12, end=26, exact="Kyiv was wrong", speaker=speaker
     )
-    quote.places.add(place)
-    PlaceMention.objects.create(article=article, start=12, end=16, exact="Kyiv", place=place)
+    add_places(quote, place)
+    create(PlaceMention, article=article, start=12, end=16, exact="Kyiv", place=place)
     draft = make_article(body="Peskov said nothing.", status=Article.Status.DRAFT)
-    Quote.objects.create(article=draft, start=12, end=19, exact="nothing", speaker=speaker)
+    create(Quote, article=draft, start=12, end=19, exact="nothing", speaker=speaker)
 
     html = client.get(speaker.get_absolute_url()).content.decode()
     assert "Kyiv was wrong" in html and article.headline in html
@@ -209,14 +223,21 @@ HOSTILE = '<script>alert(1)</script></mark><img src=x onerror=alert(1)> hx-get="
 
 
 def test_user_text_is_escaped_everywhere(client, make_article):
-    speaker = Speaker.objects.create(name=HOSTILE, slug="hostile", role=HOSTILE)
-    place = Place.objects.create(name=HOSTILE, slug="hostile", latitude=1, longitude=2)
+    speaker = create(Speaker, name=HOSTILE, slug="hostile", role=HOSTILE)
+    place = create(Place, name=HOSTILE, slug="hostile", latitude=1, longitude=2)
     article = make_article(headline=HOSTILE, dek=HOSTILE, body=HOSTILE + "\n\n" + HOSTILE)
-    quote = Quote.objects.create(
-        article=article, start=0, end=len(HOSTILE), exact=HOSTILE, speaker=speaker, note=HOSTILE
+    quote = create(
+        Quote,
+        article=article,
+        start=0,
+        end=len(HOSTILE),
+        exact=HOSTILE,
+        speaker=speaker,
+        note=HOSTILE,
     )
-    quote.places.add(place)
-    PlaceMention.objects.create(
+    add_places(quote, place)
+    create(
+        PlaceMention,
         article=article,
         start=len(HOSTILE) + 2,
         end=2 * len(HOSTILE) + 2,
@@ -278,9 +299,8 @@ def test_the_most_quoted_speakers_of_an_article_get_distinct_colours():
 
 
 def test_seed_speakers_quoted_most_do_not_share_a_colour(client, db):
-    from django.core.management import call_command
 
-    call_command("loaddata", "seed", verbosity=0)
+    load_seed()
     article = Article.objects.get()
     html = client.get(article.get_absolute_url()).content.decode()
     by_speaker = {}
