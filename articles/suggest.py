@@ -46,6 +46,7 @@ Quality, measured against hand annotations: ``bench/quality.py`` and ``bench/REA
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -317,12 +318,30 @@ def _mask(body: str, quotes: list[_Quote]) -> str:
     return "".join(chars)
 
 
+# The longest stretch treated as one sentence: news sentences are well under it (the gold set's
+# longest is 300 characters); text without full stops is cut into pieces of this size, which
+# bounds the work on each (cues, quotes and speakers are all looked for within a sentence).
+_MAX_SENTENCE = 1_000
+
+
 def _sentences(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The sentences of the paragraph lo:hi, none longer than ``_MAX_SENTENCE``."""
+    bounds = []
+    for start, end in _full_sentences(masked, lo, hi):
+        while end - start > _MAX_SENTENCE:
+            cut = masked.rfind(" ", start + _MAX_SENTENCE // 2, start + _MAX_SENTENCE) + 1
+            cut = cut or start + _MAX_SENTENCE
+            bounds.append((start, cut))
+            start = cut
+        bounds.append((start, end))
+    return bounds
+
+
+def _full_sentences(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
     bounds, start = [], lo
     for m in re.finditer(r"[.!?][\"”’'»)]*\s+(?=[\"“‘'«(]?[A-Z_\d])", masked[lo:hi]):
         cut = lo + m.start()
-        word = re.search(r"([\w.]+)$", masked[start : cut + 1].rstrip(".!?\"”’'»)"))
-        before = word.group(1).casefold().rstrip(".") if word else ""
+        before = _word_before(masked, start, cut + 1).casefold().rstrip(".")
         if masked[cut] == "." and (
             before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()) or "." in before
         ):
@@ -333,6 +352,20 @@ def _sentences(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
     if start < hi:
         bounds.append((start, hi))
     return bounds
+
+
+def _word_before(text: str, lo: int, end: int) -> str:
+    """The word ``re.search(r"([\\w.]+)$", ...)`` finds at the end of ``text[lo:end]`` once the
+    closing punctuation is stripped, or "": scanning back only as far as that word (a regex
+    search for it from ``lo`` is quadratic)."""
+    while end > lo and text[end - 1] in ".!?\"”’'»)":
+        end -= 1
+    if end > lo and text[end - 1] == "\n":
+        end -= 1  # "$" also matches before a final newline
+    start = end
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] in "_."):
+        start -= 1
+    return text[start:end]
 
 
 def _words(text: str) -> int:
@@ -956,8 +989,33 @@ def _claim_kind(cue: str, text: str) -> str:
     return "indirect"
 
 
-def _quotes_in(quotes: list[_Quote], s: int, e: int) -> list[_Quote]:
-    return [q for q in quotes if q.open >= s and (q.close or q.end) <= e + 1 and q.marked]
+class _QuoteIndex:
+    """The article's quotes (in body order, never overlapping), found by position in log time."""
+
+    def __init__(self, quotes: list[_Quote]):
+        self.quotes = quotes
+        self.opens = [q.open for q in quotes]
+        self.by_paragraph: dict[int, list[_Quote]] = {}
+        self.resolved: dict[int, _Quote] = {}  # paragraph -> its last quote attributed so far
+        for q in quotes:
+            self.by_paragraph.setdefault(q.paragraph, []).append(q)
+
+    def between(self, lo: int, hi: int) -> list[_Quote]:
+        """The quotes that open in lo:hi."""
+        i, j = bisect.bisect_left(self.opens, lo), bisect.bisect_left(self.opens, hi)
+        return self.quotes[i:j]
+
+    def inside(self, s: int, e: int) -> list[_Quote]:
+        """The marked quotes within s:e (a closing mark right after e included)."""
+        return [q for q in self.between(s, e + 2) if (q.close or q.end) <= e + 1 and q.marked]
+
+    def around(self, s: int) -> bool:
+        """Does a marked quote hold position ``s`` (strictly between its marks)?"""
+        i = bisect.bisect_left(self.opens, s) - 1
+        if i < 0:
+            return False
+        q = self.quotes[i]  # quotes do not overlap: only the last to open before s can hold it
+        return q.marked and s < (q.close or q.end)
 
 
 def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[QuoteSuggestion]:
@@ -979,15 +1037,17 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
     registry = _Registry(speakers, place_keys)
     who = _Speakers(registry, body, masked)
     candidates: list[_Candidate] = []
+    index = _QuoteIndex(quotes)
+    lookback = _Lookback(body)
 
-    for number, (p_lo, p_hi) in enumerate(paragraphs):
-        p_quotes = [q for q in quotes if q.paragraph == number]
+    for p_lo, p_hi in paragraphs:
         for s_lo, s_hi in _sentences(masked, p_lo, p_hi):
             _note_people(body, masked, s_lo, s_hi, registry, who, major)
-            _reported(body, masked, s_lo, s_hi, p_hi, quotes, who, candidates)
-            for q in p_quotes:
-                if s_lo <= q.open < s_hi:
-                    _attribute(body, masked, q, s_lo, s_hi, p_hi, p_quotes, quotes, who)
+            _reported(body, masked, s_lo, s_hi, p_hi, index, who, candidates)
+            for q in index.between(s_lo, s_hi):
+                _attribute(body, masked, q, s_lo, s_hi, p_hi, index, who, lookback)
+                if q.resolved:
+                    index.resolved[q.paragraph] = q
 
     for q in quotes:
         if not q.resolved:
@@ -1002,11 +1062,13 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
         candidates.append(_Candidate(q.start, q.end, "direct", None, "quotation marks", 3))
 
     chosen: list[_Candidate] = []
+    taken = bytearray(len(body) + 1)  # the characters a chosen candidate covers
     for c in sorted(candidates, key=lambda c: (c.priority, -(c.end - c.start))):
         if c.end <= c.start:
             continue
-        if any(c.start < o.end and o.start < c.end for o in chosen):
+        if taken.find(1, c.start, c.end) != -1:
             continue
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
     out = []
@@ -1031,6 +1093,7 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
 def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
     """A paragraph of its own, without quotation marks, after one that ends 'said:'."""
     found = []
+    paragraphs_with_quotes = {q.paragraph for q in quotes}
     for number in range(1, len(paragraphs)):
         prev_lo, prev_hi = paragraphs[number - 1]
         lo, hi = paragraphs[number]
@@ -1039,7 +1102,7 @@ def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
         tail = body[max(prev_lo, prev_hi - 60) : prev_hi]
         if not _CUE_RE.search(tail):
             continue
-        if body[lo] in _DOUBLE_MARKS or any(q.paragraph == number for q in quotes):
+        if body[lo] in _DOUBLE_MARKS or number in paragraphs_with_quotes:
             continue
         s, e = _trim_span(body, lo, hi)
         if e > s:
@@ -1143,11 +1206,48 @@ def _person_names(
     return found
 
 
-def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, p_quotes, quotes, who: _Speakers):
+class _Lookback:
+    """Where the last blank line or ". " before a position is, found by bisection rather than by
+    scanning back through the body (which made each lookup as long as the text before it)."""
+
+    def __init__(self, body: str):
+        self.body = body
+        self.blank_lines = [m.start() for m in re.finditer(r"(?=\n\n)", body)]
+        self.full_stops = [m.start() for m in re.finditer(r"\. ", body)]
+        self._colon: dict[int, bool] = {}
+
+    @staticmethod
+    def _last(starts: list[int], end: int) -> int:
+        """``body.rfind(s, 0, end)`` for a two-character ``s`` found at ``starts``."""
+        i = bisect.bisect_right(starts, end - 2) - 1
+        return starts[i] if i >= 0 else -1
+
+    def blank_line(self, end: int) -> int:
+        return self._last(self.blank_lines, end)
+
+    def full_stop(self, end: int) -> int:
+        return self._last(self.full_stops, end)
+
+    def ends_with_colon(self, end: int) -> bool:
+        """``body[:end].rstrip().endswith(":")``"""
+        if end not in self._colon:
+            k = end - 1
+            while k >= 0 and self.body[k].isspace():
+                k -= 1
+            self._colon[end] = k >= 0 and self.body[k] == ":"
+        return self._colon[end]
+
+
+# How many reporting cues before a quote are tried as its attribution (news has two or three in a
+# sentence; without a bound, a long run of failing cues made attribution cubic).
+_MAX_CUES_BEFORE = 8
+
+
+def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
     """Find who said quote ``q`` (in the sentence s_lo:s_hi of its paragraph)."""
     after_close = (q.close + 1) if q.close is not None else q.end
-    nxt = [o.open for o in p_quotes if o.open > q.open]
-    limit = min([s_hi, *nxt]) if nxt else s_hi
+    following = bisect.bisect_right(index.opens, q.open)
+    limit = min(s_hi, index.opens[following]) if following < len(index.opens) else s_hi
     # 1. right after it: '," said X' / '," X said' / '," he said'
     tail = masked[after_close:limit]
     m = re.match(r"[,.!?]?\s*[”\"]?\s*", tail)
@@ -1168,7 +1268,7 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, p_quotes, quotes, who:
     # 2. before it, in its sentence: 'X said: "...' / 'X warned that "...' / '... he stated "'
     head = masked[s_lo : q.open]
     cues = [c for c in _CUE_RE.finditer(head) if "_" not in head[c.end() : c.end() + 1]]
-    for c in reversed(cues):
+    for c in reversed(cues[-_MAX_CUES_BEFORE:]):
         word = c.group()
         if word in _PARTICIPLES:
             # 'with Peskov saying "...' / '..., adding that he had "..."'
@@ -1189,20 +1289,20 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, p_quotes, quotes, who:
             q.speaker, q.resolved = subject[1], True
             return
     # 3. the quote before it in the same paragraph, or the paragraph before ("said:")
-    earlier = [o for o in p_quotes if o.open < q.open and o.resolved]
-    if earlier:
-        q.speaker, q.resolved = earlier[-1].speaker, True
+    earlier = index.resolved.get(q.paragraph)  # quotes are attributed in body order
+    if earlier is not None:
+        q.speaker, q.resolved = earlier.speaker, True
         return
     # a quotation that ran on from the paragraph before
-    before = [o for o in quotes if o.paragraph == q.paragraph - 1]
+    before = index.by_paragraph.get(q.paragraph - 1, [])
     if before and before[-1].resolved and before[-1].close is None:
         q.speaker, q.resolved = before[-1].speaker, True
         return
     if q.open == s_lo or not q.marked:
         # a paragraph that opens with a quote after one that ends "said:"
-        prev_end = body.rfind("\n\n", 0, q.open)
-        if prev_end > 0 and body[:prev_end].rstrip().endswith(":"):
-            prev_sentence_start = max(body.rfind(". ", 0, prev_end) + 2, 0)
+        prev_end = lookback.blank_line(q.open)
+        if prev_end > 0 and lookback.ends_with_colon(prev_end):
+            prev_sentence_start = max(lookback.full_stop(prev_end) + 2, 0, prev_end - _MAX_SENTENCE)
             lead = masked[prev_sentence_start:prev_end].rstrip()[:-1]
             cues = list(_CUE_RE.finditer(lead))
             if cues:
@@ -1255,17 +1355,19 @@ def _sentence_subject(masked, s_lo, limit, who: _Speakers) -> tuple[bool, _Entit
     return False, None
 
 
-def _reported(body, masked, s_lo, s_hi, p_hi, quotes, who: _Speakers, candidates):
+def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers, candidates):
     """Reported speech and claims in one sentence."""
     registry = who.registry
     sentence = masked[s_lo:s_hi]
+    quotes = index.between(s_lo, s_hi)
+    first = len(candidates)  # earlier sentences' candidates all start before s_lo
 
     def emit(spans, kind_cue, entity, priority, cue_label):
         for s, e in spans:
-            inside = _quotes_in(quotes, s, e)
+            inside = index.inside(s, e)
             if any(_words(body[q.start : q.end]) >= 2 for q in inside):
                 continue  # the quotation itself is the suggestion
-            if any(q.open < s < (q.close or q.end) for q in quotes if q.marked):
+            if index.around(s):
                 continue
             if _words(body[s:e]) < 2:
                 continue
@@ -1361,7 +1463,9 @@ def _reported(body, masked, s_lo, s_hi, p_hi, quotes, who: _Speakers, candidates
             # ", adding the decision was made by ..." / "with Peskov saying ..."
             found, entity, _ = who.left(s_lo, c_lo, p_hi)
             if not found:
-                prior = [x for x in candidates if s_lo <= x.start < c_lo and x.entity is not None]
+                prior = [
+                    x for x in candidates[first:] if s_lo <= x.start < c_lo and x.entity is not None
+                ]
                 prior_q = [q for q in quotes if s_lo <= q.open < c_lo and q.resolved and q.speaker]
                 entity = prior[-1].entity if prior else (prior_q[-1].speaker if prior_q else None)
                 if entity is None:
@@ -1413,7 +1517,9 @@ def _reported(body, masked, s_lo, s_hi, p_hi, quotes, who: _Speakers, candidates
     # "there were concerns that Y": the concern of whoever spoke before in the sentence
     for m in re.finditer(r"\b(?:concerns?|fears?|worries)\s+that\s+", sentence):
         begin = s_lo + m.end()
-        earlier = [c for c in candidates if s_lo <= c.start < begin and c.entity is not None]
+        earlier = [
+            c for c in candidates[first:] if s_lo <= c.start < begin and c.entity is not None
+        ]
         entity = earlier[-1].entity if earlier else None
         emit(_content_spans(body, masked, begin, s_hi), "concerns", entity, 1, "concerns that")
 
