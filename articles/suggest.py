@@ -47,9 +47,11 @@ Quality, measured against hand annotations: ``bench/quality.py`` and ``bench/REA
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from . import gazetteer as gazetteer_module
@@ -233,6 +235,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key(name: str) -> str:
     """Compare names: case-insensitive, without a leading "the", curly apostrophes straightened."""
     name = _clean(name).replace("’", "'").casefold()
@@ -383,6 +386,8 @@ class _Entity:
     role: str = ""
     aliases: set[str] = field(default_factory=set)
     known: bool = False
+    serial: int = 0  # its place in the registry's list of entities
+    on_change: Callable[[_Entity], None] | None = field(default=None, repr=False)
 
     def offer_role(self, role: str) -> None:
         """Keep the first role the text gives, unless it was only a title ("Gen.", "Mayor")."""
@@ -390,6 +395,8 @@ class _Entity:
         title_only = len(self.role.split()) == 1 and len(role.split()) > 1 and not self.known
         if role and (not self.role or title_only):
             self.role = role
+            if self.on_change is not None:
+                self.on_change(self)
 
     def names(self) -> set[str]:
         """Its name and aliases, as comparison keys."""
@@ -398,7 +405,11 @@ class _Entity:
 
 def _org_core(name: str) -> str:
     """ "Russia's Defense Ministry" / "The Russian Defense Ministry" -> "defense ministry"."""
-    key = _key(name)
+    return _org_core_of_key(_key(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _org_core_of_key(key: str) -> str:
     key = re.sub(r"^[\w.-]+'s\s+", "", key)
     words = key.split()
     # a leading adjective of nationality: "russian defense ministry"
@@ -408,34 +419,113 @@ def _org_core(name: str) -> str:
     return " ".join(words)
 
 
+def _lead_tokens(key: str) -> tuple[str, ...]:
+    """The first two words (runs of \\w) of a name key: where a sentence may name it."""
+    return tuple(m.group() for _, m in zip(range(2), re.finditer(r"\w+", key), strict=False))
+
+
+class _EntityIndex:
+    """Entities by some string of theirs, each list in registry order. Entries go stale when a
+    name, alias, kind or role changes (the entity is then added under its new strings): callers
+    check each candidate, as the scans of every entity this replaces did."""
+
+    def __init__(self):
+        self._lists: dict[object, list[_Entity]] = {}
+        self._members: set[tuple[object, int]] = set()
+
+    def add(self, key: object, entity: _Entity) -> None:
+        if (key, entity.serial) in self._members:
+            return
+        self._members.add((key, entity.serial))
+        bisect.insort(self._lists.setdefault(key, []), entity, key=lambda e: e.serial)
+
+    def get(self, key: object) -> list[_Entity]:
+        return self._lists.get(key, [])
+
+
 class _Registry:
     def __init__(self, known: Sequence[KnownSpeaker], places: set[str]):
         self.entities: list[_Entity] = []
         self.places = places  # keys of place names: "Moscow announced" is an organisation
         self.mentions: list[tuple[int, _Entity]] = []
+        # indexes: mentions in position order (all and by kind), the last mention of each entity,
+        # and entities by name key, name word, last word of the name, organisation core, role word
+        # and the first words of each name
+        self._sequence = 0
+        self._by_position: dict[str, list[tuple[int, int, _Entity]]] = {"any": []}
+        self._of_entity: dict[int, list[tuple[int, int]]] = {}
+        self._last_mention: dict[int, int] = {}
+        self._keys, self._name_words, self._surnames = (_EntityIndex() for _ in range(3))
+        self._full_names, self._cores, self._roles = (_EntityIndex() for _ in range(3))
+        self._leads = _EntityIndex()
         for speaker in known:
             entity = _Entity(speaker.name, speaker.kind, speaker.role, set(speaker.aliases), True)
-            self.entities.append(entity)
+            self._add(entity)
+
+    def _add(self, entity: _Entity) -> _Entity:
+        entity.serial = len(self.entities)
+        entity.on_change = self._index
+        self.entities.append(entity)
+        self._index(entity)
+        return entity
+
+    def _index(self, entity: _Entity) -> None:
+        """(Re)index ``entity`` under its current name, aliases and role."""
+        name_key = _key(entity.name)
+        self._full_names.add(name_key, entity)
+        for word in name_key.split():
+            self._name_words.add(word, entity)
+        self._surnames.add(tuple(name_key.split()[-1:]), entity)
+        for key in entity.names():
+            self._keys.add(key, entity)
+            self._cores.add(_org_core_of_key(key), entity)
+            self._leads.add(_lead_tokens(key), entity)
+        for word in _key(entity.role).split():
+            self._roles.add(word, entity)
+
+    def set_kind(self, entity: _Entity, kind: str) -> None:
+        """Change what ``entity`` is, moving its mentions to the index of its new kind."""
+        if entity.kind == kind:
+            return
+        old, new = self._by_position.get(entity.kind, []), self._by_position.setdefault(kind, [])
+        for pos, sequence in self._of_entity.get(entity.serial, []):
+            old.pop(bisect.bisect_left(old, (pos, sequence), key=lambda m: (m[0], m[1])))
+            bisect.insort(new, (pos, sequence, entity), key=lambda m: (m[0], m[1]))
+        entity.kind = kind
 
     def mention(self, position: int, entity: _Entity | None) -> None:
         if entity is not None:
             self.mentions.append((position, entity))
+            self._sequence += 1
+            item = (position, self._sequence, entity)
+            for kind in ("any", entity.kind):
+                bisect.insort(self._by_position.setdefault(kind, []), item, key=lambda m: m[:2])
+            self._of_entity.setdefault(entity.serial, []).append((position, self._sequence))
+            self._last_mention[entity.serial] = self._sequence
 
     def last(self, position: int, kind: str = "person") -> _Entity | None:
         """The entity of ``kind`` mentioned last before ``position``: what "he" or "it" means."""
-        best = None
-        for pos, entity in self.mentions:
-            wanted = kind == "any" or entity.kind == kind
-            if wanted and pos < position and (best is None or pos >= best[0]):
-                best = (pos, entity)
-        return best[1] if best else None
+        items = self._by_position.get(kind, [])
+        i = bisect.bisect_left(items, (position, 0), key=lambda m: m[:2]) - 1
+        return items[i][2] if i >= 0 else None
+
+    def _latest(self, candidates: list[_Entity], test) -> _Entity | None:
+        """Of the ``candidates`` that pass ``test``: the one mentioned last, or else the last
+        registered (what scanning the mentions, then the entities, backwards found)."""
+        passing = [e for e in candidates if test(e)]
+        mentioned = [e for e in passing if e.serial in self._last_mention]
+        if mentioned:
+            return max(mentioned, key=lambda e: self._last_mention[e.serial])
+        return passing[-1] if passing else None
 
     def find(self, name: str) -> _Entity | None:
         key = _key(name)
-        for entity in self.entities:
-            if key in entity.names():
-                return entity
-        return None
+        return next((e for e in self._keys.get(key) if key in e.names()), None)
+
+    def named_in(self, words: set[tuple[str, ...]]) -> list[_Entity]:
+        """Entities one of whose names starts with one of ``words`` (first words), in order."""
+        found = {e.serial: e for lead in words for e in self._leads.get(lead)}
+        return [found[k] for k in sorted(found)]
 
     def person(self, name: str, role: str = "") -> _Entity:
         name = _clean(name)
@@ -443,26 +533,30 @@ class _Registry:
         tokens = name.split()
         if entity is None and len(tokens) == 1:
             # a surname alone: someone named in full before
-            for candidate in reversed(self.entities):
-                if candidate.kind == "person" and _key(candidate.name).split()[-1:] == [_key(name)]:
+            key = _key(name)
+            for candidate in reversed(self._surnames.get((key,))):
+                if candidate.kind == "person" and _key(candidate.name).split()[-1:] == [key]:
                     entity = candidate
                     break
         if entity is None and len(tokens) > 1:
-            for candidate in self.entities:
-                if candidate.kind == "person" and _key(candidate.name) in {
-                    _key(" ".join(tokens[i:])) for i in range(1, len(tokens))
-                }:
-                    entity = candidate
-                    entity.name = name if not entity.known else entity.name
-                    break
+            suffixes = {_key(" ".join(tokens[i:])) for i in range(1, len(tokens))}
+            matching = [
+                c
+                for suffix in suffixes
+                for c in self._full_names.get(suffix)
+                if c.kind == "person" and _key(c.name) in suffixes
+            ]
+            if matching:
+                entity = min(matching, key=lambda c: c.serial)
+                entity.name = name if not entity.known else entity.name
         if entity is None:
             kind = "organisation" if _key(name) in self.places else "person"
-            entity = _Entity(name, kind)
-            self.entities.append(entity)
+            entity = self._add(_Entity(name, kind))
         if entity.kind == "person" and len(tokens) > 1:
             entity.aliases.add(tokens[-1])
             if len(tokens) > 2:
                 entity.aliases.add(" ".join(tokens[-2:]))
+        self._index(entity)
         entity.offer_role(role)
         return entity
 
@@ -477,49 +571,46 @@ class _Registry:
         entity = self.find(name)
         if entity is None:
             core = _org_core(name)
-            for candidate in reversed(self.entities):
+            for candidate in reversed(self._cores.get(core)):
                 if candidate.kind == "organisation" and core in {
                     _org_core(k) for k in candidate.names()
                 }:
                     entity = candidate
                     break
         if entity is None:
-            entity = _Entity(name, "organisation")
-            self.entities.append(entity)
+            entity = self._add(_Entity(name, "organisation"))
         core = _org_core(name)
         if core != _key(name) and len(core.split()) > 1:
             entity.aliases.add(core)
         if _key(name) != _key(entity.name):
             entity.aliases.add(name)
+        self._index(entity)
         return entity
 
     def by_head(self, head: str, kind: str) -> _Entity | None:
         """ "the ministry" -> the last organisation whose name ends in "ministry"."""
         head = head.casefold()
-        for _pos, entity in reversed(self.mentions):
-            if entity.kind == kind and head in _key(entity.name).split():
-                return entity
-        for entity in reversed(self.entities):
-            if entity.kind == kind and head in _key(entity.name).split():
-                return entity
-        return None
+        return self._latest(
+            self._name_words.get(head),
+            lambda e: e.kind == kind and head in _key(e.name).split(),
+        )
 
     def by_role(self, role: str) -> _Entity | None:
         """ "the Kremlin spokesman", "the envoy" -> the person with that role."""
         words = [w for w in _key(role).split() if w not in {"a", "an", "the"}]
         if not words:
             return None
-        for _pos, entity in reversed(self.mentions):
-            if entity.kind == "person" and entity.role:
-                have = _key(entity.role).replace("’", "'").split()
-                if words[-1] in have and all(w in have for w in words):
-                    return entity
-        for entity in reversed(self.entities):
-            if entity.kind == "person" and entity.role:
-                have = _key(entity.role).split()
-                if words[-1] in have and all(w in have for w in words):
-                    return entity
-        return None
+
+        def test(entity: _Entity) -> bool:
+            have = _key(entity.role).split()
+            return (
+                entity.kind == "person"
+                and bool(entity.role)
+                and words[-1] in have
+                and all(w in have for w in words)
+            )
+
+        return self._latest(self._roles.get(words[-1]), test)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -775,7 +866,7 @@ class _Speakers:
                             entity.offer_role(role)
                         if self._org_appositive(role) and not entity.known and bare_name:
                             # "Meridian Wire, a regional news agency": a name, but no person's
-                            entity.kind = "organisation"
+                            self.registry.set_kind(entity, "organisation")
                     self.registry.mention(position, entity)
                     return True, entity, position
         offset, phrase = _trailing_np(last)
@@ -1117,14 +1208,23 @@ def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, majo
         entity = registry.find(name) or registry.person(name, role)
         entity.offer_role(role)
         registry.mention(start, entity)
-    # later references by a registered name or alias
-    for entity in list(registry.entities):
+    # later references by a registered name or alias: only entities whose first words the
+    # sentence has can be named in it (a name's first two words are runs of \w in the text too)
+    text = masked[lo:hi].casefold()
+    words = re.findall(r"\w+", text)
+    leads = {(), *((w,) for w in words), *itertools.pairwise(words)}
+    for entity in registry.named_in(leads):
         for key in sorted(entity.names(), key=len, reverse=True):
             if len(key) < 3:
                 continue
-            for m in re.finditer(rf"(?<![\w’']){re.escape(key)}(?![\w])", masked[lo:hi].casefold()):
+            for m in _reference_re(key).finditer(text):
                 if masked[lo + m.start()].isupper() or not key[:1].isalpha():
                     registry.mention(lo + m.start(), entity)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _reference_re(key: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w’']){re.escape(key)}(?![\w])")
 
 
 _NAME_TOKEN = (
@@ -1390,7 +1490,7 @@ def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers
             k = 1
             if len(segs) > 2 and who._appositive(segs[1].group()):
                 if entity is not None and who._org_appositive(who.appositive_role(segs[1].group())):
-                    entity.kind = "organisation"
+                    registry.set_kind(entity, "organisation")
                 k = 2
             if len(segs) <= k:
                 continue
@@ -1405,7 +1505,7 @@ def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers
                 and entity is not None
                 and who._org_appositive(who.appositive_role(segs[1].group()))
             ):
-                entity.kind = "organisation"
+                registry.set_kind(entity, "organisation")
             content_end = at
             while content_end > s_lo and masked[content_end - 1] in " ,":
                 content_end -= 1
