@@ -46,9 +46,12 @@ Quality, measured against hand annotations: ``bench/quality.py`` and ``bench/REA
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from . import gazetteer as gazetteer_module
@@ -232,6 +235,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key(name: str) -> str:
     """Compare names: case-insensitive, without a leading "the", curly apostrophes straightened."""
     name = _clean(name).replace("’", "'").casefold()
@@ -317,12 +321,30 @@ def _mask(body: str, quotes: list[_Quote]) -> str:
     return "".join(chars)
 
 
+# The longest stretch treated as one sentence: news sentences are well under it (the gold set's
+# longest is 300 characters); text without full stops is cut into pieces of this size, which
+# bounds the work on each (cues, quotes and speakers are all looked for within a sentence).
+_MAX_SENTENCE = 600
+
+
 def _sentences(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The sentences of the paragraph lo:hi, none longer than ``_MAX_SENTENCE``."""
+    bounds = []
+    for start, end in _full_sentences(masked, lo, hi):
+        while end - start > _MAX_SENTENCE:
+            cut = masked.rfind(" ", start + _MAX_SENTENCE // 2, start + _MAX_SENTENCE) + 1
+            cut = cut or start + _MAX_SENTENCE
+            bounds.append((start, cut))
+            start = cut
+        bounds.append((start, end))
+    return bounds
+
+
+def _full_sentences(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
     bounds, start = [], lo
     for m in re.finditer(r"[.!?][\"”’'»)]*\s+(?=[\"“‘'«(]?[A-Z_\d])", masked[lo:hi]):
         cut = lo + m.start()
-        word = re.search(r"([\w.]+)$", masked[start : cut + 1].rstrip(".!?\"”’'»)"))
-        before = word.group(1).casefold().rstrip(".") if word else ""
+        before = _word_before(masked, start, cut + 1).casefold().rstrip(".")
         if masked[cut] == "." and (
             before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()) or "." in before
         ):
@@ -333,6 +355,20 @@ def _sentences(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
     if start < hi:
         bounds.append((start, hi))
     return bounds
+
+
+def _word_before(text: str, lo: int, end: int) -> str:
+    """The word ``re.search(r"([\\w.]+)$", ...)`` finds at the end of ``text[lo:end]`` once the
+    closing punctuation is stripped, or "": scanning back only as far as that word (a regex
+    search for it from ``lo`` is quadratic)."""
+    while end > lo and text[end - 1] in ".!?\"”’'»)":
+        end -= 1
+    if end > lo and text[end - 1] == "\n":
+        end -= 1  # "$" also matches before a final newline
+    start = end
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] in "_."):
+        start -= 1
+    return text[start:end]
 
 
 def _words(text: str) -> int:
@@ -350,6 +386,8 @@ class _Entity:
     role: str = ""
     aliases: set[str] = field(default_factory=set)
     known: bool = False
+    serial: int = 0  # its place in the registry's list of entities
+    on_change: Callable[[_Entity], None] | None = field(default=None, repr=False)
 
     def offer_role(self, role: str) -> None:
         """Keep the first role the text gives, unless it was only a title ("Gen.", "Mayor")."""
@@ -357,6 +395,8 @@ class _Entity:
         title_only = len(self.role.split()) == 1 and len(role.split()) > 1 and not self.known
         if role and (not self.role or title_only):
             self.role = role
+            if self.on_change is not None:
+                self.on_change(self)
 
     def names(self) -> set[str]:
         """Its name and aliases, as comparison keys."""
@@ -365,7 +405,11 @@ class _Entity:
 
 def _org_core(name: str) -> str:
     """ "Russia's Defense Ministry" / "The Russian Defense Ministry" -> "defense ministry"."""
-    key = _key(name)
+    return _org_core_of_key(_key(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _org_core_of_key(key: str) -> str:
     key = re.sub(r"^[\w.-]+'s\s+", "", key)
     words = key.split()
     # a leading adjective of nationality: "russian defense ministry"
@@ -375,34 +419,113 @@ def _org_core(name: str) -> str:
     return " ".join(words)
 
 
+def _lead_tokens(key: str) -> tuple[str, ...]:
+    """The first two words (runs of \\w) of a name key: where a sentence may name it."""
+    return tuple(m.group() for _, m in zip(range(2), re.finditer(r"\w+", key), strict=False))
+
+
+class _EntityIndex:
+    """Entities by some string of theirs, each list in registry order. Entries go stale when a
+    name, alias, kind or role changes (the entity is then added under its new strings): callers
+    check each candidate, as the scans of every entity this replaces did."""
+
+    def __init__(self):
+        self._lists: dict[object, list[_Entity]] = {}
+        self._members: set[tuple[object, int]] = set()
+
+    def add(self, key: object, entity: _Entity) -> None:
+        if (key, entity.serial) in self._members:
+            return
+        self._members.add((key, entity.serial))
+        bisect.insort(self._lists.setdefault(key, []), entity, key=lambda e: e.serial)
+
+    def get(self, key: object) -> list[_Entity]:
+        return self._lists.get(key, [])
+
+
 class _Registry:
     def __init__(self, known: Sequence[KnownSpeaker], places: set[str]):
         self.entities: list[_Entity] = []
         self.places = places  # keys of place names: "Moscow announced" is an organisation
         self.mentions: list[tuple[int, _Entity]] = []
+        # indexes: mentions in position order (all and by kind), the last mention of each entity,
+        # and entities by name key, name word, last word of the name, organisation core, role word
+        # and the first words of each name
+        self._sequence = 0
+        self._by_position: dict[str, list[tuple[int, int, _Entity]]] = {"any": []}
+        self._of_entity: dict[int, list[tuple[int, int]]] = {}
+        self._last_mention: dict[int, int] = {}
+        self._keys, self._name_words, self._surnames = (_EntityIndex() for _ in range(3))
+        self._full_names, self._cores, self._roles = (_EntityIndex() for _ in range(3))
+        self._leads = _EntityIndex()
         for speaker in known:
             entity = _Entity(speaker.name, speaker.kind, speaker.role, set(speaker.aliases), True)
-            self.entities.append(entity)
+            self._add(entity)
+
+    def _add(self, entity: _Entity) -> _Entity:
+        entity.serial = len(self.entities)
+        entity.on_change = self._index
+        self.entities.append(entity)
+        self._index(entity)
+        return entity
+
+    def _index(self, entity: _Entity) -> None:
+        """(Re)index ``entity`` under its current name, aliases and role."""
+        name_key = _key(entity.name)
+        self._full_names.add(name_key, entity)
+        for word in name_key.split():
+            self._name_words.add(word, entity)
+        self._surnames.add(tuple(name_key.split()[-1:]), entity)
+        for key in entity.names():
+            self._keys.add(key, entity)
+            self._cores.add(_org_core_of_key(key), entity)
+            self._leads.add(_lead_tokens(key), entity)
+        for word in _key(entity.role).split():
+            self._roles.add(word, entity)
+
+    def set_kind(self, entity: _Entity, kind: str) -> None:
+        """Change what ``entity`` is, moving its mentions to the index of its new kind."""
+        if entity.kind == kind:
+            return
+        old, new = self._by_position.get(entity.kind, []), self._by_position.setdefault(kind, [])
+        for pos, sequence in self._of_entity.get(entity.serial, []):
+            old.pop(bisect.bisect_left(old, (pos, sequence), key=lambda m: (m[0], m[1])))
+            bisect.insort(new, (pos, sequence, entity), key=lambda m: (m[0], m[1]))
+        entity.kind = kind
 
     def mention(self, position: int, entity: _Entity | None) -> None:
         if entity is not None:
             self.mentions.append((position, entity))
+            self._sequence += 1
+            item = (position, self._sequence, entity)
+            for kind in ("any", entity.kind):
+                bisect.insort(self._by_position.setdefault(kind, []), item, key=lambda m: m[:2])
+            self._of_entity.setdefault(entity.serial, []).append((position, self._sequence))
+            self._last_mention[entity.serial] = self._sequence
 
     def last(self, position: int, kind: str = "person") -> _Entity | None:
         """The entity of ``kind`` mentioned last before ``position``: what "he" or "it" means."""
-        best = None
-        for pos, entity in self.mentions:
-            wanted = kind == "any" or entity.kind == kind
-            if wanted and pos < position and (best is None or pos >= best[0]):
-                best = (pos, entity)
-        return best[1] if best else None
+        items = self._by_position.get(kind, [])
+        i = bisect.bisect_left(items, (position, 0), key=lambda m: m[:2]) - 1
+        return items[i][2] if i >= 0 else None
+
+    def _latest(self, candidates: list[_Entity], test) -> _Entity | None:
+        """Of the ``candidates`` that pass ``test``: the one mentioned last, or else the last
+        registered (what scanning the mentions, then the entities, backwards found)."""
+        passing = [e for e in candidates if test(e)]
+        mentioned = [e for e in passing if e.serial in self._last_mention]
+        if mentioned:
+            return max(mentioned, key=lambda e: self._last_mention[e.serial])
+        return passing[-1] if passing else None
 
     def find(self, name: str) -> _Entity | None:
         key = _key(name)
-        for entity in self.entities:
-            if key in entity.names():
-                return entity
-        return None
+        return next((e for e in self._keys.get(key) if key in e.names()), None)
+
+    def named_in(self, words: set[tuple[str, ...]]) -> list[_Entity]:
+        """Entities one of whose names starts with one of ``words`` (first words), in order."""
+        found = {e.serial: e for lead in words for e in self._leads.get(lead)}
+        return [found[k] for k in sorted(found)]
 
     def person(self, name: str, role: str = "") -> _Entity:
         name = _clean(name)
@@ -410,26 +533,30 @@ class _Registry:
         tokens = name.split()
         if entity is None and len(tokens) == 1:
             # a surname alone: someone named in full before
-            for candidate in reversed(self.entities):
-                if candidate.kind == "person" and _key(candidate.name).split()[-1:] == [_key(name)]:
+            key = _key(name)
+            for candidate in reversed(self._surnames.get((key,))):
+                if candidate.kind == "person" and _key(candidate.name).split()[-1:] == [key]:
                     entity = candidate
                     break
         if entity is None and len(tokens) > 1:
-            for candidate in self.entities:
-                if candidate.kind == "person" and _key(candidate.name) in {
-                    _key(" ".join(tokens[i:])) for i in range(1, len(tokens))
-                }:
-                    entity = candidate
-                    entity.name = name if not entity.known else entity.name
-                    break
+            suffixes = {_key(" ".join(tokens[i:])) for i in range(1, len(tokens))}
+            matching = [
+                c
+                for suffix in suffixes
+                for c in self._full_names.get(suffix)
+                if c.kind == "person" and _key(c.name) in suffixes
+            ]
+            if matching:
+                entity = min(matching, key=lambda c: c.serial)
+                entity.name = name if not entity.known else entity.name
         if entity is None:
             kind = "organisation" if _key(name) in self.places else "person"
-            entity = _Entity(name, kind)
-            self.entities.append(entity)
+            entity = self._add(_Entity(name, kind))
         if entity.kind == "person" and len(tokens) > 1:
             entity.aliases.add(tokens[-1])
             if len(tokens) > 2:
                 entity.aliases.add(" ".join(tokens[-2:]))
+        self._index(entity)
         entity.offer_role(role)
         return entity
 
@@ -444,49 +571,46 @@ class _Registry:
         entity = self.find(name)
         if entity is None:
             core = _org_core(name)
-            for candidate in reversed(self.entities):
+            for candidate in reversed(self._cores.get(core)):
                 if candidate.kind == "organisation" and core in {
                     _org_core(k) for k in candidate.names()
                 }:
                     entity = candidate
                     break
         if entity is None:
-            entity = _Entity(name, "organisation")
-            self.entities.append(entity)
+            entity = self._add(_Entity(name, "organisation"))
         core = _org_core(name)
         if core != _key(name) and len(core.split()) > 1:
             entity.aliases.add(core)
         if _key(name) != _key(entity.name):
             entity.aliases.add(name)
+        self._index(entity)
         return entity
 
     def by_head(self, head: str, kind: str) -> _Entity | None:
         """ "the ministry" -> the last organisation whose name ends in "ministry"."""
         head = head.casefold()
-        for _pos, entity in reversed(self.mentions):
-            if entity.kind == kind and head in _key(entity.name).split():
-                return entity
-        for entity in reversed(self.entities):
-            if entity.kind == kind and head in _key(entity.name).split():
-                return entity
-        return None
+        return self._latest(
+            self._name_words.get(head),
+            lambda e: e.kind == kind and head in _key(e.name).split(),
+        )
 
     def by_role(self, role: str) -> _Entity | None:
         """ "the Kremlin spokesman", "the envoy" -> the person with that role."""
         words = [w for w in _key(role).split() if w not in {"a", "an", "the"}]
         if not words:
             return None
-        for _pos, entity in reversed(self.mentions):
-            if entity.kind == "person" and entity.role:
-                have = _key(entity.role).replace("’", "'").split()
-                if words[-1] in have and all(w in have for w in words):
-                    return entity
-        for entity in reversed(self.entities):
-            if entity.kind == "person" and entity.role:
-                have = _key(entity.role).split()
-                if words[-1] in have and all(w in have for w in words):
-                    return entity
-        return None
+
+        def test(entity: _Entity) -> bool:
+            have = _key(entity.role).split()
+            return (
+                entity.kind == "person"
+                and bool(entity.role)
+                and words[-1] in have
+                and all(w in have for w in words)
+            )
+
+        return self._latest(self._roles.get(words[-1]), test)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -742,7 +866,7 @@ class _Speakers:
                             entity.offer_role(role)
                         if self._org_appositive(role) and not entity.known and bare_name:
                             # "Meridian Wire, a regional news agency": a name, but no person's
-                            entity.kind = "organisation"
+                            self.registry.set_kind(entity, "organisation")
                     self.registry.mention(position, entity)
                     return True, entity, position
         offset, phrase = _trailing_np(last)
@@ -956,8 +1080,33 @@ def _claim_kind(cue: str, text: str) -> str:
     return "indirect"
 
 
-def _quotes_in(quotes: list[_Quote], s: int, e: int) -> list[_Quote]:
-    return [q for q in quotes if q.open >= s and (q.close or q.end) <= e + 1 and q.marked]
+class _QuoteIndex:
+    """The article's quotes (in body order, never overlapping), found by position in log time."""
+
+    def __init__(self, quotes: list[_Quote]):
+        self.quotes = quotes
+        self.opens = [q.open for q in quotes]
+        self.by_paragraph: dict[int, list[_Quote]] = {}
+        self.resolved: dict[int, _Quote] = {}  # paragraph -> its last quote attributed so far
+        for q in quotes:
+            self.by_paragraph.setdefault(q.paragraph, []).append(q)
+
+    def between(self, lo: int, hi: int) -> list[_Quote]:
+        """The quotes that open in lo:hi."""
+        i, j = bisect.bisect_left(self.opens, lo), bisect.bisect_left(self.opens, hi)
+        return self.quotes[i:j]
+
+    def inside(self, s: int, e: int) -> list[_Quote]:
+        """The marked quotes within s:e (a closing mark right after e included)."""
+        return [q for q in self.between(s, e + 2) if (q.close or q.end) <= e + 1 and q.marked]
+
+    def around(self, s: int) -> bool:
+        """Does a marked quote hold position ``s`` (strictly between its marks)?"""
+        i = bisect.bisect_left(self.opens, s) - 1
+        if i < 0:
+            return False
+        q = self.quotes[i]  # quotes do not overlap: only the last to open before s can hold it
+        return q.marked and s < (q.close or q.end)
 
 
 def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[QuoteSuggestion]:
@@ -979,15 +1128,17 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
     registry = _Registry(speakers, place_keys)
     who = _Speakers(registry, body, masked)
     candidates: list[_Candidate] = []
+    index = _QuoteIndex(quotes)
+    lookback = _Lookback(body)
 
-    for number, (p_lo, p_hi) in enumerate(paragraphs):
-        p_quotes = [q for q in quotes if q.paragraph == number]
+    for p_lo, p_hi in paragraphs:
         for s_lo, s_hi in _sentences(masked, p_lo, p_hi):
             _note_people(body, masked, s_lo, s_hi, registry, who, major)
-            _reported(body, masked, s_lo, s_hi, p_hi, quotes, who, candidates)
-            for q in p_quotes:
-                if s_lo <= q.open < s_hi:
-                    _attribute(body, masked, q, s_lo, s_hi, p_hi, p_quotes, quotes, who)
+            _reported(body, masked, s_lo, s_hi, p_hi, index, who, candidates)
+            for q in index.between(s_lo, s_hi):
+                _attribute(body, masked, q, s_lo, s_hi, p_hi, index, who, lookback)
+                if q.resolved:
+                    index.resolved[q.paragraph] = q
 
     for q in quotes:
         if not q.resolved:
@@ -1002,11 +1153,13 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
         candidates.append(_Candidate(q.start, q.end, "direct", None, "quotation marks", 3))
 
     chosen: list[_Candidate] = []
+    taken = bytearray(len(body) + 1)  # the characters a chosen candidate covers
     for c in sorted(candidates, key=lambda c: (c.priority, -(c.end - c.start))):
         if c.end <= c.start:
             continue
-        if any(c.start < o.end and o.start < c.end for o in chosen):
+        if taken.find(1, c.start, c.end) != -1:
             continue
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
     out = []
@@ -1031,6 +1184,7 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
 def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
     """A paragraph of its own, without quotation marks, after one that ends 'said:'."""
     found = []
+    paragraphs_with_quotes = {q.paragraph for q in quotes}
     for number in range(1, len(paragraphs)):
         prev_lo, prev_hi = paragraphs[number - 1]
         lo, hi = paragraphs[number]
@@ -1039,7 +1193,7 @@ def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
         tail = body[max(prev_lo, prev_hi - 60) : prev_hi]
         if not _CUE_RE.search(tail):
             continue
-        if body[lo] in _DOUBLE_MARKS or any(q.paragraph == number for q in quotes):
+        if body[lo] in _DOUBLE_MARKS or number in paragraphs_with_quotes:
             continue
         s, e = _trim_span(body, lo, hi)
         if e > s:
@@ -1054,14 +1208,23 @@ def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, majo
         entity = registry.find(name) or registry.person(name, role)
         entity.offer_role(role)
         registry.mention(start, entity)
-    # later references by a registered name or alias
-    for entity in list(registry.entities):
+    # later references by a registered name or alias: only entities whose first words the
+    # sentence has can be named in it (a name's first two words are runs of \w in the text too)
+    text = masked[lo:hi].casefold()
+    words = re.findall(r"\w+", text)
+    leads = {(), *((w,) for w in words), *itertools.pairwise(words)}
+    for entity in registry.named_in(leads):
         for key in sorted(entity.names(), key=len, reverse=True):
             if len(key) < 3:
                 continue
-            for m in re.finditer(rf"(?<![\w’']){re.escape(key)}(?![\w])", masked[lo:hi].casefold()):
+            for m in _reference_re(key).finditer(text):
                 if masked[lo + m.start()].isupper() or not key[:1].isalpha():
                     registry.mention(lo + m.start(), entity)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _reference_re(key: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w’']){re.escape(key)}(?![\w])")
 
 
 _NAME_TOKEN = (
@@ -1124,7 +1287,9 @@ def _person_names(
             continue
         if low[0] in _STOP_CAPS:
             continue
-        if any(_key(" ".join(words[: k + 1])) in major_places for k in range(1, len(words))):
+        # (no key has more words than the longest place name: longer prefixes need no look-up)
+        longest = min(len(words), _longest_key(major_places))
+        if any(_key(" ".join(words[: k + 1])) in major_places for k in range(1, longest)):
             continue
         if _key(words[0]) in major_places and (
             # "Georgia Smith" is a person, "Donbas Republics" is not
@@ -1143,11 +1308,58 @@ def _person_names(
     return found
 
 
-def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, p_quotes, quotes, who: _Speakers):
+class _Lookback:
+    """Where the last blank line or ". " before a position is, found by bisection rather than by
+    scanning back through the body (which made each lookup as long as the text before it)."""
+
+    def __init__(self, body: str):
+        self.body = body
+        self.blank_lines = [m.start() for m in re.finditer(r"(?=\n\n)", body)]
+        self.full_stops = [m.start() for m in re.finditer(r"\. ", body)]
+        self._colon: dict[int, bool] = {}
+
+    @staticmethod
+    def _last(starts: list[int], end: int) -> int:
+        """``body.rfind(s, 0, end)`` for a two-character ``s`` found at ``starts``."""
+        i = bisect.bisect_right(starts, end - 2) - 1
+        return starts[i] if i >= 0 else -1
+
+    def blank_line(self, end: int) -> int:
+        return self._last(self.blank_lines, end)
+
+    def full_stop(self, end: int) -> int:
+        return self._last(self.full_stops, end)
+
+    def ends_with_colon(self, end: int) -> bool:
+        """``body[:end].rstrip().endswith(":")``"""
+        if end not in self._colon:
+            k = end - 1
+            while k >= 0 and self.body[k].isspace():
+                k -= 1
+            self._colon[end] = k >= 0 and self.body[k] == ":"
+        return self._colon[end]
+
+
+# How many reporting cues before a quote are tried as its attribution (news has two or three in a
+# sentence; without a bound, a long run of failing cues made attribution cubic).
+_MAX_CUES_BEFORE = 3
+
+
+def _longest_key(keys) -> int:
+    """The most words in any of ``keys`` (remembered per set: sentences share one)."""
+    if _LONGEST_KEY[0] is not keys:
+        _LONGEST_KEY[:] = [keys, max((len(k.split()) for k in keys), default=0)]
+    return _LONGEST_KEY[1]
+
+
+_LONGEST_KEY: list = [None, 0]
+
+
+def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
     """Find who said quote ``q`` (in the sentence s_lo:s_hi of its paragraph)."""
     after_close = (q.close + 1) if q.close is not None else q.end
-    nxt = [o.open for o in p_quotes if o.open > q.open]
-    limit = min([s_hi, *nxt]) if nxt else s_hi
+    following = bisect.bisect_right(index.opens, q.open)
+    limit = min(s_hi, index.opens[following]) if following < len(index.opens) else s_hi
     # 1. right after it: '," said X' / '," X said' / '," he said'
     tail = masked[after_close:limit]
     m = re.match(r"[,.!?]?\s*[”\"]?\s*", tail)
@@ -1168,7 +1380,7 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, p_quotes, quotes, who:
     # 2. before it, in its sentence: 'X said: "...' / 'X warned that "...' / '... he stated "'
     head = masked[s_lo : q.open]
     cues = [c for c in _CUE_RE.finditer(head) if "_" not in head[c.end() : c.end() + 1]]
-    for c in reversed(cues):
+    for c in reversed(cues[-_MAX_CUES_BEFORE:]):
         word = c.group()
         if word in _PARTICIPLES:
             # 'with Peskov saying "...' / '..., adding that he had "..."'
@@ -1189,20 +1401,20 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, p_quotes, quotes, who:
             q.speaker, q.resolved = subject[1], True
             return
     # 3. the quote before it in the same paragraph, or the paragraph before ("said:")
-    earlier = [o for o in p_quotes if o.open < q.open and o.resolved]
-    if earlier:
-        q.speaker, q.resolved = earlier[-1].speaker, True
+    earlier = index.resolved.get(q.paragraph)  # quotes are attributed in body order
+    if earlier is not None:
+        q.speaker, q.resolved = earlier.speaker, True
         return
     # a quotation that ran on from the paragraph before
-    before = [o for o in quotes if o.paragraph == q.paragraph - 1]
+    before = index.by_paragraph.get(q.paragraph - 1, [])
     if before and before[-1].resolved and before[-1].close is None:
         q.speaker, q.resolved = before[-1].speaker, True
         return
     if q.open == s_lo or not q.marked:
         # a paragraph that opens with a quote after one that ends "said:"
-        prev_end = body.rfind("\n\n", 0, q.open)
-        if prev_end > 0 and body[:prev_end].rstrip().endswith(":"):
-            prev_sentence_start = max(body.rfind(". ", 0, prev_end) + 2, 0)
+        prev_end = lookback.blank_line(q.open)
+        if prev_end > 0 and lookback.ends_with_colon(prev_end):
+            prev_sentence_start = max(lookback.full_stop(prev_end) + 2, 0, prev_end - _MAX_SENTENCE)
             lead = masked[prev_sentence_start:prev_end].rstrip()[:-1]
             cues = list(_CUE_RE.finditer(lead))
             if cues:
@@ -1255,17 +1467,19 @@ def _sentence_subject(masked, s_lo, limit, who: _Speakers) -> tuple[bool, _Entit
     return False, None
 
 
-def _reported(body, masked, s_lo, s_hi, p_hi, quotes, who: _Speakers, candidates):
+def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers, candidates):
     """Reported speech and claims in one sentence."""
     registry = who.registry
     sentence = masked[s_lo:s_hi]
+    quotes = index.between(s_lo, s_hi)
+    first = len(candidates)  # earlier sentences' candidates all start before s_lo
 
     def emit(spans, kind_cue, entity, priority, cue_label):
         for s, e in spans:
-            inside = _quotes_in(quotes, s, e)
+            inside = index.inside(s, e)
             if any(_words(body[q.start : q.end]) >= 2 for q in inside):
                 continue  # the quotation itself is the suggestion
-            if any(q.open < s < (q.close or q.end) for q in quotes if q.marked):
+            if index.around(s):
                 continue
             if _words(body[s:e]) < 2:
                 continue
@@ -1288,7 +1502,7 @@ def _reported(body, masked, s_lo, s_hi, p_hi, quotes, who: _Speakers, candidates
             k = 1
             if len(segs) > 2 and who._appositive(segs[1].group()):
                 if entity is not None and who._org_appositive(who.appositive_role(segs[1].group())):
-                    entity.kind = "organisation"
+                    registry.set_kind(entity, "organisation")
                 k = 2
             if len(segs) <= k:
                 continue
@@ -1303,7 +1517,7 @@ def _reported(body, masked, s_lo, s_hi, p_hi, quotes, who: _Speakers, candidates
                 and entity is not None
                 and who._org_appositive(who.appositive_role(segs[1].group()))
             ):
-                entity.kind = "organisation"
+                registry.set_kind(entity, "organisation")
             content_end = at
             while content_end > s_lo and masked[content_end - 1] in " ,":
                 content_end -= 1
@@ -1361,7 +1575,9 @@ def _reported(body, masked, s_lo, s_hi, p_hi, quotes, who: _Speakers, candidates
             # ", adding the decision was made by ..." / "with Peskov saying ..."
             found, entity, _ = who.left(s_lo, c_lo, p_hi)
             if not found:
-                prior = [x for x in candidates if s_lo <= x.start < c_lo and x.entity is not None]
+                prior = [
+                    x for x in candidates[first:] if s_lo <= x.start < c_lo and x.entity is not None
+                ]
                 prior_q = [q for q in quotes if s_lo <= q.open < c_lo and q.resolved and q.speaker]
                 entity = prior[-1].entity if prior else (prior_q[-1].speaker if prior_q else None)
                 if entity is None:
@@ -1413,7 +1629,9 @@ def _reported(body, masked, s_lo, s_hi, p_hi, quotes, who: _Speakers, candidates
     # "there were concerns that Y": the concern of whoever spoke before in the sentence
     for m in re.finditer(r"\b(?:concerns?|fears?|worries)\s+that\s+", sentence):
         begin = s_lo + m.end()
-        earlier = [c for c in candidates if s_lo <= c.start < begin and c.entity is not None]
+        earlier = [
+            c for c in candidates[first:] if s_lo <= c.start < begin and c.entity is not None
+        ]
         entity = earlier[-1].entity if earlier else None
         emit(_content_spans(body, masked, begin, s_hi), "concerns", entity, 1, "concerns that")
 
@@ -1599,10 +1817,7 @@ def suggest_places(
         for k in range(s, e):
             taken[k] = True
         surnames.add(name.split()[-1])
-    for surname in surnames:
-        for m in re.finditer(rf"(?<![\w’']){re.escape(surname)}(?![\w’'-])", body):
-            for k in range(m.start(), m.end()):
-                taken[k] = True
+    _mark_surnames(body, surnames, taken)
 
     # 1. known places, longest name first
     names = sorted(known_by_key, key=len, reverse=True)
@@ -1646,6 +1861,22 @@ def suggest_places(
             )
         )
     return out
+
+
+def _mark_surnames(body: str, surnames: set[str], taken: list[bool]) -> None:
+    """Mark every whole-word occurrence of a surname, as one regex per surname did, in one pass:
+    a surname starts with a capital not preceded by [\\w’'] and ends before a character other
+    than [\\w’'-] (so only at a full stop inside a run of name characters, or at its end)."""
+    if not surnames:
+        return
+    longest = max(map(len, surnames))
+    for m in re.finditer(r"(?<![\w’'])(?=[A-Z])", body):
+        p = m.start()
+        run = re.match(r"[\w’'.-]*", body[p : p + longest + 1]).group()
+        for end in [i for i, ch in enumerate(run) if ch == "."] + [len(run)]:
+            if 0 < end <= longest and body[p : p + end] in surnames:
+                for k in range(p, p + end):
+                    taken[k] = True
 
 
 def _context_countries(body: str, gaz, known_targets) -> set[str]:
