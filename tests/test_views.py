@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
-from tests.ops import add_places, create, load_seed
+from tests.ops import add_places, create, load_seed, save
 
 pytestmark = pytest.mark.django_db
 
