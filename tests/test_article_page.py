@@ -86,8 +86,8 @@ def test_legend_lists_speakers_with_counts_as_links_and_hidden_toggles(client, p
     entries = re.findall(r"<li.*?</li>", legend, re.S)
     assert len(entries) == 2  # Peskov and Unattributed; not the suggested Zakharova
     assert (
-        '<a href="/speakers/dmitry-peskov/" dir="auto">Dmitry Peskov</a> <span class="count">2</span>'
-        in (entries[0])
+        '<a href="/speakers/dmitry-peskov/" dir="auto">Dmitry Peskov</a> '
+        '<span class="count">2</span>' in (entries[0])
     )
     assert 'Unattributed <span class="count">1</span>' in entries[1]
     assert "Zakharova" not in legend
