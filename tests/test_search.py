@@ -272,7 +272,7 @@ def test_postgres_websearch_syntax(client, corpus):
 def test_postgres_fuzzy_names(client, corpus):
     assert headlines(client, q="Peskow") == ["Negotiations stall"]
     html = client.get("/", {"q": "Khersn"}).content.decode()
-    assert '<a href="/places/kherson/">Kherson</a>' in html
+    assert '<a href="/places/kherson/" dir="auto">Kherson</a>' in html
 
 
 def test_a_search_ranks_the_newest_matches_and_says_when_more_match(client, db, monkeypatch):
