@@ -102,3 +102,24 @@ def test_map_popups_isolate_the_place_name(live_server, page):
     assert popup.locator(".map-popup-link bdi").text_content() == hostile.place.name
     found = page.evaluate(AFTER_OVERRIDE_IN_ORDER)
     assert found["checked"] and not found["reversed"], found
+
+
+def test_the_admin_change_list_isolates_each_speaker(live_server, page):
+    from django.contrib.auth.models import User
+
+    hostile = build_hostile()
+    User.objects.create_superuser("root", password="correct horse 1")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "correct horse 1")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/articles/speaker/")
+    link = page.locator("#result_list tbody a", has_text="Speaker Zorya")
+    assert link.text_content() == hostile.speaker.name
+    style = "(el, p) => getComputedStyle(el).getPropertyValue(p)"
+    assert link.evaluate(style, "unicode-bidi") == "isolate"
+    cell = page.locator("#result_list tbody td.field-role").first
+    assert cell.evaluate(style, "unicode-bidi") == "plaintext"
+    field = page.goto(f"{live_server.url}/admin/articles/speaker/{hostile.speaker.pk}/change/")
+    assert field.ok
+    assert page.locator("#id_name").evaluate(style, "unicode-bidi") == "plaintext"
