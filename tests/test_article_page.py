@@ -89,8 +89,8 @@ def test_legend_lists_speakers_with_counts_as_links_and_hidden_toggles(client, p
     entries = re.findall(r"<li.*?</li>", legend, re.S)
     assert len(entries) == 2  # Peskov and Unattributed; not the suggested Zakharova
     assert (
-        '<a href="/speakers/dmitry-peskov/">Dmitry Peskov</a> <span class="count">2</span>'
-        in (entries[0])
+        '<a href="/speakers/dmitry-peskov/" dir="auto">Dmitry Peskov</a> '
+        '<span class="count">2</span>' in (entries[0])
     )
     assert 'Unattributed <span class="count">1</span>' in entries[1]
     assert "Zakharova" not in legend
@@ -152,8 +152,10 @@ def test_the_quote_index_reaches_every_quote_without_javascript(client, page):
     html = get(client, article.get_absolute_url())
     index = html[html.index('<ol class="quote-index">') :]
     index = index[: index.index("</ol>")]
-    links = re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="who">([^<]+)</span>', index)
-    assert links == [
+    links = re.findall(
+        r'<a href="([^"]+)" dir="auto">([^<]+)</a> <span class="who">(.*?)</span>', index
+    )
+    assert [(url, text, re.sub("</?bdi>", "", who)) for url, text, who in links] == [
         (
             reverse("articles:quote_panel", args=[article.slug, q.pk]),
             q.exact,

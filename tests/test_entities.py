@@ -124,8 +124,9 @@ def test_speaker_list_shows_visible_speakers_by_number_of_quotes(client, world):
     rows = re.findall(r'<tr data-speaker="([^"]+)">(.*?)</tr>', html, re.S)
     assert [slug for slug, _ in rows] == ["alpha", "beta", "gamma"]  # 3, 3 (by name), 1
     cells = {slug: re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for slug, row in rows}
-    assert cells["alpha"] == ['<a href="/speakers/alpha/">Alpha</a>', "Person", "Mayor", "3"]
-    assert cells["beta"][1:] == ["Organisation", "Ministry", "3"]
+    alpha = ['<a href="/speakers/alpha/" dir="auto">Alpha</a>', "Person", "<bdi>Mayor</bdi>", "3"]
+    assert cells["alpha"] == alpha
+    assert cells["beta"][1:] == ["Organisation", "<bdi>Ministry</bdi>", "3"]
     assert cells["gamma"][3] == "1"
     assert "Hidden Speaker" not in html
     assert "3 speakers" in html
@@ -155,7 +156,7 @@ def test_speaker_page_lists_quotes_newest_article_first_then_position(client, wo
     for quote in world["alpha_quotes"]:
         url = reverse("articles:quote_panel", args=[quote.article.slug, quote.pk])
         assert quote.get_absolute_url() == url
-        assert f'<a href="{url}">{quote.article.headline}</a>' in html
+        assert f'<a href="{url}" dir="auto">{quote.article.headline}</a>' in html
     assert "Draft news" not in html
     assert "Alpha said" not in html  # only ever suggested, rejected, orphaned or in a draft
     assert '<time datetime="2024-06-01">1 June 2024</time>' in html
@@ -164,7 +165,7 @@ def test_speaker_page_lists_quotes_newest_article_first_then_position(client, wo
 def test_speaker_page_lists_places_they_speak_about_with_counts(client, world):
     html = client.get(world["alpha"].get_absolute_url()).content.decode()
     places = re.findall(
-        r'<li data-place="([^"]+)"><a href="([^"]+)">[^<]+</a> '
+        r'<li data-place="([^"]+)"><a href="([^"]+)" dir="auto">[^<]+</a> '
         r'<span class="count">(\d+) quotes?</span>',
         html,
     )
@@ -175,7 +176,7 @@ def test_speaker_page_lists_places_they_speak_about_with_counts(client, world):
 def test_speaker_page_lists_who_is_quoted_beside_them(client, world):
     html = client.get(world["alpha"].get_absolute_url()).content.decode()
     beside = re.findall(
-        r'<li data-speaker="([^"]+)"><a href="([^"]+)">[^<]+</a> '
+        r'<li data-speaker="([^"]+)"><a href="([^"]+)" dir="auto">[^<]+</a> '
         r'<span class="count">(\d+) quotes? in (\d+) shared articles?</span>',
         html,
     )
@@ -232,7 +233,7 @@ def test_place_list_shows_visible_places_with_counts_and_coordinates(client, wor
     assert [slug for slug, _ in rows] == ["kyiv", "odesa"]
     cells = {slug: re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for slug, row in rows}
     assert cells["kyiv"] == [
-        '<a href="/places/kyiv/">Kyiv</a>',
+        '<a href="/places/kyiv/" dir="auto">Kyiv</a>',
         "City",
         "UA",
         "50.4500, 30.5234",
@@ -323,7 +324,7 @@ def test_place_page_has_its_marker_mentions_and_quotes(client, world):
     ]
     assert 'aria-label="Map of Kyiv"' in html
     assert "50.4500, 30.5234" in html
-    contexts = re.findall(r'<p class="in-context">(.*?)</p>', html, re.S)
+    contexts = re.findall(r'<p class="in-context" dir="auto">(.*?)</p>', html, re.S)
     first, second = (m.start() for m in re.finditer("Kyiv", BODY))
 
     def in_context(start):
@@ -334,7 +335,7 @@ def test_place_page_has_its_marker_mentions_and_quotes(client, world):
     assert contexts == [in_context(first), in_context(second), in_context(first)]
     assert contexts[1].startswith("… Kyiv and Odesa held. Beta said <mark")
     assert html.count("<blockquote") == 2  # Alpha's two quotes about Kyiv
-    assert '<a href="/speakers/alpha/">Alpha</a>' in html
+    assert '<a href="/speakers/alpha/" dir="auto">Alpha</a>' in html
 
 
 def test_place_pages_never_show_invisible_mentions(client, admin_client, world):
@@ -422,7 +423,7 @@ def test_place_pages_work_without_javascript(client, world):
     assert re.search(
         r'<div id="map" [^>]*role="region" aria-label="Map of places"[^>]*hidden', html
     )
-    assert '<a href="/places/kyiv/">Kyiv</a>' in html
+    assert '<a href="/places/kyiv/" dir="auto">Kyiv</a>' in html
     assert '<td class="coordinates">50.4500, 30.5234</td>' in html
     html = client.get(world["kyiv"].get_absolute_url()).content.decode()
     assert re.search(r'<div id="map" [^>]*hidden', html)

@@ -161,12 +161,12 @@ def test_search_finds_speakers_and_places_by_name_and_alias(client, corpus):
     assert headlines(client, q="Peskov") == ["Negotiations stall"]  # named only in annotations
     assert headlines(client, q="Kyiv") == ["A flag over the city"]  # the body says "Kiev"
     html = client.get("/", {"q": "Peskov"}).content.decode()
-    assert '<a href="/speakers/dmitry-peskov/">Dmitry Peskov</a>' in html
+    assert '<a href="/speakers/dmitry-peskov/" dir="auto">Dmitry Peskov</a>' in html
 
 
 def test_snippets_mark_the_matching_words(client, corpus):
     html = client.get("/", {"q": "negotiations"}).content.decode()
-    assert '<p class="snippet">' in html
+    assert '<p class="snippet" dir="auto">' in html
     assert "<mark>negotiations</mark>" in html
 
 
@@ -184,7 +184,7 @@ def test_filters_combine_with_each_other_and_with_the_query(client, corpus):
 
 def test_the_filter_form_offers_only_what_is_published(client, corpus):
     html = client.get("/").content.decode()
-    assert '<option value="dmitry-peskov">Dmitry Peskov</option>' in html
+    assert '<option value="dmitry-peskov" dir="auto">Dmitry Peskov</option>' in html
     assert '<option value="2023">2023</option>' in html
     assert 'name="q"' in html and 'hx-push-url="true"' in html
 
@@ -291,7 +291,7 @@ def test_postgres_websearch_syntax(client, corpus):
 def test_postgres_fuzzy_names(client, corpus):
     assert headlines(client, q="Peskow") == ["Negotiations stall"]
     html = client.get("/", {"q": "Khersn"}).content.decode()
-    assert '<a href="/places/kherson/">Kherson</a>' in html
+    assert '<a href="/places/kherson/" dir="auto">Kherson</a>' in html
 
 
 def test_a_search_ranks_the_newest_matches_and_says_when_more_match(client, db, monkeypatch):
@@ -313,12 +313,12 @@ def test_a_search_ranks_the_newest_matches_and_says_when_more_match(client, db, 
         "Shelling on day 4",
         "Shelling on day 3",
     ]
-    assert "More than 3 articles for “shelling”: the 3 newest, best match first." in html
+    assert "More than 3 articles for “<bdi>shelling</bdi>”: the 3 newest, best match first." in html
     # Older ones are reached by narrowing the search.
     assert headlines(client, q="shelling day 1") == ["Shelling on day 1"]
     monkeypatch.setattr("articles.search.SEARCH_WINDOW", 5)
     html = client.get("/", {"q": "shelling"}).content.decode()
-    assert "5 articles for “shelling”" in html and "More than" not in html
+    assert "5 articles for “<bdi>shelling</bdi>”" in html and "More than" not in html
 
 
 @pytest.mark.parametrize("floors", ["computed", "stale: future", "stale: past"])

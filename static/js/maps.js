@@ -38,14 +38,18 @@
   function popupContent(place) {
     var box = document.createElement("div");
     box.className = "map-popup";
-    box.appendChild(element("p", "map-popup-name", String(place.name)));
+    // Names in their own direction context (dir=auto, <bdi>): an override in one stays in it.
+    var name = element("p", "map-popup-name", String(place.name));
+    name.dir = "auto";
+    box.appendChild(name);
     var meta = [place.kind_label, place.country].filter(Boolean).join(" · ");
     if (meta) { box.appendChild(element("p", "map-popup-meta", meta)); }
     var n = Number(place.mentions) || 0;
     box.appendChild(element("p", "map-popup-count", n + (n === 1 ? " mention" : " mentions")));
     // Only a same-site path: a URL from the data can never become a javascript: link.
     if (typeof place.url === "string" && /^\/(?!\/)/.test(place.url)) {
-      var link = element("a", "map-popup-link", "Mentions and quotes: " + place.name);
+      var link = element("a", "map-popup-link", "Mentions and quotes: ");
+      link.appendChild(element("bdi", "", String(place.name)));
       link.href = place.url;
       box.appendChild(link);
     }
