@@ -25,6 +25,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from articles.models import Article, Author, Place, PlaceMention, Quote, Speaker
+from tests.ops import add_places, create, save
 
 RLO = "\u202e"
 FSI, PDI = "\u2068", "\u2069"
@@ -53,10 +54,9 @@ class Hostile:
 
 
 def build_hostile(text: Callable[[str], str] = rlo) -> Hostile:
-    author = Author.objects.create(
-        name=text("Author Zorya"), slug="author-zorya", bio=text("Author bio")
-    )
-    speaker = Speaker.objects.create(
+    author = create(Author, name=text("Author Zorya"), slug="author-zorya", bio=text("Author bio"))
+    speaker = create(
+        Speaker,
         name=text("Speaker Zorya"),
         slug="speaker-zorya",
         role=text("Spokesman"),
@@ -64,10 +64,15 @@ def build_hostile(text: Callable[[str], str] = rlo) -> Hostile:
         description=text("Speaker description"),
         aliases=[text("Alias one"), text("Alias two")],
     )
-    other = Speaker.objects.create(
-        name=text("Other Zorya"), slug="other-zorya", role="Minister", affiliation=text("Ministry")
+    other = create(
+        Speaker,
+        name=text("Other Zorya"),
+        slug="other-zorya",
+        role="Minister",
+        affiliation=text("Ministry"),
     )
-    place = Place.objects.create(
+    place = create(
+        Place,
         name=text("Place Zorya"),
         slug="place-zorya",
         kind="city",
@@ -80,7 +85,8 @@ def build_hostile(text: Callable[[str], str] = rlo) -> Hostile:
     body = (
         f"The spokesman said {said} on Monday.\n\nIn {place.name} a minister said {denied} at once."
     )
-    article = Article.objects.create(
+    article = create(
+        Article,
         slug="zorya-talks",
         headline=text("Headline Zorya"),
         dek=text("Dek Zorya"),
@@ -90,21 +96,27 @@ def build_hostile(text: Callable[[str], str] = rlo) -> Hostile:
         published_on=date(2025, 1, 2),
     )
     quote = add_quote(article, said, speaker, note=text("Quote note"))
-    quote.places.add(place)
-    add_quote(article, denied, other, kind=Quote.Kind.INDIRECT).places.add(place)
+    add_places(quote, place)
+    add_places(add_quote(article, denied, other, kind=Quote.Kind.INDIRECT), place)
     start = body.index(place.name)
-    PlaceMention.objects.create(
-        article=article, start=start, end=start + len(place.name), exact=place.name, place=place
+    create(
+        PlaceMention,
+        article=article,
+        start=start,
+        end=start + len(place.name),
+        exact=place.name,
+        place=place,
     )
     earlier_said = text("Earlier Zorya words")
-    earlier = Article.objects.create(
+    earlier = create(
+        Article,
         slug="zorya-earlier",
         headline=text("Earlier headline"),
         body=f"Before that he said {earlier_said} twice.",
         status=Article.Status.PUBLISHED,
         published_on=date(2024, 12, 1),
     )
-    add_quote(earlier, earlier_said, speaker).places.add(place)
+    add_places(add_quote(earlier, earlier_said, speaker), place)
     values = (
         *[author.name, author.bio, article.headline, article.dek, earlier.headline, body],
         *[speaker.name, speaker.role, speaker.description, *speaker.aliases, quote.note],
@@ -115,7 +127,8 @@ def build_hostile(text: Callable[[str], str] = rlo) -> Hostile:
 
 def add_quote(article, exact, speaker, kind=Quote.Kind.DIRECT, **fields) -> Quote:
     start = article.body.index(exact)
-    return Quote.objects.create(
+    return create(
+        Quote,
         article=article,
         start=start,
         end=start + len(exact),
@@ -283,7 +296,8 @@ def annotator(client):
 
 def test_the_annotate_view_isolates_every_user_supplied_text(client, hostile, annotator):
     orphan = add_quote(hostile.article, hostile.place.name, hostile.other)
-    Quote.objects.filter(pk=orphan.pk).update(anchored=False)
+    orphan.anchored = False
+    save(orphan)
     url = reverse("admin:articles_article_annotate", args=[hostile.article.pk])
     page = client.get(url, {"reselect": orphan.key})
     assert page.status_code == 200
@@ -301,7 +315,7 @@ def test_the_annotate_view_isolates_every_user_supplied_text(client, hostile, an
 def test_the_history_page_isolates_recorded_values(admin_client, hostile):
     speaker = hostile.speaker
     old_name, speaker.name = speaker.name, rlo("Renamed Zorya")
-    speaker.save()
+    save(speaker)
     url = reverse("admin:articles_speaker_history", args=[speaker.pk])
     response = admin_client.get(url)
     assert response.status_code == 200

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from articles.models import Article, Quote, Speaker
-from tests.ops import create
+from tests.ops import create, save
 
 BODY = (
     "Kyiv — The talks collapsed on Friday.\n\n"
@@ -140,7 +140,7 @@ def test_an_orphan_is_re_selected_in_one_click(live_server, roles, browser):
         Quote, article=article, start=start, end=start + len(WORDS), exact=WORDS, speaker=speaker
     )
     article.body = BODY.replace(WORDS, "Ukraine's negotiators would stay away from talks")
-    article.save()
+    save(article)
     quote.refresh_from_db()
     assert not quote.anchored
 

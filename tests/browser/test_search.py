@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Quote, Speaker
-from tests.ops import create
+from tests.ops import create, save
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def articles(transactional_db):
                 speaker=peskov,
                 kind="claim",
             )
-            article.save()
+            save(article)
 
 
 def titles(page):

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from articles.models import Article, Author, Place, PlaceMention, Quote, Speaker
-from tests.ops import create
+from tests.ops import add_places, create, save
 
 HOSTILE = [
     "<script>window.__pwned = 1</script>",
@@ -55,12 +55,12 @@ def hostile(transactional_db):
     quote = create(
         Quote, article=article, start=14, end=14 + len(TEXT), exact=TEXT, speaker=speaker, note=TEXT
     )
-    quote.places.add(place)
+    add_places(quote, place)
     start = body.index(TEXT, 20)
     create(
         PlaceMention, article=article, start=start, end=start + len(TEXT), exact=TEXT, place=place
     )
-    article.save()
+    save(article)
     return {"article": article, "quote": quote, "speaker": speaker, "place": place}
 
 
