@@ -247,7 +247,7 @@ def names(request, article_id):
     _article(request, article_id)
     model, name = (Place, "place") if "place" in request.GET else (Speaker, "speaker")
     query = search.text_param(request.GET, name).strip()  # no NUL: PostgreSQL refuses it
-    matches = model.objects.filter(name__icontains=query)[:20] if query else []
+    matches = list(model.objects.filter(name__icontains=query)[:20]) if query else []
     return render(request, f"{TEMPLATE}#options", {"options": matches})
 
 

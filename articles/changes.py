@@ -26,11 +26,15 @@ import contextvars
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from . import pagecache
+
+if TYPE_CHECKING:
+    from .models import Article, Author, Place, Speaker
 
 _current: contextvars.ContextVar[Change | None] = contextvars.ContextVar("change", default=None)
 
@@ -49,7 +53,7 @@ class Change:
     everything: bool = False  # a bulk change: retire every page, recount every name
     vectors: bool = True  # for ``everything``: refresh every search vector too
 
-    def article(self, article, visible: bool) -> None:
+    def article(self, article: Article, visible: bool) -> None:
         """``article`` changed (or what its pages show did); ``visible``: readers could see it."""
         self.articles.add(article.pk)
         if visible:
@@ -60,19 +64,19 @@ class Change:
         self.articles.update(ids)
         self.public = self.public or visible
 
-    def speaker(self, speaker, visible: bool) -> None:
+    def speaker(self, speaker: Speaker, visible: bool) -> None:
         self.speakers.add(speaker.pk)
         if visible:
             self.public = True
             self.tags.add(pagecache.tag("speaker", speaker.slug))
 
-    def place(self, place, visible: bool) -> None:
+    def place(self, place: Place, visible: bool) -> None:
         self.places.add(place.pk)
         if visible:
             self.public = True
             self.tags.add(pagecache.tag("place", place.slug))
 
-    def author(self, author, visible: bool) -> None:
+    def author(self, author: Author, visible: bool) -> None:
         self.authors.add(author.pk)
         self.public = self.public or visible
 
@@ -101,17 +105,19 @@ class Change:
             refresh_vectors(self.articles)
         if not self.public:
             return
-        speakers = Speaker.objects.filter(
-            Q(pk__in=self.speakers) | Q(quotes__article__in=self.articles)
-        ).distinct()
-        places = Place.objects.filter(
-            Q(pk__in=self.places)
-            | Q(mentions__article__in=self.articles)
-            | Q(quotes__article__in=self.articles)
-        ).distinct()
-        speakers, places = (
-            list(speakers.values_list("pk", "slug")),
-            list(places.values_list("pk", "slug")),
+        speakers: list[tuple[int, str]] = list(
+            Speaker.objects.filter(Q(pk__in=self.speakers) | Q(quotes__article__in=self.articles))
+            .distinct()
+            .values_list("pk", "slug")
+        )
+        places: list[tuple[int, str]] = list(
+            Place.objects.filter(
+                Q(pk__in=self.places)
+                | Q(mentions__article__in=self.articles)
+                | Q(quotes__article__in=self.articles)
+            )
+            .distinct()
+            .values_list("pk", "slug")
         )
         recount(
             Speaker.objects.filter(pk__in=[pk for pk, _ in speakers]),
@@ -124,7 +130,7 @@ class Change:
         transaction.on_commit(lambda: pagecache.retire(tags))
 
 
-def recount(speakers, places) -> None:
+def recount(speakers: QuerySet[Speaker], places: QuerySet[Place]) -> None:
     """The reader-visible counts the lists and pages show, recomputed for these rows."""
     from .models import PlaceMention, Quote, count_of
 

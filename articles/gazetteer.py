@@ -301,12 +301,12 @@ def build(path: str | Path = FIXTURE) -> None:  # pragma: no cover - run by hand
             continue
         seen.add(code)
         name = info["name"]
-        aliases = {
+        spellings = {
             a
             for a in info.get("altSpellings", [])
             if _good_alias(a, name) and "," not in a and a.casefold() not in demonyms
         }
-        aliases |= set(COUNTRY_ABBREVIATIONS.get(code, []))
+        spellings |= set(COUNTRY_ABBREVIATIONS.get(code, []))
         lat, lon = info["latlng"][:2]
         geo = cache.get_countries().get(code, {})
         neighbours = sorted(n for n in (geo.get("neighbours") or "").split(",") if n)
@@ -317,7 +317,7 @@ def build(path: str | Path = FIXTURE) -> None:  # pragma: no cover - run by hand
                 lat,
                 lon,
                 info.get("population") or 0,
-                sorted(aliases),
+                sorted(spellings),
                 info.get("demonym") or "",
                 info.get("capital") or "",
                 neighbours,

@@ -505,7 +505,7 @@ class Quote(Span):
         pass
 
     def __str__(self):
-        who = self.speaker.name if self.speaker_id else "Unattributed"
+        who = self.speaker.name if self.speaker else "Unattributed"
         return f"{who}: {self.exact[:60]}"
 
     def get_absolute_url(self):
@@ -538,4 +538,4 @@ class PlaceMention(Span):
         ]
 
     def __str__(self):
-        return f"{self.exact} → {self.place_id and self.place.name}"
+        return f"{self.exact} → {self.place.name if self.place else None}"

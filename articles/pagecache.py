@@ -28,16 +28,17 @@ import gzip
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
-from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.text import compress_string
 
 HIT_HEADER = "X-Page-Cache"
+DIRECTIVES = re.compile(r"\s*,\s*")  # between Cache-Control directives
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 NOT_KEPT = {HIT_HEADER.lower(), "content-length"}
 ALL = "all"
@@ -84,7 +85,7 @@ def page_key(request: HttpRequest) -> str | None:
         return None
     parts = "\n".join(
         [
-            request.scheme,
+            request.scheme or "",
             request.get_host(),
             request.get_full_path(),
             request.headers.get("HX-Request", ""),
@@ -99,7 +100,7 @@ def storable(response: HttpResponseBase) -> bool:
         return False
     if response.has_header("Content-Encoding"):
         return False
-    cache_control = cc_delim_re.split(response.get("Cache-Control", ""))
+    cache_control = DIRECTIVES.split(response.get("Cache-Control", ""))
     directives = {d.strip().lower().split("=")[0] for d in cache_control}
     return "public" in directives and not directives & {"private", "no-store", "no-cache"}
 
@@ -177,7 +178,7 @@ class PublicPageCacheMiddleware:
     round trip; headers added by the middleware above it (HSTS, CSP) are added to hits as well.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
@@ -186,8 +187,9 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         tokens, page = fetch(key, page_tags(request.path_info))
         if page is not None:
-            response = rebuild(page, request, hit=True)
-            return get_conditional_response(request, etag=response.get("ETag"), response=response)
+            kept = rebuild(page, request, hit=True)
+            conditional = get_conditional_response(request, etag=kept.get("ETag"), response=kept)
+            return conditional or kept
         response = self.get_response(request)
         if not storable(response) or not isinstance(response, HttpResponse):
             return response

@@ -16,11 +16,13 @@ def speaker_colour(speaker_id: int | None) -> str:
 def article_colours(speaker_ids) -> dict:
     """Colour classes for the speakers of one article: the most quoted get distinct colours
     (ties in order of first appearance); only past eight speakers do colours repeat."""
-    counts = {}
+    counts: dict[int | None, int] = {}
     for speaker_id in speaker_ids:
         counts[speaker_id] = counts.get(speaker_id, 0) + 1
     ranked = sorted((s for s in counts if s is not None), key=lambda s: -counts[s])
-    colours = {s: f"speaker-{i % SPEAKER_COLOURS}" for i, s in enumerate(ranked)}
+    colours: dict[int | None, str] = {
+        s: f"speaker-{i % SPEAKER_COLOURS}" for i, s in enumerate(ranked)
+    }
     colours[None] = "speaker-none"
     return colours
 

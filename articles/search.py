@@ -13,6 +13,7 @@ characters, and ``marked_html`` escapes everything and turns only those into ``<
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import snowballstemmer
 from django.core.cache import cache
@@ -103,7 +104,7 @@ class Filters:
 
 @dataclass
 class Results:
-    articles: object  # published articles: a queryset, or Ranked when q is given
+    articles: Any  # published articles: a queryset, or Ranked when q is given
     speakers: list = field(default_factory=list)  # speakers whose names match q
     places: list = field(default_factory=list)  # places whose names match q
     more: bool = False  # more articles match than SEARCH_WINDOW: the newest of them are ranked
@@ -126,7 +127,7 @@ def words(q: str) -> list[str]:
 def marked_html(raw: str) -> SafeString:
     """Escape ``raw``; only START…STOP pairs become ``<mark>``, so the HTML is always balanced."""
     pieces = raw.split(START)
-    out = [escape(pieces[0].replace(STOP, ""))]
+    out: list[str] = [escape(pieces[0].replace(STOP, ""))]
     for piece in pieces[1:]:
         matched, stop, rest = piece.partition(STOP)
         if stop:

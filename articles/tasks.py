@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from simple_history.models import HistoricalRecords
@@ -22,7 +23,7 @@ from . import operations
 from .changes import changing
 from .models import Article
 
-if find_spec("django.tasks"):  # Django 6+
+if TYPE_CHECKING or find_spec("django.tasks"):  # Django 6+ (and its stubs)
     from django.tasks import TaskResult, TaskResultStatus, task
     from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 else:

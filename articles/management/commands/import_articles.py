@@ -33,7 +33,7 @@ from articles.anchoring import Anchor, reanchor
 from articles.importer import MAX_BYTES, ArticleFormatError, ParsedArticle, parse
 from articles.models import Article, Author, PlaceMention, Quote, Span, unique_slug
 
-SOURCE_FILE_MAX = Article._meta.get_field("source_file").max_length
+SOURCE_FILE_MAX: int = Article._meta.get_field("source_file").max_length or 255
 # What would break a line of output or hide what it says: control characters (newlines
 # included), line and paragraph separators, bidirectional overrides, lone surrogates (bytes of
 # a file name that were not UTF-8), and the backslash that introduces an escape.
@@ -212,12 +212,14 @@ def save_article(
     force: bool = False,
 ) -> tuple[Article, bool]:
     """Create the article for ``source_file``, or update the one imported from it before."""
-    article = existing_article(parsed, source_file)
-    created = article is None
-    if created:
+    found = existing_article(parsed, source_file)
+    created = found is None
+    if found is None:
         article = Article(slug=unique_slug(Article, parsed.headline))
-    elif not force:
-        refuse_orphaning(article, parsed.body)
+    else:
+        article = found
+        if not force:
+            refuse_orphaning(article, parsed.body)
     article.source_file = source_file
     article.headline = parsed.headline
     article.dek = parsed.dek
@@ -273,7 +275,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files, format, **options):
-        report = {"articles": [], "errors": []}
+        report: dict[str, list[dict]] = {"articles": [], "errors": []}
         for name in files:
             try:
                 entry = self.import_one(name, **options)
