@@ -282,11 +282,12 @@ class ArticleAdmin(NewsroomAdmin):
         )
 
 
-class MergeMixin:
+class MergeAdmin(NewsroomAdmin):
     """The admin action "Merge the selected ...": a page to choose the one to keep, then the
     operation (quotes, mentions and links move to it, names join its aliases, old URLs 301)."""
 
     merge_operation: staticmethod
+    actions = ["merge"]
 
     def has_merge_permission(self, request):
         """Whoever may change them: a merge moves and redirects, it loses nothing."""
@@ -329,9 +330,8 @@ class AuthorAdmin(NewsroomAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(MergeMixin, NewsroomAdmin):
+class SpeakerAdmin(MergeAdmin):
     merge_operation = staticmethod(operations.merge_speakers)
-    actions = ["merge"]
     list_display = ["name", "kind", "role", "affiliation", "quote_count"]
     list_filter = ["kind"]
     search_fields = ["name", "role", "affiliation", "aliases"]
@@ -346,9 +346,8 @@ class SpeakerAdmin(MergeMixin, NewsroomAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(MergeMixin, NewsroomAdmin):
+class PlaceAdmin(MergeAdmin):
     merge_operation = staticmethod(operations.merge_places)
-    actions = ["merge"]
     list_display = ["name", "kind", "country_code", "latitude", "longitude", "mention_count"]
     list_filter = ["kind", "country_code"]
     search_fields = ["name", "aliases", "country_code"]
