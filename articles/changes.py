@@ -89,7 +89,7 @@ class Change:
     def apply(self) -> None:
         """Inside the operation's transaction: revisions, search vectors and counts, then (on
         commit) the cached pages. A handful of queries, whatever the number of rows."""
-        from .models import Article, Place, Speaker
+        from .models import Article, ArticleSpeaker, Place, Speaker, appearances
         from .search import refresh_vectors
 
         if self.everything:
@@ -97,6 +97,8 @@ class Change:
             if self.vectors:
                 refresh_vectors()
             recount(Speaker.objects.all(), Place.objects.all())
+            ArticleSpeaker.objects.all().delete()
+            ArticleSpeaker.objects.bulk_create(appearances(), batch_size=5000)
             transaction.on_commit(pagecache.retire_everything)
             return
         articles = Article.objects.filter(pk__in=self.articles)
@@ -119,6 +121,8 @@ class Change:
             .distinct()
             .values_list("pk", "slug")
         )
+        ArticleSpeaker.objects.filter(article__in=self.articles).delete()
+        ArticleSpeaker.objects.bulk_create(appearances(self.articles))
         recount(
             Speaker.objects.filter(pk__in=[pk for pk, _ in speakers]),
             Place.objects.filter(pk__in=[pk for pk, _ in places]),

@@ -539,3 +539,35 @@ class PlaceMention(Span):
 
     def __str__(self):
         return f"{self.exact} → {self.place.name if self.place else None}"
+
+
+class ArticleSpeaker(models.Model):
+    """How many reader-visible quotes a speaker has in an article: kept by the operations
+    (``changes.Change.apply``), so "who is quoted beside them" reads a few rows per article
+    instead of every quote of every article a speaker is in."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="appearances")
+    n_quotes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "speaker"], name="article_speaker_unique")
+        ]
+        indexes = [models.Index(fields=["speaker", "article"], name="speaker_articles")]
+
+    def __str__(self):
+        return f"{self.speaker_id} in {self.article_id}: {self.n_quotes}"
+
+
+def appearances(article_ids=None) -> list[ArticleSpeaker]:
+    """The ``ArticleSpeaker`` rows these articles (all when None) should have, from
+    ``Quote.objects.visible()``."""
+    quotes = Quote.objects.visible().filter(speaker__isnull=False)
+    if article_ids is not None:
+        quotes = quotes.filter(article__in=article_ids)
+    counted = quotes.order_by().values("article", "speaker").annotate(n=models.Count("pk"))
+    return [
+        ArticleSpeaker(article_id=row["article"], speaker_id=row["speaker"], n_quotes=row["n"])
+        for row in counted
+    ]

@@ -12,7 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +24,16 @@ from newsroom.routers import public_read
 
 from . import pagecache, search
 from .htmx import HTMX_HEADERS, page_or_fragment
-from .models import Article, Author, FormerSlug, Place, PlaceMention, Quote, Speaker
+from .models import (
+    Article,
+    ArticleSpeaker,
+    Author,
+    FormerSlug,
+    Place,
+    PlaceMention,
+    Quote,
+    Speaker,
+)
 from .presenters import article_colours, body_html, speaker_colour
 
 ARTICLES_PER_PAGE = 20
@@ -279,12 +288,11 @@ def speaker_detail(request, slug):
         .annotate(n_theirs=Count("quotes"))
         .order_by("-n_theirs", "name", "pk")
     )
+    shared = ArticleSpeaker.objects.filter(speaker=speaker).values("article")
     beside = (
-        Speaker.objects.filter(
-            quotes__in=Quote.objects.visible().filter(article__in=theirs.values("article"))
-        )
+        Speaker.objects.filter(appearances__article__in=shared)
         .exclude(pk=speaker.pk)
-        .annotate(n_beside=Count("quotes"), n_articles=Count("quotes__article", distinct=True))
+        .annotate(n_beside=Sum("appearances__n_quotes"), n_articles=Count("appearances"))
         .order_by("-n_articles", "-n_beside", "name", "pk")
     )
     return render(

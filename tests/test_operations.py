@@ -182,3 +182,22 @@ def test_the_search_vectors_sql_sees_what_readers_see(make_article, speaker):
         by_sql = {row[0] for row in cursor.fetchall()}
     assert by_sql == set(Quote.objects.shown().values_list("pk", flat=True))
     assert len(by_sql) == 1
+
+
+def test_who_is_quoted_where_is_kept_through_every_operation(two_peskovs):
+    from articles.models import ArticleSpeaker, appearances
+
+    def kept():
+        return set(ArticleSpeaker.objects.values_list("article", "speaker", "n_quotes"))
+
+    def recomputed():
+        return {(a.article_id, a.speaker_id, a.n_quotes) for a in appearances()}
+
+    article, short, full, *_ = two_peskovs
+    assert kept() == recomputed() == {(article.pk, short.pk, 1), (article.pk, full.pk, 1)}
+    operations.merge_speakers(full, [short])
+    assert kept() == recomputed() == {(article.pk, full.pk, 2)}
+    operations.delete_span(Quote.objects.first())
+    assert kept() == recomputed() == {(article.pk, full.pk, 1)}
+    operations.unpublish([article])
+    assert kept() == recomputed() == set()
