@@ -8,6 +8,7 @@ highlights and index per revision.
 
 import hashlib
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -271,8 +272,9 @@ def speaker_list(request):
 def speaker_detail(request, slug):
     """A speaker's quotes, the places they speak about and who is quoted beside them.
 
-    Five queries, whatever the number of quotes: the speaker, a page of their quotes and their
-    count, grouped places, grouped co-speakers.
+    Four queries, whatever the number of quotes: the speaker, a page of their quotes (their
+    number is the one the operations keep), grouped places, co-speakers from the kept
+    appearances.
     """
     # A name that only drafts or suggestions use is not public.
     speakers = (
@@ -300,7 +302,9 @@ def speaker_detail(request, slug):
         "articles/speaker_detail.html",
         {
             "speaker": speaker,
-            "quotes": Paginator(quotes, ENTITY_ITEMS_PER_PAGE).get_page(request.GET.get("page")),
+            "quotes": CountedPaginator(quotes, ENTITY_ITEMS_PER_PAGE, speaker.n_quotes).get_page(
+                request.GET.get("page")
+            ),
             "places": places,
             "beside": beside,
             "colour": speaker_colour(speaker.pk),
@@ -346,25 +350,27 @@ def place_list(request):
 @public_page
 def place_detail(request, slug):
     """A place: its marker, its mentions in context, the quotes about it, each a page at a time
-    (``mentions_page``, ``quotes_page``). Five queries, whatever the number of mentions."""
+    (``mentions_page``, ``quotes_page``). Three queries, whatever the number of mentions (their numbers are kept by the operations)."""
     # A name that only drafts or suggestions use is not public.
     places = Place.objects.all() if can_preview_drafts(request.user) else search.public_places()
     place = places.filter(slug=slug).first()
     if place is None:
         return _former_slug(FormerSlug.Kind.PLACE, slug)
-    mentions = Paginator(
+    mentions = CountedPaginator(
         PlaceMention.objects.visible()
         .filter(place=place)
         .select_related("article")
         .order_by(*SPANS_NEWEST_FIRST),
         ENTITY_ITEMS_PER_PAGE,
+        place.n_mentions,
     ).get_page(request.GET.get("mentions_page"))
-    quotes = Paginator(
+    quotes = CountedPaginator(
         Quote.objects.visible()
         .filter(places=place)
         .select_related("article", "speaker")
         .order_by(*SPANS_NEWEST_FIRST),
         ENTITY_ITEMS_PER_PAGE,
+        place.n_quotes,
     ).get_page(request.GET.get("quotes_page"))
     map_data = [
         {
@@ -384,6 +390,19 @@ def place_detail(request, slug):
         "articles/place_detail.html",
         {"place": place, "mentions": mentions, "quotes": quotes, "map_data": map_data},
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are (a count the operations keep), so a page costs
+    one query, not a COUNT of every match besides."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._count
 
 
 def _former_slug(kind: str, slug: str) -> HttpResponse:
