@@ -217,8 +217,8 @@ def test_superusers_are_pointed_to_the_task_admin(admin_client, make_article):
 ENQUEUE = f"""
 from articles.models import Article, Place
 from articles.tasks import suggest_for_articles
-create(Place, name="Kyiv", slug="kyiv", kind="city", latitude=50.45, longitude=30.52)
-article = create(Article, slug="worker-test", headline="Worker test", body={BODY!r})
+Place.objects.create(name="Kyiv", slug="kyiv", kind="city", latitude=50.45, longitude=30.52)
+article = Article.objects.create(slug="worker-test", headline="Worker test", body={BODY!r})
 print(suggest_for_articles.enqueue([article.pk], None).id)
 """
 REPORT = """

@@ -57,6 +57,6 @@ def page(browser):
 
 @pytest.fixture
 def seeded(transactional_db):
-    from django.core.management import call_command
+    from tests.ops import load_seed
 
-    call_command("loaddata", "seed", verbosity=0)
+    load_seed()
