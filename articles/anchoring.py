@@ -53,6 +53,7 @@ import time
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,6 +71,8 @@ MAX_OCCURRENCES = 64  # of a span's text, checked one by one for a move
 MAX_HITS = 16  # a probe found more often than this says nothing about where the span went
 MAX_CANDIDATES = 2  # windows aligned per span
 WINDOW_DIFF_SECONDS = 0.05  # for one window's diff, and as much per 1,000 characters of the span
+
+Diff = list[tuple[int, str]]  # diff-match-patch's (operation, text) pairs
 
 LEVELS = (re.compile(r"[^\n]+\n*|\n+"), re.compile(r"\w+|\s+|.", re.DOTALL))  # paragraphs, words
 DIFF_SECONDS = 0.25  # for the body diff, per 100 KB of body (and once more)
@@ -186,7 +189,7 @@ def _needs(old_body: str, anchor: Anchor) -> Needs:
 # Similarity
 
 
-def _trigrams(text: str) -> Counter:
+def _trigrams(text: str) -> Counter[str]:
     return Counter(text[i : i + 3] for i in range(len(text) - 2))
 
 
@@ -207,8 +210,10 @@ def similarity(a: str, b: str) -> float:
 class Mapper:
     """``diff_xIndex`` for many offsets: a binary search instead of a walk of the diff."""
 
-    def __init__(self, diffs: list[tuple[int, str]]):
-        self.ops, self.old_ends, self.new_ends = [], [], []
+    def __init__(self, diffs: Diff) -> None:
+        self.ops: list[int] = []
+        self.old_ends: list[int] = []  # the old and new offset at the end of each diff
+        self.new_ends: list[int] = []
         old = new = 0
         for op, text in diffs:
             old += 0 if op == INSERT else len(text)
@@ -277,7 +282,9 @@ def _widen(body: str, start: int, end: int, mapper: Mapper) -> tuple[int, int]:
     return wide_start, wide_end
 
 
-def _edited(body: str, anchor: Anchor, mapped: tuple[int, int], mapper: Mapper, needs: Needs):
+def _edited(
+    body: str, anchor: Anchor, mapped: tuple[int, int], mapper: Mapper, needs: Needs
+) -> Placement | None:
     start, end = mapped
     if not 0 <= start < end <= len(body):
         return None
@@ -334,7 +341,8 @@ def _context_fits(body: str, start: int, end: int, needs: Needs, exact: str) -> 
 
 def _moved(body: str, exact: str, near: int, needs: Needs) -> int | None:
     """The occurrence of the text whose context fits (``_context_fits``), nearest ``near``."""
-    starts, position = [], body.find(exact)
+    starts: list[int] = []
+    position = body.find(exact)
     while position != -1 and len(starts) <= MAX_OCCURRENCES:
         starts.append(position)
         position = body.find(exact, position + 1)
@@ -382,9 +390,11 @@ def _probes(exact: str) -> list[tuple[int, str]]:
 def candidate_starts(body: str, exact: str, near: int) -> list[int]:
     """Where ``exact`` may now start: the start implied by each probe found in ``body``,
     grouped; the groups most probes agree on first, then the nearest ``near``."""
-    implied, probes = [], _probes(exact)
+    implied: list[tuple[int, int]] = []
+    probes = _probes(exact)
     for offset, probe in probes:
-        hits, position = [], body.find(probe)
+        hits: list[int] = []
+        position = body.find(probe)
         while position != -1 and len(hits) <= MAX_HITS:
             hits.append(position)
             position = body.find(probe, position + 1)
@@ -405,7 +415,9 @@ def candidate_starts(body: str, exact: str, near: int) -> list[int]:
     return [g[len(g) // 2][0] for g in groups[:MAX_CANDIDATES]]
 
 
-def _align(body: str, exact: str, start: int, needs: Needs, dmp, deadline: float):
+def _align(
+    body: str, exact: str, start: int, needs: Needs, dmp: diff_match_patch, deadline: float
+) -> tuple[int, int] | None:
     """Align the text with its context against a window of ``body`` around ``start``."""
     slack = len(exact) // 4 + NEARBY
     padded = _padded(body)
@@ -423,7 +435,9 @@ def _align(body: str, exact: str, start: int, needs: Needs, dmp, deadline: float
     return max(0, new_start + shift), min(len(body), new_end + shift)
 
 
-def _fuzzy(body: str, exact: str, near: int, needs: Needs, dmp, deadline: float):
+def _fuzzy(
+    body: str, exact: str, near: int, needs: Needs, dmp: diff_match_patch, deadline: float
+) -> Placement | None:
     for candidate in candidate_starts(body, exact, near):
         if time.time() > deadline:
             break
@@ -454,7 +468,12 @@ def _mapped(body: str, exact: str, mapped: tuple[int, int], needs: Needs) -> Pla
 
 
 def place(
-    old_body: str, new_body: str, anchor: Anchor, mapper: Mapper, dmp, deadline: float
+    old_body: str,
+    new_body: str,
+    anchor: Anchor,
+    mapper: Mapper,
+    dmp: diff_match_patch,
+    deadline: float,
 ) -> Placement:
     """Re-attach one span, given the diff from ``old_body`` to ``new_body``; fuzzy matching
     stops at ``deadline`` (``time.time()``)."""
@@ -488,13 +507,13 @@ def _dmp() -> diff_match_patch:
     return dmp
 
 
-def _tokens_to_chars(old: str, new: str, pattern: re.Pattern) -> tuple[str, str, list[str]]:
+def _tokens_to_chars(old: str, new: str, pattern: re.Pattern[str]) -> tuple[str, str, list[str]]:
     """Each token (a paragraph, or a word) as one character: diff-match-patch's line mode."""
     tokens: list[str] = [""]
     codes: dict[str, str] = {}
 
     def encode(text: str) -> str:
-        out = []
+        out: list[str] = []
         for token in pattern.findall(text):
             if token not in codes:
                 codes[token] = chr(len(tokens))
@@ -505,7 +524,7 @@ def _tokens_to_chars(old: str, new: str, pattern: re.Pattern) -> tuple[str, str,
     return encode(old), encode(new), tokens
 
 
-def body_diff(old: str, new: str, dmp: diff_match_patch, deadline: float, level: int = 0):
+def body_diff(old: str, new: str, dmp: diff_match_patch, deadline: float, level: int = 0) -> Diff:
     """A diff of paragraphs, then of the words of each replaced stretch of paragraphs, then of
     the characters of each short replaced stretch of words: the cost follows what changed."""
     if level == len(LEVELS):  # characters, kept minimal: a stretch this short has no context
@@ -515,7 +534,7 @@ def body_diff(old: str, new: str, dmp: diff_match_patch, deadline: float, level:
     dmp.diff_charsToLines(coarse, tokens)
     if level:  # not of paragraphs: it would merge a moved paragraph with its neighbours
         dmp.diff_cleanupSemantic(coarse)
-    diffs: list[tuple[int, str]] = []
+    diffs: Diff = []
     deleted = inserted = ""
     for op, text in [*coarse, (diff_match_patch.DIFF_EQUAL, "")]:
         if op == DELETE:
@@ -529,7 +548,9 @@ def body_diff(old: str, new: str, dmp: diff_match_patch, deadline: float, level:
     return [(op, text) for op, text in diffs if text]
 
 
-def _refine(deleted: str, inserted: str, dmp, deadline: float, level: int):
+def _refine(
+    deleted: str, inserted: str, dmp: diff_match_patch, deadline: float, level: int
+) -> Diff:
     """A replaced stretch, diffed at the next level when there is one for it."""
     if not deleted or not inserted:
         return [(op, text) for op, text in ((DELETE, deleted), (INSERT, inserted)) if text]
@@ -538,15 +559,15 @@ def _refine(deleted: str, inserted: str, dmp, deadline: float, level: int):
     return body_diff(deleted, inserted, dmp, deadline, level)
 
 
-def reanchor(old_body: str, new_body: str, anchors) -> list[Placement]:
+def reanchor(old_body: str, new_body: str, anchors: Iterable[Anchor]) -> list[Placement]:
     """Where each of ``anchors`` (spans of ``old_body``) now is in ``new_body``, in order."""
-    anchors = list(anchors)
+    spans = list(anchors)
     if old_body == new_body:
-        return [Placement(a.start, a.end, a.exact, True, "unchanged") for a in anchors]
-    if not anchors:
+        return [Placement(a.start, a.end, a.exact, True, "unchanged") for a in spans]
+    if not spans:
         return []
     dmp = _dmp()
     size = (len(old_body) + len(new_body)) / 200_000  # in 100 KB, old and new on average
     mapper = Mapper(body_diff(old_body, new_body, dmp, time.time() + DIFF_SECONDS * (1 + size)))
     deadline = time.time() + FUZZY_SECONDS * (1 + size)
-    return [place(old_body, new_body, anchor, mapper, dmp, deadline) for anchor in anchors]
+    return [place(old_body, new_body, anchor, mapper, dmp, deadline) for anchor in spans]

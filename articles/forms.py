@@ -1,11 +1,14 @@
 """Forms of the annotation interface."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 
 from .models import (
+    Article,
     Place,
     PlaceMention,
     Quote,
@@ -22,24 +25,25 @@ class VersionedForm(forms.ModelForm):
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = self.instance.version
 
-    def has_changed(self):
+    def has_changed(self) -> bool:
         """Changed by the person: the version it was shown with is not a change."""
         return any(name != "loaded_version" for name in self.changed_data)
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         # An unchanged row of an inline is not saved; validating its offsets against a body
         # edited in the same form would refuse the edit that re-anchoring is there to follow.
         if self.instance.pk is not None and not self.has_changed():
             return
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's private hook: not in django-stubs
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean returns
         stale = cleaned.get("loaded_version") != self.instance.version
         if self.instance.pk is not None and self.has_changed() and stale:
             raise ValidationError(stale_message(self.instance), code="stale")
@@ -99,7 +103,7 @@ class AnnotationForm(forms.Form):
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
     country_code = forms.CharField(required=False, max_length=2, label="Country code")
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args: Any, article: Article, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.article = article
         names_url = reverse("admin:articles_article_annotate_names", args=[article.pk])
@@ -113,18 +117,24 @@ class AnnotationForm(forms.Form):
                     "hx-target": f"#{name}-options",
                 }
             )
-        self.fields["places"].queryset = Place.objects.filter(
+        places = self.fields["places"]
+        assert isinstance(places, forms.ModelMultipleChoiceField)
+        places.queryset = Place.objects.filter(
             Q(mentions__article=article) | Q(quotes__article=article)
         ).distinct()
-        self.existing = None
+        self.existing: Quote | PlaceMention | None = None
 
-    def clean_span(self):
+    def clean_span(self) -> str | None:
         """``quote-12`` or ``placemention-3``: the annotation being edited, if any."""
         value = self.cleaned_data["span"]
         if not value:
             return None
         model_name, _, pk = value.partition("-")
-        model = {"quote": Quote, "placemention": PlaceMention}.get(model_name)
+        models: dict[str, type[Quote] | type[PlaceMention]] = {
+            "quote": Quote,
+            "placemention": PlaceMention,
+        }
+        model = models.get(model_name)
         if model is None or not pk.isdigit():
             raise ValidationError("Unknown annotation.")
         self.existing = model.objects.filter(article=self.article, pk=pk).first()
@@ -132,8 +142,9 @@ class AnnotationForm(forms.Form):
             raise ValidationError("This annotation no longer exists: someone deleted it.")
         return value
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns
         if self.errors:
             return cleaned
         if cleaned["article_version"] != self.article.version:
@@ -164,7 +175,7 @@ class AnnotationForm(forms.Form):
             self._clean_place(cleaned)
         return cleaned
 
-    def _clean_quote(self, cleaned):
+    def _clean_quote(self, cleaned: dict[str, Any]) -> None:
         name = cleaned.get("speaker", "").strip()
         if cleaned.get("unattributed"):
             cleaned["speaker_obj"] = None
@@ -173,7 +184,7 @@ class AnnotationForm(forms.Form):
         else:
             cleaned["speaker_obj"] = find_by_name(Speaker, name)
 
-    def _clean_place(self, cleaned):
+    def _clean_place(self, cleaned: dict[str, Any]) -> None:
         name = cleaned.get("place", "").strip()
         if not name:
             self.add_error("place", "Name the place.")
@@ -186,9 +197,11 @@ class AnnotationForm(forms.Form):
                         field, f"There is no place called {name!r} yet: give its {field} to add it."
                     )
 
-    def save(self):
+    def save(self) -> Quote | PlaceMention:
         """Create or update the annotation (and a new speaker or place); call in a transaction."""
         data = self.cleaned_data
+        span: Quote | PlaceMention
+        # clean() made sure that an existing annotation is of the type asked for.
         if data["type"] == "quote":
             speaker = data["speaker_obj"]
             if speaker is None and not data["unattributed"]:
@@ -199,10 +212,13 @@ class AnnotationForm(forms.Form):
                     kind=data["speaker_kind"],
                     role=data["speaker_role"].strip(),
                 )
-            span = self.existing or Quote(article=self.article)
-            span.speaker = speaker
-            span.kind = data["kind"]
-            span.note = data["note"]
+            quote = (
+                self.existing if isinstance(self.existing, Quote) else Quote(article=self.article)
+            )
+            quote.speaker = speaker
+            quote.kind = data["kind"]
+            quote.note = data["note"]
+            span = quote
         else:
             place = data["place_obj"]
             if place is None:
@@ -217,8 +233,13 @@ class AnnotationForm(forms.Form):
                 )
                 place.full_clean()
                 place.save()
-            span = self.existing or PlaceMention(article=self.article)
-            span.place = place
+            mention = (
+                self.existing
+                if isinstance(self.existing, PlaceMention)
+                else PlaceMention(article=self.article)
+            )
+            mention.place = place
+            span = mention
         span.article = self.article
         span.start, span.end, span.exact = data["start"], data["end"], data["exact"]
         span.anchored = True
@@ -230,9 +251,9 @@ class AnnotationForm(forms.Form):
         return span
 
     @classmethod
-    def initial_for(cls, span) -> dict:
+    def initial_for(cls, span: Quote | PlaceMention) -> dict[str, Any]:
         """The form's initial data to edit ``span``."""
-        initial = {
+        initial: dict[str, Any] = {
             "span": span.key,
             "span_version": span.version,
             "start": span.start,
@@ -249,5 +270,7 @@ class AnnotationForm(forms.Form):
                 note=span.note,
             )
         else:
-            initial.update(type="place", place=span.place.name)
+            # place is None only on a suggestion of a new place, whose Edit link then fails
+            # with AttributeError, as before: reported, not changed here.
+            initial.update(type="place", place=span.place.name)  # type: ignore[union-attr]
         return initial

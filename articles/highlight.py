@@ -8,6 +8,7 @@ the paragraph separators are kept, verbatim, between the paragraphs.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -37,7 +38,7 @@ class Highlight:
 
 def paragraphs(body: str) -> list[tuple[int, int]]:
     """(start, end) of every non-empty paragraph of ``body``."""
-    result = []
+    result: list[tuple[int, int]] = []
     position = 0
     for match in _PARAGRAPH_BREAK.finditer(body):
         if match.start() > position:
@@ -60,9 +61,9 @@ def _open_tag(highlight: Highlight, first: bool) -> str:
     return "<" + " ".join(parts) + ">"
 
 
-def render(body: str, highlights) -> SafeString:
+def render(body: str, highlights: Iterable[Highlight]) -> SafeString:
     """``body`` as paragraphs of escaped text with every highlight wrapped around its text."""
-    spans = []
+    spans: list[Highlight] = []
     for h in highlights:
         if not (0 <= h.start < h.end <= len(body)):
             raise ValueError(f"span {h.start}-{h.end} is outside a body of {len(body)} characters")
@@ -73,7 +74,7 @@ def render(body: str, highlights) -> SafeString:
     order = {id(h): i for i, h in enumerate(spans)}
     spans.sort(key=lambda h: (h.start, -h.end, order[id(h)]))
 
-    out = []
+    out: list[str] = []
     opened_once: set[int] = set()
     previous_end = 0
     for p_start, p_end in paragraphs(body):
@@ -84,9 +85,9 @@ def render(body: str, highlights) -> SafeString:
         for i in local:
             cuts.add(max(spans[i].start, p_start))
             cuts.add(min(spans[i].end, p_end))
-        cuts = sorted(cuts)
         stack: list[int] = []  # indexes into spans of the open elements, outermost first
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        bounds = sorted(cuts)
+        for a, b in zip(bounds, bounds[1:], strict=False):
             covering = [i for i in local if spans[i].start <= a and spans[i].end >= b]
             keep = 0
             while keep < len(stack) and keep < len(covering) and stack[keep] == covering[keep]:

@@ -45,7 +45,8 @@ HEAVY_WORDS, HEAVY_ANNOTATIONS = 20_000, 1_000
 # --- Vocabulary ---------------------------------------------------------------------------------
 
 # Places by theatre: (name, kind, latitude, longitude, country code, aliases).
-PLACES = {
+PlaceRow = tuple[str, str, float, float, str, list[str]]
+PLACES: dict[str, list[PlaceRow]] = {
     "ukraine": [
         ("Kyiv", "city", 50.45, 30.52, "UA", ["Kiev"]),
         ("Kharkiv", "city", 49.99, 36.23, "UA", ["Kharkov"]),
@@ -150,7 +151,7 @@ PLACES = {
     ],
 }
 # Capitals where diplomats talk; any theatre may mention them.
-WORLD_PLACES = [
+WORLD_PLACES: list[PlaceRow] = [
     ("Washington", "city", 38.90, -77.04, "US", []),
     ("Brussels", "city", 50.85, 4.35, "BE", []),
     ("Geneva", "city", 46.20, 6.14, "CH", []),
@@ -455,7 +456,7 @@ class PlaceSpec:
     slug: str = ""
 
     @classmethod
-    def of(cls, row) -> PlaceSpec:
+    def of(cls, row: PlaceRow) -> PlaceSpec:
         return cls(*row[:5], tuple(row[5]), slugify(row[0]))
 
 
@@ -724,12 +725,15 @@ def generate_heavy(
 ) -> GeneratedArticle:
     """The ``heavy`` article: ``words`` words and exactly ``annotations`` spans."""
     article = generate_article(world, seed, -1, words=words, spans=annotations)
-    spans = sorted(
-        [(q[0], q[1], "quote", q) for q in article.quotes]
-        + [(m[0], m[1], "mention", m) for m in article.mentions]
+    quotes, mentions = sorted(article.quotes), sorted(article.mentions)
+    # The first ``annotations`` spans by position (a mention before a quote of the same text):
+    # a first stretch of the quotes and one of the mentions, each in order.
+    first = sorted(
+        [(q[0], q[1], "quote") for q in quotes] + [(m[0], m[1], "mention") for m in mentions]
     )[:annotations]
-    article.quotes = [s[3] for s in spans if s[2] == "quote"]
-    article.mentions = [s[3] for s in spans if s[2] == "mention"]
+    kept_quotes = sum(kind == "quote" for _, _, kind in first)
+    article.quotes = quotes[:kept_quotes]
+    article.mentions = mentions[: len(first) - kept_quotes]
     article.slug = HEAVY_SLUG
     article.headline = f"The Long War: A Chronicle in {annotations:,} Annotations"
     return article
