@@ -281,19 +281,25 @@ def merge_speakers(keep: Speaker, others: Iterable[Speaker]) -> int:
     their old URLs answer 301 to its page. Returns how many were merged."""
     others = [o for o in others if o.pk != keep.pk]
     with changing() as change:
-        for other in others:
-            _note_name(change, other, _is_public(other))
-        _note_name(change, keep, _is_public(keep))
-        reason = f"merged into {keep.name} (speaker {keep.pk})"
-        quotes = list(Quote._base_manager.filter(speaker__in=others))
-        for quote in quotes:
-            quote.speaker = keep
-            quote.version += 1
-        bulk_update_with_history(
-            quotes, Quote, ["speaker", "version"], default_change_reason=reason
-        )
+        _note_merge(change, keep, others)
+        _move_spans(Quote, "speaker", keep, others)
         _absorb(keep, others, FormerSlug.Kind.SPEAKER)
     return len(others)
+
+
+def _note_merge(change: Change, keep: Speaker | Place, others: list) -> None:
+    for obj in [*others, keep]:
+        _note_name(change, obj, _is_public(obj))
+
+
+def _move_spans(model: type[SpanModel], field: str, keep: Speaker | Place, others: list) -> None:
+    """Point ``model``'s spans at ``keep`` instead of ``others``, each change in its history."""
+    spans = list(model._base_manager.filter(**{f"{field}__in": others}))
+    for span in spans:
+        setattr(span, field, keep)
+        span.version += 1
+    reason = f"merged into {keep.name} ({field} {keep.pk})"
+    bulk_update_with_history(spans, model, [field, "version"], default_change_reason=reason)
 
 
 def merge_places(keep: Place, others: Iterable[Place]) -> int:
@@ -301,17 +307,8 @@ def merge_places(keep: Place, others: Iterable[Place]) -> int:
     its aliases, old URLs answer 301. Returns how many were merged."""
     others = [o for o in others if o.pk != keep.pk]
     with changing() as change:
-        for other in others:
-            _note_name(change, other, _is_public(other))
-        _note_name(change, keep, _is_public(keep))
-        reason = f"merged into {keep.name} (place {keep.pk})"
-        mentions = list(PlaceMention._base_manager.filter(place__in=others))
-        for mention in mentions:
-            mention.place = keep
-            mention.version += 1
-        bulk_update_with_history(
-            mentions, PlaceMention, ["place", "version"], default_change_reason=reason
-        )
+        _note_merge(change, keep, others)
+        _move_spans(PlaceMention, "place", keep, others)
         links = Quote.places.through.objects
         moving = links.filter(place__in=others)
         already = links.filter(place=keep, quote=OuterRef("quote"))

@@ -350,7 +350,8 @@ def place_list(request):
 @public_page
 def place_detail(request, slug):
     """A place: its marker, its mentions in context, the quotes about it, each a page at a time
-    (``mentions_page``, ``quotes_page``). Three queries, whatever the number of mentions (their numbers are kept by the operations)."""
+    (``mentions_page``, ``quotes_page``). Three queries, whatever the number of mentions (their
+    numbers are the ones the operations keep)."""
     # A name that only drafts or suggestions use is not public.
     places = Place.objects.all() if can_preview_drafts(request.user) else search.public_places()
     place = places.filter(slug=slug).first()

@@ -64,3 +64,14 @@ def place(db):
         longitude=30.52,
         aliases=["Kiev"],
     )
+
+
+@pytest.fixture
+def annotator(client, db):
+    """A member of Annotators, logged in on ``client``."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("anna", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Annotators"))
+    client.force_login(user)
+    return user

@@ -5,6 +5,10 @@ from django.db.models import Model
 
 from articles import operations
 
+DRAFT_BANNER = (
+    "Draft: only those who may view articles in the admin (annotators, editors) can see it."
+)
+
 
 def create(model: type[Model], **fields) -> Model:
     """``model(**fields)``, saved by its operation (``Quote.objects.create`` that announces)."""

@@ -1,7 +1,6 @@
 """The annotate view: selection offsets, creating, editing, deleting, orphans and re-selection."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
@@ -11,14 +10,6 @@ from tests.ops import create
 pytestmark = pytest.mark.django_db
 
 BODY = "Peskov said 😀 Kyiv\u00a0was wrong.\n\nZelensky said Kyiv would not talk."
-
-
-@pytest.fixture
-def annotator(client):
-    user = User.objects.create_user("anna", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Annotators"))
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

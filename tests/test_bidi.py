@@ -19,7 +19,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
@@ -284,14 +283,6 @@ def test_page_titles_isolate_the_name_they_start_with(client, hostile):
     response = client.get(hostile.speaker.get_absolute_url())
     title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
     assert title == f"&#x2068;{hostile.speaker.name}&#x2069; · Newsroom"
-
-
-@pytest.fixture
-def annotator(client):
-    user = User.objects.create_user("anna", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Annotators"))
-    client.force_login(user)
-    return user
 
 
 def test_the_annotate_view_isolates_every_user_supplied_text(client, hostile, annotator):

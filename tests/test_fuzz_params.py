@@ -4,7 +4,6 @@ query string and htmx headers: never a 500, on SQLite and on PostgreSQL."""
 from urllib.parse import quote_from_bytes, urlencode
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -92,14 +91,6 @@ def test_reader_pages_never_fail_on_any_query_string(client, world, page):
         assert response.status_code in OK, (pairs, raw, headers)
 
     check()
-
-
-@pytest.fixture
-def annotator(client):
-    user = User.objects.create_user("anna", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Annotators"))
-    client.force_login(user)
-    return user
 
 
 def test_annotate_name_lookup_never_fails_on_any_query_string(client, annotator, world):

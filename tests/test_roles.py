@@ -472,7 +472,10 @@ def test_staff_preview_drafts_with_a_banner(annotator, article, draft_quote):
     response = client.get(f"/articles/{article.slug}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Draft: only those who may view articles in the admin (annotators, editors) can see it." in html
+    assert (
+        "Draft: only those who may view articles in the admin (annotators, editors) can see it."
+        in html
+    )
     assert "Talks stall" in html
     panel = client.get(f"/articles/{article.slug}/quotes/{draft_quote.pk}/")
     assert panel.status_code == 200

@@ -131,7 +131,10 @@ def test_drafts_are_404_for_the_public_and_marked_for_staff(client, admin_client
     assert client.get(draft.get_absolute_url()).status_code == 404
     response = admin_client.get(draft.get_absolute_url())
     assert response.status_code == 200
-    assert "Draft: only those who may view articles in the admin (annotators, editors) can see it." in response.content.decode()
+    assert (
+        "Draft: only those who may view articles in the admin (annotators, editors) can see it."
+        in response.content.decode()
+    )
 
 
 def logged_in(username, groups=()):
