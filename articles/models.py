@@ -51,6 +51,25 @@ def unique_slug(model, name: str) -> str:
     return slug
 
 
+def unique_slugs(model, names: list[str]) -> list[str]:
+    """Slugs for ``names`` that no ``model`` row has yet, nor each other: one query."""
+    bases = [(slugify(name) or model._meta.model_name)[:180].strip("-") for name in names]
+    if not bases:
+        return []
+    starts = Q()
+    for base in set(bases):
+        starts |= Q(slug__startswith=base)
+    taken = set(model._base_manager.filter(starts).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
 def find_by_name(model, name: str):
     """The speaker or place called ``name`` (or with it as an alias), ignoring case."""
     folded = name.casefold()

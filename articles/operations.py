@@ -195,16 +195,15 @@ def store_suggestions(article: Article) -> tuple[int, int]:
 
 
 def accept_suggestions(spans: Sequence[Span]) -> int:
-    """Confirm these suggestions, creating the speakers and places they propose."""
+    """Confirm these suggestions, creating the speakers and places they propose; a handful of
+    queries however many there are. Returns how many were accepted."""
     from . import suggestions
 
     with changing() as change:
-        for span in spans:
-            if span.status != Span.Status.SUGGESTED:
-                continue
-            suggestions.accept(span)
-            note_span(change, span)
-    return len(spans)
+        accepted = suggestions.accept_all(spans)
+        for article in {span.article_id: span.article for span in accepted}.values():
+            change.article(article, visible=article.is_published)
+    return len(accepted)
 
 
 def reject_suggestions(spans: Sequence[Span]) -> int:

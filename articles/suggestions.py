@@ -8,11 +8,24 @@ changed. A suggestion that proposes a new speaker or place keeps the proposal in
 ``Span.proposal``; accepting it creates the speaker or place.
 """
 
+from collections.abc import Sequence
+
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import suggest
-from .models import Place, PlaceMention, Quote, Span, Speaker, context, find_by_name, unique_slug
+from .models import (
+    Place,
+    PlaceMention,
+    Quote,
+    Span,
+    Speaker,
+    StaleEdit,
+    context,
+    unique_slugs,
+)
 
 
 def known_speakers() -> list[suggest.KnownSpeaker]:
@@ -147,36 +160,98 @@ def store(article) -> tuple[int, int]:
     return len(new_quotes), len(new_mentions)
 
 
-@transaction.atomic
-def accept(span) -> Span:
-    """Confirm a suggestion, creating the speaker or place it proposes (unless one by that
-    name or alias exists by now)."""
-    if span.is_quote and span.speaker is None and span.proposal.get("speaker"):
-        proposed = span.proposal["speaker"]
-        span.speaker = find_by_name(Speaker, proposed["name"]) or Speaker.objects.create(
-            name=proposed["name"],
-            slug=unique_slug(Speaker, proposed["name"]),
-            kind=proposed.get("kind") or Speaker.Kind.PERSON,
-            role=proposed.get("role", ""),
+def accept_all(spans: Sequence[Span]) -> list[Span]:
+    """Confirm these suggestions at once, creating the speakers and places they propose (unless
+    one by that name or alias exists by now): a handful of queries, whatever their number.
+    Call inside a transaction (``operations.accept_suggestions``). A suggestion changed by
+    someone else since it was loaded refuses the whole lot (``StaleEdit``)."""
+    spans = [s for s in spans if s.status == Span.Status.SUGGESTED]
+    quotes = [s for s in spans if isinstance(s, Quote)]
+    mentions = [s for s in spans if isinstance(s, PlaceMention)]
+    _check_versions(Quote, quotes)
+    _check_versions(PlaceMention, mentions)
+    speakers = _named(Speaker, [q.proposal["speaker"] for q in quotes if _proposes(q, "speaker")])
+    places = _named(Place, [m.proposal["place"] for m in mentions if _proposes(m, "place")])
+    for quote in quotes:
+        if _proposes(quote, "speaker"):
+            quote.speaker = speakers[quote.proposal["speaker"]["name"].casefold()]
+    for mention in mentions:
+        if _proposes(mention, "place"):
+            mention.place = places[mention.proposal["place"]["name"].casefold()]
+    now = timezone.now()
+    for model, confirmed, fields in [
+        (Quote, quotes, ["speaker"]),
+        (PlaceMention, mentions, ["place"]),
+    ]:
+        for span in confirmed:
+            span.status, span.proposal = Span.Status.CONFIRMED, {}
+            span.version += 1
+            span.updated_at = now
+        bulk_update_with_history(
+            confirmed,
+            model,
+            [*fields, "status", "proposal", "version", "updated_at"],
+            default_change_reason="suggestion accepted",
         )
-    if not span.is_quote and span.place is None:
-        proposed = span.proposal["place"]
-        place = find_by_name(Place, proposed["name"])
-        if place is None:
-            place = Place(
-                name=proposed["name"],
-                slug=unique_slug(Place, proposed["name"]),
-                latitude=proposed["latitude"],
-                longitude=proposed["longitude"],
-                # The gazetteer knows seas and lakes; our places file them under "other".
-                kind=proposed.get("kind") if proposed.get("kind") in Place.Kind.values else "other",
-                country_code=proposed.get("country_code", ""),
-                aliases=proposed.get("aliases", []),
-            )
-            place.full_clean()
-            place.save()
-        span.place = place
-    span.status = Span.Status.CONFIRMED
-    span.proposal = {}
-    span.save()
-    return span
+    return spans
+
+
+def _proposes(span: Span, what: str) -> bool:
+    return getattr(span, what) is None and bool(span.proposal.get(what))
+
+
+def _check_versions(model: type[Span], spans: Sequence[Span]) -> None:
+    stored = dict(
+        model._base_manager.select_for_update()
+        .filter(pk__in=[s.pk for s in spans])
+        .values_list("pk", "version")
+    )
+    for span in spans:
+        if stored.get(span.pk) != span.version:
+            raise StaleEdit(span)
+
+
+def _named(model: type[Speaker] | type[Place], proposals: list[dict]) -> dict:
+    """casefolded name -> the speaker or place each proposal names: found by name or alias in
+    one query, the missing ones created together (each in the history)."""
+    wanted = {p["name"].casefold(): p for p in proposals}
+    if not wanted:
+        return {}
+    condition = Q()
+    for proposal in wanted.values():
+        condition |= Q(name__iexact=proposal["name"]) | Q(aliases__icontains=proposal["name"])
+    found: dict = {}
+    candidates = list(model.objects.filter(condition))
+    for candidate in candidates:  # a name before an alias, as find_by_name
+        found.setdefault(candidate.name.casefold(), candidate)
+    for candidate in candidates:
+        for alias in candidate.aliases:
+            found.setdefault(alias.casefold(), candidate)
+    missing = [p for key, p in wanted.items() if key not in found]
+    slugs = unique_slugs(model, [p["name"] for p in missing])
+    new = [_new(model, proposal, slug) for proposal, slug in zip(missing, slugs, strict=True)]
+    for obj in new:
+        obj.full_clean(validate_unique=False)
+    bulk_create_with_history(new, model, default_change_reason="proposed by a suggestion")
+    found.update({obj.name.casefold(): obj for obj in new})
+    return {key: found[key] for key in wanted}
+
+
+def _new(model, proposal: dict, slug: str):
+    if model is Speaker:
+        return Speaker(
+            name=proposal["name"],
+            slug=slug,
+            kind=proposal.get("kind") or Speaker.Kind.PERSON,
+            role=proposal.get("role", ""),
+        )
+    return Place(
+        name=proposal["name"],
+        slug=slug,
+        latitude=proposal["latitude"],
+        longitude=proposal["longitude"],
+        # The gazetteer knows seas and lakes; our places file them under "other".
+        kind=proposal.get("kind") if proposal.get("kind") in Place.Kind.values else "other",
+        country_code=proposal.get("country_code", ""),
+        aliases=proposal.get("aliases", []),
+    )

@@ -201,3 +201,32 @@ def test_who_is_quoted_where_is_kept_through_every_operation(two_peskovs):
     assert kept() == recomputed() == {(article.pk, full.pk, 1)}
     operations.unpublish([article])
     assert kept() == recomputed() == set()
+
+
+@pytest.mark.parametrize("n", [5, 40])
+def test_accepting_suggestions_takes_the_same_queries_however_many(make_article, n):
+    from django.test.utils import CaptureQueriesContext
+
+    article = make_article(body=" ".join(f'"Word{i} here," said Person{i}.' for i in range(n)))
+    operations.store_suggestions(article)
+    suggested = list(Quote.objects.filter(status=Span.Status.SUGGESTED).select_related("article"))
+    assert len(suggested) >= n
+    with CaptureQueriesContext(connection) as queries:
+        assert operations.accept_suggestions(suggested) == len(suggested)
+    assert len(queries) <= 25  # bulk: versions, names, new speakers, spans, history, the change
+    assert Speaker.objects.filter(name__startswith="Person").count() == n
+    assert {q.history.first().history_change_reason for q in Quote.objects.all()} == {
+        "suggestion accepted"
+    }
+
+
+def test_accepting_a_suggestion_someone_changed_meanwhile_is_refused(make_article):
+    from articles.models import StaleEdit
+
+    article = make_article(body='"We hold," said Person One. "We go," said Person Two.')
+    operations.store_suggestions(article)
+    loaded = list(Quote.objects.filter(status=Span.Status.SUGGESTED))
+    operations.reject_suggestions([Quote.objects.get(pk=loaded[0].pk)])  # someone else, first
+    with pytest.raises(StaleEdit):
+        operations.accept_suggestions(loaded)
+    assert not Quote.objects.filter(status=Span.Status.CONFIRMED).exists()
