@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from . import pagecache
 
@@ -51,7 +52,7 @@ class Change:
     # Page tags that must go whatever the rows say now (a slug that was renamed or deleted).
     tags: set[str] = field(default_factory=set)
     everything: bool = False  # a bulk change: retire every page, recount every name
-    vectors: bool = True  # for ``everything``: refresh every search vector too
+    derived: bool = True  # for ``everything``: refresh every search vector and span date too
 
     def article(self, article: Article, visible: bool) -> None:
         """``article`` changed (or what its pages show did); ``visible``: readers could see it."""
@@ -80,11 +81,11 @@ class Change:
         self.authors.add(author.pk)
         self.public = self.public or visible
 
-    def all(self, vectors: bool = True) -> None:
-        """Everything may have changed (bulk loads, generated corpora); ``vectors``: whether
-        the search vectors need refreshing too (not when the load refreshed its own)."""
+    def all(self, derived: bool = True) -> None:
+        """Everything may have changed (bulk loads, generated corpora); ``derived``: whether the
+        search vectors and span dates need refreshing too (not when the load made its own)."""
         self.everything = self.public = True
-        self.vectors = self.vectors and vectors
+        self.derived = self.derived and derived
 
     def apply(self) -> None:
         """Inside the operation's transaction: revisions, search vectors and counts, then (on
@@ -94,8 +95,9 @@ class Change:
 
         if self.everything:
             Article.objects.update(revision=F("revision") + 1)
-            if self.vectors:
+            if self.derived:
                 refresh_vectors()
+                date_spans(Article.objects.all())
             recount(Speaker.objects.all(), Place.objects.all())
             ArticleSpeaker.objects.all().delete()
             ArticleSpeaker.objects.bulk_create(appearances(), batch_size=5000)
@@ -105,6 +107,7 @@ class Change:
         if self.articles:
             articles.update(revision=F("revision") + 1)
             refresh_vectors(self.articles)
+            date_spans(articles)
         if not self.public:
             return
         speakers: list[tuple[int, str]] = list(
@@ -132,6 +135,17 @@ class Change:
         tags |= {pagecache.tag("speaker", slug) for _, slug in speakers}
         tags |= {pagecache.tag("place", slug) for _, slug in places}
         transaction.on_commit(lambda: pagecache.retire(tags))
+
+
+def date_spans(articles: QuerySet[Article]) -> None:
+    """Each span of these articles carries its article's publication date (``article_date``)."""
+    from .models import UNDATED, Article, PlaceMention, Quote
+
+    dated = Article.objects.filter(pk=OuterRef("article_id")).values("published_on")[:1]
+    for model in (Quote, PlaceMention):
+        model.objects.filter(article__in=articles).update(
+            article_date=Coalesce(Subquery(dated), Value(UNDATED))
+        )
 
 
 def recount(speakers: QuerySet[Speaker], places: QuerySet[Place]) -> None:

@@ -270,7 +270,8 @@ class AnnotationForm(forms.Form):
                 note=span.note,
             )
         else:
-            # place is None only on a suggestion of a new place, whose Edit link then fails
-            # with AttributeError, as before: reported, not changed here.
-            initial.update(type="place", place=span.place.name)  # type: ignore[union-attr]
+            # A suggestion of a new place has no place yet: the name it proposes.
+            proposed = span.proposal.get("place", {})
+            name = span.place.name if span.place else proposed.get("name", "")
+            initial.update(type="place", place=name)
         return initial

@@ -384,8 +384,8 @@ def note_spans_before(model: type[SpanModel], pks: Iterable[int]) -> None:
         note_span(change, span, _shown(span))
 
 
-def rebuild_everything(vectors: bool = True) -> None:
+def rebuild_everything(derived: bool = True) -> None:
     """After bulk loads that bypassed the operations: every revision, count and cached page,
-    and every search vector unless the load refreshed its own (``vectors=False``)."""
+    and every search vector and span date unless the load made its own (``derived=False``)."""
     with changing() as change:
-        change.all(vectors)
+        change.all(derived)

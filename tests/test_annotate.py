@@ -303,3 +303,21 @@ def test_annotate_page_queries_do_not_grow_with_annotations(
             assert client.get(url("", article)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_suggested_new_place_can_be_edited(client, annotator, make_article):
+    article = make_article(body="Shelling hit Zorvanka overnight, officials in Kyiv said.")
+    mention = create(
+        PlaceMention,
+        article=article,
+        start=13,
+        end=21,
+        exact="Zorvanka",
+        status="suggested",
+        proposal={"place": {"name": "Zorvanka", "latitude": 48.0, "longitude": 37.0}},
+    )
+    assert mention.place is None
+    url = reverse("admin:articles_article_annotate", args=[article.pk])
+    response = client.get(url, {"edit": mention.key})
+    assert response.status_code == 200
+    assert 'value="Zorvanka"' in response.content.decode()

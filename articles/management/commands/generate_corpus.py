@@ -33,7 +33,17 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from articles import operations
-from articles.models import Article, Author, Place, PlaceMention, Quote, Span, Speaker, context
+from articles.models import (
+    Article,
+    Author,
+    Place,
+    PlaceMention,
+    Quote,
+    Span,
+    Speaker,
+    article_date,
+    context,
+)
 from articles.search import refresh_vectors
 
 FIRST_DAY = datetime.date(2019, 1, 1)
@@ -868,6 +878,7 @@ def insert(batch: list[GeneratedArticle], place_ids: dict, speaker_ids: dict, au
                         status=confirmed,
                         kind=kind,
                         speaker_id=speaker_ids[speaker],
+                        article_date=article_date(article),
                     )
                 )
                 places_of_quotes.append(places)
@@ -883,6 +894,7 @@ def insert(batch: list[GeneratedArticle], place_ids: dict, speaker_ids: dict, au
                         suffix=suffix,
                         status=confirmed,
                         place_id=place_ids[place],
+                        article_date=article_date(article),
                     )
                 )
         Quote.objects.bulk_create(quotes, batch_size=2000)
@@ -963,7 +975,8 @@ class Command(BaseCommand):
                     next_analyze *= 2
         progress.close()
         analyze()
-        operations.rebuild_everything(vectors=False)  # bulk inserts bypass the operations
+        # Bulk inserts bypass the operations; they made their own vectors and span dates.
+        operations.rebuild_everything(derived=False)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Generated {done:,} articles, {n_quotes:,} quotes and {n_mentions:,} place mentions "
