@@ -9,6 +9,7 @@ changed. A suggestion that proposes a new speaker or place keeps the proposal in
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -179,10 +180,11 @@ def accept_all(spans: Sequence[Span]) -> list[Span]:
         if _proposes(mention, "place"):
             mention.place = places[mention.proposal["place"]["name"].casefold()]
     now = timezone.now()
-    for model, confirmed, fields in [
+    batches: list[tuple[type[Span], Sequence[Span], list[str]]] = [
         (Quote, quotes, ["speaker"]),
         (PlaceMention, mentions, ["place"]),
-    ]:
+    ]
+    for model, confirmed, fields in batches:
         for span in confirmed:
             span.status, span.proposal = Span.Status.CONFIRMED, {}
             span.version += 1
@@ -221,7 +223,7 @@ def _named(model: type[Speaker] | type[Place], proposals: list[dict]) -> dict:
     for proposal in wanted.values():
         condition |= Q(name__iexact=proposal["name"]) | Q(aliases__icontains=proposal["name"])
     found: dict = {}
-    candidates = list(model.objects.filter(condition))
+    candidates: list[Any] = list(model.objects.filter(condition))
     for candidate in candidates:  # a name before an alias, as find_by_name
         found.setdefault(candidate.name.casefold(), candidate)
     for candidate in candidates:
@@ -251,7 +253,7 @@ def _new(model, proposal: dict, slug: str):
         latitude=proposal["latitude"],
         longitude=proposal["longitude"],
         # The gazetteer knows seas and lakes; our places file them under "other".
-        kind=proposal.get("kind") if proposal.get("kind") in Place.Kind.values else "other",
+        kind=proposal["kind"] if proposal.get("kind") in Place.Kind.values else "other",
         country_code=proposal.get("country_code", ""),
         aliases=proposal.get("aliases", []),
     )
