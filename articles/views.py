@@ -93,7 +93,7 @@ def article_list(request):
         .annotate(n_quotes=_span_count(Quote), n_places=_span_count(PlaceMention)),
         filters,
     )
-    page = Paginator(results.articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    page = _paginate(results.articles, filters).get_page(request.GET.get("page"))
     if filters.q:
         for article in page:
             article.snippet = search.snippet_for(article, results, filters.q)
@@ -112,6 +112,18 @@ def article_list(request):
         context,
         lambda: {"filter_fields": _filter_fields(filters)},
     )
+
+
+def _paginate(articles: Any, filters: search.Filters) -> Paginator:
+    """The list's paginator. A search's matches are counted already (``Ranked``); the COUNT of
+    every published article a filter selects is kept until a public change retires the lists
+    (it took 460 ms at 100,000 articles)."""
+    if isinstance(articles, search.Ranked):
+        return Paginator(articles, ARTICLES_PER_PAGE)
+    generation = pagecache.generation(pagecache.LISTS)
+    key = "article-count:" + hashlib.blake2b(repr((generation, filters)).encode()).hexdigest()
+    count = cache.get_or_set(key, articles.count, settings.FILTER_CHOICES_SECONDS)
+    return CountedPaginator(articles, ARTICLES_PER_PAGE, count)
 
 
 def _filter_fields(filters) -> str:
