@@ -721,6 +721,47 @@ def _split_role_name(phrase: str) -> tuple[str, str]:
     return role, " ".join(name_words)
 
 
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+class _NamedLater:
+    r"""Where ``masked`` says "the <role>, <Name>", per role word, so each look for a later name is
+    a bisection rather than a search through the rest of the paragraph (which, once per "the
+    envoy", made a long paragraph quadratic).
+
+    ``first`` answers as ``re.search(r"\b[Tt]he <role>,\s+(Name)", masked[position:scope_end])``
+    would, offsets into ``masked``."""
+
+    def __init__(self, masked: str):
+        self.masked = masked
+        self._starts: dict[str, tuple[list[int], set[int], re.Pattern]] = {}
+
+    def _index(self, head: str) -> tuple[list[int], set[int], re.Pattern]:
+        if head not in self._starts:
+            phrase = rf"[Tt]he {re.escape(head)},\s+"
+            starts = [m.start() for m in re.finditer(rf"(?=(?:{phrase})[A-Z])", self.masked)]
+            # \b before "The": a word character before it rules a start out (but for a search
+            # that starts right there, where the slice had no character before it)
+            bounded = [s for s in starts if s == 0 or not _WORD_CHAR_RE.match(self.masked[s - 1])]
+            name = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})"
+            self._starts[head] = (bounded, set(starts), re.compile(phrase + name))
+        return self._starts[head]
+
+    def first(self, head: str, position: int, scope_end: int) -> re.Match | None:
+        bounded, starts, pattern = self._index(head)
+        if position in starts:
+            m = pattern.match(self.masked, position, scope_end)
+            if m:
+                return m
+        i = bisect.bisect_right(bounded, position)
+        while i < len(bounded) and bounded[i] < scope_end:
+            m = pattern.match(self.masked, bounded[i], scope_end)
+            if m:
+                return m
+            i += 1
+        return None
+
+
 class _Speakers:
     """Turns noun phrases into entities of the registry."""
 
@@ -728,6 +769,7 @@ class _Speakers:
         self.registry = registry
         self.body = body
         self.masked = masked
+        self._later = _NamedLater(masked)
 
     def interpret(self, phrase: str, position: int, scope_end: int) -> tuple[bool, _Entity | None]:
         """(is this a speaker phrase, the entity or None for an unnamed source)."""
@@ -801,9 +843,7 @@ class _Speakers:
 
     def _named_later(self, head: str, position: int, scope_end: int) -> _Entity | None:
         """ "A spokeswoman ... said. ..., said the spokeswoman, Naw Paw Htoo": named later."""
-        text = self.masked[position:scope_end]
-        pattern = rf"\b[Tt]he {re.escape(head)},\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,3}})"
-        m = re.search(pattern, text)
+        m = self._later.first(head, position, scope_end)
         if not m:
             return None
         return self.registry.person(m.group(1), head)
@@ -1217,14 +1257,27 @@ def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, majo
         for key in sorted(entity.names(), key=len, reverse=True):
             if len(key) < 3:
                 continue
-            for m in _reference_re(key).finditer(text):
-                if masked[lo + m.start()].isupper() or not key[:1].isalpha():
-                    registry.mention(lo + m.start(), entity)
+            for at in _references(text, key):
+                if masked[lo + at].isupper() or not key[:1].isalpha():
+                    registry.mention(lo + at, entity)
 
 
-@functools.lru_cache(maxsize=1 << 12)
-def _reference_re(key: str) -> re.Pattern:
-    return re.compile(rf"(?<![\w’']){re.escape(key)}(?![\w])")
+def _references(text: str, key: str) -> list[int]:
+    r"""Where ``key`` stands as words of its own in ``text``: the starts of
+    ``re.finditer(rf"(?<![\w’']){re.escape(key)}(?!\w)", text)``, without compiling a pattern
+    per name (a new name in every sentence made that the suggester's main cost)."""
+    found = []
+    at = text.find(key)
+    while at != -1:
+        end = at + len(key)
+        if (at == 0 or (text[at - 1] not in "’'" and not _WORD_CHAR_RE.match(text[at - 1]))) and (
+            end == len(text) or not _WORD_CHAR_RE.match(text[end])
+        ):
+            found.append(at)
+            at = text.find(key, end)
+        else:
+            at = text.find(key, at + 1)
+    return found
 
 
 _NAME_TOKEN = (
@@ -2123,85 +2176,148 @@ def _unknown_feature(body, m, feature, free, take, mentions):
     take(s, e, _Target(m.group(), anchor.latitude, anchor.longitude, kind, "", True, note=note))
 
 
+# "the city" looks among the places of these kinds; "town" and "village" only small ones
+_ANAPHOR_POOL = {
+    "city": "city",
+    "town": "town",
+    "village": "town",
+    "region": "region",
+    "province": "region",
+    "oblast": "region",
+    "territory": "region",
+    "river": "river",
+}
+_COMMA_GAP_RE = re.compile(r",\s*")
+
+
+def _pools(target: _Target) -> tuple[str, ...]:
+    """The anaphor pools (``_ANAPHOR_POOL``'s values) a mention of ``target`` belongs to."""
+    if target.kind == "city":
+        return ("city", "town") if target.population < 200_000 else ("city",)
+    return (target.kind,) if target.kind in {"region", "river"} else ()
+
+
+class _Earlier:
+    """The place mentions that end before a position, summed up as the position moves forward,
+    so an anaphor is answered in O(1) instead of by a look through every earlier mention.
+
+    "Last" means last in ``mentions``' order (the order they were found), as before. Kept: the
+    mention ending last; the last of each kind; for each pool, per place name, how often it was
+    mentioned and its last mention, and the name that wins (most mentions, then the latest last
+    mention). A name's (count, start) only grows when it is mentioned, so the winner is kept by
+    one comparison per mention.
+    """
+
+    def __init__(self, mentions: list[_Mention]):
+        self.mentions = mentions
+        self._pending = sorted(range(len(mentions)), key=lambda i: mentions[i].end)
+        self._next = 0
+        self.prev: _Mention | None = None
+        self._prev_key = (-1, 0)
+        self._last: dict[str, tuple[int, _Mention]] = {}
+        self._groups: dict[str, dict[str, list]] = {}
+        self._best: dict[str, list] = {}
+        self._first: dict[tuple[str, str], _Target] = {}
+        for mention in mentions:
+            self._note_first(mention)
+
+    def _note_first(self, mention: _Mention) -> None:
+        target = mention.target
+        self._first.setdefault((_key(target.name), target.kind), target)
+
+    def advance(self, position: int) -> None:
+        """Take in every mention found before the anaphora that ends by ``position``."""
+        while self._next < len(self._pending):
+            index = self._pending[self._next]
+            if self.mentions[index].end > position:
+                break
+            self._add(index)
+            self._next += 1
+
+    def appended(self) -> None:
+        """Take in the mention just appended (an anaphor's: it ends before the next one)."""
+        self._note_first(self.mentions[-1])
+        self._add(len(self.mentions) - 1)
+
+    def _add(self, index: int) -> None:
+        mention = self.mentions[index]
+        target = mention.target
+        if (mention.end, -index) > self._prev_key:
+            self.prev, self._prev_key = mention, (mention.end, -index)
+        if index > self._last.get(target.kind, (-1, None))[0]:
+            self._last[target.kind] = (index, mention)
+        for pool in _pools(target):
+            group = self._groups.setdefault(pool, {}).setdefault(_key(target.name), [0, -1, None])
+            group[0] += 1
+            if index > group[1]:
+                group[1], group[2] = index, mention
+            best = self._best.get(pool)
+            if best is None or (group[0], group[2].start) > (best[0], best[2].start):
+                self._best[pool] = group
+
+    def last(self, kind: str) -> _Target | None:
+        """The target of the last mention of ``kind`` so far."""
+        found = self._last.get(kind)
+        return found[1].target if found else None
+
+    def most_mentioned(self, pool: str) -> _Target | None:
+        best = self._best.get(pool)
+        return best[2].target if best else None
+
+    def first(self, key: str, kind: str) -> _Target | None:
+        """The target of the first mention (of all, in ``mentions``' order) of ``key``, ``kind``."""
+        return self._first.get((key, kind))
+
+    def same(self, target: _Target) -> _Target:
+        """The first mention's target with ``target``'s name and kind, else ``target``."""
+        return self.first(_key(target.name), target.kind) or target
+
+
 def _anaphora(body, mentions, free, take, gaz, known_targets):
+    earlier = _Earlier(mentions)
+    known_cities: dict[str, _Target] = {}
+    for target in known_targets.values():
+        if target.kind == "city":
+            known_cities.setdefault(_key(target.name), target)
     for m in _ANAPHORA_RE.finditer(body):
         s, e = m.start(1), m.end(1)
         if not free(s, e):
             continue
-        noun = m.group(1).casefold()
-        earlier = [x for x in mentions if x.end <= m.start()]
-        if not earlier:
+        earlier.advance(m.start())
+        prev = earlier.prev
+        if prev is None:
             continue
-        # "Yangon, the commercial capital,": an appositive names the place itself
-        prev = max(earlier, key=lambda x: x.end)
-        if re.fullmatch(r",\s*", body[prev.end : m.start()]) and prev.target.kind == "city":
-            take(s, e, prev.target)
-            continue
-        if "capital" in noun:
-            if noun in {"regional capital", "provincial capital"}:
-                regions = [x for x in earlier if x.target.kind == "region"]
-                if regions:
-                    region = regions[-1].target
-                    capital = region.capital or _capital_of_known(region, known_targets, mentions)
-                    if capital is not None:
-                        take(s, e, _same(capital, mentions))
-                continue
-            if noun == "capital":
-                countries = [x for x in earlier if x.target.kind == "country"]
-                if countries and gaz is not None:
-                    entry = gaz.capital_of(countries[-1].target.country_code)
-                    if entry is not None:
-                        take(
-                            s,
-                            e,
-                            _same(
-                                _Target(
-                                    entry.name,
-                                    entry.latitude,
-                                    entry.longitude,
-                                    "city",
-                                    entry.country_code,
-                                    True,
-                                ),
-                                mentions,
-                            ),
-                        )
-            continue
-        kinds = {
-            "city": {"city"},
-            "town": {"city"},
-            "village": {"city"},
-            "region": {"region"},
-            "province": {"region"},
-            "oblast": {"region"},
-            "territory": {"region"},
-            "river": {"river"},
-        }[noun]
-        pool = [x for x in earlier if x.target.kind in kinds]
-        if noun in {"town", "village"}:
-            pool = [x for x in pool if x.target.population < 200_000]
-        if not pool:
-            continue
-        counts: dict[str, list] = {}
-        for x in pool:
-            counts.setdefault(_key(x.target.name), []).append(x)
-        best = max(counts.values(), key=lambda xs: (len(xs), xs[-1].start))
-        take(s, e, best[-1].target)
+        target = _antecedent(body, m, prev, earlier, gaz, known_cities)
+        if target is not None:
+            take(s, e, target)
+            earlier.appended()
 
 
-def _same(target: _Target, mentions) -> _Target:
-    for x in mentions:
-        if _key(x.target.name) == _key(target.name) and x.target.kind == target.kind:
-            return x.target
-    return target
+def _antecedent(body, m, prev: _Mention, earlier: _Earlier, gaz, known_cities) -> _Target | None:
+    """What the anaphor ``m`` ("the city", "the regional capital") refers to, if anything."""
+    noun = m.group(1).casefold()
+    # "Yangon, the commercial capital,": an appositive names the place itself
+    if _COMMA_GAP_RE.fullmatch(body, prev.end, m.start()) and prev.target.kind == "city":
+        return prev.target
+    if noun in {"regional capital", "provincial capital"}:
+        region = earlier.last("region")
+        if region is None:
+            return None
+        capital = region.capital or _capital_of_known(region, earlier, known_cities)
+        return earlier.same(capital) if capital is not None else None
+    if "capital" in noun:
+        country = earlier.last("country") if noun == "capital" else None
+        if country is None or gaz is None:
+            return None
+        entry = gaz.capital_of(country.country_code)
+        if entry is None:
+            return None
+        return earlier.same(
+            _Target(entry.name, entry.latitude, entry.longitude, "city", entry.country_code, True)
+        )
+    return earlier.most_mentioned(_ANAPHOR_POOL[noun])
 
 
-def _capital_of_known(region: _Target, known_targets, mentions) -> _Target | None:
-    stem = re.sub(rf"\s+{_REGION_SUFFIX}$", "", region.name, flags=re.IGNORECASE)
-    for x in mentions:
-        if x.target.kind == "city" and _key(x.target.name) == _key(stem):
-            return x.target
-    for target in known_targets.values():
-        if target.kind == "city" and _key(target.name) == _key(stem):
-            return target
-    return None
+def _capital_of_known(region: _Target, earlier: _Earlier, known_cities) -> _Target | None:
+    stem = _key(re.sub(rf"\s+{_REGION_SUFFIX}$", "", region.name, flags=re.IGNORECASE))
+    return earlier.first(stem, "city") or known_cities.get(stem)
