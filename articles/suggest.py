@@ -722,6 +722,8 @@ def _split_role_name(phrase: str) -> tuple[str, str]:
 
 
 _WORD_CHAR_RE = re.compile(r"\w")
+# _subject_plan's answer: the (lo, cue start) pairs for _Speakers.left, then (phrase, position)
+_SubjectPlan = tuple[list[tuple[int, int]], tuple[str, int] | None]
 
 
 class _NamedLater:
@@ -770,6 +772,10 @@ class _Speakers:
         self.body = body
         self.masked = masked
         self._later = _NamedLater(masked)
+        self._no_speaker: set[tuple[int, int]] = set()
+        self._clause_starts: dict[tuple[int, int], int] = {}
+        self._subject_plans: dict[tuple[int, int], _SubjectPlan] = {}
+        self._cues: dict[tuple[int, int], tuple[list[re.Match], list[int]]] = {}
 
     def interpret(self, phrase: str, position: int, scope_end: int) -> tuple[bool, _Entity | None]:
         """(is this a speaker phrase, the entity or None for an unnamed source)."""
@@ -857,7 +863,49 @@ class _Speakers:
     def left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
         """The speaker phrase right before a cue at ``cue_start``; lo bounds the clause.
 
-        Returns (found, entity, where the phrase starts, its role or appositive included)."""
+        Returns (found, entity, where the phrase starts, its role or appositive included).
+        Text that holds no speaker phrase holds none whatever the registry has, and is turned
+        down before the registry changes: such answers are remembered, as a sentence's cues are
+        tried again for each of its quotes."""
+        if (lo, cue_start) in self._no_speaker:
+            return False, None, cue_start
+        found, entity, start = self._left(lo, cue_start, scope_end)
+        if not found:
+            self._no_speaker.add((lo, cue_start))
+        return found, entity, start
+
+    def subject_plan(self, s_lo: int, limit: int) -> _SubjectPlan:
+        """``_subject_plan`` over ``masked``, remembered (asked once per cue and quote)."""
+        key = (s_lo, limit)
+        if key not in self._subject_plans:
+            self._subject_plans[key] = _subject_plan(self.masked, s_lo, limit)
+        return self._subject_plans[key]
+
+    def last_cues(self, s_lo: int, s_hi: int, end: int, count: int) -> list[re.Match]:
+        """The last ``count`` cues of ``[c for c in _CUE_RE.finditer(masked[s_lo:end]) if "_" not
+        in masked[s_lo:end][c.end() : c.end() + 1]]``, taken from the cues of the whole sentence
+        s_lo:s_hi (found once) when the character at ``end`` can neither be part of a cue nor
+        change a word boundary (a quotation mark opening there); else found afresh."""
+        if end < s_hi and (_WORD_CHAR_RE.match(self.masked[end]) or self.masked[end].isspace()):
+            head = self.masked[s_lo:end]
+            cues = [c for c in _CUE_RE.finditer(head) if "_" not in head[c.end() : c.end() + 1]]
+            return cues[-count:]
+        if (s_lo, s_hi) not in self._cues:
+            text = self.masked[s_lo:s_hi]
+            cues = [c for c in _CUE_RE.finditer(text) if "_" not in text[c.end() : c.end() + 1]]
+            self._cues[(s_lo, s_hi)] = (cues, [c.end() for c in cues])
+        cues, ends = self._cues[(s_lo, s_hi)]
+        j = bisect.bisect_right(ends, end - s_lo)
+        return cues[max(0, j - count) : j]
+
+    def clause_start(self, s_lo: int, at: int) -> int:
+        """``_clause_start`` over ``masked``, remembered (each cue is asked by several quotes)."""
+        key = (s_lo, at)
+        if key not in self._clause_starts:
+            self._clause_starts[key] = _clause_start(self.masked, s_lo, at)
+        return self._clause_starts[key]
+
+    def _left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
         text = self.masked[lo:cue_start]
         # adverbs and auxiliaries between the subject and the verb
         stripped = re.sub(
@@ -1408,6 +1456,12 @@ def _longest_key(keys) -> int:
 _LONGEST_KEY: list = [None, 0]
 
 
+# a cue a few words after a quote: '," the minister said'
+_CUE_AFTER_WORDS_RE = re.compile(
+    r"((?:[^\s,;:!?_]+\s+){0,9}?[^\s,;:!?_]+)\s+(" + _CUE_RE.pattern + ")"
+)
+
+
 def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
     """Find who said quote ``q`` (in the sentence s_lo:s_hi of its paragraph)."""
     after_close = (q.close + 1) if q.close is not None else q.end
@@ -1424,16 +1478,14 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
         if found:
             q.speaker, q.resolved = entity, True
             return
-    cue = re.match(r"((?:[^\s,;:!?_]+\s+){0,9}?[^\s,;:!?_]+)\s+(" + _CUE_RE.pattern + ")", rest)
+    cue = _CUE_AFTER_WORDS_RE.match(rest)
     if cue and cue.group(2) not in _PARTICIPLES:
         found, entity, _ = who.left(rest_at, rest_at + cue.start(2), p_hi)
         if found:
             q.speaker, q.resolved = entity, True
             return
     # 2. before it, in its sentence: 'X said: "...' / 'X warned that "...' / '... he stated "'
-    head = masked[s_lo : q.open]
-    cues = [c for c in _CUE_RE.finditer(head) if "_" not in head[c.end() : c.end() + 1]]
-    for c in reversed(cues[-_MAX_CUES_BEFORE:]):
+    for c in reversed(who.last_cues(s_lo, s_hi, q.open, _MAX_CUES_BEFORE)):
         word = c.group()
         if word in _PARTICIPLES:
             # 'with Peskov saying "...' / '..., adding that he had "..."'
@@ -1443,7 +1495,7 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
                 return
             continue
         found, entity, _ = who.left(
-            _clause_start(masked, s_lo, s_lo + c.start()), s_lo + c.start(), p_hi
+            who.clause_start(s_lo, s_lo + c.start()), s_lo + c.start(), p_hi
         )
         if found:
             q.speaker, q.resolved = entity, True
@@ -1485,39 +1537,48 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
 
 def _sentence_subject(masked, s_lo, limit, who: _Speakers) -> tuple[bool, _Entity | None]:
     """The subject of the main clause: the first noun phrase after any introductory phrase."""
+    lefts, final = who.subject_plan(s_lo, limit)
+    for lo, at in lefts:
+        found, entity, _ = who.left(lo, at, limit)
+        if found:
+            return found, entity
+    if final is None:
+        return False, None
+    found, entity = who.interpret(final[0], final[1], limit)
+    if found and entity is not None:
+        return True, entity
+    return False, None
+
+
+_SUBJECT_NOT_CUE_RE = re.compile(r"(?:On|In|At|After|Before|While|When|However)\b")
+_INTRODUCTORY_RE = re.compile(
+    r"(?:On|In|At|After|Before|While|When|However|Meanwhile|Asked|Speaking|Although|"
+    r"Though|Since|During|Despite|As|If|Earlier|Later|Last|This|Then)\b"
+)
+_SUBJECT_PHRASE_RE = re.compile(
+    r"((?:[A-Z][\w’'.-]*|the|The|of|for)(?:\s+(?:[A-Z][\w’'.-]*|of|for|the))*)"
+)
+
+
+def _subject_plan(masked: str, s_lo: int, limit: int) -> _SubjectPlan:
+    """What ``_sentence_subject`` tries, read from the text alone: the (clause start, cue) of
+    each segment's first cue, for ``_Speakers.left``, in order; then the noun phrase to
+    interpret and where it is, or None."""
     text = masked[s_lo:limit]
     segments = list(re.finditer(r"[^,]+", text))
+    lefts = []
     for seg in segments:
         seg_text = seg.group().strip()
         first_cue = _CUE_RE.search(seg.group())
-        if first_cue and not re.match(r"(?:On|In|At|After|Before|While|When|However)\b", seg_text):
-            found, entity, _ = who.left(
-                s_lo + seg.start(), s_lo + seg.start() + first_cue.start(), limit
-            )
-            if found:
-                return found, entity
-        if (
-            re.match(
-                r"(?:On|In|At|After|Before|While|When|However|Meanwhile|Asked|Speaking|Although|"
-                r"Though|Since|During|Despite|As|If|Earlier|Later|Last|This|Then)\b",
-                seg_text,
-            )
-            and seg is not segments[-1]
-        ):
+        if first_cue and not _SUBJECT_NOT_CUE_RE.match(seg_text):
+            lefts.append((s_lo + seg.start(), s_lo + seg.start() + first_cue.start()))
+        if _INTRODUCTORY_RE.match(seg_text) and seg is not segments[-1]:
             continue
-        m = re.match(
-            r"((?:[A-Z][\w’'.-]*|the|The|of|for)(?:\s+(?:[A-Z][\w’'.-]*|of|for|the))*)", seg_text
-        )
-        if not m:
-            return False, None
-        phrase = m.group(1)
-        if phrase.casefold() in _STOP_CAPS:
-            return False, None
-        found, entity = who.interpret(phrase, s_lo + seg.start(), limit)
-        if found and entity is not None:
-            return True, entity
-        return False, None
-    return False, None
+        m = _SUBJECT_PHRASE_RE.match(seg_text)
+        if not m or m.group(1).casefold() in _STOP_CAPS:
+            return lefts, None
+        return lefts, (m.group(1), s_lo + seg.start())
+    return lefts, None
 
 
 def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers, candidates):
@@ -1640,7 +1701,7 @@ def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers
                 emit(_content_spans(body, masked, begin, s_hi), "said", entity, 1, cue)
             continue
         if cue in _REQUEST_VERBS:
-            found, entity, _ = who.left(_clause_start(masked, s_lo, c_lo), c_lo, p_hi)
+            found, entity, _ = who.left(who.clause_start(s_lo, c_lo), c_lo, p_hi)
             if not found:
                 found, entity = _sentence_subject(masked, s_lo, c_lo, who)
             begin = c_hi
@@ -1662,7 +1723,7 @@ def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers
             # preposed: "X said (that) CONTENT"
             if masked[begin] in _DOUBLE_MARKS or masked[begin] == "_":
                 continue  # a direct quote follows; it carries the attribution
-            lo = _clause_start(masked, s_lo, c_lo)
+            lo = who.clause_start(s_lo, c_lo)
             found, entity, _ = who.left(lo, c_lo, p_hi)
             if not found:
                 found, entity = _sentence_subject(masked, lo, c_lo, who)
