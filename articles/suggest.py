@@ -1869,7 +1869,7 @@ def _major_places(body: str, gaz, known_keys=()) -> set[str]:
         for i in range(len(words)):
             for j in range(i + 1, len(words) + 1):
                 phrase = " ".join(words[i:j])
-                entries = gaz.lookup(phrase)
+                entries = gaz.lookup(phrase) if phrase in gaz else ()
                 if any(e.kind != "city" for e in entries) or (entries and j - i > 1):
                     keys.add(_key(phrase))
                 if j - i == 1 and phrase.casefold() in gaz.demonyms:
@@ -2024,6 +2024,10 @@ def _context_countries(body: str, gaz, known_targets) -> set[str]:
 def _gazetteer_mentions(body, gaz, known_by_key, known_targets, free, take, mentions):
     context = _context_countries(body, gaz, known_targets)
     tokens = list(re.finditer(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'-]*", body))
+    # joined[k]: only a space or a hyphen between tokens k and k + 1 (a name may run on)
+    joined = [
+        body[tokens[k].end() : tokens[k + 1].start()] in (" ", "-") for k in range(len(tokens) - 1)
+    ]
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -2031,11 +2035,11 @@ def _gazetteer_mentions(body, gaz, known_by_key, known_targets, free, take, ment
             i += 1
             continue
         best = None
-        for n in range(min(gaz.max_words + 1, len(tokens) - i), 0, -1):
+        run = 0  # how many tokens after tok are joined to it
+        while run < gaz.max_words and i + run < len(joined) and joined[i + run]:
+            run += 1
+        for n in range(min(gaz.max_words + 1, len(tokens) - i, run + 1), 0, -1):
             last = tokens[i + n - 1]
-            gaps = [body[tokens[k].end() : tokens[k + 1].start()] for k in range(i, i + n - 1)]
-            if any(g not in (" ", "-") for g in gaps):
-                continue
             s, e = tok.start(), last.end()
             text = body[s:e]
             if text.endswith("'s"):
