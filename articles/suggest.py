@@ -2208,37 +2208,80 @@ def _shape(body: str, gaz, s: int, e: int, text: str, entry):
 def _unknown_features(body, gaz, free, take, mentions):
     """ "the Moei River", "Lake Kivu": a named feature the gazetteer lacks, placed near what its
     sentence names."""
+    anchors = _Anchors(body, mentions)
     for m in re.finditer(r"\b(Lake|Mount|Mt\.|River|Gulf of|Bay of)\s+([A-Z][\w-]+)\b", body):
-        _unknown_feature(body, m, m.group(1).split()[0], free, take, mentions)
+        _unknown_feature(m, m.group(1).split()[0], free, take, anchors)
     for m in re.finditer(rf"\b([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+({_FEATURE_SUFFIX})\b", body):
-        _unknown_feature(body, m, m.group(2), free, take, mentions)
+        _unknown_feature(m, m.group(2), free, take, anchors)
 
 
-def _unknown_feature(body, m, feature, free, take, mentions):
+class _Anchors:
+    """The city and facility mentions by position, and where the body has ". " and line breaks,
+    so the mention nearest a feature in its sentence is found by bisection, not by a look at
+    every mention and a search back through the body for the sentence's start."""
+
+    def __init__(self, body: str, mentions: list[_Mention]):
+        self.body, self.mentions = body, mentions
+        self.stops = [m.start() for m in re.finditer(r"\. ", body)]
+        self.breaks = [m.start() for m in re.finditer(r"\n", body)]
+        # (start, order found, mention): the order breaks a tie between two as near
+        self.by_start = sorted(
+            (x.start, i, x) for i, x in enumerate(mentions) if x.target.kind in {"city", "facility"}
+        )
+
+    def sentence(self, s: int, e: int) -> tuple[int, int]:
+        """``(max(body.rfind(". ", 0, s), body.rfind("\\n", 0, s), 0)``, the first ". " or line
+        break from ``e`` or the body's end)."""
+        stop = bisect.bisect_right(self.stops, s - 2) - 1
+        line = bisect.bisect_right(self.breaks, s - 1) - 1
+        lo = max(self.stops[stop] if stop >= 0 else -1, self.breaks[line] if line >= 0 else -1, 0)
+        after = [
+            xs[k] for xs in (self.stops, self.breaks) if (k := bisect.bisect_left(xs, e)) < len(xs)
+        ]
+        return lo, min(after) if after else len(self.body)
+
+    def nearest(self, s: int, e: int) -> _Target | None:
+        """The target of the city or facility mention in s:e's sentence that starts nearest s
+        (the one found first when two are as near)."""
+        lo, hi = self.sentence(s, e)
+        k = bisect.bisect_left(self.by_start, (s,))
+        near = [x for x in self.by_start[max(0, k - 1) : k + 1] if lo <= x[0] < hi]
+        if not near:
+            return None
+        return min(near, key=lambda x: (abs(x[0] - s), x[1]))[2].target
+
+    def taken(self) -> None:
+        """Take in the mention just added to ``mentions``."""
+        x = self.mentions[-1]
+        if x.target.kind in {"city", "facility"}:
+            bisect.insort(self.by_start, (x.start, len(self.mentions) - 1, x))
+
+
+_FEATURE_KINDS = {
+    "river": "river",
+    "dam": "facility",
+    "bridge": "facility",
+    "lake": "lake",
+    "mount": "mountain",
+    "mt.": "mountain",
+    "gulf": "sea",
+    "bay": "sea",
+}
+
+
+def _unknown_feature(m, feature, free, take, anchors: _Anchors):
     s, e = m.start(), m.end()
     if not free(s, e) or m.group(1).casefold() in gazetteer_module.COMMON_WORDS:
         return
     if m.group(1).split()[0].casefold() in _STOP_CAPS:
         return
-    lo = max(body.rfind(". ", 0, s), body.rfind("\n", 0, s), 0)
-    hi_candidates = [x for x in (body.find(". ", e), body.find("\n", e)) if x != -1]
-    hi = min(hi_candidates) if hi_candidates else len(body)
-    near = [x for x in mentions if lo <= x.start < hi and x.target.kind in {"city", "facility"}]
-    if not near:
+    anchor = anchors.nearest(s, e)
+    if anchor is None:
         return
-    anchor = min(near, key=lambda x: abs(x.start - s)).target
-    kind = {
-        "river": "river",
-        "dam": "facility",
-        "bridge": "facility",
-        "lake": "lake",
-        "mount": "mountain",
-        "mt.": "mountain",
-        "gulf": "sea",
-        "bay": "sea",
-    }.get(feature.casefold(), "feature")
+    kind = _FEATURE_KINDS.get(feature.casefold(), "feature")
     note = f"approximate: placed at {anchor.name}, named in the same sentence"
     take(s, e, _Target(m.group(), anchor.latitude, anchor.longitude, kind, "", True, note=note))
+    anchors.taken()
 
 
 # "the city" looks among the places of these kinds; "town" and "village" only small ones

@@ -125,6 +125,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "anaphora": lambda size: (
         "Troops entered Kharkiv. " + _repeat(lambda n: "The city was quiet. ", size)
     ),
+    # features the gazetteer lacks, each placed at the city its sentence names
+    "features": lambda size: _repeat(
+        lambda n: f"Boats on Lake Kivu{n} near {CITIES[n % len(CITIES)]}. ", size
+    ),
     "place_list": lambda size: _repeat(lambda n: CITIES[n % len(CITIES)] + " ", size),
     "unbalanced_quotes": lambda size: _repeat(
         lambda n: ['He said "this is open and ', "it went on” ", "“and on "][n % 3], size
