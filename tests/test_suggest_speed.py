@@ -10,6 +10,7 @@ the suggester; each measurement is shared by the two tests.
 
 import functools
 import importlib.util
+import re
 import time
 from pathlib import Path
 
@@ -90,3 +91,24 @@ def test_mentions_are_found_by_position_not_by_scanning():
         assert registry.last(n * 10 + 5) is people[n]
         assert registry.find(f"Anna Petro{n}") is people[n]
     assert time.perf_counter() - started < 1
+
+
+def test_references_are_where_the_pattern_per_name_found_them():
+    text = "anna’s anna anna-x xanna anna_b 'anna anna. annaanna anna"
+    for key in ["anna", "anna anna", "a", "nn"]:
+        pattern = re.compile(rf"(?<![\w’']){re.escape(key)}(?!\w)")
+        assert suggest._references(text, key) == [m.start() for m in pattern.finditer(text)]
+
+
+def test_a_later_name_is_found_as_the_search_through_the_rest_found_it():
+    masked = (
+        "The envoy, Carla Lima, said. xThe envoy, Bob Stone. the envoy, Ann Lee the envoy, "
+        "The envoy, Dan Roe. The envoy,  Eve Kay"
+    )
+    later = suggest._NamedLater(masked)
+    pattern = re.compile(r"\b[Tt]he envoy,\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})")
+    for position in range(len(masked)):
+        for scope_end in (position, position + 15, len(masked)):
+            expected = pattern.search(masked[position:scope_end])
+            found = later.first("envoy", position, scope_end)
+            assert (found and found.group(1)) == (expected and expected.group(1))
