@@ -721,6 +721,49 @@ def _split_role_name(phrase: str) -> tuple[str, str]:
     return role, " ".join(name_words)
 
 
+_WORD_CHAR_RE = re.compile(r"\w")
+# _subject_plan's answer: the (lo, cue start) pairs for _Speakers.left, then (phrase, position)
+_SubjectPlan = tuple[list[tuple[int, int]], tuple[str, int] | None]
+
+
+class _NamedLater:
+    r"""Where ``masked`` says "the <role>, <Name>", per role word, so each look for a later name is
+    a bisection rather than a search through the rest of the paragraph (which, once per "the
+    envoy", made a long paragraph quadratic).
+
+    ``first`` answers as ``re.search(r"\b[Tt]he <role>,\s+(Name)", masked[position:scope_end])``
+    would, offsets into ``masked``."""
+
+    def __init__(self, masked: str):
+        self.masked = masked
+        self._starts: dict[str, tuple[list[int], set[int], re.Pattern]] = {}
+
+    def _index(self, head: str) -> tuple[list[int], set[int], re.Pattern]:
+        if head not in self._starts:
+            phrase = rf"[Tt]he {re.escape(head)},\s+"
+            starts = [m.start() for m in re.finditer(rf"(?=(?:{phrase})[A-Z])", self.masked)]
+            # \b before "The": a word character before it rules a start out (but for a search
+            # that starts right there, where the slice had no character before it)
+            bounded = [s for s in starts if s == 0 or not _WORD_CHAR_RE.match(self.masked[s - 1])]
+            name = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})"
+            self._starts[head] = (bounded, set(starts), re.compile(phrase + name))
+        return self._starts[head]
+
+    def first(self, head: str, position: int, scope_end: int) -> re.Match | None:
+        bounded, starts, pattern = self._index(head)
+        if position in starts:
+            m = pattern.match(self.masked, position, scope_end)
+            if m:
+                return m
+        i = bisect.bisect_right(bounded, position)
+        while i < len(bounded) and bounded[i] < scope_end:
+            m = pattern.match(self.masked, bounded[i], scope_end)
+            if m:
+                return m
+            i += 1
+        return None
+
+
 class _Speakers:
     """Turns noun phrases into entities of the registry."""
 
@@ -728,6 +771,11 @@ class _Speakers:
         self.registry = registry
         self.body = body
         self.masked = masked
+        self._later = _NamedLater(masked)
+        self._no_speaker: set[tuple[int, int]] = set()
+        self._clause_starts: dict[tuple[int, int], int] = {}
+        self._subject_plans: dict[tuple[int, int], _SubjectPlan] = {}
+        self._cues: dict[tuple[int, int], tuple[list[re.Match], list[int]]] = {}
 
     def interpret(self, phrase: str, position: int, scope_end: int) -> tuple[bool, _Entity | None]:
         """(is this a speaker phrase, the entity or None for an unnamed source)."""
@@ -801,9 +849,7 @@ class _Speakers:
 
     def _named_later(self, head: str, position: int, scope_end: int) -> _Entity | None:
         """ "A spokeswoman ... said. ..., said the spokeswoman, Naw Paw Htoo": named later."""
-        text = self.masked[position:scope_end]
-        pattern = rf"\b[Tt]he {re.escape(head)},\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,3}})"
-        m = re.search(pattern, text)
+        m = self._later.first(head, position, scope_end)
         if not m:
             return None
         return self.registry.person(m.group(1), head)
@@ -817,7 +863,49 @@ class _Speakers:
     def left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
         """The speaker phrase right before a cue at ``cue_start``; lo bounds the clause.
 
-        Returns (found, entity, where the phrase starts, its role or appositive included)."""
+        Returns (found, entity, where the phrase starts, its role or appositive included).
+        Text that holds no speaker phrase holds none whatever the registry has, and is turned
+        down before the registry changes: such answers are remembered, as a sentence's cues are
+        tried again for each of its quotes."""
+        if (lo, cue_start) in self._no_speaker:
+            return False, None, cue_start
+        found, entity, start = self._left(lo, cue_start, scope_end)
+        if not found:
+            self._no_speaker.add((lo, cue_start))
+        return found, entity, start
+
+    def subject_plan(self, s_lo: int, limit: int) -> _SubjectPlan:
+        """``_subject_plan`` over ``masked``, remembered (asked once per cue and quote)."""
+        key = (s_lo, limit)
+        if key not in self._subject_plans:
+            self._subject_plans[key] = _subject_plan(self.masked, s_lo, limit)
+        return self._subject_plans[key]
+
+    def last_cues(self, s_lo: int, s_hi: int, end: int, count: int) -> list[re.Match]:
+        """The last ``count`` cues of ``[c for c in _CUE_RE.finditer(masked[s_lo:end]) if "_" not
+        in masked[s_lo:end][c.end() : c.end() + 1]]``, taken from the cues of the whole sentence
+        s_lo:s_hi (found once) when the character at ``end`` can neither be part of a cue nor
+        change a word boundary (a quotation mark opening there); else found afresh."""
+        if end < s_hi and (_WORD_CHAR_RE.match(self.masked[end]) or self.masked[end].isspace()):
+            head = self.masked[s_lo:end]
+            cues = [c for c in _CUE_RE.finditer(head) if "_" not in head[c.end() : c.end() + 1]]
+            return cues[-count:]
+        if (s_lo, s_hi) not in self._cues:
+            text = self.masked[s_lo:s_hi]
+            cues = [c for c in _CUE_RE.finditer(text) if "_" not in text[c.end() : c.end() + 1]]
+            self._cues[(s_lo, s_hi)] = (cues, [c.end() for c in cues])
+        cues, ends = self._cues[(s_lo, s_hi)]
+        j = bisect.bisect_right(ends, end - s_lo)
+        return cues[max(0, j - count) : j]
+
+    def clause_start(self, s_lo: int, at: int) -> int:
+        """``_clause_start`` over ``masked``, remembered (each cue is asked by several quotes)."""
+        key = (s_lo, at)
+        if key not in self._clause_starts:
+            self._clause_starts[key] = _clause_start(self.masked, s_lo, at)
+        return self._clause_starts[key]
+
+    def _left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
         text = self.masked[lo:cue_start]
         # adverbs and auxiliaries between the subject and the verb
         stripped = re.sub(
@@ -1217,14 +1305,27 @@ def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, majo
         for key in sorted(entity.names(), key=len, reverse=True):
             if len(key) < 3:
                 continue
-            for m in _reference_re(key).finditer(text):
-                if masked[lo + m.start()].isupper() or not key[:1].isalpha():
-                    registry.mention(lo + m.start(), entity)
+            for at in _references(text, key):
+                if masked[lo + at].isupper() or not key[:1].isalpha():
+                    registry.mention(lo + at, entity)
 
 
-@functools.lru_cache(maxsize=1 << 12)
-def _reference_re(key: str) -> re.Pattern:
-    return re.compile(rf"(?<![\w’']){re.escape(key)}(?![\w])")
+def _references(text: str, key: str) -> list[int]:
+    r"""Where ``key`` stands as words of its own in ``text``: the starts of
+    ``re.finditer(rf"(?<![\w’']){re.escape(key)}(?!\w)", text)``, without compiling a pattern
+    per name (a new name in every sentence made that the suggester's main cost)."""
+    found = []
+    at = text.find(key)
+    while at != -1:
+        end = at + len(key)
+        if (at == 0 or (text[at - 1] not in "’'" and not _WORD_CHAR_RE.match(text[at - 1]))) and (
+            end == len(text) or not _WORD_CHAR_RE.match(text[end])
+        ):
+            found.append(at)
+            at = text.find(key, end)
+        else:
+            at = text.find(key, at + 1)
+    return found
 
 
 _NAME_TOKEN = (
@@ -1355,6 +1456,12 @@ def _longest_key(keys) -> int:
 _LONGEST_KEY: list = [None, 0]
 
 
+# a cue a few words after a quote: '," the minister said'
+_CUE_AFTER_WORDS_RE = re.compile(
+    r"((?:[^\s,;:!?_]+\s+){0,9}?[^\s,;:!?_]+)\s+(" + _CUE_RE.pattern + ")"
+)
+
+
 def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
     """Find who said quote ``q`` (in the sentence s_lo:s_hi of its paragraph)."""
     after_close = (q.close + 1) if q.close is not None else q.end
@@ -1371,16 +1478,14 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
         if found:
             q.speaker, q.resolved = entity, True
             return
-    cue = re.match(r"((?:[^\s,;:!?_]+\s+){0,9}?[^\s,;:!?_]+)\s+(" + _CUE_RE.pattern + ")", rest)
+    cue = _CUE_AFTER_WORDS_RE.match(rest)
     if cue and cue.group(2) not in _PARTICIPLES:
         found, entity, _ = who.left(rest_at, rest_at + cue.start(2), p_hi)
         if found:
             q.speaker, q.resolved = entity, True
             return
     # 2. before it, in its sentence: 'X said: "...' / 'X warned that "...' / '... he stated "'
-    head = masked[s_lo : q.open]
-    cues = [c for c in _CUE_RE.finditer(head) if "_" not in head[c.end() : c.end() + 1]]
-    for c in reversed(cues[-_MAX_CUES_BEFORE:]):
+    for c in reversed(who.last_cues(s_lo, s_hi, q.open, _MAX_CUES_BEFORE)):
         word = c.group()
         if word in _PARTICIPLES:
             # 'with Peskov saying "...' / '..., adding that he had "..."'
@@ -1390,7 +1495,7 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
                 return
             continue
         found, entity, _ = who.left(
-            _clause_start(masked, s_lo, s_lo + c.start()), s_lo + c.start(), p_hi
+            who.clause_start(s_lo, s_lo + c.start()), s_lo + c.start(), p_hi
         )
         if found:
             q.speaker, q.resolved = entity, True
@@ -1432,39 +1537,48 @@ def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
 
 def _sentence_subject(masked, s_lo, limit, who: _Speakers) -> tuple[bool, _Entity | None]:
     """The subject of the main clause: the first noun phrase after any introductory phrase."""
+    lefts, final = who.subject_plan(s_lo, limit)
+    for lo, at in lefts:
+        found, entity, _ = who.left(lo, at, limit)
+        if found:
+            return found, entity
+    if final is None:
+        return False, None
+    found, entity = who.interpret(final[0], final[1], limit)
+    if found and entity is not None:
+        return True, entity
+    return False, None
+
+
+_SUBJECT_NOT_CUE_RE = re.compile(r"(?:On|In|At|After|Before|While|When|However)\b")
+_INTRODUCTORY_RE = re.compile(
+    r"(?:On|In|At|After|Before|While|When|However|Meanwhile|Asked|Speaking|Although|"
+    r"Though|Since|During|Despite|As|If|Earlier|Later|Last|This|Then)\b"
+)
+_SUBJECT_PHRASE_RE = re.compile(
+    r"((?:[A-Z][\w’'.-]*|the|The|of|for)(?:\s+(?:[A-Z][\w’'.-]*|of|for|the))*)"
+)
+
+
+def _subject_plan(masked: str, s_lo: int, limit: int) -> _SubjectPlan:
+    """What ``_sentence_subject`` tries, read from the text alone: the (clause start, cue) of
+    each segment's first cue, for ``_Speakers.left``, in order; then the noun phrase to
+    interpret and where it is, or None."""
     text = masked[s_lo:limit]
     segments = list(re.finditer(r"[^,]+", text))
+    lefts = []
     for seg in segments:
         seg_text = seg.group().strip()
         first_cue = _CUE_RE.search(seg.group())
-        if first_cue and not re.match(r"(?:On|In|At|After|Before|While|When|However)\b", seg_text):
-            found, entity, _ = who.left(
-                s_lo + seg.start(), s_lo + seg.start() + first_cue.start(), limit
-            )
-            if found:
-                return found, entity
-        if (
-            re.match(
-                r"(?:On|In|At|After|Before|While|When|However|Meanwhile|Asked|Speaking|Although|"
-                r"Though|Since|During|Despite|As|If|Earlier|Later|Last|This|Then)\b",
-                seg_text,
-            )
-            and seg is not segments[-1]
-        ):
+        if first_cue and not _SUBJECT_NOT_CUE_RE.match(seg_text):
+            lefts.append((s_lo + seg.start(), s_lo + seg.start() + first_cue.start()))
+        if _INTRODUCTORY_RE.match(seg_text) and seg is not segments[-1]:
             continue
-        m = re.match(
-            r"((?:[A-Z][\w’'.-]*|the|The|of|for)(?:\s+(?:[A-Z][\w’'.-]*|of|for|the))*)", seg_text
-        )
-        if not m:
-            return False, None
-        phrase = m.group(1)
-        if phrase.casefold() in _STOP_CAPS:
-            return False, None
-        found, entity = who.interpret(phrase, s_lo + seg.start(), limit)
-        if found and entity is not None:
-            return True, entity
-        return False, None
-    return False, None
+        m = _SUBJECT_PHRASE_RE.match(seg_text)
+        if not m or m.group(1).casefold() in _STOP_CAPS:
+            return lefts, None
+        return lefts, (m.group(1), s_lo + seg.start())
+    return lefts, None
 
 
 def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers, candidates):
@@ -1587,7 +1701,7 @@ def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers
                 emit(_content_spans(body, masked, begin, s_hi), "said", entity, 1, cue)
             continue
         if cue in _REQUEST_VERBS:
-            found, entity, _ = who.left(_clause_start(masked, s_lo, c_lo), c_lo, p_hi)
+            found, entity, _ = who.left(who.clause_start(s_lo, c_lo), c_lo, p_hi)
             if not found:
                 found, entity = _sentence_subject(masked, s_lo, c_lo, who)
             begin = c_hi
@@ -1609,7 +1723,7 @@ def _reported(body, masked, s_lo, s_hi, p_hi, index: _QuoteIndex, who: _Speakers
             # preposed: "X said (that) CONTENT"
             if masked[begin] in _DOUBLE_MARKS or masked[begin] == "_":
                 continue  # a direct quote follows; it carries the attribution
-            lo = _clause_start(masked, s_lo, c_lo)
+            lo = who.clause_start(s_lo, c_lo)
             found, entity, _ = who.left(lo, c_lo, p_hi)
             if not found:
                 found, entity = _sentence_subject(masked, lo, c_lo, who)
@@ -1755,7 +1869,7 @@ def _major_places(body: str, gaz, known_keys=()) -> set[str]:
         for i in range(len(words)):
             for j in range(i + 1, len(words) + 1):
                 phrase = " ".join(words[i:j])
-                entries = gaz.lookup(phrase)
+                entries = gaz.lookup(phrase) if phrase in gaz else ()
                 if any(e.kind != "city" for e in entries) or (entries and j - i > 1):
                     keys.add(_key(phrase))
                 if j - i == 1 and phrase.casefold() in gaz.demonyms:
@@ -1910,6 +2024,10 @@ def _context_countries(body: str, gaz, known_targets) -> set[str]:
 def _gazetteer_mentions(body, gaz, known_by_key, known_targets, free, take, mentions):
     context = _context_countries(body, gaz, known_targets)
     tokens = list(re.finditer(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'-]*", body))
+    # joined[k]: only a space or a hyphen between tokens k and k + 1 (a name may run on)
+    joined = [
+        body[tokens[k].end() : tokens[k + 1].start()] in (" ", "-") for k in range(len(tokens) - 1)
+    ]
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -1917,11 +2035,11 @@ def _gazetteer_mentions(body, gaz, known_by_key, known_targets, free, take, ment
             i += 1
             continue
         best = None
-        for n in range(min(gaz.max_words + 1, len(tokens) - i), 0, -1):
+        run = 0  # how many tokens after tok are joined to it
+        while run < gaz.max_words and i + run < len(joined) and joined[i + run]:
+            run += 1
+        for n in range(min(gaz.max_words + 1, len(tokens) - i, run + 1), 0, -1):
             last = tokens[i + n - 1]
-            gaps = [body[tokens[k].end() : tokens[k + 1].start()] for k in range(i, i + n - 1)]
-            if any(g not in (" ", "-") for g in gaps):
-                continue
             s, e = tok.start(), last.end()
             text = body[s:e]
             if text.endswith("'s"):
@@ -2090,118 +2208,224 @@ def _shape(body: str, gaz, s: int, e: int, text: str, entry):
 def _unknown_features(body, gaz, free, take, mentions):
     """ "the Moei River", "Lake Kivu": a named feature the gazetteer lacks, placed near what its
     sentence names."""
+    anchors = _Anchors(body, mentions)
     for m in re.finditer(r"\b(Lake|Mount|Mt\.|River|Gulf of|Bay of)\s+([A-Z][\w-]+)\b", body):
-        _unknown_feature(body, m, m.group(1).split()[0], free, take, mentions)
+        _unknown_feature(m, m.group(1).split()[0], free, take, anchors)
     for m in re.finditer(rf"\b([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+({_FEATURE_SUFFIX})\b", body):
-        _unknown_feature(body, m, m.group(2), free, take, mentions)
+        _unknown_feature(m, m.group(2), free, take, anchors)
 
 
-def _unknown_feature(body, m, feature, free, take, mentions):
+class _Anchors:
+    """The city and facility mentions by position, and where the body has ". " and line breaks,
+    so the mention nearest a feature in its sentence is found by bisection, not by a look at
+    every mention and a search back through the body for the sentence's start."""
+
+    def __init__(self, body: str, mentions: list[_Mention]):
+        self.body, self.mentions = body, mentions
+        self.stops = [m.start() for m in re.finditer(r"\. ", body)]
+        self.breaks = [m.start() for m in re.finditer(r"\n", body)]
+        # (start, order found, mention): the order breaks a tie between two as near
+        self.by_start = sorted(
+            (x.start, i, x) for i, x in enumerate(mentions) if x.target.kind in {"city", "facility"}
+        )
+
+    def sentence(self, s: int, e: int) -> tuple[int, int]:
+        """``(max(body.rfind(". ", 0, s), body.rfind("\\n", 0, s), 0)``, the first ". " or line
+        break from ``e`` or the body's end)."""
+        stop = bisect.bisect_right(self.stops, s - 2) - 1
+        line = bisect.bisect_right(self.breaks, s - 1) - 1
+        lo = max(self.stops[stop] if stop >= 0 else -1, self.breaks[line] if line >= 0 else -1, 0)
+        after = [
+            xs[k] for xs in (self.stops, self.breaks) if (k := bisect.bisect_left(xs, e)) < len(xs)
+        ]
+        return lo, min(after) if after else len(self.body)
+
+    def nearest(self, s: int, e: int) -> _Target | None:
+        """The target of the city or facility mention in s:e's sentence that starts nearest s
+        (the one found first when two are as near)."""
+        lo, hi = self.sentence(s, e)
+        k = bisect.bisect_left(self.by_start, (s,))
+        near = [x for x in self.by_start[max(0, k - 1) : k + 1] if lo <= x[0] < hi]
+        if not near:
+            return None
+        return min(near, key=lambda x: (abs(x[0] - s), x[1]))[2].target
+
+    def taken(self) -> None:
+        """Take in the mention just added to ``mentions``."""
+        x = self.mentions[-1]
+        if x.target.kind in {"city", "facility"}:
+            bisect.insort(self.by_start, (x.start, len(self.mentions) - 1, x))
+
+
+_FEATURE_KINDS = {
+    "river": "river",
+    "dam": "facility",
+    "bridge": "facility",
+    "lake": "lake",
+    "mount": "mountain",
+    "mt.": "mountain",
+    "gulf": "sea",
+    "bay": "sea",
+}
+
+
+def _unknown_feature(m, feature, free, take, anchors: _Anchors):
     s, e = m.start(), m.end()
     if not free(s, e) or m.group(1).casefold() in gazetteer_module.COMMON_WORDS:
         return
     if m.group(1).split()[0].casefold() in _STOP_CAPS:
         return
-    lo = max(body.rfind(". ", 0, s), body.rfind("\n", 0, s), 0)
-    hi_candidates = [x for x in (body.find(". ", e), body.find("\n", e)) if x != -1]
-    hi = min(hi_candidates) if hi_candidates else len(body)
-    near = [x for x in mentions if lo <= x.start < hi and x.target.kind in {"city", "facility"}]
-    if not near:
+    anchor = anchors.nearest(s, e)
+    if anchor is None:
         return
-    anchor = min(near, key=lambda x: abs(x.start - s)).target
-    kind = {
-        "river": "river",
-        "dam": "facility",
-        "bridge": "facility",
-        "lake": "lake",
-        "mount": "mountain",
-        "mt.": "mountain",
-        "gulf": "sea",
-        "bay": "sea",
-    }.get(feature.casefold(), "feature")
+    kind = _FEATURE_KINDS.get(feature.casefold(), "feature")
     note = f"approximate: placed at {anchor.name}, named in the same sentence"
     take(s, e, _Target(m.group(), anchor.latitude, anchor.longitude, kind, "", True, note=note))
+    anchors.taken()
+
+
+# "the city" looks among the places of these kinds; "town" and "village" only small ones
+_ANAPHOR_POOL = {
+    "city": "city",
+    "town": "town",
+    "village": "town",
+    "region": "region",
+    "province": "region",
+    "oblast": "region",
+    "territory": "region",
+    "river": "river",
+}
+_COMMA_GAP_RE = re.compile(r",\s*")
+
+
+def _pools(target: _Target) -> tuple[str, ...]:
+    """The anaphor pools (``_ANAPHOR_POOL``'s values) a mention of ``target`` belongs to."""
+    if target.kind == "city":
+        return ("city", "town") if target.population < 200_000 else ("city",)
+    return (target.kind,) if target.kind in {"region", "river"} else ()
+
+
+class _Earlier:
+    """The place mentions that end before a position, summed up as the position moves forward,
+    so an anaphor is answered in O(1) instead of by a look through every earlier mention.
+
+    "Last" means last in ``mentions``' order (the order they were found), as before. Kept: the
+    mention ending last; the last of each kind; for each pool, per place name, how often it was
+    mentioned and its last mention, and the name that wins (most mentions, then the latest last
+    mention). A name's (count, start) only grows when it is mentioned, so the winner is kept by
+    one comparison per mention.
+    """
+
+    def __init__(self, mentions: list[_Mention]):
+        self.mentions = mentions
+        self._pending = sorted(range(len(mentions)), key=lambda i: mentions[i].end)
+        self._next = 0
+        self.prev: _Mention | None = None
+        self._prev_key = (-1, 0)
+        self._last: dict[str, tuple[int, _Mention]] = {}
+        self._groups: dict[str, dict[str, list]] = {}
+        self._best: dict[str, list] = {}
+        self._first: dict[tuple[str, str], _Target] = {}
+        for mention in mentions:
+            self._note_first(mention)
+
+    def _note_first(self, mention: _Mention) -> None:
+        target = mention.target
+        self._first.setdefault((_key(target.name), target.kind), target)
+
+    def advance(self, position: int) -> None:
+        """Take in every mention found before the anaphora that ends by ``position``."""
+        while self._next < len(self._pending):
+            index = self._pending[self._next]
+            if self.mentions[index].end > position:
+                break
+            self._add(index)
+            self._next += 1
+
+    def appended(self) -> None:
+        """Take in the mention just appended (an anaphor's: it ends before the next one)."""
+        self._note_first(self.mentions[-1])
+        self._add(len(self.mentions) - 1)
+
+    def _add(self, index: int) -> None:
+        mention = self.mentions[index]
+        target = mention.target
+        if (mention.end, -index) > self._prev_key:
+            self.prev, self._prev_key = mention, (mention.end, -index)
+        if index > self._last.get(target.kind, (-1, None))[0]:
+            self._last[target.kind] = (index, mention)
+        for pool in _pools(target):
+            group = self._groups.setdefault(pool, {}).setdefault(_key(target.name), [0, -1, None])
+            group[0] += 1
+            if index > group[1]:
+                group[1], group[2] = index, mention
+            best = self._best.get(pool)
+            if best is None or (group[0], group[2].start) > (best[0], best[2].start):
+                self._best[pool] = group
+
+    def last(self, kind: str) -> _Target | None:
+        """The target of the last mention of ``kind`` so far."""
+        found = self._last.get(kind)
+        return found[1].target if found else None
+
+    def most_mentioned(self, pool: str) -> _Target | None:
+        best = self._best.get(pool)
+        return best[2].target if best else None
+
+    def first(self, key: str, kind: str) -> _Target | None:
+        """The target of the first mention (of all, in ``mentions``' order) of ``key``, ``kind``."""
+        return self._first.get((key, kind))
+
+    def same(self, target: _Target) -> _Target:
+        """The first mention's target with ``target``'s name and kind, else ``target``."""
+        return self.first(_key(target.name), target.kind) or target
 
 
 def _anaphora(body, mentions, free, take, gaz, known_targets):
+    earlier = _Earlier(mentions)
+    known_cities: dict[str, _Target] = {}
+    for target in known_targets.values():
+        if target.kind == "city":
+            known_cities.setdefault(_key(target.name), target)
     for m in _ANAPHORA_RE.finditer(body):
         s, e = m.start(1), m.end(1)
         if not free(s, e):
             continue
-        noun = m.group(1).casefold()
-        earlier = [x for x in mentions if x.end <= m.start()]
-        if not earlier:
+        earlier.advance(m.start())
+        prev = earlier.prev
+        if prev is None:
             continue
-        # "Yangon, the commercial capital,": an appositive names the place itself
-        prev = max(earlier, key=lambda x: x.end)
-        if re.fullmatch(r",\s*", body[prev.end : m.start()]) and prev.target.kind == "city":
-            take(s, e, prev.target)
-            continue
-        if "capital" in noun:
-            if noun in {"regional capital", "provincial capital"}:
-                regions = [x for x in earlier if x.target.kind == "region"]
-                if regions:
-                    region = regions[-1].target
-                    capital = region.capital or _capital_of_known(region, known_targets, mentions)
-                    if capital is not None:
-                        take(s, e, _same(capital, mentions))
-                continue
-            if noun == "capital":
-                countries = [x for x in earlier if x.target.kind == "country"]
-                if countries and gaz is not None:
-                    entry = gaz.capital_of(countries[-1].target.country_code)
-                    if entry is not None:
-                        take(
-                            s,
-                            e,
-                            _same(
-                                _Target(
-                                    entry.name,
-                                    entry.latitude,
-                                    entry.longitude,
-                                    "city",
-                                    entry.country_code,
-                                    True,
-                                ),
-                                mentions,
-                            ),
-                        )
-            continue
-        kinds = {
-            "city": {"city"},
-            "town": {"city"},
-            "village": {"city"},
-            "region": {"region"},
-            "province": {"region"},
-            "oblast": {"region"},
-            "territory": {"region"},
-            "river": {"river"},
-        }[noun]
-        pool = [x for x in earlier if x.target.kind in kinds]
-        if noun in {"town", "village"}:
-            pool = [x for x in pool if x.target.population < 200_000]
-        if not pool:
-            continue
-        counts: dict[str, list] = {}
-        for x in pool:
-            counts.setdefault(_key(x.target.name), []).append(x)
-        best = max(counts.values(), key=lambda xs: (len(xs), xs[-1].start))
-        take(s, e, best[-1].target)
+        target = _antecedent(body, m, prev, earlier, gaz, known_cities)
+        if target is not None:
+            take(s, e, target)
+            earlier.appended()
 
 
-def _same(target: _Target, mentions) -> _Target:
-    for x in mentions:
-        if _key(x.target.name) == _key(target.name) and x.target.kind == target.kind:
-            return x.target
-    return target
+def _antecedent(body, m, prev: _Mention, earlier: _Earlier, gaz, known_cities) -> _Target | None:
+    """What the anaphor ``m`` ("the city", "the regional capital") refers to, if anything."""
+    noun = m.group(1).casefold()
+    # "Yangon, the commercial capital,": an appositive names the place itself
+    if _COMMA_GAP_RE.fullmatch(body, prev.end, m.start()) and prev.target.kind == "city":
+        return prev.target
+    if noun in {"regional capital", "provincial capital"}:
+        region = earlier.last("region")
+        if region is None:
+            return None
+        capital = region.capital or _capital_of_known(region, earlier, known_cities)
+        return earlier.same(capital) if capital is not None else None
+    if "capital" in noun:
+        country = earlier.last("country") if noun == "capital" else None
+        if country is None or gaz is None:
+            return None
+        entry = gaz.capital_of(country.country_code)
+        if entry is None:
+            return None
+        return earlier.same(
+            _Target(entry.name, entry.latitude, entry.longitude, "city", entry.country_code, True)
+        )
+    return earlier.most_mentioned(_ANAPHOR_POOL[noun])
 
 
-def _capital_of_known(region: _Target, known_targets, mentions) -> _Target | None:
-    stem = re.sub(rf"\s+{_REGION_SUFFIX}$", "", region.name, flags=re.IGNORECASE)
-    for x in mentions:
-        if x.target.kind == "city" and _key(x.target.name) == _key(stem):
-            return x.target
-    for target in known_targets.values():
-        if target.kind == "city" and _key(target.name) == _key(stem):
-            return target
-    return None
+def _capital_of_known(region: _Target, earlier: _Earlier, known_cities) -> _Target | None:
+    stem = _key(re.sub(rf"\s+{_REGION_SUFFIX}$", "", region.name, flags=re.IGNORECASE))
+    return earlier.first(stem, "city") or known_cities.get(stem)

@@ -1,17 +1,22 @@
 """The suggester's time grows linearly with its input, whatever the input's shape (issue #10).
 
-Each shape of ``bench/suggest_speed.py`` is timed at one size and at twice that size: the second
-must take less than three times the first (the old code took 4 to 12 times as long). Times are
-the best of two runs, to ride out a busy machine.
+Each shape of ``bench/suggest_speed.py`` (and ``many_known``: news with 2,000 known speakers and
+places) is timed at 50 KB and at 100 KB: the second must take less than three times the first
+(quadratic code takes four times as long; the old code's places, anaphora and long_sentence took
+3.8 to 5.2 times as long), and under 5 s (the aim is 2 s; bench/README.md has the figures).
+Times are the process's CPU time, so that other work on a busy machine does not count against
+the suggester; each measurement is shared by the two tests.
 """
 
+import functools
 import importlib.util
+import re
 import time
 from pathlib import Path
 
 import pytest
 
-from articles import suggest
+from articles import gazetteer, suggest
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = 1024
@@ -27,30 +32,39 @@ def load_bench():
 
 
 bench = load_bench()
-# "places" ("Troops entered X. The city was quiet." repeated) is still quadratic: each "the city"
-# looks through every mention before it (suggest._anaphora). Not fixed yet; see bench/README.md.
-SHAPES = [shape for shape in [*bench.SHAPES, "many_known"] if shape != "places"]
+SHAPES = [*bench.SHAPES, "many_known"]
 
 
-def best_seconds(shape: str, size: int) -> float:
+@functools.cache
+def cpu_seconds(shape: str, size: int) -> float:
+    """CPU seconds for ``suggest_quotes`` and ``suggest_places`` on ``shape`` at ``size`` bytes:
+    the best of up to three runs, as many as fit in a quarter of a second (one run of a quick
+    shape is at the mercy of a busy machine)."""
+    gazetteer.load()
     body, speakers, places = bench.body_for(shape, size)
-    return min(bench.suggest_seconds(body, speakers, places) for _ in range(2))
+    runs: list[float] = []
+    while len(runs) < 3 and sum(runs) < 0.25:
+        started = time.process_time()
+        suggest.suggest_quotes(body, speakers)
+        suggest.suggest_places(body, places)
+        runs.append(time.process_time() - started)
+    return min(runs)
+
+
+def test_every_shape_is_timed():
+    named = {"places", "anaphora", "features", "long_sentence", "roles", "said_quote"}
+    assert named <= set(SHAPES)
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_twice_the_input_takes_less_than_three_times_as_long(shape):
-    bench.suggest_seconds("warm up")
-    small, large = best_seconds(shape, 6 * KB), best_seconds(shape, 12 * KB)
-    assert large < 3 * small + 0.05, f"{shape}: {small:.3f} s at 6 KB, {large:.3f} s at 12 KB"
+    small, large = cpu_seconds(shape, 50 * KB), cpu_seconds(shape, 100 * KB)
+    assert large < 3 * small + 0.1, f"{shape}: {small:.2f} s at 50 KB, {large:.2f} s at 100 KB"
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_a_50_kb_adversarial_input_finishes_in_seconds(shape):
-    body, speakers, places = bench.body_for(shape, 50 * KB)
-    started = time.perf_counter()
-    suggest.suggest_quotes(body, speakers)
-    suggest.suggest_places(body, places)
-    assert time.perf_counter() - started < 8
+def test_a_100_kb_adversarial_input_finishes_in_seconds(shape):
+    assert cpu_seconds(shape, 100 * KB) < 5, f"{shape}: {cpu_seconds(shape, 100 * KB):.2f} s"
 
 
 def test_sentences_are_capped_so_the_work_on_each_is_bounded():
@@ -77,3 +91,24 @@ def test_mentions_are_found_by_position_not_by_scanning():
         assert registry.last(n * 10 + 5) is people[n]
         assert registry.find(f"Anna Petro{n}") is people[n]
     assert time.perf_counter() - started < 1
+
+
+def test_references_are_where_the_pattern_per_name_found_them():
+    text = "anna’s anna anna-x xanna anna_b 'anna anna. annaanna anna"
+    for key in ["anna", "anna anna", "a", "nn"]:
+        pattern = re.compile(rf"(?<![\w’']){re.escape(key)}(?!\w)")
+        assert suggest._references(text, key) == [m.start() for m in pattern.finditer(text)]
+
+
+def test_a_later_name_is_found_as_the_search_through_the_rest_found_it():
+    masked = (
+        "The envoy, Carla Lima, said. xThe envoy, Bob Stone. the envoy, Ann Lee the envoy, "
+        "The envoy, Dan Roe. The envoy,  Eve Kay"
+    )
+    later = suggest._NamedLater(masked)
+    pattern = re.compile(r"\b[Tt]he envoy,\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})")
+    for position in range(len(masked)):
+        for scope_end in (position, position + 15, len(masked)):
+            expected = pattern.search(masked[position:scope_end])
+            found = later.first("envoy", position, scope_end)
+            assert (found and found.group(1)) == (expected and expected.group(1))
