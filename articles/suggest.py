@@ -970,7 +970,7 @@ class _Speakers:
             return False, None, cue_start
         start = position
         person = entity is not None and entity.kind == "person"
-        if phrase == last and prev is not None and self._role_like(prev[0]) and person:
+        if phrase == last and prev is not None and self._role_like(prev[0]) and person and entity:
             # "the deputy head of the regional administration, Viktor Hrun, told"
             role = self.appositive_role(prev[0])
             role = re.sub(r"^[A-Z][\w-]*['’]s\s+", "", role)
@@ -1103,6 +1103,7 @@ def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | Non
     ):
         return None
     m = re.match(r"\s*:?\s*", rest[skipped:])
+    assert m is not None  # the pattern matches the empty string
     begin = cue_end + skipped + m.end()
     if begin >= hi or masked[begin] in ",.;!?)":
         return None
@@ -1260,7 +1261,7 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
                 text=body[c.start : c.end],
                 kind=c.kind,
                 speaker=entity.name if entity else None,
-                speaker_is_new=bool(entity) and not entity.known,
+                speaker_is_new=entity is not None and not entity.known,
                 speaker_kind=entity.kind if entity else "person",
                 speaker_role=entity.role if entity else "",
                 cue=c.cue,
@@ -1936,7 +1937,7 @@ def suggest_places(
     # 1. known places, longest name first
     names = sorted(known_by_key, key=len, reverse=True)
     if names:
-        alias_forms = {}
+        alias_forms: dict[str, str] = {}
         for place in places:
             for name in {place.name, *place.aliases}:
                 alias_forms.setdefault(_key(name), name)
@@ -1986,14 +1987,15 @@ def _mark_surnames(body: str, surnames: set[str], taken: list[bool]) -> None:
     longest = max(map(len, surnames))
     for m in re.finditer(r"(?<![\w’'])(?=[A-Z])", body):
         p = m.start()
-        run = re.match(r"[\w’'.-]*", body[p : p + longest + 1]).group()
+        found = re.match(r"[\w’'.-]*", body[p : p + longest + 1])
+        run = found.group() if found else ""
         for end in [i for i, ch in enumerate(run) if ch == "."] + [len(run)]:
             if 0 < end <= longest and body[p : p + end] in surnames:
                 for k in range(p, p + end):
                     taken[k] = True
 
 
-def _context_countries(body: str, gaz, known_targets) -> set[str]:
+def _context_countries(body: str, gaz, known_targets) -> tuple[set[str], set[str]]:
     codes = {t.country_code for t in known_targets.values() if t.country_code}
     for m in re.finditer(r"(?:[A-Z]\.){2,}|[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}", body):
         words = m.group().split()
