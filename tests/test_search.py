@@ -189,6 +189,22 @@ def test_the_filter_form_offers_only_what_is_published(client, corpus):
     assert 'name="q"' in html and 'hx-push-url="true"' in html
 
 
+def test_an_unpublished_articles_names_leave_the_filter_menus_at_once(
+    client, corpus, django_capture_on_commit_callbacks
+):
+    """Issue #10, item 4: the menus are cached under the lists' generation, which the unpublish
+    retires, so no name lingers for the cache's lifetime."""
+    from articles import operations
+
+    option = '<option value="dmitry-peskov" dir="auto">Dmitry Peskov</option>'
+    assert option in client.get("/").content.decode()
+    assert option in client.get("/").content.decode()  # now from the cache
+    quoting = Article.objects.filter(quotes__speaker__slug="dmitry-peskov").distinct()
+    with django_capture_on_commit_callbacks(execute=True):  # as when it commits
+        operations.unpublish(list(quoting))
+    assert option not in client.get("/").content.decode()
+
+
 def test_htmx_gets_the_results_fragment_and_history_restores_get_the_page(client, corpus):
     fragment = client.get("/", {"q": "flag"}, headers={"HX-Request": "true"})
     html = fragment.content.decode()
