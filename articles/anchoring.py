@@ -70,13 +70,13 @@ PROBE_LENGTH = 24
 MAX_OCCURRENCES = 64  # of a span's text, checked one by one for a move
 MAX_HITS = 16  # a probe found more often than this says nothing about where the span went
 MAX_CANDIDATES = 2  # windows aligned per span
-WINDOW_DIFF_SECONDS = 0.05  # for one window's diff, and as much per 1,000 characters of the span
+WINDOW_DIFF_SECONDS = 0.2  # for one window's diff, and as much per 1,000 characters of the span
 
 Diff = list[tuple[int, str]]  # diff-match-patch's (operation, text) pairs
 
 LEVELS = (re.compile(r"[^\n]+\n*|\n+"), re.compile(r"\w+|\s+|.", re.DOTALL))  # paragraphs, words
-DIFF_SECONDS = 0.25  # for the body diff, per 100 KB of body (and once more)
-FUZZY_SECONDS = 0.5  # for all fuzzy matches of one edit, per 100 KB of body (and once more)
+DIFF_SECONDS = 1.0  # for the body diff, per 100 KB of body (and once more)
+FUZZY_SECONDS = 2.0  # for all fuzzy matches of one edit, per 100 KB of body (and once more)
 REDIFF = 400  # characters: a replaced stretch this short is diffed character by character
 INSERT, DELETE = diff_match_patch.DIFF_INSERT, diff_match_patch.DIFF_DELETE
 JOINERS = {"\u200d"}

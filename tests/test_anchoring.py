@@ -221,7 +221,7 @@ def test_a_long_quote_edited_and_moved_is_found_quickly_on_whole_words():
     new = "Peskov said " + edited + ", he added.\n\n" + old.replace(paragraph + "\n\n", "")
     began = time.perf_counter()
     (placed,) = reanchor(old, new, [span])
-    assert time.perf_counter() - began < 1.0
+    assert time.perf_counter() - began < 3.0  # about 0.1 s alone; the budget is for busy hosts
     assert (placed.how, placed.exact) == ("fuzzy", edited)
     assert new[placed.start : placed.end] == edited
 
