@@ -201,7 +201,7 @@ def accept_suggestions(spans: Sequence[Span]) -> int:
 
     with changing() as change:
         accepted = suggestions.accept_all(spans)
-        for article in {span.article_id: span.article for span in accepted}.values():
+        for article in Article.objects.in_bulk({span.article_id for span in accepted}).values():
             change.article(article, visible=article.is_published)
     return len(accepted)
 
