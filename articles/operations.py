@@ -31,8 +31,6 @@ from .models import (
     Quote,
     Span,
     Speaker,
-    find_by_name,
-    unique_slug,
 )
 
 SpanModel = Quote | PlaceMention
@@ -340,13 +338,6 @@ def _absorb(keep: Speaker | Place, others: list, kind: str) -> None:
     for other in others:
         other._change_reason = f"merged into {keep.name}"
         other.delete()
-
-
-def find_or_create_speaker(name: str, **fields: Any) -> Speaker:
-    found = find_by_name(Speaker, name)
-    if found is not None:
-        return found
-    return save_name(Speaker(name=name, slug=unique_slug(Speaker, name), **fields))  # type: ignore[return-value]
 
 
 # Generic entry points for the admin
