@@ -447,7 +447,6 @@ class _Registry:
     def __init__(self, known: Sequence[KnownSpeaker], places: set[str]):
         self.entities: list[_Entity] = []
         self.places = places  # keys of place names: "Moscow announced" is an organisation
-        self.mentions: list[tuple[int, _Entity]] = []
         # indexes: mentions in position order (all and by kind), the last mention of each entity,
         # and entities by name key, name word, last word of the name, organisation core, role word
         # and the first words of each name
@@ -457,12 +456,16 @@ class _Registry:
         self._last_mention: dict[int, int] = {}
         self._keys, self._name_words, self._surnames = (_EntityIndex() for _ in range(3))
         self._full_names, self._cores, self._roles = (_EntityIndex() for _ in range(3))
-        self._leads = _EntityIndex()
+        # name keys by their first words, and entities by (name key, kind)
+        self._keys_led_by: dict[tuple[str, ...], set[str]] = {}
+        self._owners = _EntityIndex()
+        self._kinds: set[str] = set()
         for speaker in known:
             entity = _Entity(speaker.name, speaker.kind, speaker.role, set(speaker.aliases), True)
             self._add(entity)
 
     def _add(self, entity: _Entity) -> _Entity:
+        self._kinds.add(entity.kind)
         entity.serial = len(self.entities)
         entity.on_change = self._index
         self.entities.append(entity)
@@ -479,7 +482,8 @@ class _Registry:
         for key in entity.names():
             self._keys.add(key, entity)
             self._cores.add(_org_core_of_key(key), entity)
-            self._leads.add(_lead_tokens(key), entity)
+            self._keys_led_by.setdefault(_lead_tokens(key), set()).add(key)
+            self._owners.add((key, entity.kind), entity)
         for word in _key(entity.role).split():
             self._roles.add(word, entity)
 
@@ -492,10 +496,10 @@ class _Registry:
             old.pop(bisect.bisect_left(old, (pos, sequence), key=lambda m: (m[0], m[1])))
             bisect.insort(new, (pos, sequence, entity), key=lambda m: (m[0], m[1]))
         entity.kind = kind
+        self._index(entity)
 
     def mention(self, position: int, entity: _Entity | None) -> None:
         if entity is not None:
-            self.mentions.append((position, entity))
             self._sequence += 1
             item = (position, self._sequence, entity)
             for kind in ("any", entity.kind):
@@ -522,10 +526,28 @@ class _Registry:
         key = _key(name)
         return next((e for e in self._keys.get(key) if key in e.names()), None)
 
-    def named_in(self, words: set[tuple[str, ...]]) -> list[_Entity]:
-        """Entities one of whose names starts with one of ``words`` (first words), in order."""
-        found = {e.serial: e for lead in words for e in self._leads.get(lead)}
-        return [found[k] for k in sorted(found)]
+    def keys_led_by(self, leads: set[tuple[str, ...]]) -> set[str]:
+        """The name keys (names and aliases) that start with one of ``leads`` (first words)."""
+        return {key for lead in leads for key in self._keys_led_by.get(lead, ())}
+
+    def owners(self, key: str) -> list[_Entity]:
+        """Who a later reference by the name key ``key`` means: of the entities it names, the
+        last registered of each kind (as a surname alone means the last person named in full
+        with it). One per kind, however many share the name, keeps the work per reference
+        bounded where a name shared by every other entity made it grow with the text."""
+        found = []
+        for kind in self._kinds:
+            owner = next(
+                (
+                    e
+                    for e in reversed(self._owners.get((key, kind)))
+                    if e.kind == kind and key in e.names()
+                ),
+                None,
+            )
+            if owner is not None:
+                found.append(owner)
+        return sorted(found, key=lambda e: e.serial)
 
     def person(self, name: str, role: str = "") -> _Entity:
         name = _clean(name)
@@ -1062,6 +1084,12 @@ _ADVERBIAL_START = _wordset(
 )
 
 
+# matched in place: a slice from ``begin`` to the body's end made each cue cost the text after it
+_PREPOSITION_AFTER_CUE_RE = re.compile(
+    r"(?:about|over|with|against|for|on|at|by|from|in|into|up|out|back)\b"
+)
+
+
 def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | None:
     rest = masked[cue_end:hi]
     m = re.match(r"\s*(?:,\s*)?that\b\s*", rest)
@@ -1107,9 +1135,7 @@ def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | Non
     begin = cue_end + skipped + m.end()
     if begin >= hi or masked[begin] in ",.;!?)":
         return None
-    if re.match(
-        r"(?:about|over|with|against|for|on|at|by|from|in|into|up|out|back)\b", masked[begin:]
-    ):
+    if _PREPOSITION_AFTER_CUE_RE.match(masked, begin, hi):
         return None  # "argued about the budget", "wrote about London": no reported speech
     if cue in _THAT_ONLY:
         return None
@@ -1297,18 +1323,26 @@ def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, majo
         entity = registry.find(name) or registry.person(name, role)
         entity.offer_role(role)
         registry.mention(start, entity)
-    # later references by a registered name or alias: only entities whose first words the
-    # sentence has can be named in it (a name's first two words are runs of \w in the text too)
+    # later references by a registered name or alias: only names whose first words the sentence
+    # has can be in it (a name's first two words are runs of \w in the text too). Mentions go in
+    # the order of their entities, each one's longer names first (what "he" finds last wins).
     text = masked[lo:hi].casefold()
     words = re.findall(r"\w+", text)
     leads = {(), *((w,) for w in words), *itertools.pairwise(words)}
-    for entity in registry.named_in(leads):
-        for key in sorted(entity.names(), key=len, reverse=True):
-            if len(key) < 3:
-                continue
-            for at in _references(text, key):
-                if masked[lo + at].isupper() or not key[:1].isalpha():
-                    registry.mention(lo + at, entity)
+    found = []
+    for key in registry.keys_led_by(leads):
+        if len(key) < 3:
+            continue
+        at_starts = [
+            lo + at
+            for at in _references(text, key)
+            if masked[lo + at].isupper() or not key[:1].isalpha()
+        ]
+        if at_starts:
+            for entity in registry.owners(key):
+                found.extend((entity.serial, -len(key), at, entity) for at in at_starts)
+    for _serial, _length, at, entity in sorted(found, key=lambda f: f[:3]):
+        registry.mention(at, entity)
 
 
 def _references(text: str, key: str) -> list[int]:
@@ -2098,7 +2132,7 @@ _STRONG_AFTER_RE = re.compile(
 def _strong_place_context(body: str, s: int, e: int) -> bool:
     """The text says it is a place: "the region of X", "the town of X", "X oblast", "X dam"."""
     return bool(
-        _STRONG_BEFORE_RE.search(body[max(0, s - 40) : s]) or _STRONG_AFTER_RE.match(body[e:])
+        _STRONG_BEFORE_RE.search(body[max(0, s - 40) : s]) or _STRONG_AFTER_RE.match(body, e)
     )
 
 
@@ -2130,12 +2164,17 @@ def _choose(gaz, text: str, context: tuple[set[str], set[str]], strong: bool = F
     return None
 
 
+# what follows a city's name, matched in place (a slice to the body's end per name was quadratic)
+_REGION_AFTER_RE = re.compile(rf"\s+({_REGION_SUFFIX})\b", re.IGNORECASE)
+_FACILITY_AFTER_RE = re.compile(rf"\s+({_FACILITY_SUFFIX})\b", re.IGNORECASE)
+_REGIONAL_AFTER_RE = re.compile(r"\s+Regional\b")
+
+
 def _shape(body: str, gaz, s: int, e: int, text: str, entry):
     """The mention's extent and place: a city, or the region, dam, ... named after it."""
-    after = body[e:]
     before = body[max(0, s - 40) : s]
     if entry.kind == "city":
-        m = re.match(rf"\s+({_REGION_SUFFIX})\b", after, re.IGNORECASE)
+        m = _REGION_AFTER_RE.match(body, e)
         if m:
             suffix = m.group(1)
             region = gaz.region_of(entry)
@@ -2147,8 +2186,8 @@ def _shape(body: str, gaz, s: int, e: int, text: str, entry):
             target = _Target(
                 name, lat, lon, "region", entry.country_code, True, note="", capital=capital
             )
-            return target, s, e + m.end()
-        m = re.match(rf"\s+({_FACILITY_SUFFIX})\b", after, re.IGNORECASE)
+            return target, s, m.end()
+        m = _FACILITY_AFTER_RE.match(body, e)
         if m:
             suffix = m.group(1)
             kind = "facility"
@@ -2162,10 +2201,10 @@ def _shape(body: str, gaz, s: int, e: int, text: str, entry):
                 True,
                 note=f"coordinates of {entry.name}, the town it is named after",
             )
-            return target, s, e + m.end()
+            return target, s, m.end()
         region_context = re.search(
             rf"\b{_REGION_SUFFIX}\s+of\s+$", before, re.IGNORECASE
-        ) or re.match(r"\s+Regional\b", after)
+        ) or _REGIONAL_AFTER_RE.match(body, e)
         if region_context:
             region = gaz.region_of(entry)
             lat, lon = (region[0], region[1]) if region else (entry.latitude, entry.longitude)

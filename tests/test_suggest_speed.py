@@ -127,3 +127,54 @@ def test_a_later_name_is_found_as_the_search_through_the_rest_found_it():
             expected = pattern.search(masked[position:scope_end])
             found = later.first("envoy", position, scope_end)
             assert (found and found.group(1)) == (expected and expected.group(1))
+
+
+def test_a_name_shared_by_many_people_is_one_mention_per_reference():
+    """Text where every capitalised run is a new person made each surname an alias of hundreds
+    of them, and each later use of it one mention per person: the work grew with the square of
+    the text (49 s for 2 MB). A reference means the last one registered with it, of each kind."""
+    registry = suggest._Registry([], set())
+    people = [registry.person(f"{first} Miter") for first in _capitalised_words(1500)]
+    assert registry.owners("miter") == [people[-1]]
+    masked = "Then Miter spoke, and Kakaka Miter left."
+    before = registry._sequence
+    suggest._note_people(masked, masked, 0, len(masked), registry, None, (set(), set(), set()))
+    # the name the sentence gives, and three references: "Kakaka Miter" means the first of
+    # them, each "Miter" the last (it was one mention per Miter: 3,002 here)
+    assert registry._sequence - before == 4
+    assert registry.last(len("Then Miter")) is people[-1]
+    assert registry.last(len("Then Miter spoke, and K")) is people[0]
+
+
+def _capitalised_words(count: int) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ter", "van", "so", "ru", "den", "ba", "zor", "el", "quin"]
+    words = [a + b + c for a in syllables for b in syllables for c in syllables]
+    return [w.title() for w in words[:count]]
+
+
+def _cpu(call, times: int = 300) -> float:
+    started = time.process_time()
+    for _ in range(times):
+        call()
+    return time.process_time() - started
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        # after a cue: "said about ..." (a slice from the cue to the body's end per cue)
+        lambda body: suggest._content_start_at(body, "said", 7, 40),
+        # after a city's name: "Kharkiv Oblast", "Kharkiv dam", "Kharkiv Regional"
+        lambda body: suggest._shape(
+            body, gazetteer.load(), 8, 15, "Kharkiv", gazetteer.load().lookup("Kharkiv")[0]
+        ),
+        lambda body: suggest._strong_place_context(body, 8, 15),
+    ],
+    ids=["content_start", "shape", "strong_place_context"],
+)
+def test_looking_after_a_word_does_not_copy_the_rest_of_the_body(call):
+    """Each of these read ``body[e:]``: as long as the rest of the text, for every cue or name."""
+    start = "Troops Kharkiv said about the road. "
+    short, long = start + "x " * 100, start + "x " * 1_000_000
+    assert call(short) == call(long)
+    assert _cpu(lambda: call(long)) < 3 * _cpu(lambda: call(short)) + 0.05
