@@ -90,15 +90,8 @@ class Change:
     def apply(self) -> None:
         """Inside the operation's transaction: revisions, search vectors and counts, then (on
         commit) the cached pages. A handful of queries, whatever the number of rows."""
-        from .models import (
-            Article,
-            ArticleSpeaker,
-            Place,
-            PlaceMention,
-            Quote,
-            Speaker,
-            appearances,
-        )
+        from . import kept
+        from .models import Article, Place, PlaceMention, Quote, Speaker
         from .search import refresh_vectors
 
         if self.everything:
@@ -107,8 +100,7 @@ class Change:
                 refresh_vectors()
                 date_spans(Article.objects.all())
             recount(Speaker.objects.all(), Place.objects.all())
-            ArticleSpeaker.objects.all().delete()
-            ArticleSpeaker.objects.bulk_create(appearances(), batch_size=5000)
+            kept.rebuild()
             transaction.on_commit(pagecache.retire_everything)
             return
         articles = Article.objects.filter(pk__in=self.articles)
@@ -134,8 +126,7 @@ class Change:
                 | Q(pk__in=Quote.places.through.objects.filter(quote__in=quoted).values("place_id"))
             ).values_list("pk", "slug")
         )
-        ArticleSpeaker.objects.filter(article__in=self.articles).delete()
-        ArticleSpeaker.objects.bulk_create(appearances(self.articles))
+        kept.refresh(self.articles)
         recount(
             Speaker.objects.filter(pk__in=[pk for pk, _ in speakers]),
             Place.objects.filter(pk__in=[pk for pk, _ in places]),

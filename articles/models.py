@@ -587,7 +587,9 @@ class ArticleSpeaker(models.Model):
     (``changes.Change.apply``), so "who is quoted beside them" reads a few rows per article
     instead of every quote of every article a speaker is in."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # DO_NOTHING: the operation that deletes an article or quote reads its kept rows afterwards,
+    # to move the totals by them, then deletes them (before the deferred key check at commit)
+    article = models.ForeignKey(Article, on_delete=models.DO_NOTHING, related_name="+")
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="appearances")
     n_quotes = models.PositiveIntegerField()
 
@@ -601,14 +603,75 @@ class ArticleSpeaker(models.Model):
         return f"{self.speaker_id} in {self.article_id}: {self.n_quotes}"
 
 
-def appearances(article_ids=None) -> list[ArticleSpeaker]:
-    """The ``ArticleSpeaker`` rows these articles (all when None) should have, from
-    ``Quote.objects.visible()``."""
-    quotes = Quote.objects.visible().filter(speaker__isnull=False)
-    if article_ids is not None:
-        quotes = quotes.filter(article__in=article_ids)
-    counted = quotes.order_by().values("article", "speaker").annotate(n=models.Count("pk"))
-    return [
-        ArticleSpeaker(article_id=row["article"], speaker_id=row["speaker"], n_quotes=row["n"])
-        for row in counted
-    ]
+class PlaceQuote(models.Model):
+    """A reader-visible quote about a place, with what the place's page sorts it by: kept by the
+    operations (``kept.refresh``), so the newest quotes about a place are an index's first rows
+    rather than a sort of every quote that names it."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # DO_NOTHING, as for ``ArticleSpeaker``: deleted by ``kept.refresh`` once it has read them
+    quote = models.ForeignKey(Quote, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    speaker = models.ForeignKey(
+        Speaker, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    article = models.ForeignKey(Article, on_delete=models.DO_NOTHING, related_name="+")
+    article_date = models.DateField()
+    start = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "place"], name="place_quote_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["place", "-article_date", "article", "start"], name="place_quote_newest"
+            ),
+            models.Index(fields=["speaker", "place"], name="place_quote_speaker"),
+        ]
+
+    def __str__(self):
+        return f"quote {self.quote_id} about {self.place_id}"
+
+
+class SpeakerPlace(models.Model):
+    """How many reader-visible quotes of a speaker are about a place: kept by the operations."""
+
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="places_spoken_of", db_index=False
+    )
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    n_quotes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "place"], name="speaker_place_unique")
+        ]
+        indexes = [models.Index(fields=["speaker", "-n_quotes"], name="speaker_place_most")]
+
+    def __str__(self):
+        return f"{self.speaker_id} about {self.place_id}: {self.n_quotes}"
+
+
+class SpeakerPair(models.Model):
+    """Who is quoted beside a speaker: in how many articles both have a reader-visible quote,
+    and how many quotes the other has in those articles. Kept by the operations, by difference
+    per article, so a speaker's page reads their first rows whatever the size of the corpus."""
+
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="quoted_beside", db_index=False
+    )
+    other = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    n_articles = models.PositiveIntegerField()
+    n_quotes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "other"], name="speaker_pair_unique"),
+            models.CheckConstraint(condition=~Q(speaker=F("other")), name="speaker_pair_two"),
+        ]
+        indexes = [
+            models.Index(fields=["speaker", "-n_articles", "-n_quotes"], name="speaker_pair_most")
+        ]
+
+    def __str__(self):
+        return f"{self.other_id} beside {self.speaker_id}: {self.n_articles} articles"

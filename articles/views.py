@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -27,13 +27,15 @@ from . import pagecache, search
 from .htmx import HTMX_HEADERS, page_or_fragment
 from .models import (
     Article,
-    ArticleSpeaker,
     Author,
     FormerSlug,
     Place,
     PlaceMention,
+    PlaceQuote,
     Quote,
     Speaker,
+    SpeakerPair,
+    SpeakerPlace,
 )
 from .presenters import article_colours, body_html, speaker_colour
 
@@ -283,11 +285,12 @@ def speaker_list(request):
 @require_safe
 @public_page
 def speaker_detail(request, slug):
-    """A speaker's quotes, the places they speak about and who is quoted beside them.
+    """A speaker's quotes, the places they speak about and who is quoted beside them, each a
+    page at a time (``page``, ``places_page``, ``beside_page``).
 
-    Four queries, whatever the number of quotes: the speaker, a page of their quotes (their
-    number is the one the operations keep), grouped places, co-speakers from the kept
-    appearances.
+    A constant number of queries, each reading the first rows of an index whatever the size of
+    the corpus: the speaker, a page of their quotes (their number is the one the operations
+    keep), and a page and a count of each of the kept ``SpeakerPlace`` and ``SpeakerPair`` rows.
     """
     # A name that only drafts or suggestions use is not public.
     speakers = (
@@ -296,19 +299,21 @@ def speaker_detail(request, slug):
     speaker = speakers.filter(slug=slug).first()
     if speaker is None:
         return _former_slug(FormerSlug.Kind.SPEAKER, slug)
-    theirs = Quote.objects.visible().filter(speaker=speaker)
-    quotes = theirs.select_related("article").order_by(*SPANS_NEWEST_FIRST)
-    places = (
-        Place.objects.filter(quotes__in=theirs)
-        .annotate(n_theirs=Count("quotes"))
-        .order_by("-n_theirs", "name", "pk")
+    quotes = (
+        Quote.objects.visible()
+        .filter(speaker=speaker)
+        .select_related("article")
+        .order_by(*SPANS_NEWEST_FIRST)
     )
-    shared = ArticleSpeaker.objects.filter(speaker=speaker).values("article")
+    places = (
+        SpeakerPlace.objects.filter(speaker=speaker)
+        .select_related("place")
+        .order_by("-n_quotes", "place__name", "place_id")
+    )
     beside = (
-        Speaker.objects.filter(appearances__article__in=shared)
-        .exclude(pk=speaker.pk)
-        .annotate(n_beside=Sum("appearances__n_quotes"), n_articles=Count("appearances"))
-        .order_by("-n_articles", "-n_beside", "name", "pk")
+        SpeakerPair.objects.filter(speaker=speaker)
+        .select_related("other")
+        .order_by("-n_articles", "-n_quotes", "other__name", "other_id")
     )
     return render(
         request,
@@ -318,8 +323,12 @@ def speaker_detail(request, slug):
             "quotes": CountedPaginator(quotes, ENTITY_ITEMS_PER_PAGE, speaker.n_quotes).get_page(
                 request.GET.get("page")
             ),
-            "places": places,
-            "beside": beside,
+            "places": Paginator(places, ENTITY_ITEMS_PER_PAGE).get_page(
+                request.GET.get("places_page")
+            ),
+            "beside": Paginator(beside, ENTITY_ITEMS_PER_PAGE).get_page(
+                request.GET.get("beside_page")
+            ),
             "colour": speaker_colour(speaker.pk),
         },
     )
@@ -378,14 +387,15 @@ def place_detail(request, slug):
         ENTITY_ITEMS_PER_PAGE,
         place.n_mentions,
     ).get_page(request.GET.get("mentions_page"))
+    # the kept rows of its quotes, newest first: an index's first rows, not a sort of them all
     quotes = CountedPaginator(
-        Quote.objects.visible()
-        .filter(places=place)
-        .select_related("article", "speaker")
+        PlaceQuote.objects.filter(place=place)
+        .select_related("quote__article", "quote__speaker")
         .order_by(*SPANS_NEWEST_FIRST),
         ENTITY_ITEMS_PER_PAGE,
         place.n_quotes,
     ).get_page(request.GET.get("quotes_page"))
+    quotes.object_list = [row.quote for row in quotes]
     map_data = [
         {
             "name": place.name,

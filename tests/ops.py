@@ -37,3 +37,13 @@ def load_seed() -> None:
 def add_places(quote, *places) -> None:
     """``quote.places.add(*places)``, through the operation that announces it."""
     operations.set_quote_places(quote, [*quote.places.all(), *places])
+
+
+def delete_all_articles() -> None:
+    """Every article deleted, through the operation (one change for them all)."""
+    from articles.changes import changing
+    from articles.models import Article
+
+    with changing():
+        for article in Article.objects.all():
+            operations.delete_article(article)

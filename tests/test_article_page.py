@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from articles import operations
-from articles.models import Article, PlaceMention, Quote, Speaker
-from tests.ops import create
+from articles.models import PlaceMention, Quote, Speaker
+from tests.ops import create, delete_all_articles
 
 from .test_views import annotate, count_queries, long_body
 
@@ -236,7 +236,7 @@ def test_article_page_and_panel_run_constant_queries(client, make_article, speak
     headers = {"HX-Request": "true"} if htmx else {}
     counts = []
     for n in (2, 150):
-        Article.objects.all().delete()
+        delete_all_articles()
         article = make_article(body=long_body())
         annotate(article, n, speaker, place)
         quote = Quote.objects.filter(speaker=speaker).first()

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
-from tests.ops import add_places, create
+from tests.ops import add_places, create, delete_all_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -462,7 +462,7 @@ def populate(n, make_article):
 def test_entity_pages_run_constant_queries(client, make_article):
     counts = []
     for n in (2, 50):
-        Article.objects.all().delete()
+        delete_all_articles()
         Speaker.objects.all().delete()
         Place.objects.all().delete()
         speaker, place = populate(n, make_article)
@@ -470,8 +470,9 @@ def test_entity_pages_run_constant_queries(client, make_article):
         counts.append([count_queries(client, url) for url in urls])
     assert counts[0] == counts[1]
     # lists: a COUNT and a page (and the map's largest count); a speaker: itself, a page of
-    # quotes, places, co-speakers; a place: itself and a page each of mentions and quotes
-    assert counts[0] == [2, 4, 3, 3]
+    # quotes, a page and a count each of the kept places and co-speakers; a place: itself and
+    # a page each of mentions and quotes
+    assert counts[0] == [2, 6, 3, 3]
 
 
 def test_speaker_and_place_pages_come_a_page_at_a_time(client, make_article, monkeypatch):

@@ -20,6 +20,7 @@ from articles.management.commands.generate_corpus import (
     generate_heavy,
 )
 from articles.models import Article, Place, PlaceMention, Quote, Span, context
+from tests.ops import delete_all_articles
 
 SMALL_HEAVY = {"heavy_words": 3000, "heavy_annotations": 150}
 
@@ -115,7 +116,7 @@ def test_every_offset_is_exact_and_the_context_is_the_selector_context():
 def test_the_same_seed_makes_the_same_corpus():
     generate(articles=8, seed=11, heavy=True, **SMALL_HEAVY)
     first = snapshot()
-    Article.objects.all().delete()
+    delete_all_articles()
     generate(articles=8, seed=11, heavy=True, **SMALL_HEAVY)
     assert snapshot() == first
     # Another seed, other articles; a larger N starts with the same ones.

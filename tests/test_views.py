@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
-from tests.ops import add_places, create, load_seed, save
+from tests.ops import add_places, create, delete_all_articles, load_seed, save
 
 pytestmark = pytest.mark.django_db
 
@@ -275,7 +275,7 @@ def test_reader_pages_run_constant_queries(client, make_article, speaker, place,
     headers = {"HX-Request": "true"} if htmx else {}
     counts = []
     for n in (2, 200):
-        Article.objects.all().delete()
+        delete_all_articles()
         article = make_article(body=long_body())
         annotate(article, n, speaker, place)
         quote = Quote.objects.filter(speaker=speaker).first()
