@@ -169,7 +169,7 @@ def rebuild() -> None:
     _execute(f"INSERT INTO {PAIRS} ({PAIR_COLUMNS}) {_pairs_of(None)}", [])
 
 
-def _execute(sql: str, params: Sequence[object]) -> None:
+def _execute(sql: str, params: Sequence[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
