@@ -201,8 +201,13 @@ class Production:
     runs the project with production settings on ``url``."""
 
     def __init__(
-        self, url: str, conn_max_age: int = 60, cache_url: str = DEFAULT_CACHE_URL, **extra_env: str
+        self,
+        url: str,
+        conn_max_age: int = 60,
+        cache_url: str | None = DEFAULT_CACHE_URL,
+        **extra_env: str,
     ):
+        """``cache_url=None``: the production default (no CACHE_URL in the environment)."""
         self.dir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
         self.static_root = self.dir / "static"
         (self.dir / f"{SETTINGS_MODULE}.py").write_text(
@@ -219,10 +224,12 @@ class Production:
             "DJANGO_ALLOWED_HOSTS": HOST,
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DATABASE_CONN_MAX_AGE": str(conn_max_age),
-            "CACHE_URL": cache_url,
+            "CACHE_URL": cache_url or "",
             **extra_env,
         }
         self.env.pop("DATABASE_POOL", None)
+        if cache_url is None:
+            self.env.pop("CACHE_URL")
 
     def collectstatic(self) -> None:
         manage("collectstatic", "--noinput", "-v0", env=self.env)
@@ -234,7 +241,10 @@ class Production:
             os.environ[key] = self.env[key]
         for key in ("DJANGO_ALLOWED_HOSTS", "DJANGO_SECURE_SSL_REDIRECT", "DATABASE_CONN_MAX_AGE"):
             os.environ[key] = self.env[key]
-        os.environ["CACHE_URL"] = self.env["CACHE_URL"]
+        if "CACHE_URL" in self.env:
+            os.environ["CACHE_URL"] = self.env["CACHE_URL"]
+        else:
+            os.environ.pop("CACHE_URL", None)
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -21,9 +21,9 @@ What one run does, each size in its own process (Django is set up once per datab
 3. (largest size) **retired pages**: with the page cache on (Redis), N public pages warmed
    anonymously, then a draft edited through an operation, then a published article's headline:
    how many pages are still answered from the cache after each;
-4. (largest size) **default settings**: gunicorn with production settings but
-   ``CACHE_URL=locmem://`` (page cache off), ``wrk`` on the seed article beside /healthz
-   (``run.throughput``), with ``DATABASE_CONN_MAX_AGE=0`` (the default) and ``=60``.
+4. (largest size) **default settings**: gunicorn with the default production settings, no
+   ``CACHE_URL`` (the cache a directory the workers share), ``wrk`` on the seed article beside
+   /healthz (``run.throughput``), with ``DATABASE_CONN_MAX_AGE=0`` (the default) and ``=60``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import (  # noqa: E402
     DEFAULT_DATABASE_URL,
     PYTHON,
+    ROOT,
     Gunicorn,
     KeepAlive,
     Production,
@@ -314,10 +316,13 @@ def retired_pages() -> dict:
 
 
 def default_settings_ratio(url: str, seconds: float, connections: int) -> dict:
-    """wrk on the seed article beside /healthz, CACHE_URL=locmem://, per DATABASE_CONN_MAX_AGE."""
+    """wrk on the seed article beside /healthz with the default production settings (no
+    CACHE_URL: the cache is a directory the workers share, ``var/cache``, emptied first so that
+    no page of another database is in it), per DATABASE_CONN_MAX_AGE."""
     rows = {}
     for max_age in (0, 60):
-        prod = Production(url, conn_max_age=max_age, cache_url="locmem://")
+        prod = Production(url, conn_max_age=max_age, cache_url=None)
+        shutil.rmtree(ROOT / "var" / "cache", ignore_errors=True)
         try:
             prod.collectstatic()
             with Gunicorn(prod.env) as server:
@@ -446,7 +451,7 @@ def print_extras(extras: dict, large: str) -> None:
                 f" {retired['after_published_edit'][kind]:30d}"
             )
     if default := extras.get("default_settings"):
-        print("\nSeed article, CACHE_URL=locmem:// (no page cache), wrk, ratio to /healthz:")
+        print("\nSeed article, default production settings (no Redis), wrk, ratio to /healthz:")
         for name, row in default.items():
             print(
                 f"  {name:<16} {row['ratio']:.2f}x (target >= 0.5: {_mark(row['ratio'] >= 0.5)})"

@@ -131,9 +131,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 
 
 def cache(url: str) -> dict:
-    """``locmem://``, ``redis://host:6379/0`` (or ``rediss://``), or ``dummy://``."""
-    scheme = url.partition("://")[0]
+    """``file:///absolute/dir`` (shared by the processes of one host), ``redis://host:6379/0``
+    (or ``rediss://``: shared by every host), ``locmem://`` (one process's own) or ``dummy://``."""
+    scheme, _, location = url.partition("://")
     backends = {
+        "file": "django.core.cache.backends.filebased.FileBasedCache",
         "locmem": "django.core.cache.backends.locmem.LocMemCache",
         "redis": "django.core.cache.backends.redis.RedisCache",
         "rediss": "django.core.cache.backends.redis.RedisCache",
@@ -141,16 +143,25 @@ def cache(url: str) -> dict:
     }
     if scheme not in backends:
         raise ImproperlyConfigured(f"CACHE_URL must start with one of {sorted(backends)}: {url!r}")
-    config = {"BACKEND": backends[scheme], "KEY_PREFIX": "newsroom"}
+    config: dict = {"BACKEND": backends[scheme], "KEY_PREFIX": "newsroom"}
     if scheme.startswith("redis"):
         config["LOCATION"] = url
+    if scheme == "file":
+        if not location.startswith("/"):
+            raise ImproperlyConfigured(f"CACHE_URL=file:// needs an absolute directory: {url!r}")
+        # a page per entry; beyond this many, a third of the entries go (on a write)
+        config.update(LOCATION=location, OPTIONS={"MAX_ENTRIES": 20_000})
     return config
 
 
-CACHES = {"default": cache(os.environ.get("CACHE_URL", "locmem://"))}
+# Production (no DJANGO_DEBUG) shares its cache between the processes of the host by default, so
+# that the page cache is on without Redis; local use and the tests keep one per process.
+DEFAULT_CACHE_URL = "locmem://" if DEBUG else f"file://{BASE_DIR / 'var' / 'cache'}"
+CACHES = {"default": cache(os.environ.get("CACHE_URL", DEFAULT_CACHE_URL))}
 # Whole anonymous reader pages, kept in the cache until any change retires them
-# (articles.pagecache). Only correct with a cache that every process shares, hence off with the
-# per-process local memory unless asked for; the timeout bounds memory and replica lag.
+# (articles.pagecache). Only correct with a cache that every process shares (a directory on one
+# host, Redis for several), hence off with the per-process local memory unless asked for; the
+# timeout bounds memory and replica lag.
 PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get(
         "PUBLIC_PAGE_CACHE_SECONDS",

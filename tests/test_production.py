@@ -42,6 +42,26 @@ def test_cache_url_selects_the_backend():
     assert "RedisCache" in redis.stdout and "redis://127.0.0.1:6379/3" in redis.stdout
     bad = settings_value("1", CACHE_URL="memcache://x")
     assert bad.returncode != 0 and "CACHE_URL must start with one of" in bad.stderr
+    files = settings_value("settings.CACHES['default']", CACHE_URL="file:///tmp/newsroom-cache")
+    assert "FileBasedCache" in files.stdout and "'/tmp/newsroom-cache'" in files.stdout
+    relative = settings_value("1", CACHE_URL="file://var/cache")
+    assert relative.returncode != 0 and "needs an absolute directory" in relative.stderr
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-production-key-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "newsroom.example",
+}
+
+
+def test_production_shares_its_cache_between_processes_by_default():
+    """Without Redis, the default production cache is a directory every worker of the host
+    reads, so the page cache is on (off with the per-process memory of local use)."""
+    config = settings_value("settings.CACHES['default']", **PRODUCTION).stdout
+    assert "FileBasedCache" in config and repr(str(ROOT / "var" / "cache")) in config
+    seconds = settings_value("settings.PUBLIC_PAGE_CACHE_SECONDS", **PRODUCTION)
+    assert seconds.stdout.strip() == "300"
 
 
 def test_the_redis_cache_works_against_a_real_server():
@@ -108,15 +128,16 @@ def test_the_page_cache_is_on_with_redis_and_off_with_local_memory():
 
 
 @pytest.mark.django_db
-def test_a_change_in_another_process_retires_the_pages_of_this_one(client, settings, make_article):
-    """Several gunicorn workers or hosts: the generation is shared through Redis."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/3",
-            "KEY_PREFIX": "newsroom",
-        }
-    }
+@pytest.mark.parametrize("shared", ["redis", "file"])
+def test_a_change_in_another_process_retires_the_pages_of_this_one(
+    client, settings, make_article, tmp_path, shared
+):
+    """Several gunicorn workers (a directory or Redis) or hosts (Redis): the generation is
+    shared through the cache."""
+    from newsroom.settings import cache as cache_config
+
+    cache_url = "redis://127.0.0.1:6379/3" if shared == "redis" else f"file://{tmp_path}"
+    settings.CACHES = {"default": cache_config(cache_url)}
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     article = make_article()
     url = article.get_absolute_url()
@@ -137,7 +158,7 @@ def test_a_change_in_another_process_retires_the_pages_of_this_one(client, setti
             env={
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-                "CACHE_URL": "redis://127.0.0.1:6379/3",
+                "CACHE_URL": cache_url,
                 "DATABASE_URL": "sqlite:///:memory:",
             },
             capture_output=True,
