@@ -40,8 +40,8 @@ from .models import (
 from .presenters import article_colours, body_html, speaker_colour
 
 ARTICLES_PER_PAGE = 20
-ENTITY_ITEMS_PER_PAGE = 50  # quotes or mentions on a speaker's or place's page
-ENTITIES_PER_PAGE = 100  # speakers or places on their lists
+ENTITY_ITEMS_PER_PAGE = 25  # quotes, mentions, places or co-speakers on an entity page
+ENTITIES_PER_PAGE = 50  # speakers or places on their lists
 # Newest first; undated articles last on every database.
 # Newest article first (undated last), then in the text's order: the span tables' own indexes.
 SPANS_NEWEST_FIRST = ("-article_date", "article_id", "start")
