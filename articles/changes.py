@@ -126,11 +126,7 @@ class Change:
                 | Q(pk__in=Quote.places.through.objects.filter(quote__in=quoted).values("place_id"))
             ).values_list("pk", "slug")
         )
-        kept.refresh(self.articles)
-        recount(
-            Speaker.objects.filter(pk__in=[pk for pk, _ in speakers]),
-            Place.objects.filter(pk__in=[pk for pk, _ in places]),
-        )
+        kept.refresh(self.articles)  # the counts too, by the difference the change made
         tags = set(self.tags) | {pagecache.LISTS}
         tags |= {pagecache.tag("article", slug) for slug in articles.values_list("slug", flat=True)}
         tags |= {pagecache.tag("speaker", slug) for _, slug in speakers}

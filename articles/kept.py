@@ -1,7 +1,9 @@
 """The rows kept beside the spans so that entity pages read a few index rows, whatever the size of
-the corpus: who is quoted in each article (``ArticleSpeaker``), each quote about each place with
-its date (``PlaceQuote``), how often a speaker speaks of a place (``SpeakerPlace``) and who is
-quoted beside whom (``SpeakerPair``).
+the corpus: who is quoted in each article (``ArticleSpeaker``) and which places it mentions
+(``ArticlePlace``), each quote about each place with its date (``PlaceQuote``), how often a
+speaker speaks of a place (``SpeakerPlace``) and who is quoted beside whom (``SpeakerPair``);
+and, from the per-article rows, the counts the lists show (``Speaker.n_quotes``,
+``Place.n_mentions``, ``Place.n_quotes``).
 
 All of them follow ``Quote.objects.visible()``, the one rule for what readers see. ``Change.apply``
 calls ``refresh`` with the articles an operation touched: their per-article rows are rebuilt, and
@@ -23,7 +25,17 @@ from collections.abc import Collection, Sequence
 from django.db import connection
 from django.db.models import Count, QuerySet
 
-from .models import ArticleSpeaker, PlaceQuote, Quote, SpeakerPair, SpeakerPlace
+from .models import (
+    ArticlePlace,
+    ArticleSpeaker,
+    Place,
+    PlaceMention,
+    PlaceQuote,
+    Quote,
+    Speaker,
+    SpeakerPair,
+    SpeakerPlace,
+)
 
 Pair = tuple[int, int]
 
@@ -42,6 +54,14 @@ def _appearances_query(article_ids: Collection[int] | None = None) -> QuerySet:
         .values_list("article", "speaker")
         .annotate(n=Count("pk"))
     )
+
+
+def _article_places_query(article_ids: Collection[int] | None = None) -> QuerySet:
+    """(article, place, number of mentions) for these articles (all when None)."""
+    mentions = PlaceMention.objects.visible().filter(place__isnull=False)
+    if article_ids is not None:
+        mentions = mentions.filter(article__in=article_ids)
+    return mentions.order_by().values_list("article", "place").annotate(n=Count("pk"))
 
 
 def _place_quotes_query(article_ids: Collection[int] | None = None) -> QuerySet:
@@ -84,13 +104,17 @@ def refresh(article_ids: Collection[int]) -> None:
         .distinct()
     )
     _execute(f"UPDATE {PAIRS} SET {_SUBTRACT} FROM ({_pairs_of(ids)}) d {_SAME_PAIR}", ids)
+    _move_counts(ids, "-")
     ArticleSpeaker.objects.filter(article__in=ids).delete()
     _insert(ArticleSpeaker, APPEARANCE_COLUMNS, _appearances_query(ids))
     _execute(f"INSERT INTO {PAIRS} ({PAIR_COLUMNS}) {_pairs_of(ids)} {_ADD_ON_CONFLICT}", ids)
     if old_speakers:
         SpeakerPair.objects.filter(speaker__in=old_speakers, n_articles=0).delete()
+    ArticlePlace.objects.filter(article__in=ids).delete()
+    _insert(ArticlePlace, ARTICLE_PLACE_COLUMNS, _article_places_query(ids))
     PlaceQuote.objects.filter(article__in=ids).delete()
     _insert(PlaceQuote, PLACE_QUOTE_COLUMNS, _place_quotes_query(ids))
+    _move_counts(ids, "+")
     new_topics = set(
         PlaceQuote.objects.filter(article__in=ids, speaker__isnull=False)
         .values_list("speaker", "place")
@@ -99,7 +123,28 @@ def refresh(article_ids: Collection[int]) -> None:
     _recount_topics(old_topics | new_topics)
 
 
+def _move_counts(article_ids: list[int], sign: str) -> None:
+    """Take out (``-``) or put back (``+``) these articles' share of the counts the lists show
+    (``Speaker.n_quotes``, ``Place.n_mentions``, ``Place.n_quotes``), from their kept rows: the
+    work of these articles, where counting again took every quote and mention of each name."""
+    keys = ", ".join(["%s"] * len(article_ids))
+    for table, column, source, key, amount in (
+        (Speaker, "n_quotes", ArticleSpeaker, "speaker_id", "SUM(n_quotes)"),
+        (Place, "n_mentions", ArticlePlace, "place_id", "SUM(n_mentions)"),
+        (Place, "n_quotes", PlaceQuote, "place_id", "COUNT(*)"),
+    ):
+        name = table._meta.db_table
+        _execute(
+            f"UPDATE {name} SET {column} = {name}.{column} {sign} d.n"
+            f" FROM (SELECT {key} AS id, {amount} AS n FROM {source._meta.db_table}"
+            f" WHERE article_id IN ({keys}) AND {key} IS NOT NULL GROUP BY {key}) d"
+            f" WHERE {name}.id = d.id",
+            article_ids,
+        )
+
+
 APPEARANCE_COLUMNS = ["article_id", "speaker_id", "n_quotes"]
+ARTICLE_PLACE_COLUMNS = ["article_id", "place_id", "n_mentions"]
 PLACE_QUOTE_COLUMNS = ["place_id", "quote_id", "speaker_id", "article_id", "article_date", "start"]
 PAIRS = SpeakerPair._meta.db_table
 PAIR_COLUMNS = "speaker_id, other_id, n_articles, n_quotes"
@@ -161,9 +206,10 @@ def _topics_query() -> QuerySet:
 
 def rebuild() -> None:
     """Every kept row from scratch, in the database (bulk loads; ``Change.all``)."""
-    for model in (SpeakerPair, SpeakerPlace, PlaceQuote, ArticleSpeaker):
+    for model in (SpeakerPair, SpeakerPlace, PlaceQuote, ArticlePlace, ArticleSpeaker):
         model.objects.all().delete()
     _insert(ArticleSpeaker, APPEARANCE_COLUMNS, _appearances_query())
+    _insert(ArticlePlace, ARTICLE_PLACE_COLUMNS, _article_places_query())
     _insert(PlaceQuote, PLACE_QUOTE_COLUMNS, _place_quotes_query())
     _insert(SpeakerPlace, TOPIC_COLUMNS, _topics_query())
     _execute(f"INSERT INTO {PAIRS} ({PAIR_COLUMNS}) {_pairs_of(None)}", [])

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from articles import kept, operations
 from articles.models import (
     Article,
+    ArticlePlace,
     ArticleSpeaker,
     Place,
+    PlaceMention,
     PlaceQuote,
     Quote,
     Span,
@@ -37,6 +39,13 @@ def kept_rows():
         ),
         set(SpeakerPlace.objects.values_list("speaker", "place", "n_quotes")),
         set(SpeakerPair.objects.values_list("speaker", "other", "n_articles", "n_quotes")),
+        set(ArticlePlace.objects.values_list("article", "place", "n_mentions")),
+        set(Speaker.objects.filter(n_quotes__gt=0).values_list("pk", "n_quotes")),
+        set(
+            Place.objects.exclude(n_mentions=0, n_quotes=0).values_list(
+                "pk", "n_mentions", "n_quotes"
+            )
+        ),
     )
 
 
@@ -56,6 +65,12 @@ def expected_rows():
             if other_article == article and other != speaker:
                 pairs[speaker, other, "articles"] += 1
                 pairs[speaker, other, "quotes"] += n
+    mentions = Counter(
+        PlaceMention.objects.visible().filter(place__isnull=False).values_list("article", "place")
+    )
+    by_speaker = Counter(q.speaker_id for q in quotes if q.speaker_id)
+    mentions_of = Counter(place for _, place in mentions.elements())
+    quotes_about = Counter(place for place, *_ in about)
     return (
         {(a, s, n) for (a, s), n in appear.items()},
         about,
@@ -65,6 +80,9 @@ def expected_rows():
             for (s, o, what), n in pairs.items()
             if what == "articles"
         },
+        {(a, p, n) for (a, p), n in mentions.items()},
+        set(by_speaker.items()),
+        {(p, mentions_of[p], quotes_about[p]) for p in {*mentions_of, *quotes_about}},
     )
 
 
@@ -73,7 +91,7 @@ def random_step(rng: random.Random, articles, speakers, places) -> None:
     quotes = list(Quote.objects.all())
     step = rng.choice(
         ["add", "add", "add", "delete", "places", "speaker", "status", "publish", "date"]
-        + ["merge", "drop"]
+        + ["merge", "merge_places", "drop", "mention", "mention"]
     )
     if step == "add" or not quotes:
         start, end = rng.choice(WORDS)
@@ -89,11 +107,27 @@ def random_step(rng: random.Random, articles, speakers, places) -> None:
                 [Span.Status.CONFIRMED, Span.Status.CONFIRMED, Span.Status.SUGGESTED]
             ),
         )
-        operations.set_quote_places(quote, rng.sample(places, rng.randint(0, 2)))
+        operations.set_quote_places(quote, rng.sample(places, rng.randint(0, min(2, len(places)))))
+    elif step == "mention":
+        start, end = rng.choice(WORDS)
+        article = rng.choice(articles)
+        mention = create(
+            PlaceMention,
+            article=article,
+            start=start,
+            end=end,
+            exact=article.body[start:end],
+            place=rng.choice(places),
+            status=rng.choice([Span.Status.CONFIRMED, Span.Status.SUGGESTED]),
+        )
+        if rng.random() < 0.3:
+            operations.delete_span(mention)
     elif step == "delete":
         operations.delete_span(rng.choice(quotes))
     elif step == "places":
-        operations.set_quote_places(rng.choice(quotes), rng.sample(places, rng.randint(0, 3)))
+        operations.set_quote_places(
+            rng.choice(quotes), rng.sample(places, rng.randint(0, min(3, len(places))))
+        )
     elif step == "speaker":
         quote = rng.choice(quotes)
         quote.speaker = rng.choice([*speakers, None])
@@ -122,6 +156,9 @@ def random_step(rng: random.Random, articles, speakers, places) -> None:
         operations.delete_article(articles[n])
         slug = f"new-{rng.randrange(10**9)}"
         articles[n] = create(Article, slug=slug, headline=slug, body=BODY, status="published")
+    elif step == "merge_places" and len(places) > 2:
+        gone = places.pop(rng.randrange(1, len(places)))
+        operations.merge_places(places[0], [gone])
     elif step == "merge" and len(speakers) > 2:
         gone = speakers.pop(rng.randrange(1, len(speakers)))
         operations.merge_speakers(speakers[0], [gone])
@@ -136,9 +173,9 @@ def test_kept_rows_follow_any_sequence_of_operations(db, seed):
     ]
     speakers = [create(Speaker, name=f"Speaker {n}", slug=f"s{n}") for n in range(5)]
     places = [
-        create(Place, name=f"Place {n}", slug=f"p{n}", latitude=n, longitude=n) for n in range(4)
+        create(Place, name=f"Place {n}", slug=f"p{n}", latitude=n, longitude=n) for n in range(5)
     ]
-    for step in range(60):
+    for step in range(80):
         random_step(rng, articles, speakers, places)
         assert kept_rows() == expected_rows(), f"seed {seed}, after step {step}"
     kept.rebuild()
