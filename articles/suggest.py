@@ -1329,7 +1329,7 @@ def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, majo
     text = masked[lo:hi].casefold()
     words = re.findall(r"\w+", text)
     leads = {(), *((w,) for w in words), *itertools.pairwise(words)}
-    found = []
+    found: list[tuple[int, int, int, _Entity]] = []
     for key in registry.keys_led_by(leads):
         if len(key) < 3:
             continue
