@@ -144,6 +144,32 @@ class Author(models.Model):
         return self.name
 
 
+class Outlet(models.Model):
+    """Where articles come from: a newspaper, agency or site, known by its domain."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text='Its web address\'s host without "www.", e.g. kyivindependent.com.',
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    homepage = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:outlet_detail", args=[self.slug])
+
+    def clean(self):
+        self.domain = self.domain.strip().lower().removeprefix("www.")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)
@@ -165,7 +191,18 @@ class Article(Versioned, KeptFields):
     author = models.ForeignKey(
         Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
-    source_url = models.URLField(max_length=500, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    source_url = models.URLField(
+        "source URL",
+        max_length=500,
+        blank=True,
+        help_text="The page's canonical URL: one article per URL.",
+    )
+    language = models.CharField(
+        max_length=15, blank=True, help_text='The language the page declares, e.g. "en-GB".'
+    )
     source_file = models.CharField(
         max_length=255,
         blank=True,
@@ -191,6 +228,14 @@ class Article(Versioned, KeptFields):
     class Meta:
         ordering = ["-published_on", "-created_at"]
         indexes = [models.Index(fields=["status", "-published_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=~Q(source_url=""),
+                name="article_source_url_unique",
+                violation_error_message="An article with this source URL exists already.",
+            )
+        ]
         permissions = [("publish_article", "Can publish and unpublish articles")]
 
     def __str__(self):
