@@ -180,6 +180,12 @@ if TASK_BACKEND not in TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
 
+# Importing articles from URLs and feeds (articles.fetch). Fetching refuses loopback, private,
+# link-local, multicast and reserved addresses (SSRF) unless the host is named here
+# (comma-separated "host" or "host:port"; the tests name their local server's 127.0.0.1).
+NEWSROOM_FETCH_ALLOW_HOSTS = [host.lower() for host in env_list("NEWSROOM_FETCH_ALLOW_HOSTS", [])]
+NEWSROOM_FETCH_TIMEOUT = float(os.environ.get("NEWSROOM_FETCH_TIMEOUT", "10"))
+
 # History is for reading; see articles.admin.NewsroomAdmin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

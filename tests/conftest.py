@@ -75,3 +75,16 @@ def annotator(client, db):
     user.groups.add(Group.objects.get(name="Annotators"))
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def page_server(settings):
+    """A real HTTP server on 127.0.0.1 serving ``tests/pages`` (tests/webserver.py); fetching
+    from it is allowed (``NEWSROOM_FETCH_ALLOW_HOSTS``), as it is nowhere else."""
+    from tests import webserver
+
+    httpd, server = webserver.start()
+    settings.NEWSROOM_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+    yield server
+    httpd.shutdown()
+    httpd.server_close()
