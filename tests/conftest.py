@@ -33,6 +33,7 @@ def roles(transactional_db):
     from django.apps import apps
 
     import_module("articles.migrations.0002_roles").create_roles(apps, None)
+    import_module("articles.migrations.0013_outlet_roles").add_outlet_permissions(apps, None)
 
 
 @pytest.fixture
