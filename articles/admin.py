@@ -15,7 +15,7 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import annotate, operations, tasks, throttle
+from . import annotate, import_admin, operations, tasks, throttle
 from .changes import changing, current
 from .forms import VersionedForm
 from .models import Article, Author, Outlet, Place, PlaceMention, Quote, Speaker, StaleEdit
@@ -181,10 +181,26 @@ class ArticleAdmin(NewsroomAdmin):
             wrap(self.suggestion_job_view),
             name="articles_article_suggestion_job",
         )
+        importing = [
+            path(
+                "import/",
+                wrap(lambda request: import_admin.import_view(self, request)),
+                name="articles_article_import",
+            ),
+            path(
+                "import/<str:result_id>/",
+                wrap(
+                    lambda request, result_id: import_admin.import_job_view(
+                        self, request, result_id
+                    )
+                ),
+                name="articles_article_import_job",
+            ),
+        ]
         return [
             path(f"<int:article_id>/annotate/{suffix}", wrap(view), name=name)
             for suffix, view, name in views
-        ] + [job, *super().get_urls()]
+        ] + [job, *importing, *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

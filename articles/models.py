@@ -659,3 +659,26 @@ def appearances(article_ids=None) -> list[ArticleSpeaker]:
         ArticleSpeaker(article_id=row["article"], speaker_id=row["speaker"], n_quotes=row["n"])
         for row in counted
     ]
+
+
+class JobProgress(models.Model):
+    """How far a background import has got, written by the job as it goes (each source is its
+    own transaction, so the admin's job page reads it while the job runs)."""
+
+    job_id = models.CharField(max_length=64, unique=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # One entry a source, in order: {"source", "slug", "headline", "created", "status"} for an
+    # article imported, {"source", "skipped": slug} for one imported before, {"source", "error"}.
+    items = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "job progress"
+
+    def __str__(self):
+        return f"{self.job_id}: {self.done} of {self.total}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)

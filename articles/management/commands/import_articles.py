@@ -224,7 +224,9 @@ class Command(BaseCommand):
             raise CommandError("give files or URLs to import, or --feed URL")
         if since and not feed:
             raise CommandError("--since applies to --feed")
-        self.report: dict[str, list[dict]] = {"articles": [], "errors": [], "skipped": []}
+        self.report: dict[str, list[dict]] = {"articles": [], "errors": []}
+        if feed:
+            self.report["skipped"] = []  # feed entries imported before
         self.format = format
         for name in files:
             self.import_source(name, options)
@@ -232,7 +234,7 @@ class Command(BaseCommand):
             for name in self.from_feed(feed_url, since_date(since) if since else None):
                 self.import_source(name, options, from_feed=True)
         failed = len(self.report["errors"])
-        skipped = len(self.report["skipped"])
+        skipped = len(self.report.get("skipped", []))
         verb = "checked" if options["dry_run"] else "imported"
         summary = f"{len(self.report['articles'])} {verb}, {failed} failed"
         if feed:
@@ -317,12 +319,21 @@ def preview(parsed: ParsedArticle, name: str) -> dict:
         "headline": parsed.headline,
         "dek": parsed.dek,
         "author": parsed.author_name or None,
+        **web_metadata(parsed),
+        "body": parsed.body,
+        **suggestions.as_json(quotes, places),
+    }
+
+
+def web_metadata(parsed: ParsedArticle) -> dict:
+    """What a web page says of itself, for a preview (nothing for the text format)."""
+    if not (parsed.source_url or parsed.domain or parsed.language or parsed.published_on):
+        return {}
+    return {
         "source_url": parsed.source_url or None,
         "outlet": parsed.site_name or parsed.domain or None,
         "published_on": parsed.published_on.isoformat() if parsed.published_on else None,
         "language": parsed.language or None,
-        "body": parsed.body,
-        **suggestions.as_json(quotes, places),
     }
 
 
