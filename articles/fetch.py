@@ -21,6 +21,7 @@ import ipaddress
 import socket
 import ssl
 import time
+import zlib
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urljoin, urlsplit
@@ -198,6 +199,24 @@ def _read(url: str, response: http.client.HTTPResponse, max_bytes: int, deadline
     return b"".join(chunks)
 
 
+def _decoded(url: str, response: http.client.HTTPResponse, data: bytes, max_bytes: int) -> bytes:
+    """The body without its Content-Encoding (asked for none, but servers send gzip anyway),
+    never inflated past the limit: a small compressed bomb stays small."""
+    encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
+    if encoding in ("", "identity"):
+        return data
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(url, f"the answer is compressed as {encoding!r}, which is not read")
+    wbits = 16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS
+    try:
+        inflated = zlib.decompressobj(wbits).decompress(data, max_bytes + 1)
+    except zlib.error as error:
+        raise FetchError(url, f"the {encoding} answer is corrupt ({error})") from None
+    if len(inflated) > max_bytes:
+        raise FetchError(url, f"the page is more than {max_bytes:,} bytes, the most allowed")
+    return inflated
+
+
 def _one_hop(
     url: str, accept: frozenset[str], max_bytes: int, deadline: float
 ) -> tuple[str | None, Fetched | None]:
@@ -233,7 +252,8 @@ def _one_hop(
         if content_type not in accept:
             wanted = "an HTML page" if accept == HTML_TYPES else "a feed"
             raise FetchError(url, f"the content type is {content_type}, not {wanted}")
-        return None, Fetched(url, content_type, charset, _read(url, response, max_bytes, deadline))
+        data = _decoded(url, response, _read(url, response, max_bytes, deadline), max_bytes)
+        return None, Fetched(url, content_type, charset, data)
     except ssl.SSLError as error:
         raise FetchError(url, f"TLS error: {error.reason or error}") from None
     except TimeoutError:

@@ -118,6 +118,11 @@ def test_a_body_over_the_limit_is_refused_without_reading_it_all(page_server):
     assert f"is {MAX_BYTES * 3:,} bytes" in refused(page_server.url("big-declared"))
 
 
+def test_a_compressed_answer_is_inflated_within_the_limit(page_server):
+    assert b"Grain corridor talks stall" in fetch_page(page_server.url("gzip")).data
+    assert "more than" in refused(page_server.url("gzip-bomb"))
+
+
 def test_a_slow_server_times_out(page_server, settings):
     settings.NEWSROOM_FETCH_TIMEOUT = 0.3
     assert "timed out" in refused(page_server.url("slow?s=2"))

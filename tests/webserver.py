@@ -76,6 +76,16 @@ def _handler(server: PageServer):
                 self.send_header("Content-Length", str(MAX_BYTES * 3))
                 self.end_headers()
                 return None
+            if path == "/gzip":  # compressed although the client asked for identity
+                import gzip
+
+                page = (PAGES / "ledger-grain-talks.html").read_bytes()
+                return self.send(200, gzip.compress(page), Content_Encoding="gzip")
+            if path == "/gzip-bomb":
+                import gzip
+
+                bomb = gzip.compress(b"<p>" + b"a" * (MAX_BYTES * 4))
+                return self.send(200, bomb, Content_Encoding="gzip")
             if path == "/slow":
                 time.sleep(float(query.get("s", ["2"])[0]))
                 return self.send(200, b"<p>late</p>")
