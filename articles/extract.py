@@ -51,6 +51,17 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path or "/", query, ""))
 
 
+def source_of(declared: str | None, fetched: str) -> str:
+    """The article's canonical URL: the one the page declares (its canonical link or og:url,
+    which an AMP twin uses to name its original), else the URL it was fetched from. A declared
+    home page is not believed (some sites name it as every page's canonical): the fetched URL,
+    or none, instead."""
+    source = canonical_url(declared or "")
+    if urlsplit(source).path in ("", "/") and not urlsplit(source).query:
+        source = ""
+    return source or canonical_url(fetched)
+
+
 def domain_of(url: str) -> str:
     """The outlet's domain for ``url``: its host in lower case, without ``www.``."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
@@ -175,7 +186,7 @@ def parse_html(data: bytes, url: str = "", charset: str | None = None) -> Parsed
     dek = one_line(document.description, DEK_MAX)
     if dek and paragraphs[0].startswith(dek.rstrip("…")):
         dek = ""  # the description is the first paragraph's opening, not a standfirst
-    source = canonical_url(document.url or url)
+    source = source_of(document.url, url)
     return ParsedArticle(
         headline=headline,
         dek=dek,

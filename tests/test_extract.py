@@ -152,6 +152,18 @@ def test_canonical_urls(url, canonical):
     assert canonical_url(url) == canonical
 
 
+def test_a_canonical_link_to_the_home_page_is_not_believed():
+    html = (
+        (PAGES / "ledger-grain-talks.html")
+        .read_text()
+        .replace(LEDGER_URL, "https://www.kyiv-ledger.example/")
+    )
+    fetched = "http://127.0.0.1:8000/grain?utm_source=x"
+    assert parse_html(html.encode(), fetched).source_url == "http://127.0.0.1:8000/grain"
+    parsed = parse_html(html.encode())
+    assert parsed.source_url == "" and parsed.domain == ""
+
+
 def test_the_outlet_domain_drops_www():
     assert domain_of(LEDGER_URL) == "kyiv-ledger.example"
     assert domain_of("https://News.Example./a") == "news.example"
