@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 
 from . import operations
 from .anchoring import Anchor, reanchor
@@ -214,11 +215,13 @@ def describe(error: Exception) -> str:
         return " ".join(error.messages)
     if isinstance(error, FetchError):
         return error.reason
+    if isinstance(error, IntegrityError):  # a concurrent import created the same row first
+        return f"saved by another import at the same moment ({error}); import it again"
     return str(error)
 
 
 # What a failed import can say to a person (the rest are bugs, with tracebacks).
-USER_ERRORS = (ArticleFormatError, ValidationError, ImportRefused, FetchError)
+USER_ERRORS = (ArticleFormatError, ValidationError, ImportRefused, FetchError, IntegrityError)
 
 
 @dataclass(frozen=True)

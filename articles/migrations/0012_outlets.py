@@ -6,6 +6,29 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def refuse_duplicate_urls(apps, schema_editor):
+    """Source URLs become unique: say which articles share one rather than fail obscurely."""
+    from django.db.models import Count
+
+    Article = apps.get_model("articles", "Article")
+    shared = (
+        Article.objects.exclude(source_url="")
+        .values("source_url")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("source_url")
+    )
+    if shared:
+        lines = []
+        for row in shared[:20]:
+            slugs = Article.objects.filter(source_url=row["source_url"]).values_list("slug", flat=True)
+            lines.append(f"  {row['source_url']}: {', '.join(sorted(slugs))}")
+        raise RuntimeError(
+            "These articles share a source URL, which is unique from now on; give all but one "
+            "another URL (or none) in the admin, then migrate again:\n" + "\n".join(lines)
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -14,6 +37,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_duplicate_urls, migrations.RunPython.noop),
         migrations.CreateModel(
             name='Outlet',
             fields=[
