@@ -196,6 +196,15 @@ class ArticleAdmin(NewsroomAdmin):
                 ),
                 name="articles_article_import_job",
             ),
+            path(
+                "import/<str:result_id>/import/",
+                wrap(
+                    lambda request, result_id: import_admin.import_previewed_view(
+                        self, request, result_id
+                    )
+                ),
+                name="articles_article_import_previewed",
+            ),
         ]
         return [
             path(f"<int:article_id>/annotate/{suffix}", wrap(view), name=name)

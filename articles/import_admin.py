@@ -2,6 +2,10 @@
 by a background job (``tasks.import_articles``) whose page shows its progress and then what
 was imported and what failed, with each failure's reason.
 
+"Preview" runs the same job without writing: its page shows each article as it would be
+(headline, metadata, the body with its suggestions highlighted) and a button that imports the
+same sources (uploads included: they are in the preview job's arguments).
+
 For those who may add articles; publishing on import needs the publish permission too. The
 form is an ordinary POST (CSRF-checked by the admin); the job page reloads itself while the job
 runs, so it all works without JavaScript.
@@ -14,11 +18,18 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
-from . import tasks
+from . import highlight, tasks
 from .importer import MAX_BYTES
 from .imports import is_url
 from .models import Article, JobProgress
@@ -124,6 +135,7 @@ def import_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
                 bool(form.cleaned_data.get("publish")),
                 bool(form.cleaned_data.get("suggest")),
                 request.user.pk,
+                dry_run="preview" in request.POST,
             )
             if result.is_finished:  # a backend that runs jobs at once (NEWSROOM_TASK_BACKEND)
                 return job_page(model_admin, request, tasks.as_job(result))
@@ -160,10 +172,16 @@ def job_page(model_admin: Any, request: HttpRequest, job: tasks.Job) -> HttpResp
     total = progress.total if progress else 0
     if job.state == "done":
         done = total = len(items)
+    previews = [i for i in items if "preview" in i]
+    for item in previews:
+        item["body_html"] = preview_html(item["preview"])
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
-        "title": f"Import job: {job.state}",
+        "title": f"{'Preview' if job.result.get('dry_run') else 'Import'} job: {job.state}",
+        "dry_run": bool(job.result.get("dry_run")),
+        "previews": previews,
+        "may_publish": model_admin.has_publish_permission(request),
         "job": job,
         "done": done,
         "total": total,
@@ -173,3 +191,53 @@ def job_page(model_admin: Any, request: HttpRequest, job: tasks.Job) -> HttpResp
         "failures": [i for i in items if "error" in i],
     }
     return TemplateResponse(request, "admin/articles/article/import_job.html", context)
+
+
+def preview_html(preview: dict) -> SafeString:
+    """A previewed body with its suggested quotes and places highlighted (escaped text)."""
+    body = str(preview.get("body", ""))
+    specs = []
+    for quote in preview.get("quotes", []):
+        who = quote.get("speaker") or "Unattributed"
+        specs.append(
+            highlight.Highlight(
+                start=int(quote["start"]),
+                end=int(quote["end"]),
+                attrs=(
+                    ("class", f"quote quote--{quote.get('kind', 'direct')} speaker-none"),
+                    ("title", f"{who} (suggested {quote.get('kind', '')})"),
+                ),
+            )
+        )
+    for place in preview.get("places", []):
+        specs.append(
+            highlight.Highlight(
+                start=int(place["start"]),
+                end=int(place["end"]),
+                attrs=(("class", "place-mention"), ("title", f"{place.get('place')} (suggested)")),
+            )
+        )
+    return highlight.render(body, specs)
+
+
+def import_previewed_view(model_admin: Any, request: HttpRequest, result_id: str) -> HttpResponse:
+    """Import the sources of a finished preview job: a new job, whose page it goes to."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    try:
+        job = tasks.job(tasks.import_articles, result_id)
+        result = tasks.import_articles.get_result(result_id)
+    except tasks.JobNotFound:
+        raise Http404("No import job has that id.") from None
+    if job.state != "done" or not job.result.get("dry_run"):
+        raise Http404("That job is not a finished preview.")
+    sources = result.args[0]
+    publish = model_admin.has_publish_permission(request) and "publish" in request.POST
+    new = tasks.import_articles.enqueue(
+        sources, publish, "suggest" in request.POST, request.user.pk
+    )
+    if new.is_finished:
+        return job_page(model_admin, request, tasks.as_job(new))
+    return HttpResponseRedirect(reverse("admin:articles_article_import_job", args=[new.id]))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from simple_history.models import HistoricalRecords
 
-from . import imports, operations
+from . import imports, operations, suggestions
 from .changes import changing
 from .models import Article, JobProgress
 
@@ -129,16 +129,42 @@ def _expand(sources: list[dict], items: list[dict]) -> list[dict]:
     return expanded
 
 
-def _import_one(source: dict, publish: bool, suggest: bool) -> dict:
-    """One source, parsed and saved in its own transaction; what happened, for the page."""
+PREVIEW_CHARS = 20_000  # of each body in a preview job's result
+
+
+def _preview(parsed) -> dict:
+    """What a source would become, with its suggestions (the body cut at PREVIEW_CHARS)."""
+    body = parsed.body[:PREVIEW_CHARS]
+    found = suggestions.as_json(*suggestions.find(parsed.body))
+    return {
+        "headline": parsed.headline,
+        "dek": parsed.dek,
+        "author": parsed.author_name,
+        "published_on": parsed.published_on.isoformat() if parsed.published_on else "",
+        "outlet": parsed.site_name or parsed.domain,
+        "source_url": parsed.source_url,
+        "language": parsed.language,
+        "body": body,
+        "truncated": len(parsed.body) > len(body),
+        "quotes": [q for q in found["quotes"] if q["end"] <= len(body)],
+        "places": [p for p in found["places"] if p["end"] <= len(body)],
+    }
+
+
+def _import_one(source: dict, publish: bool, suggest: bool, dry_run: bool = False) -> dict:
+    """One source, parsed and saved in its own transaction (or, for a preview, only parsed);
+    what happened, for the page."""
     name = str(source["name"])
     if source.get("kind") == "url":
         parsed, key = imports.parse_url(name), ""
     else:
         parsed = imports.parse_file(name, base64.b64decode(source["data"]))
         key = f"upload:{name}"[:255]
-    if source.get("feed") and (before := imports.imported_as(parsed.source_url)):
+    before = imports.imported_as(parsed.source_url)
+    if source.get("feed") and before is not None:
         return {"source": name, "skipped": before.slug}
+    if dry_run:
+        return {"source": name, "preview": _preview(parsed), "updates": before and before.slug}
     article, created = imports.save_article(parsed, key, publish, suggest)
     return {
         "source": name,
@@ -151,12 +177,18 @@ def _import_one(source: dict, publish: bool, suggest: bool) -> dict:
 
 @task(takes_context=True)
 def import_articles(
-    context, sources: list[dict], publish: bool, suggest: bool, user_id: int | None
+    context,
+    sources: list[dict],
+    publish: bool,
+    suggest: bool,
+    user_id: int | None,
+    dry_run: bool = False,
 ) -> dict:
     """Import each source (``{"kind": "url" | "file" | "feed", "name", "data"}``: a URL, an
     uploaded file's bytes in base64, a feed whose entries' pages are imported), each in its own
-    transaction, recording the progress after each (``JobProgress``). Returns the counts and
-    every item: ``{"total", "imported", "skipped", "failed", "items"}``."""
+    transaction, recording the progress after each (``JobProgress``). With ``dry_run``, write
+    no article: each item has the ``preview`` of what it would become. Returns the counts and
+    every item: ``{"total", "imported", "skipped", "failed", "dry_run", "items"}``."""
     items: list[dict] = []
     progress, _ = JobProgress.objects.update_or_create(
         job_id=str(context.task_result.id), defaults={"total": len(sources), "done": 0}
@@ -167,7 +199,7 @@ def import_articles(
         progress.save()
         for source in todo:
             try:
-                item = _import_one(source, publish, suggest)
+                item = _import_one(source, publish, suggest, dry_run)
             except imports.USER_ERRORS as error:
                 item = {"source": source.get("name"), "error": imports.describe(error)}
             except Exception as error:  # one source's failure must not lose the others
@@ -181,6 +213,7 @@ def import_articles(
         "imported": sum("slug" in item for item in items),
         "skipped": sum("skipped" in item for item in items),
         "failed": sum("error" in item for item in items),
+        "dry_run": dry_run,
         "items": items,
     }
 

@@ -185,3 +185,53 @@ def test_an_unknown_job_is_not_found(db, client):
     other = tasks.suggest_for_articles.enqueue([], None)  # another task's job
     url = reverse("admin:articles_article_import_job", args=[other.id])
     assert client.get(url).status_code == 404
+
+
+def test_a_preview_writes_nothing_then_imports_the_same_sources(roles, client, page_server):
+    user_in("Editors", client)
+    data = {
+        "uploads": uploads(),
+        "urls": page_server.url("meridian-kharkiv-shelling.html"),
+        "preview": "Preview first (writes nothing)",
+    }
+    response = client.post(IMPORT_URL, data)
+    preview_job = DBTaskResult.objects.get()
+    assert response["Location"] == reverse(
+        "admin:articles_article_import_job", args=[preview_job.id]
+    )
+    run_worker()
+    assert not Article.objects.exists() and not Outlet.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Preview (3): nothing is written yet" in page
+    assert '<h3 dir="auto">Grain corridor talks stall over Odesa inspections</h3>' in page
+    assert '<dd dir="auto">Tomasz Nowak and Iryna Bondar</dd>' in page
+    assert "<dd>2026-11-28</dd>" in page and '<dd dir="auto">The Kyiv Ledger</dd>' in page
+    assert '<mark class="quote quote--' in page  # the suggestions, highlighted
+    assert '<mark class="place-mention" title="Kyiv (suggested)">Kyiv</mark>' in page
+    confirm = reverse("admin:articles_article_import_previewed", args=[preview_job.id])
+    assert f'action="{confirm}"' in page
+
+    response = client.post(confirm, {"publish": "on"})
+    job = DBTaskResult.objects.order_by("enqueued_at").last()
+    assert job.id != preview_job.id
+    assert response["Location"] == reverse("admin:articles_article_import_job", args=[job.id])
+    run_worker()
+    assert Article.objects.published().count() == 3  # the uploads came with the preview job
+    assert set(Article.objects.values_list("headline", flat=True)) >= {
+        "Kyiv Says Talks Can Resume",
+        "Grain corridor talks stall over Odesa inspections",
+    }
+    assert not Article.objects.get(headline__startswith="Kyiv Says").quotes.exists()  # unticked
+
+
+def test_only_a_finished_preview_can_be_imported(roles, client):
+    user_in("Editors", client)
+    client.post(IMPORT_URL, {"uploads": uploads()})
+    job = DBTaskResult.objects.get()
+    confirm = reverse("admin:articles_article_import_previewed", args=[job.id])
+    assert client.post(confirm).status_code == 404  # queued, and not a preview
+    run_worker()
+    assert client.post(confirm).status_code == 404  # done, but not a preview
+    assert client.get(confirm).status_code == 405
+    user_in("Annotators", client, name="anna")
+    assert client.post(confirm).status_code == 403
