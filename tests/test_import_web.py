@@ -176,3 +176,13 @@ def test_dry_run_shows_the_metadata_and_writes_nothing():
     assert entry["outlet"] == "The Kyiv Ledger"
     assert entry["published_on"] == "2026-11-28"
     assert not Article.objects.exists() and not Outlet.objects.exists()
+
+
+def test_a_progress_bar_for_many_sources(tmp_path):
+    names = [str(PAGES / "ledger-grain-talks.html"), str(PAGES / "meridian-kharkiv-shelling.html")]
+    _, err, error = run("--progress", *names, str(PAGES / "ledger-world-front.html"))
+    assert str(error) == "2 imported, 1 failed"
+    assert "] 1/3  33 %" in err and "] 3/3 100 %" in err
+    assert "\r\x1b[K" + str(PAGES / "ledger-world-front.html") + ": no article text" in err
+    _, err, _ = run(*names)  # not a terminal: no bar
+    assert "%" not in err

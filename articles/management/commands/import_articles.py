@@ -25,6 +25,7 @@ orphan more than half of a published article's anchored annotations is refused u
 become, with the suggestions, and the errors.
 """
 
+import argparse
 import datetime
 import errno
 import hashlib
@@ -214,6 +215,13 @@ class Command(BaseCommand):
             help="import what symbolic links point to (default: refuse links)",
         )
         parser.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="a progress bar on stderr (default: when stderr is a terminal and there are "
+            "several sources)",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="update a published article even if most of its annotations would be orphaned",
@@ -224,15 +232,24 @@ class Command(BaseCommand):
             raise CommandError("give files or URLs to import, or --feed URL")
         if since and not feed:
             raise CommandError("--since applies to --feed")
+        self.bar_shown = False
         self.report: dict[str, list[dict]] = {"articles": [], "errors": []}
         if feed:
             self.report["skipped"] = []  # feed entries imported before
         self.format = format
-        for name in files:
-            self.import_source(name, options)
+        progress = options.pop("progress")
+        sources = [(name, False) for name in files]
         for feed_url in feed:
-            for name in self.from_feed(feed_url, since_date(since) if since else None):
-                self.import_source(name, options, from_feed=True)
+            since_day = since_date(since) if since else None
+            sources += [(name, True) for name in self.from_feed(feed_url, since_day)]
+        if progress is None:
+            progress = len(sources) > 1 and self.stderr.isatty()
+        for done, (name, from_feed) in enumerate(sources, 1):
+            self.import_source(name, options, from_feed=from_feed)
+            if progress:
+                self.stderr.write(progress_bar(done, len(sources)), ending="")
+                self.bar_shown = True
+        self.clear_bar()
         failed = len(self.report["errors"])
         skipped = len(self.report.get("skipped", []))
         verb = "checked" if options["dry_run"] else "imported"
@@ -262,13 +279,21 @@ class Command(BaseCommand):
             self.skip(entry.url, article)
         return todo
 
+    def clear_bar(self) -> None:
+        """Erase the progress bar (a terminal's line) before any other line is written."""
+        if self.bar_shown:
+            self.stderr.write("\r\x1b[K", ending="")
+            self.bar_shown = False
+
     def skip(self, url: str, article: Article) -> None:
         self.report["skipped"].append({"url": json_name(url), "slug": article.slug})
+        self.clear_bar()
         if self.format == "text":
             self.stdout.write(f"{shown(url)}: skipped, imported before as {article.slug}")
 
     def fail(self, name: str, error: Exception) -> None:
         self.report["errors"].append({"file": json_name(name), "error": describe(error)})
+        self.clear_bar()
         if self.format == "text":
             self.stderr.write(f"{shown(name)}: {describe(error)}")
 
@@ -282,6 +307,7 @@ class Command(BaseCommand):
             self.skip(name, entry["skipped"])
             return
         self.report["articles"].append(entry)
+        self.clear_bar()
         if self.format == "text":
             self.stdout.write(text_line(name, entry, options["dry_run"]))
 
@@ -304,6 +330,13 @@ class Command(BaseCommand):
             "created": created,
             "status": article.status,
         }
+
+
+def progress_bar(done: int, total: int, width: int = 30) -> str:
+    """``\r[#######-------]  7/15  46 %``: one line, redrawn in place."""
+    filled = width * done // total
+    percent = 100 * done // total
+    return f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {percent:3d} %"
 
 
 def json_name(name: str) -> str:
