@@ -35,6 +35,7 @@ from .imports import is_url
 from .models import Article, JobProgress
 
 MAX_FILES = 50
+MAX_UPLOAD_BYTES = 10 * MAX_BYTES  # all files together: they travel in the job's arguments
 MAX_URLS = 500
 
 
@@ -94,6 +95,12 @@ class ImportForm(forms.Form):
                     f"{upload.name}: {upload.size:,} bytes; an article may be at most "
                     f"{MAX_BYTES:,} bytes."
                 )
+        total = sum(upload.size or 0 for upload in files)
+        if total > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"The files come to {total:,} bytes; import at most {MAX_UPLOAD_BYTES:,} bytes "
+                "at a time (or give their URLs)."
+            )
         return files
 
     def clean_urls(self) -> list[str]:

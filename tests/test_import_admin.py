@@ -117,6 +117,20 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_enqueued(db, client, dat
     assert not DBTaskResult.objects.exists()
 
 
+def test_too_many_or_too_large_uploads_are_refused(db, client, monkeypatch):
+    from articles import import_admin
+
+    user_in("Editors", client)
+    monkeypatch.setattr(import_admin, "MAX_FILES", 1)
+    html = client.post(IMPORT_URL, {"uploads": uploads()}).content.decode()
+    assert "At most 1 files at a time (2 given)." in html
+    monkeypatch.setattr(import_admin, "MAX_FILES", 50)
+    monkeypatch.setattr(import_admin, "MAX_UPLOAD_BYTES", 1000)
+    html = client.post(IMPORT_URL, {"uploads": uploads()}).content.decode()
+    assert "import at most 1,000 bytes at a time" in html
+    assert not DBTaskResult.objects.exists()
+
+
 def test_an_import_runs_as_a_job_and_its_page_shows_progress_then_results(
     roles, client, page_server
 ):
