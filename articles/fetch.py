@@ -227,6 +227,9 @@ def _one_hop(
     kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection = kind(address, target.host, target.port, timeout)
     try:
+        connection.connect()
+        assert connection.sock is not None
+        _check_peer(url, target, connection.sock)  # before a byte of the request is sent
         connection.request(
             "GET",
             target.path,
@@ -236,8 +239,6 @@ def _one_hop(
                 "Accept-Encoding": "identity",
             },
         )
-        assert connection.sock is not None
-        _check_peer(url, target, connection.sock)
         response = connection.getresponse()
         if response.status in REDIRECTS:
             location = response.getheader("Location")

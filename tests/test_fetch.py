@@ -172,3 +172,15 @@ def test_the_allow_list_is_a_setting():
     from django.conf import settings
 
     assert fetch.allowed_hosts() == frozenset(settings.NEWSROOM_FETCH_ALLOW_HOSTS)
+
+
+def test_the_connected_address_is_checked_again(page_server, settings):
+    """Whatever the lookup said, a socket that ends up on a loopback address is refused."""
+    port = int(page_server.base.rsplit(":", 1)[1])
+    target = fetch.Target("http", "news.example", port, "/")
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        settings.NEWSROOM_FETCH_ALLOW_HOSTS = []
+        with pytest.raises(FetchError, match="connected to 127.0.0.1, a loopback address"):
+            fetch._check_peer("http://news.example/", target, sock)
+        settings.NEWSROOM_FETCH_ALLOW_HOSTS = [f"news.example:{port}"]
+        fetch._check_peer("http://news.example/", target, sock)  # allowed: no error
