@@ -31,7 +31,6 @@ from django.conf import settings
 from .importer import MAX_BYTES
 
 MAX_REDIRECTS = 5
-USER_AGENT = "Newsroom/0.1 (article importer; +https://newsroom.example/about/importer)"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset(
     {
@@ -234,7 +233,7 @@ def _one_hop(
             "GET",
             target.path,
             headers={
-                "User-Agent": USER_AGENT,
+                "User-Agent": settings.NEWSROOM_FETCH_USER_AGENT,
                 "Accept": ", ".join(sorted(accept)) + ", */*;q=0.1",
                 "Accept-Encoding": "identity",
             },

@@ -193,6 +193,10 @@ if TASK_BACKEND == "redis":
 # (comma-separated "host" or "host:port"; the tests name their local server's 127.0.0.1).
 NEWSROOM_FETCH_ALLOW_HOSTS = [host.lower() for host in env_list("NEWSROOM_FETCH_ALLOW_HOSTS", [])]
 NEWSROOM_FETCH_TIMEOUT = float(os.environ.get("NEWSROOM_FETCH_TIMEOUT", "10"))
+# Sent with every fetch: name your deployment's address so site owners can reach you.
+NEWSROOM_FETCH_USER_AGENT = os.environ.get(
+    "NEWSROOM_FETCH_USER_AGENT", "Newsroom/0.1 (article importer; +https://newsroom.example/)"
+)
 
 # History is for reading; see articles.admin.NewsroomAdmin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
