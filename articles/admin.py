@@ -15,10 +15,10 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import annotate, operations, tasks, throttle
+from . import annotate, import_admin, operations, tasks, throttle
 from .changes import changing, current
 from .forms import VersionedForm
-from .models import Article, Author, Place, PlaceMention, Quote, Speaker, StaleEdit
+from .models import Article, Author, Outlet, Place, PlaceMention, Quote, Speaker, StaleEdit
 from .presenters import body_html
 
 
@@ -106,11 +106,12 @@ class PlaceMentionInline(SpanInline):
 @admin.register(Article)
 class ArticleAdmin(NewsroomAdmin):
     form = VersionedForm
-    list_display = ["headline", "author", "status", "published_on", "updated_at"]
-    list_filter = ["status", "published_on", "author"]
-    search_fields = ["headline", "dek", "body", "slug"]
+    list_display = ["headline", "author", "outlet", "status", "published_on", "updated_at"]
+    list_filter = ["status", "published_on", "outlet", "author"]
+    list_select_related = ["author", "outlet"]
+    search_fields = ["headline", "dek", "body", "slug", "source_url"]
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["author"]
+    autocomplete_fields = ["author", "outlet"]
     date_hierarchy = "published_on"
     readonly_fields = ["preview", "source_file", "created_at", "updated_at"]
     fieldsets = [
@@ -122,8 +123,10 @@ class ArticleAdmin(NewsroomAdmin):
                     "slug",
                     "dek",
                     "author",
+                    "outlet",
                     "status",
                     "published_on",
+                    "language",
                     "loaded_version",
                 ]
             },
@@ -178,10 +181,35 @@ class ArticleAdmin(NewsroomAdmin):
             wrap(self.suggestion_job_view),
             name="articles_article_suggestion_job",
         )
+        importing = [
+            path(
+                "import/",
+                wrap(lambda request: import_admin.import_view(self, request)),
+                name="articles_article_import",
+            ),
+            path(
+                "import/<str:result_id>/",
+                wrap(
+                    lambda request, result_id: import_admin.import_job_view(
+                        self, request, result_id
+                    )
+                ),
+                name="articles_article_import_job",
+            ),
+            path(
+                "import/<str:result_id>/import/",
+                wrap(
+                    lambda request, result_id: import_admin.import_previewed_view(
+                        self, request, result_id
+                    )
+                ),
+                name="articles_article_import_previewed",
+            ),
+        ]
         return [
             path(f"<int:article_id>/annotate/{suffix}", wrap(view), name=name)
             for suffix, view, name in views
-        ] + [job, *super().get_urls()]
+        ] + [job, *importing, *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -327,6 +355,22 @@ class AuthorAdmin(NewsroomAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "bio"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Outlet)
+class OutletAdmin(NewsroomAdmin):
+    list_display = ["name", "domain", "country", "article_count"]
+    list_filter = ["country"]
+    search_fields = ["name", "domain", "homepage"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_all_articles=Count("articles"))
+
+    @admin.display(description="Articles", ordering="n_all_articles")
+    def article_count(self, outlet):
+        return outlet.n_all_articles
 
 
 @admin.register(Speaker)

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from . import pagecache
 
 if TYPE_CHECKING:
-    from .models import Article, Author, Place, Speaker
+    from .models import Article, Author, Outlet, Place, Speaker
 
 _current: contextvars.ContextVar[Change | None] = contextvars.ContextVar("change", default=None)
 
@@ -48,6 +48,7 @@ class Change:
     speakers: set[int] = field(default_factory=set)
     places: set[int] = field(default_factory=set)
     authors: set[int] = field(default_factory=set)
+    outlets: set[int] = field(default_factory=set)
     public: bool = False
     # Page tags that must go whatever the rows say now (a slug that was renamed or deleted).
     tags: set[str] = field(default_factory=set)
@@ -79,6 +80,11 @@ class Change:
 
     def author(self, author: Author, visible: bool) -> None:
         self.authors.add(author.pk)
+        self.public = self.public or visible
+
+    def outlet(self, outlet: Outlet, visible: bool) -> None:
+        """An outlet's page is a list: a public change retires it with the lists."""
+        self.outlets.add(outlet.pk)
         self.public = self.public or visible
 
     def all(self, derived: bool = True) -> None:

@@ -22,6 +22,7 @@ such runs and is not changed by this; a file crafted with thousands of marks on 
 would otherwise take minutes (CPython's canonical reordering is an insertion sort).
 """
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -59,6 +60,12 @@ class ParsedArticle:
     body: str
     author_name: str = ""
     author_bio: str = ""
+    # What a web page says of itself (articles.extract); empty for the text format.
+    source_url: str = ""  # canonical, normalised (articles.extract.canonical_url)
+    language: str = ""
+    published_on: datetime.date | None = None
+    site_name: str = ""
+    domain: str = ""  # the outlet's: the canonical URL's host without "www."
 
 
 MAX_NON_STARTERS = 30  # UAX #15, the Stream-Safe Text Format

@@ -144,6 +144,34 @@ class Author(models.Model):
         return self.name
 
 
+class Outlet(models.Model):
+    """Where articles come from: a newspaper, agency or site, known by its domain."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text='Its web address\'s host without "www.", e.g. kyivindependent.com.',
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    homepage = models.URLField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:outlet_detail", args=[self.slug])
+
+    def clean(self):
+        self.domain = self.domain.strip().lower().removeprefix("www.")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)
@@ -165,7 +193,18 @@ class Article(Versioned, KeptFields):
     author = models.ForeignKey(
         Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
-    source_url = models.URLField(max_length=500, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    source_url = models.URLField(
+        "source URL",
+        max_length=500,
+        blank=True,
+        help_text="The page's canonical URL: one article per URL.",
+    )
+    language = models.CharField(
+        max_length=15, blank=True, help_text='The language the page declares, e.g. "en-GB".'
+    )
     source_file = models.CharField(
         max_length=255,
         blank=True,
@@ -191,6 +230,14 @@ class Article(Versioned, KeptFields):
     class Meta:
         ordering = ["-published_on", "-created_at"]
         indexes = [models.Index(fields=["status", "-published_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=~Q(source_url=""),
+                name="article_source_url_unique",
+                violation_error_message="An article with this source URL exists already.",
+            )
+        ]
         permissions = [("publish_article", "Can publish and unpublish articles")]
 
     def __str__(self):
@@ -703,3 +750,26 @@ class SpeakerPair(models.Model):
 
     def __str__(self):
         return f"{self.other_id} beside {self.speaker_id}: {self.n_articles} articles"
+
+
+class JobProgress(models.Model):
+    """How far a background import has got, written by the job as it goes (each source is its
+    own transaction, so the admin's job page reads it while the job runs)."""
+
+    job_id = models.CharField(max_length=64, unique=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # One entry a source, in order: {"source", "slug", "headline", "created", "status"} for an
+    # article imported, {"source", "skipped": slug} for one imported before, {"source", "error"}.
+    items = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "job progress"
+
+    def __str__(self):
+        return f"{self.job_id}: {self.done} of {self.total}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)

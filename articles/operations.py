@@ -26,6 +26,7 @@ from .models import (
     Article,
     Author,
     FormerSlug,
+    Outlet,
     Place,
     PlaceMention,
     Quote,
@@ -216,12 +217,14 @@ def reject_suggestions(spans: Sequence[Span]) -> int:
     return len(spans)
 
 
-# Names: speakers, places, authors
+# Names: speakers, places, authors, outlets
 
 
 def _articles_showing(obj: Model) -> set[int]:
     if isinstance(obj, Author):
         return set(Article._base_manager.filter(author=obj).values_list("pk", flat=True))
+    if isinstance(obj, Outlet):
+        return set(Article._base_manager.filter(outlet=obj).values_list("pk", flat=True))
     ids = set(Quote.objects.filter(**{_quote_field(obj): obj}).values_list("article_id", flat=True))
     if isinstance(obj, Place):
         ids |= set(PlaceMention.objects.filter(place=obj).values_list("article_id", flat=True))
@@ -239,6 +242,8 @@ def _is_public(obj: Model) -> bool:
         return Speaker.objects.filter(pk=obj.pk, n_quotes__gt=0).exists()
     if isinstance(obj, Place):
         return Place.objects.filter(Q(n_mentions__gt=0) | Q(n_quotes__gt=0), pk=obj.pk).exists()
+    if isinstance(obj, Outlet):
+        return Article.objects.published().filter(outlet=obj).exists()
     assert isinstance(obj, Author)
     return Article.objects.published().filter(author=obj).exists()
 
@@ -251,11 +256,16 @@ def _note_name(change: Change, obj: Model, visible: bool) -> None:
         change.place(obj, visible)
     elif isinstance(obj, Author):
         change.author(obj, visible)
+    elif isinstance(obj, Outlet):
+        change.outlet(obj, visible)
 
 
-def save_name(obj: Speaker | Place | Author) -> Speaker | Place | Author:
-    """Create or change (rename, re-describe) a speaker, place or author: every article that
-    shows it shows the change."""
+Name = Speaker | Place | Author | Outlet
+
+
+def save_name(obj: Name) -> Name:
+    """Create or change (rename, re-describe) a speaker, place, author or outlet: every
+    article that shows it shows the change."""
     with changing() as change:
         before = type(obj)._base_manager.filter(pk=obj.pk).first() if obj.pk else None
         if before is not None:
@@ -266,8 +276,9 @@ def save_name(obj: Speaker | Place | Author) -> Speaker | Place | Author:
     return obj
 
 
-def delete_name(obj: Speaker | Place | Author) -> None:
-    """Delete a speaker (its quotes become unattributed), a place no mention uses, or an author."""
+def delete_name(obj: Name) -> None:
+    """Delete a speaker (its quotes become unattributed), a place no mention uses, an author or
+    an outlet (its articles keep their text, without an outlet)."""
     with changing() as change:
         _note_name(change, obj, _is_public(obj))
         obj.delete()
@@ -347,7 +358,7 @@ def save_object(obj: Model) -> Model:
     """Save any of the app's objects through its operation (the admin's change forms)."""
     if isinstance(obj, Article):
         return save_article(obj)
-    if isinstance(obj, Speaker | Place | Author):
+    if isinstance(obj, Speaker | Place | Author | Outlet):
         return save_name(obj)
     if isinstance(obj, Quote | PlaceMention):
         return save_span(obj)
@@ -357,7 +368,7 @@ def save_object(obj: Model) -> Model:
 def delete_object(obj: Model) -> None:
     if isinstance(obj, Article):
         delete_article(obj)
-    elif isinstance(obj, Speaker | Place | Author):
+    elif isinstance(obj, Speaker | Place | Author | Outlet):
         delete_name(obj)
     elif isinstance(obj, Quote | PlaceMention):
         delete_span(obj)

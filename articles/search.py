@@ -83,6 +83,7 @@ class Filters:
     kind: str = ""  # Quote.Kind
     author: str = ""  # slug
     year: int | None = None
+    outlet: str = ""  # slug or domain
 
     @classmethod
     def from_query(cls, query) -> "Filters":
@@ -95,11 +96,20 @@ class Filters:
             kind=kind if kind in Quote.Kind.values else "",
             author=text_param(query, "author"),
             year=parse_year(text_param(query, "year")),
+            outlet=text_param(query, "outlet").strip().lower().removeprefix("www."),
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.speaker or self.place or self.kind or self.author or self.year)
+        return bool(
+            self.q
+            or self.speaker
+            or self.place
+            or self.kind
+            or self.author
+            or self.year
+            or self.outlet
+        )
 
 
 @dataclass
@@ -247,6 +257,9 @@ def filter_articles(articles, filters: Filters):
         articles = articles.filter(author__slug=filters.author)
     if filters.year:
         articles = articles.filter(published_on__year=filters.year)
+    if filters.outlet:
+        outlet = filters.outlet
+        articles = articles.filter(Q(outlet__slug=outlet) | Q(outlet__domain=outlet))
     return articles
 
 

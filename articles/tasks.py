@@ -8,6 +8,7 @@ A task's arguments and return value are JSON; a job's status and result are read
 (``job``), so the admin can show how a run went after the request that started it is long over.
 """
 
+import base64
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,9 +20,9 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from simple_history.models import HistoricalRecords
 
-from . import operations
+from . import imports, operations, suggestions
 from .changes import changing
-from .models import Article
+from .models import Article, JobProgress
 
 if TYPE_CHECKING or find_spec("django.tasks"):  # Django 6+ (and its stubs)
     from django.tasks import TaskResult, TaskResultStatus, task
@@ -32,7 +33,7 @@ else:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Job", "JobNotFound", "job", "suggest_for_articles"]
+__all__ = ["Job", "JobNotFound", "import_articles", "job", "suggest_for_articles"]
 
 
 @contextmanager
@@ -91,6 +92,130 @@ def suggest_for_articles(article_ids: list[int], user_id: int | None) -> dict:
 
 def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def file_source(name: str, data: bytes) -> dict:
+    """An uploaded file as a source of ``import_articles`` (a task's arguments are JSON)."""
+    return {"kind": "file", "name": name, "data": base64.b64encode(data).decode("ascii")}
+
+
+def url_source(url: str) -> dict:
+    return {"kind": "url", "name": url}
+
+
+def feed_source(url: str) -> dict:
+    return {"kind": "feed", "name": url}
+
+
+def _expand(sources: list[dict], items: list[dict]) -> list[dict]:
+    """The sources with each feed replaced by its entries' pages still to import; a feed that
+    fails, and entries imported before, go into ``items`` at once."""
+    expanded = []
+    for source in sources:
+        if source.get("kind") != "feed":
+            expanded.append(source)
+            continue
+        try:
+            entries = imports.feed_entries(str(source["name"]))
+        except imports.USER_ERRORS as error:
+            items.append({"source": source["name"], "error": imports.describe(error)})
+            continue
+        for entry in entries:
+            before = imports.imported_as(entry.url)
+            if before is not None:
+                items.append({"source": entry.url, "skipped": before.slug})
+            else:
+                expanded.append({"kind": "url", "name": entry.url, "feed": True})
+    return expanded
+
+
+PREVIEW_CHARS = 20_000  # of each body in a preview job's result
+
+
+def _preview(parsed) -> dict:
+    """What a source would become, with its suggestions (the body cut at PREVIEW_CHARS)."""
+    body = parsed.body[:PREVIEW_CHARS]
+    found = suggestions.as_json(*suggestions.find(parsed.body))
+    return {
+        "headline": parsed.headline,
+        "dek": parsed.dek,
+        "author": parsed.author_name,
+        "published_on": parsed.published_on.isoformat() if parsed.published_on else "",
+        "outlet": parsed.site_name or parsed.domain,
+        "source_url": parsed.source_url,
+        "language": parsed.language,
+        "body": body,
+        "truncated": len(parsed.body) > len(body),
+        "quotes": [q for q in found["quotes"] if q["end"] <= len(body)],
+        "places": [p for p in found["places"] if p["end"] <= len(body)],
+    }
+
+
+def _import_one(source: dict, publish: bool, suggest: bool, dry_run: bool = False) -> dict:
+    """One source, parsed and saved in its own transaction (or, for a preview, only parsed);
+    what happened, for the page."""
+    name = str(source["name"])
+    if source.get("kind") == "url":
+        parsed, key = imports.parse_url(name), ""
+    else:
+        parsed = imports.parse_file(name, base64.b64decode(source["data"]))
+        key = f"upload:{name}"[:255]
+    before = imports.imported_as(parsed.source_url)
+    if source.get("feed") and before is not None:
+        return {"source": name, "skipped": before.slug}
+    if dry_run:
+        return {"source": name, "preview": _preview(parsed), "updates": before and before.slug}
+    article, created = imports.save_article(parsed, key, publish, suggest)
+    return {
+        "source": name,
+        "slug": article.slug,
+        "headline": article.headline,
+        "created": created,
+        "status": article.status,
+    }
+
+
+@task(takes_context=True)
+def import_articles(
+    context,
+    sources: list[dict],
+    publish: bool,
+    suggest: bool,
+    user_id: int | None,
+    dry_run: bool = False,
+) -> dict:
+    """Import each source (``{"kind": "url" | "file" | "feed", "name", "data"}``: a URL, an
+    uploaded file's bytes in base64, a feed whose entries' pages are imported), each in its own
+    transaction, recording the progress after each (``JobProgress``). With ``dry_run``, write
+    no article: each item has the ``preview`` of what it would become. Returns the counts and
+    every item: ``{"total", "imported", "skipped", "failed", "dry_run", "items"}``."""
+    items: list[dict] = []
+    progress, _ = JobProgress.objects.update_or_create(
+        job_id=str(context.task_result.id), defaults={"total": len(sources), "done": 0}
+    )
+    with acting_as(user_id):
+        todo = _expand(sources, items)
+        progress.total, progress.done, progress.items = len(items) + len(todo), len(items), items
+        progress.save()
+        for source in todo:
+            try:
+                item = _import_one(source, publish, suggest, dry_run)
+            except imports.USER_ERRORS as error:
+                item = {"source": source.get("name"), "error": imports.describe(error)}
+            except Exception as error:  # one source's failure must not lose the others
+                logger.exception("Importing %r failed", source.get("name"))
+                item = {"source": source.get("name"), "error": _describe(error)}
+            items.append(item)
+            progress.done += 1
+            progress.save(update_fields=["done", "items", "updated_at"])
+    return {
+        "total": len(items),
+        "imported": sum("slug" in item for item in items),
+        "skipped": sum("skipped" in item for item in items),
+        "failed": sum("error" in item for item in items),
+        "dry_run": dry_run,
+        "items": items,
+    }
 
 
 class JobNotFound(Exception):

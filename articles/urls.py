@@ -12,4 +12,6 @@ urlpatterns = [
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
     path("places/", views.place_list, name="place_list"),
     path("places/<slug:slug>/", views.place_detail, name="place_detail"),
+    path("outlets/", views.outlet_list, name="outlet_list"),
+    path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),
 ]

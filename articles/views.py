@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -29,6 +29,7 @@ from .models import (
     Article,
     Author,
     FormerSlug,
+    Outlet,
     Place,
     PlaceMention,
     PlaceQuote,
@@ -90,7 +91,7 @@ def article_list(request):
     """Published articles; search and filters combine, and the URL always holds the state."""
     filters = search.Filters.from_query(request.GET)
     results = search.search(
-        Article.objects.select_related("author")
+        Article.objects.select_related("author", "outlet")
         .defer("search_vector")
         .annotate(n_quotes=_span_count(Quote), n_places=_span_count(PlaceMention)),
         filters,
@@ -131,7 +132,14 @@ def _paginate(articles: Any, filters: search.Filters) -> Paginator:
 def _filter_fields(filters) -> str:
     """The filter menus, rendered once per selection while the choices are cached: hundreds of
     speakers and places made them the costliest part of the page."""
-    selected = (filters.speaker, filters.place, filters.kind, filters.author, filters.year)
+    selected = (
+        filters.speaker,
+        filters.place,
+        filters.kind,
+        filters.author,
+        filters.year,
+        filters.outlet,
+    )
     generation = pagecache.generation(pagecache.LISTS)
     key = (
         "filter-fields:"
@@ -159,6 +167,7 @@ def _filter_choices():
             "places": list(search.public_places()),
             "kinds": Quote.Kind.choices,
             "authors": list(Author.objects.filter(Exists(published.filter(author=OuterRef("pk"))))),
+            "outlets": list(Outlet.objects.filter(Exists(published.filter(outlet=OuterRef("pk"))))),
             "years": [d.year for d in published.dates("published_on", "year", "DESC")],
         }
         cache.set(key, choices, settings.FILTER_CHOICES_SECONDS)
@@ -173,7 +182,7 @@ def can_preview_drafts(user) -> bool:
 
 def _article_for(request, slug):
     """A published article; those who may preview drafts also get drafts."""
-    articles = Article.objects.select_related("author").defer("search_vector")
+    articles = Article.objects.select_related("author", "outlet").defer("search_vector")
     if not can_preview_drafts(request.user):
         articles = articles.published()
     return get_object_or_404(articles, slug=slug)
@@ -413,6 +422,59 @@ def place_detail(request, slug):
         request,
         "articles/place_detail.html",
         {"place": place, "mentions": mentions, "quotes": quotes, "map_data": map_data},
+    )
+
+
+def public_outlets():
+    """Outlets with a published article: the only ones readers see."""
+    return Outlet.objects.filter(Exists(Article.objects.published().filter(outlet=OuterRef("pk"))))
+
+
+@require_safe
+@public_page
+def outlet_list(request):
+    """Every outlet with a published article, with its number of them: one query."""
+    outlets = (
+        Outlet.objects.annotate(
+            n_articles=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
+        )
+        .filter(n_articles__gt=0)
+        .order_by("-n_articles", "name", "pk")
+    )
+    page = Paginator(outlets, ENTITIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "articles/outlet_list.html", {"outlets": page, "page": page})
+
+
+OUTLET_TOP = 20  # speakers and places on an outlet's page
+
+
+@require_safe
+@public_page
+def outlet_detail(request, slug):
+    """An outlet: its published articles (a page at a time), the speakers it quotes most and the
+    places it writes about most. Five queries, whatever the number of articles."""
+    outlets = Outlet.objects.all() if can_preview_drafts(request.user) else public_outlets()
+    outlet = get_object_or_404(outlets, slug=slug)
+    published = Article.objects.published().filter(outlet=outlet)
+    articles = Paginator(
+        published.select_related("author").defer("search_vector").order_by(*search.NEWEST_FIRST),
+        ARTICLES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    theirs = published.values("pk")
+    speakers = (
+        Speaker.objects.filter(appearances__article__in=theirs)
+        .annotate(n_here=Sum("appearances__n_quotes"), n_articles=Count("appearances"))
+        .order_by("-n_here", "-n_articles", "name", "pk")[:OUTLET_TOP]
+    )
+    places = (
+        Place.objects.filter(mentions__in=PlaceMention.objects.visible().filter(article__in=theirs))
+        .annotate(n_here=Count("mentions"))
+        .order_by("-n_here", "name", "pk")[:OUTLET_TOP]
+    )
+    return render(
+        request,
+        "articles/outlet_detail.html",
+        {"outlet": outlet, "articles": articles, "speakers": speakers, "places": places},
     )
 
 

@@ -177,10 +177,13 @@ RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", str(60 * 60 * 
 # Background jobs (articles.tasks), run by `manage.py db_worker`, which `make run` starts.
 # NEWSROOM_TASK_BACKEND: "database" (jobs kept in the database, run by the worker), "immediate"
 # (run at once, inside the request that enqueues them: only for tests and one-off scripts) or
-# "dummy" (kept in memory, never run).
+# "dummy" (kept in memory, never run), or "redis": a Redis queue (django-tasks-rq) at
+# NEWSROOM_TASK_REDIS_URL, for several workers on any hosts (`manage.py rqworker default
+# --job-class django_tasks_rq.backend.Job`, as many as you like).
 _TASKS_PACKAGE = "django.tasks" if find_spec("django.tasks") else "django_tasks"
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
     "immediate": f"{_TASKS_PACKAGE}.backends.immediate.ImmediateBackend",
     "dummy": f"{_TASKS_PACKAGE}.backends.dummy.DummyBackend",
 }
@@ -190,6 +193,21 @@ if TASK_BACKEND not in TASK_BACKENDS:
         f"NEWSROOM_TASK_BACKEND must be one of {sorted(TASK_BACKENDS)}, not {TASK_BACKEND!r}"
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+NEWSROOM_TASK_REDIS_URL = os.environ.get("NEWSROOM_TASK_REDIS_URL", "redis://127.0.0.1:6379/0")
+# An import of 500 URLs takes minutes: RQ's default of 180 s a job is far too short.
+RQ_QUEUES = {"default": {"URL": NEWSROOM_TASK_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
+if TASK_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")  # its rqworker command
+
+# Importing articles from URLs and feeds (articles.fetch). Fetching refuses loopback, private,
+# link-local, multicast and reserved addresses (SSRF) unless the host is named here
+# (comma-separated "host" or "host:port"; the tests name their local server's 127.0.0.1).
+NEWSROOM_FETCH_ALLOW_HOSTS = [host.lower() for host in env_list("NEWSROOM_FETCH_ALLOW_HOSTS", [])]
+NEWSROOM_FETCH_TIMEOUT = float(os.environ.get("NEWSROOM_FETCH_TIMEOUT", "10"))
+# Sent with every fetch: name your deployment's address so site owners can reach you.
+NEWSROOM_FETCH_USER_AGENT = os.environ.get(
+    "NEWSROOM_FETCH_USER_AGENT", "Newsroom/0.1 (article importer; +https://newsroom.example/)"
+)
 
 # History is for reading; see articles.admin.NewsroomAdmin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

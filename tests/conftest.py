@@ -33,6 +33,7 @@ def roles(transactional_db):
     from django.apps import apps
 
     import_module("articles.migrations.0002_roles").create_roles(apps, None)
+    import_module("articles.migrations.0014_outlet_roles").add_outlet_permissions(apps, None)
 
 
 @pytest.fixture
@@ -75,3 +76,16 @@ def annotator(client, db):
     user.groups.add(Group.objects.get(name="Annotators"))
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def page_server(settings):
+    """A real HTTP server on 127.0.0.1 serving ``tests/pages`` (tests/webserver.py); fetching
+    from it is allowed (``NEWSROOM_FETCH_ALLOW_HOSTS``), as it is nowhere else."""
+    from tests import webserver
+
+    httpd, server = webserver.start()
+    settings.NEWSROOM_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+    yield server
+    httpd.shutdown()
+    httpd.server_close()

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from articles import imports
 from articles.importer import MAX_BYTES, ArticleFormatError, parse
-from articles.management.commands import import_articles
 from articles.models import Article, Author
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seeds" / "000_d85e5d27cd6f0369.txt"
@@ -342,7 +342,7 @@ def test_a_headline_of_exactly_300_characters_is_imported(tmp_path):
 def test_a_failure_while_saving_rolls_back_everything_of_that_file(tmp_path, monkeypatch):
     """Each file is saved in its own transaction: the author created for a file whose save then
     fails is rolled back, and the files around it are committed."""
-    real_author_for = import_articles.author_for
+    real_author_for = imports.author_for
 
     def author_for_then_fail(parsed):
         author = real_author_for(parsed)
@@ -351,7 +351,7 @@ def test_a_failure_while_saving_rolls_back_everything_of_that_file(tmp_path, mon
             raise ValidationError("simulated failure after the author was created")
         return author
 
-    monkeypatch.setattr(import_articles, "author_for", author_for_then_fail)
+    monkeypatch.setattr(imports, "author_for", author_for_then_fail)
     ok = tmp_path / "ok.txt"
     ok.write_bytes(article_text("Fine", "Body."))
     doomed = tmp_path / "doomed.txt"

@@ -16,7 +16,12 @@ from tests.ops import create
 
 pytestmark = pytest.mark.django_db
 
-ROLES = importlib.import_module("articles.migrations.0002_roles").ROLES
+# What the migrations give each group: the roles, then the outlets (0014).
+OUTLET_ROLES = importlib.import_module("articles.migrations.0014_outlet_roles").ROLES
+ROLES = {
+    name: [*codenames, *OUTLET_ROLES[name]]
+    for name, codenames in importlib.import_module("articles.migrations.0002_roles").ROLES.items()
+}
 
 BODY = "Peskov said Kyiv was wrong. Kyiv said Peskov was wrong."
 PUBLISH_OPTION = re.compile(r'<option value="publish"')
@@ -89,6 +94,9 @@ def test_roles_define_the_intended_split():
         "delete_author",
         "delete_speaker",
         "delete_place",
+        "add_outlet",
+        "change_outlet",
+        "delete_outlet",
     }
     for model in ("quote", "placemention"):
         assert {f"{a}_{model}" for a in ("add", "change", "delete", "view")} <= annotate

@@ -31,6 +31,8 @@ def page_types():
         "speaker": Speaker.objects.get(slug="dmitry-peskov").get_absolute_url(),
         "places": "/places/",
         "place": Place.objects.get(name="Kyiv").get_absolute_url(),
+        "outlets": "/outlets/",
+        "outlet": "/outlets/the-libertarian-institute/",
     }
 
 

@@ -1,22 +1,32 @@
-"""Import plain-text articles: ``manage.py import_articles FILE...``.
+"""Import articles: ``manage.py import_articles FILE_OR_URL... [--feed URL]``.
 
-Each file is parsed and saved in its own transaction: a bad file gets one line naming it and the
-reason, and nothing of it is written; the others are imported; the command exits non-zero when any
-file failed. Only regular files are read (never more than the size limit plus one byte); a
-symbolic link is refused unless ``--follow-links``. Every file name printed is escaped, so one
-file is one line.
+Each argument is a plain-text file in the seed's format, a saved web page (``.html``, ``.htm``,
+or a file that begins like one) or an ``http(s)://`` URL; ``--feed URL`` imports the page of
+every entry of an RSS or Atom feed (``--since DATE`` leaves out older entries; entries already
+imported, by canonical URL, are skipped). Web pages go through trafilatura
+(``articles.extract``); URLs are fetched safely (``articles.fetch``: no private addresses,
+limited size, redirects and time).
 
-An article is identified by its file's resolved path (``Article.source_file``): re-importing the
-same file updates its article; a file of the same name in another folder is another article.
-Older imports stored the bare file name: such an article is matched only when the headline is
-the same too. A re-import that would orphan more than half of a published article's anchored
-annotations is refused unless ``--force``.
+Each source is parsed and saved in its own transaction: a bad one gets one line naming it and
+the reason, and nothing of it is written; the others are imported; the command exits non-zero
+when any failed. Only regular files are read (never more than the size limit plus one byte); a
+symbolic link is refused unless ``--follow-links``. Every name printed is escaped, so one
+source is one line.
+
+An article is identified by its canonical URL when it has one, else by its file's resolved path
+(``Article.source_file``): re-importing the same page or file updates its article; a file of
+the same name in another folder is another article. Older imports stored the bare file name:
+such an article is matched only when the headline is the same too. A re-import that would
+orphan more than half of a published article's anchored annotations is refused unless
+``--force``.
 
 ``--suggest`` stores machine suggestions (status ``suggested``, for review) with each article.
-``--dry-run --format json`` writes nothing and prints one JSON document: what each file would
+``--dry-run --format json`` writes nothing and prints one JSON document: what each source would
 become, with the suggestions, and the errors.
 """
 
+import argparse
+import datetime
 import errno
 import hashlib
 import json
@@ -25,13 +35,26 @@ import re
 import stat
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import operations, suggestions
-from articles.anchoring import Anchor, reanchor
-from articles.importer import MAX_BYTES, ArticleFormatError, ParsedArticle, parse
-from articles.models import Article, Author, PlaceMention, Quote, Span, unique_slug
+from articles import suggestions
+from articles.importer import MAX_BYTES, ArticleFormatError, ParsedArticle
+from articles.imports import (
+    USER_ERRORS,
+    ImportRefused,
+    author_for,
+    bare_name,
+    describe,
+    feed_entries,
+    imported_as,
+    is_url,
+    parse_file,
+    parse_url,
+    save_article,
+)
+from articles.models import Article
+
+__all__ = ["Command", "ImportRefused", "author_for", "bare_name", "source_key"]
 
 SOURCE_FILE_MAX: int = Article._meta.get_field("source_file").max_length or 255
 # What would break a line of output or hide what it says: control characters (newlines
@@ -47,10 +70,6 @@ _KINDS = [
     (stat.S_ISSOCK, "a socket"),
     (stat.S_ISLNK, "a symbolic link"),
 ]
-
-
-class ImportRefused(Exception):
-    """Importing this file would do harm; the message says what, and how to do it anyway."""
 
 
 @dataclass(frozen=True)
@@ -144,111 +163,38 @@ def os_reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def author_for(parsed: ParsedArticle) -> Author | None:
-    if not parsed.author_name:
-        return None
-    author = Author.objects.filter(name=parsed.author_name).first()
-    if author is None:
-        author = Author(name=parsed.author_name, slug=unique_slug(Author, parsed.author_name))
-    elif not parsed.author_bio or author.bio == parsed.author_bio:
-        return author
-    author.bio = parsed.author_bio or author.bio
-    author.full_clean()
-    operations.save_name(author)
-    return author
-
-
-def existing_article(parsed: ParsedArticle, source_file: str) -> Article | None:
-    """The article imported from this file before, locked: by its resolved path, or, for an
-    import that stored only the bare file name, by that name and the same headline."""
-    articles = Article.objects.select_for_update()
-    article = articles.filter(source_file=source_file).first()
-    if article is None:
-        bare = bare_name(source_file)
-        article = articles.filter(source_file=bare, headline=parsed.headline).first()
-    return article
-
-
-def bare_name(source_file: str) -> str:
-    """The file name alone, as older imports stored it, of a key made by ``source_key``."""
-    if source_file.startswith("…"):
-        source_file = source_file.rsplit("#", 1)[0]
-    return os.path.basename(source_file)
-
-
-def orphans(article: Article, new_body: str) -> tuple[int, int]:
-    """(would be orphaned, of): the article's shown annotations that the new body loses."""
-    spans = [
-        span
-        for model in (Quote, PlaceMention)
-        for span in model.objects.filter(
-            article=article, status=Span.Status.CONFIRMED, anchored=True
-        )
-    ]
-    if not spans or article.body == new_body:
-        return 0, len(spans)
-    anchors = [Anchor(s.start, s.end, s.exact, s.prefix, s.suffix) for s in spans]
-    placements = reanchor(article.body, new_body, anchors)
-    return sum(not placed.anchored for placed in placements), len(spans)
-
-
-def refuse_orphaning(article: Article, new_body: str) -> None:
-    if not article.is_published:
-        return
-    lost, total = orphans(article, new_body)
-    if lost * 2 > total:
-        raise ImportRefused(
-            f"would orphan {lost} of {total} annotations of the published article "
-            f"{article.slug!r}; use --force to import anyway"
-        )
-
-
-@operations.operation
-def save_article(
-    parsed: ParsedArticle,
-    source_file: str,
-    publish: bool,
-    suggest: bool = False,
-    force: bool = False,
-) -> tuple[Article, bool]:
-    """Create the article for ``source_file``, or update the one imported from it before."""
-    found = existing_article(parsed, source_file)
-    created = found is None
-    if found is None:
-        article = Article(slug=unique_slug(Article, parsed.headline))
-    else:
-        article = found
-        if not force:
-            refuse_orphaning(article, parsed.body)
-    article.source_file = source_file
-    article.headline = parsed.headline
-    article.dek = parsed.dek
-    article.body = parsed.body
-    article.author = author_for(parsed)
-    if publish:
-        article.status = Article.Status.PUBLISHED
-    article.full_clean()
-    operations.save_article(article)
-    if suggest:
-        operations.store_suggestions(article)
-    return article, created
-
-
-def describe(error: Exception) -> str:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
-        )
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
+def since_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--since {value!r}: give a date as YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
-    help = "Import plain-text articles (headline, dek, body paragraphs, author bio)."
+    help = (
+        "Import articles: plain-text files, saved web pages (.html, .htm), http(s) URLs, "
+        "and the entries of an RSS or Atom feed (--feed)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="plain-text article files")
+        parser.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE_OR_URL",
+            help="plain-text article files, saved web pages, or http(s):// URLs",
+        )
+        parser.add_argument(
+            "--feed",
+            action="append",
+            default=[],
+            metavar="URL",
+            help="import the page of each entry of this RSS or Atom feed (repeatable)",
+        )
+        parser.add_argument(
+            "--since",
+            metavar="DATE",
+            help="with --feed: only entries published on or after DATE (YYYY-MM-DD)",
+        )
         parser.add_argument(
             "--publish", action="store_true", help="publish the articles (default: drafts)"
         )
@@ -269,46 +215,128 @@ class Command(BaseCommand):
             help="import what symbolic links point to (default: refuse links)",
         )
         parser.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="a progress bar on stderr (default: when stderr is a terminal and there are "
+            "several sources)",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="update a published article even if most of its annotations would be orphaned",
         )
 
-    def handle(self, *args, files, format, **options):
-        report: dict[str, list[dict]] = {"articles": [], "errors": []}
-        for name in files:
-            try:
-                entry = self.import_one(name, **options)
-            except (ArticleFormatError, ValidationError, ImportRefused) as error:
-                report["errors"].append({"file": json_name(name), "error": describe(error)})
-                if format == "text":
-                    self.stderr.write(f"{shown(name)}: {describe(error)}")
-                continue
-            report["articles"].append(entry)
-            if format == "text":
-                self.stdout.write(text_line(name, entry, options["dry_run"]))
-        failed = len(report["errors"])
+    def handle(self, *args, files, format, feed, since, **options):
+        if not files and not feed:
+            raise CommandError("give files or URLs to import, or --feed URL")
+        if since and not feed:
+            raise CommandError("--since applies to --feed")
+        self.bar_shown = False
+        self.report: dict[str, list[dict]] = {"articles": [], "errors": []}
+        if feed:
+            self.report["skipped"] = []  # feed entries imported before
+        self.format = format
+        progress = options.pop("progress")
+        sources = [(name, False) for name in files]
+        for feed_url in feed:
+            since_day = since_date(since) if since else None
+            sources += [(name, True) for name in self.from_feed(feed_url, since_day)]
+        if progress is None:
+            progress = len(sources) > 1 and self.stderr.isatty()
+        for done, (name, from_feed) in enumerate(sources, 1):
+            self.import_source(name, options, from_feed=from_feed)
+            if progress:
+                self.stderr.write(progress_bar(done, len(sources)), ending="")
+                self.bar_shown = True
+        self.clear_bar()
+        failed = len(self.report["errors"])
+        skipped = len(self.report.get("skipped", []))
         verb = "checked" if options["dry_run"] else "imported"
-        summary = f"{len(files) - failed} {verb}, {failed} failed"
+        summary = f"{len(self.report['articles'])} {verb}, {failed} failed"
+        if feed:
+            summary += f", {skipped} skipped (imported before)"
         if format == "json":
-            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(self.report, ensure_ascii=False, indent=2))
         if failed:
             raise CommandError(summary)
         if format == "text":
             self.stdout.write(self.style.SUCCESS(summary))
 
-    def import_one(self, name, *, publish, suggest, dry_run, follow_links, force, **_) -> dict:
-        path = read_file(name, follow_links)
-        parsed = parse(path.data)
+    def from_feed(self, url: str, since: datetime.date | None) -> list[str]:
+        """The feed's entries still to import; those imported before are reported skipped."""
+        try:
+            entries = feed_entries(url, since)
+        except USER_ERRORS as error:
+            self.fail(url, error)
+            return []
+        todo = []
+        for entry in entries:
+            article = imported_as(entry.url)
+            if article is None:
+                todo.append(entry.url)
+                continue
+            self.skip(entry.url, article)
+        return todo
+
+    def clear_bar(self) -> None:
+        """Erase the progress bar (a terminal's line) before any other line is written."""
+        if self.bar_shown:
+            self.stderr.write("\r\x1b[K", ending="")
+            self.bar_shown = False
+
+    def skip(self, url: str, article: Article) -> None:
+        self.report["skipped"].append({"url": json_name(url), "slug": article.slug})
+        self.clear_bar()
+        if self.format == "text":
+            self.stdout.write(f"{shown(url)}: skipped, imported before as {article.slug}")
+
+    def fail(self, name: str, error: Exception) -> None:
+        self.report["errors"].append({"file": json_name(name), "error": describe(error)})
+        self.clear_bar()
+        if self.format == "text":
+            self.stderr.write(f"{shown(name)}: {describe(error)}")
+
+    def import_source(self, name: str, options: dict, from_feed: bool = False) -> None:
+        try:
+            entry = self.import_one(name, from_feed=from_feed, **options)
+        except USER_ERRORS as error:
+            self.fail(name, error)
+            return
+        if "skipped" in entry:
+            self.skip(name, entry["skipped"])
+            return
+        self.report["articles"].append(entry)
+        self.clear_bar()
+        if self.format == "text":
+            self.stdout.write(text_line(name, entry, options["dry_run"]))
+
+    def import_one(
+        self, name, *, publish, suggest, dry_run, follow_links, force, from_feed=False, **_
+    ) -> dict:
+        if is_url(name):
+            parsed, key = parse_url(name), ""
+        else:
+            path = read_file(name, follow_links)
+            parsed, key = parse_file(name, path.data), source_key(path.resolved)
+        if from_feed and (before := imported_as(parsed.source_url)):
+            return {"skipped": before}  # the feed's link was another URL of the same page
         if dry_run:
             return preview(parsed, name)
-        article, created = save_article(parsed, source_key(path.resolved), publish, suggest, force)
+        article, created = save_article(parsed, key, publish, suggest, force)
         return {
             "file": json_name(name),
             "slug": article.slug,
             "created": created,
             "status": article.status,
         }
+
+
+def progress_bar(done: int, total: int, width: int = 30) -> str:
+    """``\r[#######-------]  7/15  46 %``: one line, redrawn in place."""
+    filled = width * done // total
+    percent = 100 * done // total
+    return f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {percent:3d} %"
 
 
 def json_name(name: str) -> str:
@@ -324,8 +352,21 @@ def preview(parsed: ParsedArticle, name: str) -> dict:
         "headline": parsed.headline,
         "dek": parsed.dek,
         "author": parsed.author_name or None,
+        **web_metadata(parsed),
         "body": parsed.body,
         **suggestions.as_json(quotes, places),
+    }
+
+
+def web_metadata(parsed: ParsedArticle) -> dict:
+    """What a web page says of itself, for a preview (nothing for the text format)."""
+    if not (parsed.source_url or parsed.domain or parsed.language or parsed.published_on):
+        return {}
+    return {
+        "source_url": parsed.source_url or None,
+        "outlet": parsed.site_name or parsed.domain or None,
+        "published_on": parsed.published_on.isoformat() if parsed.published_on else None,
+        "language": parsed.language or None,
     }
 
 
