@@ -11,17 +11,20 @@ characters, and ``marked_html`` escapes everything and turns only those into ``<
 """
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import snowballstemmer
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection as default_connection
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from . import pagecache
 from .models import Article, Place, PlaceMention, Quote, Speaker, shown_sql
 
 CONFIG = "english"
@@ -264,13 +267,25 @@ def filter_articles(articles, filters: Filters):
 
 
 def search(articles, filters: Filters) -> Results:
-    """Published ``articles`` matching ``filters``, best first, with snippets and matching names."""
+    """Published ``articles`` matching ``filters``, best first, with snippets and matching names.
+
+    What a search found (the keys of its window of articles, the names that match, the words
+    to mark) is kept in the cache under the lists' generation, which any change readers can see
+    retires (``Change.apply``): asking again, or for the next page, costs no search."""
     articles = filter_articles(articles.published(), filters)
     if not filters.q:
         return Results(articles.order_by(*NEWEST_FIRST))
-    if is_postgres():
-        return _search_postgres(articles, filters.q)
-    return _search_sqlite(articles, filters.q)
+    generation = pagecache.generation(pagecache.LISTS)
+    key = (
+        "search:" + hashlib.blake2b(repr((generation, SEARCH_WINDOW, filters)).encode()).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        find = _search_postgres if is_postgres() else _search_sqlite
+        found = find(articles, filters.q)
+        cache.set(key, found, settings.SEARCH_RESULTS_SECONDS)
+    window, speakers, places, more, lexemes = found
+    return Results(Ranked(articles, window), speakers, places, more, lexemes)
 
 
 def _search_postgres(articles, q):
@@ -313,7 +328,7 @@ def _search_postgres(articles, q):
         articles.filter(search_vector=query), rank=SearchRank(F("search_vector"), query)
     )
     lexemes = query_lexemes(q, joined) if window else set()
-    return Results(Ranked(articles, window), speakers, places, more, lexemes)
+    return window, speakers, places, more, lexemes
 
 
 class Ranked:
@@ -417,7 +432,7 @@ def _search_sqlite(articles, q):
     speakers = list(public_speakers().filter(name_match)[:5]) if terms else []
     places = list(public_places().filter(name_match)[:5]) if terms else []
     window, more = newest_window(articles)
-    return Results(Ranked(articles, window), speakers, places, more)
+    return window, speakers, places, more, None
 
 
 def snippet_for(article, results: Results, q: str) -> SafeString:

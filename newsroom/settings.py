@@ -172,6 +172,9 @@ PUBLIC_PAGE_CACHE_SECONDS = int(
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
 # Rendered article bodies are cached per revision, so this only bounds memory use.
 FILTER_CHOICES_SECONDS = int(os.environ.get("FILTER_CHOICES_SECONDS", "60"))
+# What a search found (its window of article keys, the names that match), kept until a change
+# readers can see retires the lists; this bounds how long an unused one takes up room.
+SEARCH_RESULTS_SECONDS = int(os.environ.get("SEARCH_RESULTS_SECONDS", "600"))
 RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", str(60 * 60 * 24)))
 
 # Background jobs (articles.tasks), run by `manage.py db_worker`, which `make run` starts.

@@ -450,3 +450,29 @@ def test_name_results_show_only_names_readers_may_see(client, db, state):
         assert f'href="{invisible}"' not in html
         assert client.get(invisible).status_code == 404
     assert headlines(client, q="Zorana") == ["The dam"]
+
+
+def test_a_search_is_kept_until_a_change_readers_can_see(
+    client, corpus, django_capture_on_commit_callbacks
+):
+    """What a search found is cached under the lists' generation: asking again runs no search,
+    and a published article retires it (as any change readers can see does, on commit)."""
+    with CaptureQueriesContext(connection) as first:
+        assert headlines(client, q="negotiations") == ["Negotiations stall"]
+    with CaptureQueriesContext(connection) as again:
+        assert headlines(client, q="negotiations") == ["Negotiations stall"]
+
+    def searching(queries):
+        return [q for q in queries if "search_vector" in q["sql"] or " LIKE " in q["sql"]]
+
+    assert searching(first) and not searching(again)
+    with django_capture_on_commit_callbacks(execute=True):
+        create(
+            Article,
+            slug="new-talks",
+            headline="New negotiations",
+            body="Negotiations resumed.",
+            status="published",
+            published_on=datetime.date(2030, 1, 1),
+        )
+    assert headlines(client, q="negotiations") == ["New negotiations", "Negotiations stall"]
