@@ -9,7 +9,8 @@ limited size, redirects and time).
 
 Each source is parsed and saved in its own transaction: a bad one gets one line naming it and
 the reason, and nothing of it is written; the others are imported; the command exits non-zero
-when any failed. Only regular files are read (never more than the size limit plus one byte); a
+when any failed. Only regular files are read (never more than the size limit plus one byte: 5 MB
+for a web page, 2 MiB for the text format; a page's article text obeys the 2 MiB too); a
 symbolic link is refused unless ``--follow-links``. Every name printed is escaped, so one
 source is one line.
 
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import suggestions
-from articles.importer import MAX_BYTES, ArticleFormatError, ParsedArticle
+from articles.importer import MAX_BYTES, PAGE_MAX_BYTES, ArticleFormatError, ParsedArticle
 from articles.imports import (
     USER_ERRORS,
     ImportRefused,
@@ -48,6 +49,7 @@ from articles.imports import (
     feed_entries,
     imported_as,
     is_url,
+    looks_like_html,
     parse_file,
     parse_url,
     save_article,
@@ -56,6 +58,7 @@ from articles.models import Article
 
 __all__ = ["Command", "ImportRefused", "author_for", "bare_name", "source_key"]
 
+HEAD_BYTES = 4096  # what tells a saved web page from the text format (imports.looks_like_html)
 SOURCE_FILE_MAX: int = Article._meta.get_field("source_file").max_length or 255
 # What would break a line of output or hide what it says: control characters (newlines
 # included), line and paragraph separators, bidirectional overrides, lone surrogates (bytes of
@@ -75,7 +78,7 @@ _KINDS = [
 @dataclass(frozen=True)
 class SourceFile:
     resolved: str  # the real path of the file read
-    data: bytes  # at most MAX_BYTES + 1 of them
+    data: bytes  # at most the limit + 1 of them (PAGE_MAX_BYTES for a page, else MAX_BYTES)
 
 
 def shown(name: str) -> str:
@@ -121,34 +124,37 @@ def read_file(name: str, follow_links: bool = False) -> SourceFile:
     except OSError as error:
         raise ArticleFormatError(os_reason(error)) from None
     try:
-        return SourceFile(os.path.realpath(name), read_regular(fd))
+        return SourceFile(os.path.realpath(name), read_regular(fd, name))
     except OSError as error:
         raise ArticleFormatError(os_reason(error)) from None
     finally:
         os.close(fd)
 
 
-def read_regular(fd: int) -> bytes:
-    """Read an open file that must (still) be a regular file: at most MAX_BYTES + 1 bytes."""
+def read_regular(fd: int, name: str = "") -> bytes:
+    """Read an open file that must (still) be a regular file: never more than its limit plus
+    one byte. The limit is a web page's (``PAGE_MAX_BYTES``) for a file named or beginning like
+    one, else an article's (``MAX_BYTES``)."""
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):  # it was swapped for something else since the lstat
         raise ArticleFormatError(f"is {kind_of(info.st_mode)}, not a regular file")
-    too_large = ArticleFormatError(
-        f"the file is {info.st_size:,} bytes; an article may be at most {MAX_BYTES:,} bytes"
-    )
-    if info.st_size > MAX_BYTES:
-        raise too_large
-    chunks, size = [], 0
-    while size <= MAX_BYTES:
-        chunk = os.read(fd, MAX_BYTES + 1 - size)
+    head = os.read(fd, HEAD_BYTES)
+    page = looks_like_html(name, head)
+    limit, what = (PAGE_MAX_BYTES, "a web page") if page else (MAX_BYTES, "an article")
+    if info.st_size > limit:
+        raise ArticleFormatError(
+            f"the file is {info.st_size:,} bytes; {what} may be at most {limit:,} bytes"
+        )
+    chunks, size = [head], len(head)
+    while head and size <= limit:
+        chunk = os.read(fd, limit + 1 - size)
         if not chunk:
             break
         chunks.append(chunk)
         size += len(chunk)
-    if size > MAX_BYTES:  # it grew while we read
+    if size > limit:  # it grew while we read
         raise ArticleFormatError(
-            f"the file is more than {MAX_BYTES:,} bytes; an article may be at most "
-            f"{MAX_BYTES:,} bytes"
+            f"the file is more than {limit:,} bytes; {what} may be at most {limit:,} bytes"
         )
     return b"".join(chunks)
 
