@@ -209,6 +209,9 @@ def save_article(
 
 
 BATCH_SIZE = 100  # files or pages saved in one operation by a bulk import
+# Bulk inserts of a batch tried with fresh slugs when a concurrent import (another worker) took
+# one of them first; then the batch's new articles are saved one by one.
+BULK_TRIES = 3
 
 
 def save_batch(
@@ -321,11 +324,21 @@ def _create_in_bulk(
         built.append((i, article))
     if not built:
         return []
-    try:
-        with attempt():
-            operations.create_articles([article for _, article in built])
-    except IntegrityError:  # another import created one of them meanwhile
-        return [i for i, _ in built]
+    articles = [article for _, article in built]
+    for tries in range(BULK_TRIES):
+        try:
+            with attempt():
+                operations.create_articles(articles)
+            break
+        except IntegrityError:  # another import took one of these slugs (or URLs) meanwhile
+            if tries == BULK_TRIES - 1:
+                return [i for i, _ in built]  # one by one, as a single import would
+            for article in articles:
+                article.pk = None
+                article._state.adding = True
+            new_slugs = unique_slugs(Article, [sources[i][0].headline for i, _ in built])
+            for article, slug in zip(articles, new_slugs, strict=True):
+                article.slug = slug
     for i, article in built:
         results[i] = (article, True)
     return []

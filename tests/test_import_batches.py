@@ -233,3 +233,34 @@ def test_an_import_job_saves_in_batches_and_a_bad_source_fails_alone(settings, m
     assert Article.objects.published().count() == 5
     assert not Author.objects.filter(name="Nobody Written").exists()
     assert set(Article.objects.values_list("revision", flat=True)) == {1}
+
+
+def test_a_slug_taken_meanwhile_by_another_import_is_chosen_again(tmp_path, monkeypatch):
+    """Two workers importing at once may pick the same free slug: the second bulk insert fails
+    on the unique index and the batch is tried again with slugs read afresh."""
+    from articles import operations
+    from articles.models import unique_slugs
+
+    operations.save_article(Article(slug="taken-report", headline="Taken", body="Body."))
+    stale = iter([["taken-report", "other-report"]])  # what a read before that commit saw
+    monkeypatch.setattr(
+        imports,
+        "unique_slugs",
+        lambda model, names: next(stale, None) or unique_slugs(model, names),
+    )
+    bulk = []
+    create = operations.create_articles
+    monkeypatch.setattr(
+        operations,
+        "create_articles",
+        lambda articles: bulk.append(len(articles)) or create(articles),
+    )
+    first, second = tmp_path / "taken.txt", tmp_path / "other.txt"
+    first.write_bytes(text("Taken report"))
+    second.write_bytes(text("Other report"))
+    out, err, error = run(first, second)
+    assert error is None, err
+    assert f"{first}: created taken-report-2 (draft)" in out
+    assert f"{second}: created other-report (draft)" in out
+    assert Article.history.filter(slug__in=["taken-report-2", "other-report"]).count() == 2
+    assert bulk == [2, 2]  # tried again in bulk, not one by one
