@@ -162,6 +162,8 @@ def _prepare(source: dict, dry_run: bool = False) -> dict | tuple[ParsedArticle,
     else:
         parsed = imports.parse_file(name, base64.b64decode(source["data"]))
         key = f"upload:{name}"[:255]
+    if not (source.get("feed") or dry_run):
+        return parsed, key  # save_batch finds what it updates, for the whole batch at once
     before = imports.imported_as(parsed.source_url)
     if source.get("feed") and before is not None:
         return {"source": name, "skipped": before.slug}
