@@ -11,7 +11,7 @@ What one run does, with production settings (``corpus.Production``) in this proc
    files in the seed's format, and the same articles as realistic saved web pages: a site's
    header, navigation and cookie banner, Open Graph tags and schema.org ``NewsArticle``
    JSON-LD, a byline, a figure with its caption, a pull quote, share buttons, "Read more" and
-   related links, a footer, and a framework's JSON state (about 60-80 KB a page), over four
+   related links, a footer, and a framework's JSON state (about 50 KB a page), over four
    outlets;
 2. parse-only rates: ``articles.importer.parse`` on the text files, ``articles.extract.parse_html``
    on the pages (after one warm-up call, the best of three passes for text, two for pages);
