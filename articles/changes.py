@@ -23,9 +23,10 @@ article that shows it, and through them the pages of everyone quoted there.
 from __future__ import annotations
 
 import contextvars
+import copy
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -186,3 +187,19 @@ def changing() -> Iterator[Change]:
             change.apply()
     finally:
         _current.reset(token)
+
+
+@contextmanager
+def attempt() -> Iterator[None]:
+    """A part of the operation under way that may fail alone (one file of a batch): a savepoint.
+    When it raises, its writes are rolled back and the change forgets what it noted, so the
+    rest of the operation goes on, and announces only what stayed."""
+    change = current()
+    noted = copy.deepcopy(change)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for name in fields(Change):
+            setattr(change, name.name, getattr(noted, name.name))
+        raise

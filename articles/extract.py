@@ -18,7 +18,7 @@ import courlan
 import lxml.html
 import trafilatura
 
-from .importer import MAX_BYTES, ArticleFormatError, ParsedArticle, normalise
+from .importer import MAX_BYTES, PAGE_MAX_BYTES, ArticleFormatError, ParsedArticle, normalise
 
 # Less main text than this is not an article (a section front, an index, an error page).
 MIN_BODY_CHARS = 200
@@ -132,9 +132,9 @@ def parse_date(value: str | None) -> datetime.date | None:
 def check_page(data: bytes) -> None:
     if not data.strip():
         raise ArticleFormatError("the page is empty")
-    if len(data) > MAX_BYTES:
+    if len(data) > PAGE_MAX_BYTES:
         raise ArticleFormatError(
-            f"the page is {len(data):,} bytes; an article may be at most {MAX_BYTES:,} bytes"
+            f"the page is {len(data):,} bytes; a web page may be at most {PAGE_MAX_BYTES:,} bytes"
         )
     if b"\x00" in data:
         raise ArticleFormatError("the page contains NUL bytes: it is binary, not HTML")
@@ -180,6 +180,12 @@ def parse_html(data: bytes, url: str = "", charset: str | None = None) -> Parsed
         raise ArticleFormatError(
             "no article text found on the page (a section front or an index of articles?)"
         )
+    body = "\n\n".join(paragraphs)
+    if len(body.encode()) > MAX_BYTES:
+        raise ArticleFormatError(
+            f"the page's article text is {len(body.encode()):,} bytes; an article may be at "
+            f"most {MAX_BYTES:,} bytes"
+        )
     headline = one_line(document.title, HEADLINE_MAX)
     if not headline:
         raise ArticleFormatError("the page has no headline (no <title>, <h1> or og:title)")
@@ -190,7 +196,7 @@ def parse_html(data: bytes, url: str = "", charset: str | None = None) -> Parsed
     return ParsedArticle(
         headline=headline,
         dek=dek,
-        body="\n\n".join(paragraphs),
+        body=body,
         author_name=authors_of(document.author),
         source_url=source,
         language=language_of(html),

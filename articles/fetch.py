@@ -6,8 +6,8 @@
   private, link-local (cloud metadata), multicast, reserved and unspecified addresses are
   refused unless the host (or ``host:port``) is in ``settings.NEWSROOM_FETCH_ALLOW_HOSTS``.
 - Redirects are followed by hand, at most ``MAX_REDIRECTS``, each hop checked as above.
-- The body is read as a stream, never more than the size limit plus one byte; a connect or
-  read timeout, and an overall deadline, bound the time.
+- The body is read as a stream, never more than the size limit (``PAGE_MAX_BYTES``) plus one
+  byte; a connect or read timeout, and an overall deadline, bound the time.
 - The content type is checked (HTML for pages; RSS, Atom or XML for feeds); 4xx and 5xx
   answers, TLS errors and bad addresses are errors.
 
@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
-from .importer import MAX_BYTES
+from .importer import PAGE_MAX_BYTES
 
 MAX_REDIRECTS = 5
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -182,7 +182,7 @@ def _read(url: str, response: http.client.HTTPResponse, max_bytes: int, deadline
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
         raise FetchError(
-            url, f"the page is {int(length):,} bytes; an article may be at most {max_bytes:,}"
+            url, f"the page is {int(length):,} bytes; a web page may be at most {max_bytes:,}"
         )
     chunks, size = [], 0
     while size <= max_bytes:
@@ -267,7 +267,7 @@ def _one_hop(
 def fetch(
     url: str,
     accept: frozenset[str] = HTML_TYPES,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int = PAGE_MAX_BYTES,
     max_redirects: int = MAX_REDIRECTS,
 ) -> Fetched:
     """GET ``url`` safely (see the module's docstring); FetchError names the URL on failure."""

@@ -30,13 +30,24 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from . import highlight, tasks
-from .importer import MAX_BYTES
-from .imports import is_url
+from .importer import MAX_BYTES, PAGE_MAX_BYTES
+from .imports import is_url, looks_like_html
 from .models import Article, JobProgress
 
 MAX_FILES = 50
-MAX_UPLOAD_BYTES = 10 * MAX_BYTES  # all files together: they travel in the job's arguments
+# All files together (a 5 MB page fits): they travel in the job's arguments.
+MAX_UPLOAD_BYTES = 10 * MAX_BYTES
 MAX_URLS = 500
+
+
+def upload_limit(upload: UploadedFile) -> tuple[int, str]:
+    """(the most bytes, what) for an uploaded file: a web page's limit for a page (by its name or
+    how it begins), an article's for the text format."""
+    head = upload.read(4096)
+    upload.seek(0)
+    if looks_like_html(upload.name or "", head):
+        return PAGE_MAX_BYTES, "a web page"
+    return MAX_BYTES, "an article"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -90,10 +101,10 @@ class ImportForm(forms.Form):
         if len(files) > MAX_FILES:
             raise ValidationError(f"At most {MAX_FILES} files at a time ({len(files)} given).")
         for upload in files:
-            if upload.size and upload.size > MAX_BYTES:
+            limit, what = upload_limit(upload)
+            if upload.size and upload.size > limit:
                 raise ValidationError(
-                    f"{upload.name}: {upload.size:,} bytes; an article may be at most "
-                    f"{MAX_BYTES:,} bytes."
+                    f"{upload.name}: {upload.size:,} bytes; {what} may be at most {limit:,} bytes."
                 )
         total = sum(upload.size or 0 for upload in files)
         if total > MAX_UPLOAD_BYTES:

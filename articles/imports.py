@@ -13,19 +13,22 @@ from __future__ import annotations
 import datetime
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import Q
 
 from . import operations
 from .anchoring import Anchor, reanchor
+from .changes import attempt, changing
 from .extract import canonical_url, parse_html
 from .feeds import FeedEntry, parse_feed
 from .fetch import FetchError, fetch_feed, fetch_page
 from .importer import ArticleFormatError, ParsedArticle, parse
-from .models import Article, Author, Outlet, PlaceMention, Quote, Span, unique_slug
+from .models import Article, Author, Outlet, PlaceMention, Quote, Span, unique_slug, unique_slugs
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_START = re.compile(
@@ -203,6 +206,181 @@ def save_article(
     if suggest:
         operations.store_suggestions(article)
     return article, created
+
+
+BATCH_SIZE = 100  # files or pages saved in one operation by a bulk import
+# Bulk inserts of a batch tried with fresh slugs when a concurrent import (another worker) took
+# one of them first; then the batch's new articles are saved one by one.
+BULK_TRIES = 3
+
+
+def save_batch(
+    sources: Sequence[tuple[ParsedArticle, str]],
+    publish: bool,
+    suggest: bool = False,
+    force: bool = False,
+) -> list[tuple[Article, bool] | Exception]:
+    """Save several parsed pages or files (each with its ``source_file`` key, "" for a URL) in
+    one operation: one transaction, and the revisions, search vectors, counts and page
+    retirement once for them all. Each is saved in its own savepoint, so one that fails is
+    refused alone and nothing of it is written: its error (one of ``USER_ERRORS``) is returned in
+    its place; any other error is raised.
+
+    New articles (no article has their canonical URL or file yet, not twice in the batch) are
+    created in bulk: a handful of queries for the whole batch, plus one per new author or outlet
+    and per taken slug. The others (re-imports, ``suggest``) go through ``save_article`` one by
+    one, as a single import does."""
+    results: list[tuple[Article, bool] | Exception | None] = [None] * len(sources)
+    with changing():
+        fresh, single = _fresh_or_not(sources, suggest)
+        retry = _create_in_bulk(sources, fresh, publish, results)
+        for i in sorted(single + retry):
+            parsed, key = sources[i]
+            try:
+                with attempt():
+                    results[i] = save_article(parsed, key, publish, suggest, force)
+            except USER_ERRORS as error:
+                results[i] = error
+    done = [result for result in results if result is not None]
+    assert len(done) == len(sources), "every source has its result"
+    return done
+
+
+def _fresh_or_not(
+    sources: Sequence[tuple[ParsedArticle, str]], suggest: bool
+) -> tuple[list[int], list[int]]:
+    """(new articles, the rest) by index: one query for what was imported before."""
+    urls = {parsed.source_url for parsed, _ in sources if parsed.source_url}
+    keys = {key for _, key in sources if key}
+    files = keys | {bare_name(key) for key in keys}
+    before_urls: set[str] = set()
+    before_files: set[str] = set()
+    if urls or files:
+        for url, file in Article.objects.filter(
+            Q(source_url__in=urls) | Q(source_file__in=files)
+        ).values_list("source_url", "source_file"):
+            before_urls.add(url)
+            before_files.add(file)
+    fresh: list[int] = []
+    single: list[int] = []
+    seen: set[tuple[str, str]] = set()
+    for i, (parsed, key) in enumerate(sources):
+        names = {("url", parsed.source_url)} if parsed.source_url else set()
+        names |= {("file", key)} if key else set()
+        known = parsed.source_url in before_urls or key in before_files
+        known = known or bool(key) and bare_name(key) in before_files
+        if suggest or known or names & seen:
+            single.append(i)
+        else:
+            fresh.append(i)
+        seen |= names
+    return fresh, single
+
+
+def _create_in_bulk(
+    sources: Sequence[tuple[ParsedArticle, str]],
+    fresh: list[int],
+    publish: bool,
+    results: list,
+) -> list[int]:
+    """Create the new articles ``fresh`` (indexes of ``sources``) with one bulk insert, their
+    results (or errors) in ``results``; returns those to save one by one after all (a
+    concurrent import created one of them first)."""
+    if not fresh:
+        return []
+    slugs = iter(unique_slugs(Article, [sources[i][0].headline for i in fresh]))
+    valid: list[tuple[int, Article]] = []
+    for i in fresh:
+        parsed, key = sources[i]
+        article = Article(
+            slug=next(slugs),
+            source_file=key,
+            headline=parsed.headline,
+            dek=parsed.dek,
+            body=parsed.body,
+            source_url=parsed.source_url,
+            language=parsed.language,
+            published_on=parsed.published_on,
+            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+        )
+        try:  # uniqueness: the slugs are free, the URLs and files were looked up
+            article.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            results[i] = error
+            continue
+        valid.append((i, article))
+    # Only now the names, so that a refused article creates no author or outlet.
+    authors = _authors_for([sources[i][0] for i, _ in valid])
+    outlets = _outlets_for([sources[i][0] for i, _ in valid])
+    built: list[tuple[int, Article]] = []
+    for i, article in valid:
+        parsed = sources[i][0]
+        author = authors.get(parsed.author_name) if parsed.author_name else None
+        outlet = outlets.get(parsed.domain) if parsed.domain else None
+        if isinstance(author, Exception) or isinstance(outlet, Exception):
+            results[i] = author if isinstance(author, Exception) else outlet
+            continue
+        article.author, article.outlet = author, outlet
+        built.append((i, article))
+    if not built:
+        return []
+    articles = [article for _, article in built]
+    for tries in range(BULK_TRIES):
+        try:
+            with attempt():
+                operations.create_articles(articles)
+            break
+        except IntegrityError:  # another import took one of these slugs (or URLs) meanwhile
+            if tries == BULK_TRIES - 1:
+                return [i for i, _ in built]  # one by one, as a single import would
+            for article in articles:
+                article.pk = None
+                article._state.adding = True
+            new_slugs = unique_slugs(Article, [sources[i][0].headline for i, _ in built])
+            for article, slug in zip(articles, new_slugs, strict=True):
+                article.slug = slug
+    for i, article in built:
+        results[i] = (article, True)
+    return []
+
+
+def _authors_for(parsed: list[ParsedArticle]) -> dict[str, Author | Exception]:
+    """The author of each name (one query), created or re-described (``author_for``, in a
+    savepoint) once for each new name or new biography."""
+    names = {p.author_name for p in parsed if p.author_name}
+    found: dict[str, Author | Exception] = {}
+    for author in Author.objects.filter(name__in=names).order_by("-pk"):
+        found[author.name] = author  # the first by pk, as author_for finds it
+    done: set[tuple[str, str]] = set()
+    for p in parsed:
+        known = found.get(p.author_name)
+        if not p.author_name or isinstance(known, Exception):
+            continue
+        if known is not None and (not p.author_bio or known.bio == p.author_bio):
+            continue
+        if (p.author_name, p.author_bio) in done:
+            continue
+        done.add((p.author_name, p.author_bio))
+        try:
+            with attempt():
+                found[p.author_name] = author_for(p)  # type: ignore[assignment]
+        except USER_ERRORS as error:
+            found[p.author_name] = error
+    return found
+
+
+def _outlets_for(parsed: list[ParsedArticle]) -> dict[str, Outlet | Exception]:
+    """The outlet of each domain (``outlet_for``, in a savepoint), once per domain."""
+    found: dict[str, Outlet | Exception] = {}
+    for p in parsed:
+        if not p.domain or p.domain in found:
+            continue
+        try:
+            with attempt():
+                found[p.domain] = outlet_for(p)  # type: ignore[assignment]
+        except USER_ERRORS as error:
+            found[p.domain] = error
+    return found
 
 
 def describe(error: Exception) -> str:

@@ -95,6 +95,8 @@ def refresh(article_ids: Collection[int]) -> None:
     if not article_ids:
         return
     ids = sorted(article_ids)
+    if not _rows_of(ids):
+        return  # no spans and no kept rows (new articles, a bulk import's): nothing to move
     old_speakers = list(
         ArticleSpeaker.objects.filter(article__in=ids).values_list("speaker", flat=True).distinct()
     )
@@ -121,6 +123,15 @@ def refresh(article_ids: Collection[int]) -> None:
         .distinct()
     )
     _recount_topics(old_topics | new_topics)
+
+
+def _rows_of(article_ids: list[int]) -> bool:
+    """Whether these articles have spans, or kept rows from spans they had: a few index
+    lookups, which spare the dozen statements of a refresh that would change nothing."""
+    return any(
+        model._base_manager.filter(article__in=article_ids).exists()
+        for model in (Quote, PlaceMention, ArticleSpeaker, ArticlePlace, PlaceQuote)
+    )
 
 
 def _move_counts(article_ids: list[int], sign: str) -> None:

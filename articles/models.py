@@ -4,12 +4,13 @@ Offsets are Python string indices (code points) into ``Article.body``, the one s
 """
 
 import datetime
+import re
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -43,33 +44,73 @@ def stale_message(obj) -> str:
     )
 
 
+def slug_base(model, name: str) -> str:
+    return (slugify(name) or model._meta.model_name)[:180].strip("-")
+
+
 def unique_slug(model, name: str) -> str:
     """A slug for ``name`` that no ``model`` row has yet."""
-    base = (slugify(name) or model._meta.model_name)[:180].strip("-")
-    taken = set(model._base_manager.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slugs(model, [name])[0]
 
 
 def unique_slugs(model, names: list[str]) -> list[str]:
-    """Slugs for ``names`` that no ``model`` row has yet, nor each other: one query."""
-    bases = [(slugify(name) or model._meta.model_name)[:180].strip("-") for name in names]
+    """Slugs for ``names`` that no ``model`` row has yet, nor each other.
+
+    One query for the bases themselves (most names are new), and one more for the bases that
+    are taken (one for each on SQLite): their highest ``-<n>``, found by the database (never
+    every slug that shares the prefix, which grows with the corpus). A taken base gets the next
+    number after the highest, starting at ``-2``."""
+    bases = [slug_base(model, name) for name in names]
     if not bases:
         return []
-    starts = Q()
-    for base in set(bases):
-        starts |= Q(slug__startswith=base)
-    taken = set(model._base_manager.filter(starts).values_list("slug", flat=True))
+    taken = set(model._base_manager.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    following = {
+        base: max(1, n) + 1 for base, n in highest_suffixes(model, set(bases) & taken).items()
+    }
     slugs = []
     for base in bases:
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
+        slug = base
+        if slug in taken:
+            if base not in following:  # taken by an earlier name of this call
+                following[base] = max(1, highest_suffix(model, base)) + 1
+            while slug in taken:
+                slug, following[base] = f"{base}-{following[base]}", following[base] + 1
         taken.add(slug)
         slugs.append(slug)
     return slugs
+
+
+def _numbered(model, base: str):
+    """The ``model`` slugs ``<base>-<n>``, the highest ``n`` first."""
+    return (
+        model._base_manager.filter(slug__startswith=f"{base}-")
+        .filter(slug__regex=rf"^{re.escape(base)}-[0-9]+$")
+        .order_by(Length("slug").desc(), "-slug")
+        .values_list("slug", flat=True)
+    )
+
+
+def highest_suffixes(model, bases: set[str]) -> dict[str, int]:
+    """The highest ``n`` of the slugs ``<base>-<n>`` of each of these bases (0 when none): one
+    query where the database can unite sliced queries (PostgreSQL), else one a base."""
+    if not bases:
+        return {}
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return {base: highest_suffix(model, base) for base in bases}
+    first, *rest = [_numbered(model, base)[:1] for base in sorted(bases)]
+    found = set(first.union(*rest, all=True)) if rest else set(first)
+    highest = dict.fromkeys(bases, 0)
+    for slug in found:
+        base, n = slug.rsplit("-", 1)
+        if base in highest:
+            highest[base] = max(highest[base], int(n))
+    return highest
+
+
+def highest_suffix(model, base: str) -> int:
+    """The highest ``n`` of the ``model`` slugs ``<base>-<n>`` (0 when there is none)."""
+    numbered = _numbered(model, base).first()
+    return int(numbered.rsplit("-", 1)[1]) if numbered else 0
 
 
 def find_by_name(model, name: str):

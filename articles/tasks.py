@@ -10,6 +10,7 @@ A task's arguments and return value are JSON; a job's status and result are read
 
 import base64
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from . import imports, operations, suggestions
 from .changes import changing
+from .importer import ParsedArticle
 from .models import Article, JobProgress
 
 if TYPE_CHECKING or find_spec("django.tasks"):  # Django 6+ (and its stubs)
@@ -151,21 +153,29 @@ def _preview(parsed) -> dict:
     }
 
 
-def _import_one(source: dict, publish: bool, suggest: bool, dry_run: bool = False) -> dict:
-    """One source, parsed and saved in its own transaction (or, for a preview, only parsed);
-    what happened, for the page."""
+def _prepare(source: dict, dry_run: bool = False) -> dict | tuple[ParsedArticle, str]:
+    """One source parsed: what to save (the article and its key), or, when there is nothing to
+    save (a feed's entry imported before, a preview), its item for the page."""
     name = str(source["name"])
     if source.get("kind") == "url":
         parsed, key = imports.parse_url(name), ""
     else:
         parsed = imports.parse_file(name, base64.b64decode(source["data"]))
         key = f"upload:{name}"[:255]
+    if not (source.get("feed") or dry_run):
+        return parsed, key  # save_batch finds what it updates, for the whole batch at once
     before = imports.imported_as(parsed.source_url)
     if source.get("feed") and before is not None:
         return {"source": name, "skipped": before.slug}
     if dry_run:
         return {"source": name, "preview": _preview(parsed), "updates": before and before.slug}
-    article, created = imports.save_article(parsed, key, publish, suggest)
+    return parsed, key
+
+
+def _saved(name: str, result: tuple[Article, bool] | Exception) -> dict:
+    if isinstance(result, Exception):
+        return {"source": name, "error": imports.describe(result)}
+    article, created = result
     return {
         "source": name,
         "slug": article.slug,
@@ -173,6 +183,19 @@ def _import_one(source: dict, publish: bool, suggest: bool, dry_run: bool = Fals
         "created": created,
         "status": article.status,
     }
+
+
+def _save(names: list[str], parsed: list[tuple[ParsedArticle, str]], publish, suggest) -> list:
+    """The items of these parsed sources, saved as one batch (``imports.save_batch``); should
+    the batch fail for a reason that is no one source's fault, each alone, so that one
+    source's failure does not lose the others."""
+    try:
+        results = imports.save_batch(parsed, publish, suggest)
+    except Exception:
+        if len(parsed) == 1:
+            raise
+        return [_save([n], [p], publish, suggest)[0] for n, p in zip(names, parsed, strict=True)]
+    return [_saved(n, r) for n, r in zip(names, results, strict=True)]
 
 
 @task(takes_context=True)
@@ -185,8 +208,10 @@ def import_articles(
     dry_run: bool = False,
 ) -> dict:
     """Import each source (``{"kind": "url" | "file" | "feed", "name", "data"}``: a URL, an
-    uploaded file's bytes in base64, a feed whose entries' pages are imported), each in its own
-    transaction, recording the progress after each (``JobProgress``). With ``dry_run``, write
+    uploaded file's bytes in base64, a feed whose entries' pages are imported), in batches of
+    ``imports.BATCH_SIZE`` (one operation each, every source in its own savepoint:
+    ``imports.save_batch``), recording the progress as sources are read and the items after
+    each batch (``JobProgress``). With ``dry_run``, write
     no article: each item has the ``preview`` of what it would become. Returns the counts and
     every item: ``{"total", "imported", "skipped", "failed", "dry_run", "items"}``."""
     items: list[dict] = []
@@ -197,17 +222,24 @@ def import_articles(
         todo = _expand(sources, items)
         progress.total, progress.done, progress.items = len(items) + len(todo), len(items), items
         progress.save()
-        for source in todo:
-            try:
-                item = _import_one(source, publish, suggest, dry_run)
-            except imports.USER_ERRORS as error:
-                item = {"source": source.get("name"), "error": imports.describe(error)}
-            except Exception as error:  # one source's failure must not lose the others
-                logger.exception("Importing %r failed", source.get("name"))
-                item = {"source": source.get("name"), "error": _describe(error)}
-            items.append(item)
-            progress.done += 1
-            progress.save(update_fields=["done", "items", "updated_at"])
+        for start in range(0, len(todo), imports.BATCH_SIZE):
+            batch = todo[start : start + imports.BATCH_SIZE]
+            slots: list[dict | int] = []  # each source's item, or its index in ``parsed``
+            names: list[str] = []
+            parsed: list[tuple[ParsedArticle, str]] = []
+            for source in batch:
+                slots.append(_prepared(source, dry_run, names, parsed))
+                progress.done += 1  # read and parsed; the items follow with the batch
+                _report(progress, ["done", "updated_at"])
+            saved = []
+            if parsed:
+                try:
+                    saved = _save(names, parsed, publish, suggest)
+                except Exception as error:  # a bug: the batch's sources fail, the rest go on
+                    logger.exception("Importing %r failed", names)
+                    saved = [{"source": name, "error": _describe(error)} for name in names]
+            items += [saved[slot] if isinstance(slot, int) else slot for slot in slots]
+            _report(progress, ["done", "items", "updated_at"], force=True)
     return {
         "total": len(items),
         "imported": sum("slug" in item for item in items),
@@ -216,6 +248,35 @@ def import_articles(
         "dry_run": dry_run,
         "items": items,
     }
+
+
+def _prepared(source: dict, dry_run: bool, names: list[str], parsed: list) -> dict | int:
+    """The item of a source that needs no saving (an error, a skip, a preview), or the index of
+    its parsed article, appended to ``parsed`` (and its name to ``names``)."""
+    name = str(source.get("name"))
+    try:
+        prepared = _prepare(source, dry_run)
+    except imports.USER_ERRORS as error:
+        return {"source": name, "error": imports.describe(error)}
+    except Exception as error:  # one source's failure must not lose the others
+        logger.exception("Importing %r failed", name)
+        return {"source": name, "error": _describe(error)}
+    if isinstance(prepared, dict):
+        return prepared
+    names.append(name)
+    parsed.append(prepared)
+    return len(parsed) - 1
+
+
+PROGRESS_EVERY = 0.5  # seconds: how often a job's progress is written while it reads sources
+
+
+def _report(progress: JobProgress, fields: list[str], force: bool = False) -> None:
+    """Save the job's progress, at most every PROGRESS_EVERY seconds unless ``force``."""
+    now = time.monotonic()
+    if force or now - getattr(progress, "_reported_at", 0.0) >= PROGRESS_EVERY:
+        progress.save(update_fields=fields)
+        setattr(progress, "_reported_at", now)  # noqa: B010 (not a field)
 
 
 class JobNotFound(Exception):

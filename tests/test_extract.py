@@ -9,7 +9,7 @@ import pytest
 
 from articles.extract import canonical_url, domain_of, parse_html
 from articles.feeds import parse_feed
-from articles.importer import MAX_BYTES, ArticleFormatError
+from articles.importer import PAGE_MAX_BYTES, ArticleFormatError
 
 PAGES = Path(__file__).resolve().parent / "pages"
 LEDGER_URL = "https://www.kyiv-ledger.example/world/2026/11/28/grain-corridor-talks-stall"
@@ -117,7 +117,7 @@ def test_a_section_front_is_not_an_article():
         (b"", "the page is empty"),
         (b"  \n ", "the page is empty"),
         (b"<html><body>\x00\x01</body></html>", "NUL bytes"),
-        (b"<html><body><p>" + b"x" * MAX_BYTES + b"</p></body></html>", "at most"),
+        (b"<html><body><p>" + b"x" * PAGE_MAX_BYTES + b"</p></body></html>", "at most"),
         (b"<html><head><title>Only a title</title></head><body></body></html>", "no article"),
     ],
 )

@@ -7,7 +7,7 @@ import pytest
 
 from articles import fetch
 from articles.fetch import FetchError, fetch_feed, fetch_page
-from articles.importer import MAX_BYTES
+from articles.importer import PAGE_MAX_BYTES
 
 
 def refused(url: str) -> str:
@@ -114,8 +114,8 @@ def test_redirects_are_followed_up_to_five(page_server):
 
 
 def test_a_body_over_the_limit_is_refused_without_reading_it_all(page_server):
-    assert f"more than {MAX_BYTES:,} bytes" in refused(page_server.url("big"))
-    assert f"is {MAX_BYTES * 3:,} bytes" in refused(page_server.url("big-declared"))
+    assert f"more than {PAGE_MAX_BYTES:,} bytes" in refused(page_server.url("big"))
+    assert f"is {PAGE_MAX_BYTES * 3:,} bytes" in refused(page_server.url("big-declared"))
 
 
 def test_a_compressed_answer_is_inflated_within_the_limit(page_server):

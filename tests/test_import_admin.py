@@ -192,6 +192,24 @@ def test_with_the_immediate_backend_the_results_show_at_once(db, client, setting
     assert "Imported (2)" in html and Article.objects.count() == 2
 
 
+def test_an_uploaded_page_may_be_5_mb_and_a_text_file_2_mib(db, client, settings):
+    from tests.webserver import padded_page
+
+    settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["immediate"]}}
+    user_in("Editors", client)
+    huge = SimpleUploadedFile("huge.html", padded_page(6_000_000), "text/html")
+    html = client.post(IMPORT_URL, {"uploads": [huge]}).content.decode()
+    assert "huge.html: 6,000,000 bytes; a web page may be at most 5,000,000 bytes." in html
+    long_text = SimpleUploadedFile("long.txt", b"Headline\n\n" + b"word " * 600_000)
+    html = client.post(IMPORT_URL, {"uploads": [long_text]}).content.decode()
+    assert "long.txt: 3,000,010 bytes; an article may be at most 2,097,152 bytes." in html
+    assert not Article.objects.exists()
+    big = SimpleUploadedFile("big.html", padded_page(3_000_000), "text/html")
+    html = client.post(IMPORT_URL, {"uploads": [big]}).content.decode()
+    assert 'data-state="done"' in html and "Imported (1)" in html, html
+    assert Article.objects.get().headline == "Kharkiv power restored after overnight strikes"
+
+
 def test_an_unknown_job_is_not_found(db, client):
     user_in("Editors", client)
     url = reverse("admin:articles_article_import_job", args=["not-a-uuid"])

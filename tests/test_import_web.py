@@ -186,3 +186,73 @@ def test_a_progress_bar_for_many_sources(tmp_path):
     assert "\r\x1b[K" + str(PAGES / "ledger-world-front.html") + ": no article text" in err
     _, err, _ = run(*names)  # not a terminal: no bar
     assert "%" not in err
+
+
+# The page limit (issue item 7): a page may be 5 MB, its article text still at most 2 MiB.
+
+
+def test_a_3_mb_page_with_a_small_article_is_imported_from_disk_and_over_http(
+    tmp_path, page_server
+):
+    from articles.importer import MAX_BYTES
+    from tests.webserver import padded_page
+
+    saved = tmp_path / "big-page.html"
+    saved.write_bytes(padded_page(3_000_000))
+    assert MAX_BYTES < saved.stat().st_size == 3_000_000
+    out, err, error = run(str(saved))
+    assert error is None, err
+    article = Article.objects.get()
+    assert article.headline == "Kharkiv power restored after overnight strikes"
+    assert "carousel" not in article.body
+    article.delete()  # the same canonical URL again, fetched
+    out, err, error = run(page_server.url("padded/3000000"))
+    assert error is None, err
+    assert Article.objects.get().source_url == MERIDIAN_URL
+
+
+def test_a_6_mb_page_is_refused_from_disk_and_over_http(tmp_path, page_server):
+    from tests.webserver import padded_page
+
+    saved = tmp_path / "huge-page.html"
+    saved.write_bytes(padded_page(6_000_000))
+    _, err, error = run(str(saved))
+    assert str(error) == "0 imported, 1 failed"
+    assert err == (
+        f"{saved}: the file is 6,000,000 bytes; a web page may be at most 5,000,000 bytes\n"
+    )
+    url = page_server.url("padded/6000000")
+    _, err, error = run(url)
+    assert str(error) == "0 imported, 1 failed"
+    assert err == f"{url}: the page is 6,000,000 bytes; a web page may be at most 5,000,000\n"
+    assert not Article.objects.exists() and not Outlet.objects.exists()
+
+
+def test_a_page_saved_as_text_gets_the_page_limit_and_a_text_file_the_article_limit(tmp_path):
+    from tests.webserver import padded_page
+
+    saved = tmp_path / "saved-page.txt"  # begins like a page: read as one
+    saved.write_bytes(padded_page(3_000_000))
+    _, err, error = run(str(saved))
+    assert error is None, err
+    text = tmp_path / "long.txt"
+    text.write_bytes(b"Headline\n\n" + b"word " * 600_000)
+    _, err, error = run(str(text))
+    assert str(error) == "0 imported, 1 failed"
+    reason = "the file is 3,000,010 bytes; an article may be at most 2,097,152 bytes"
+    assert err == f"{text}: {reason}\n"
+
+
+def test_a_page_whose_article_text_is_over_2_mib_is_refused(tmp_path):
+    sentence = "Power was restored in Kharkiv overnight, for the {}th time this winter. "
+    paragraphs = "".join(f"<p>{sentence.format(n) * 40}</p>\n" for n in range(1000)).encode()
+    page = (
+        b"<!doctype html><html><head><title>Long read</title></head><body><article><h1>Long "
+        b"read</h1>" + paragraphs + b"</article></body></html>"
+    )
+    saved = tmp_path / "long-read.html"
+    saved.write_bytes(page)
+    assert 2 * 1024 * 1024 < len(page) < 5_000_000
+    _, err, error = run(str(saved))
+    assert str(error) == "0 imported, 1 failed"
+    assert f"{saved}: the page's article text is " in err and "at most 2,097,152 bytes" in err

@@ -3,6 +3,7 @@ pages in ``tests/pages/`` and a few misbehaving answers (redirects, errors, slow
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from articles.importer import MAX_BYTES
+from articles.importer import PAGE_MAX_BYTES
 
 PAGES = Path(__file__).resolve().parent / "pages"
 TYPES = {
@@ -19,6 +20,19 @@ TYPES = {
     ".rss": "application/rss+xml; charset=utf-8",
     ".atom": "application/atom+xml; charset=utf-8",
 }
+
+
+def padded_page(size: int, page: str = "meridian-kharkiv-shelling.html") -> bytes:
+    """A saved page of ``size`` bytes whose article is small: the rest is what real pages carry
+    beside it (a framework's JSON state in a script, as news sites ship)."""
+    html = (PAGES / page).read_bytes()
+    opening, rest = html.split(b"</head>", 1)
+    script = b'<script id="__STATE__" type="application/json">{"items": ['
+    end = b"]}</script>\n</head>"
+    item = b'{"id": 12345, "teaser": "Related story teaser text for the carousel"},'
+    filler = size - len(opening) - len(rest) - len(script) - len(end)
+    padding = (item * (filler // len(item) + 1))[:filler]
+    return opening + script + padding + end + rest
 
 
 @dataclass
@@ -44,7 +58,9 @@ def _handler(server: PageServer):
             for name, value in headers.items():
                 self.send_header(name.replace("_", "-"), value)
             self.end_headers()
-            self.wfile.write(body)
+            # The client may stop reading (a body over its limit): what it should do.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
 
         def do_GET(self):  # noqa: N802 (http.server's name)
             server.requests.append({"path": self.path, "headers": dict(self.headers)})
@@ -67,15 +83,17 @@ def _handler(server: PageServer):
                 self.send_header("Connection", "close")
                 self.end_headers()
                 chunk = b"<p>" + b"x" * 65_000 + b"</p>\n"
-                for _ in range(MAX_BYTES // len(chunk) + 2):
+                for _ in range(PAGE_MAX_BYTES // len(chunk) + 2):
                     self.wfile.write(chunk)
                 return None
             if path == "/big-declared":
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(MAX_BYTES * 3))
+                self.send_header("Content-Length", str(PAGE_MAX_BYTES * 3))
                 self.end_headers()
                 return None
+            if path.startswith("/padded/"):  # /padded/<bytes>: a big page, a small article
+                return self.send(200, padded_page(int(path.rsplit("/", 1)[1])))
             if path == "/gzip":  # compressed although the client asked for identity
                 import gzip
 
@@ -84,7 +102,7 @@ def _handler(server: PageServer):
             if path == "/gzip-bomb":
                 import gzip
 
-                bomb = gzip.compress(b"<p>" + b"a" * (MAX_BYTES * 4))
+                bomb = gzip.compress(b"<p>" + b"a" * (PAGE_MAX_BYTES * 4))
                 return self.send(200, bomb, Content_Encoding="gzip")
             if path == "/slow":
                 time.sleep(float(query.get("s", ["2"])[0]))

@@ -7,11 +7,14 @@ imported, by canonical URL, are skipped). Web pages go through trafilatura
 (``articles.extract``); URLs are fetched safely (``articles.fetch``: no private addresses,
 limited size, redirects and time).
 
-Each source is parsed and saved in its own transaction: a bad one gets one line naming it and
-the reason, and nothing of it is written; the others are imported; the command exits non-zero
-when any failed. Only regular files are read (never more than the size limit plus one byte); a
-symbolic link is refused unless ``--follow-links``. Every name printed is escaped, so one
-source is one line.
+Sources are saved in batches of ``BATCH_SIZE`` (100), each batch one operation (one
+transaction; revisions, search vectors and page retirement once for it) and each source in it
+its own savepoint: a bad one gets one line naming it and the reason, and nothing of it is
+written; the others are imported (their lines are written once their batch is committed); the
+command exits non-zero when any failed. Only regular files are read (never more than the size
+limit plus one byte: 5 MB for a web page, 2 MiB for the text format; a page's article text obeys
+the 2 MiB too); a symbolic link is refused unless ``--follow-links``. Every name printed is
+escaped, so one source is one line.
 
 An article is identified by its canonical URL when it has one, else by its file's resolved path
 (``Article.source_file``): re-importing the same page or file updates its article; a file of
@@ -38,8 +41,9 @@ from dataclasses import dataclass
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import suggestions
-from articles.importer import MAX_BYTES, ArticleFormatError, ParsedArticle
+from articles.importer import MAX_BYTES, PAGE_MAX_BYTES, ArticleFormatError, ParsedArticle
 from articles.imports import (
+    BATCH_SIZE,
     USER_ERRORS,
     ImportRefused,
     author_for,
@@ -48,14 +52,16 @@ from articles.imports import (
     feed_entries,
     imported_as,
     is_url,
+    looks_like_html,
     parse_file,
     parse_url,
-    save_article,
+    save_batch,
 )
 from articles.models import Article
 
 __all__ = ["Command", "ImportRefused", "author_for", "bare_name", "source_key"]
 
+HEAD_BYTES = 4096  # what tells a saved web page from the text format (imports.looks_like_html)
 SOURCE_FILE_MAX: int = Article._meta.get_field("source_file").max_length or 255
 # What would break a line of output or hide what it says: control characters (newlines
 # included), line and paragraph separators, bidirectional overrides, lone surrogates (bytes of
@@ -75,7 +81,7 @@ _KINDS = [
 @dataclass(frozen=True)
 class SourceFile:
     resolved: str  # the real path of the file read
-    data: bytes  # at most MAX_BYTES + 1 of them
+    data: bytes  # at most the limit + 1 of them (PAGE_MAX_BYTES for a page, else MAX_BYTES)
 
 
 def shown(name: str) -> str:
@@ -121,34 +127,37 @@ def read_file(name: str, follow_links: bool = False) -> SourceFile:
     except OSError as error:
         raise ArticleFormatError(os_reason(error)) from None
     try:
-        return SourceFile(os.path.realpath(name), read_regular(fd))
+        return SourceFile(os.path.realpath(name), read_regular(fd, name))
     except OSError as error:
         raise ArticleFormatError(os_reason(error)) from None
     finally:
         os.close(fd)
 
 
-def read_regular(fd: int) -> bytes:
-    """Read an open file that must (still) be a regular file: at most MAX_BYTES + 1 bytes."""
+def read_regular(fd: int, name: str = "") -> bytes:
+    """Read an open file that must (still) be a regular file: never more than its limit plus
+    one byte. The limit is a web page's (``PAGE_MAX_BYTES``) for a file named or beginning like
+    one, else an article's (``MAX_BYTES``)."""
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):  # it was swapped for something else since the lstat
         raise ArticleFormatError(f"is {kind_of(info.st_mode)}, not a regular file")
-    too_large = ArticleFormatError(
-        f"the file is {info.st_size:,} bytes; an article may be at most {MAX_BYTES:,} bytes"
-    )
-    if info.st_size > MAX_BYTES:
-        raise too_large
-    chunks, size = [], 0
-    while size <= MAX_BYTES:
-        chunk = os.read(fd, MAX_BYTES + 1 - size)
+    head = os.read(fd, HEAD_BYTES)
+    page = looks_like_html(name, head)
+    limit, what = (PAGE_MAX_BYTES, "a web page") if page else (MAX_BYTES, "an article")
+    if info.st_size > limit:
+        raise ArticleFormatError(
+            f"the file is {info.st_size:,} bytes; {what} may be at most {limit:,} bytes"
+        )
+    chunks, size = [head], len(head)
+    while head and size <= limit:
+        chunk = os.read(fd, limit + 1 - size)
         if not chunk:
             break
         chunks.append(chunk)
         size += len(chunk)
-    if size > MAX_BYTES:  # it grew while we read
+    if size > limit:  # it grew while we read
         raise ArticleFormatError(
-            f"the file is more than {MAX_BYTES:,} bytes; an article may be at most "
-            f"{MAX_BYTES:,} bytes"
+            f"the file is more than {limit:,} bytes; {what} may be at most {limit:,} bytes"
         )
     return b"".join(chunks)
 
@@ -244,11 +253,9 @@ class Command(BaseCommand):
             sources += [(name, True) for name in self.from_feed(feed_url, since_day)]
         if progress is None:
             progress = len(sources) > 1 and self.stderr.isatty()
-        for done, (name, from_feed) in enumerate(sources, 1):
-            self.import_source(name, options, from_feed=from_feed)
-            if progress:
-                self.stderr.write(progress_bar(done, len(sources)), ending="")
-                self.bar_shown = True
+        self.progress = (0, len(sources)) if progress else None
+        for start in range(0, len(sources), BATCH_SIZE):
+            self.import_batch(sources[start : start + BATCH_SIZE], options)
         self.clear_bar()
         failed = len(self.report["errors"])
         skipped = len(self.report.get("skipped", []))
@@ -297,39 +304,76 @@ class Command(BaseCommand):
         if self.format == "text":
             self.stderr.write(f"{shown(name)}: {describe(error)}")
 
-    def import_source(self, name: str, options: dict, from_feed: bool = False) -> None:
-        try:
-            entry = self.import_one(name, from_feed=from_feed, **options)
-        except USER_ERRORS as error:
-            self.fail(name, error)
+    def advance(self) -> None:
+        if self.progress is None:
             return
-        if "skipped" in entry:
-            self.skip(name, entry["skipped"])
-            return
+        done, total = self.progress[0] + 1, self.progress[1]
+        self.progress = (done, total)
+        self.stderr.write(progress_bar(done, total), ending="")
+        self.bar_shown = True
+
+    def import_batch(self, sources: list[tuple[str, bool]], options: dict) -> None:
+        """Read and parse each source, then save those to import in one operation
+        (``imports.save_batch``: each in its own savepoint); report each, in order, once the
+        batch is committed."""
+        # (name, an error, the article skipped, a preview, or the index of what to save)
+        outcomes: list[tuple[str, Exception | Article | dict | int]] = []
+        to_save: list[tuple[ParsedArticle, str]] = []
+        for name, from_feed in sources:
+            try:
+                prepared = self.prepare(name, from_feed=from_feed, **options)
+            except USER_ERRORS as error:
+                outcomes.append((name, error))
+            else:
+                if isinstance(prepared, tuple):
+                    outcomes.append((name, len(to_save)))
+                    to_save.append(prepared)
+                else:
+                    outcomes.append((name, prepared))
+            self.advance()
+        saved = save_batch(to_save, options["publish"], options["suggest"], options["force"])
+        for name, outcome in outcomes:
+            result = saved[outcome] if isinstance(outcome, int) else outcome
+            if isinstance(result, Exception):
+                self.fail(name, result)
+            elif isinstance(result, Article):
+                self.skip(name, result)
+            elif isinstance(result, tuple):
+                article, created = result
+                self.done(name, options, entry(name, article, created))
+            else:
+                self.done(name, options, result)
+
+    def done(self, name: str, options: dict, entry: dict) -> None:
         self.report["articles"].append(entry)
         self.clear_bar()
         if self.format == "text":
             self.stdout.write(text_line(name, entry, options["dry_run"]))
 
-    def import_one(
-        self, name, *, publish, suggest, dry_run, follow_links, force, from_feed=False, **_
-    ) -> dict:
+    def prepare(
+        self, name, *, dry_run, follow_links, from_feed=False, **_
+    ) -> tuple[ParsedArticle, str] | Article | dict:
+        """What to save (the parsed article and its file's key), the article a feed's entry
+        was imported as before (skipped), or, for a dry run, the preview."""
         if is_url(name):
             parsed, key = parse_url(name), ""
         else:
             path = read_file(name, follow_links)
             parsed, key = parse_file(name, path.data), source_key(path.resolved)
         if from_feed and (before := imported_as(parsed.source_url)):
-            return {"skipped": before}  # the feed's link was another URL of the same page
+            return before  # the feed's link was another URL of the same page
         if dry_run:
             return preview(parsed, name)
-        article, created = save_article(parsed, key, publish, suggest, force)
-        return {
-            "file": json_name(name),
-            "slug": article.slug,
-            "created": created,
-            "status": article.status,
-        }
+        return parsed, key
+
+
+def entry(name: str, article: Article, created: bool) -> dict:
+    return {
+        "file": json_name(name),
+        "slug": article.slug,
+        "created": created,
+        "status": article.status,
+    }
 
 
 def progress_bar(done: int, total: int, width: int = 30) -> str:
