@@ -40,15 +40,16 @@ from .models import (
 Pair = tuple[int, int]
 
 
-def visible_quotes(article_ids: Collection[int] | None = None) -> QuerySet[Quote]:
-    quotes = Quote.objects.visible()
-    return quotes if article_ids is None else quotes.filter(article__in=article_ids)
+def _visible(model: type[Quote] | type[PlaceMention], article_ids: Collection[int] | None):
+    """``model``'s spans readers see, in these articles (all when None)."""
+    spans = model.objects.visible()
+    return spans if article_ids is None else spans.filter(article__in=article_ids)
 
 
 def _appearances_query(article_ids: Collection[int] | None = None) -> QuerySet:
     """(article, speaker, number of quotes) for these articles (all when None)."""
     return (
-        visible_quotes(article_ids)
+        _visible(Quote, article_ids)
         .filter(speaker__isnull=False)
         .order_by()
         .values_list("article", "speaker")
@@ -58,16 +59,19 @@ def _appearances_query(article_ids: Collection[int] | None = None) -> QuerySet:
 
 def _article_places_query(article_ids: Collection[int] | None = None) -> QuerySet:
     """(article, place, number of mentions) for these articles (all when None)."""
-    mentions = PlaceMention.objects.visible().filter(place__isnull=False)
-    if article_ids is not None:
-        mentions = mentions.filter(article__in=article_ids)
-    return mentions.order_by().values_list("article", "place").annotate(n=Count("pk"))
+    return (
+        _visible(PlaceMention, article_ids)
+        .filter(place__isnull=False)
+        .order_by()
+        .values_list("article", "place")
+        .annotate(n=Count("pk"))
+    )
 
 
 def _place_quotes_query(article_ids: Collection[int] | None = None) -> QuerySet:
     """(place, quote, speaker, article, date, start) of each visible quote about a place."""
     return (
-        Quote.places.through.objects.filter(quote__in=visible_quotes(article_ids))
+        Quote.places.through.objects.filter(quote__in=_visible(Quote, article_ids))
         .order_by()
         .values_list(
             "place",
@@ -78,14 +82,6 @@ def _place_quotes_query(article_ids: Collection[int] | None = None) -> QuerySet:
             "quote__start",
         )
     )
-
-
-def appearances(article_ids: Collection[int] | None = None) -> list[ArticleSpeaker]:
-    """The ``ArticleSpeaker`` rows these articles (all when None) should have."""
-    return [
-        ArticleSpeaker(article_id=a, speaker_id=s, n_quotes=n)
-        for a, s, n in _appearances_query(article_ids)
-    ]
 
 
 def refresh(article_ids: Collection[int]) -> None:
