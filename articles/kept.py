@@ -1,15 +1,17 @@
 """The rows kept beside the spans so that entity pages read a few index rows, whatever the size of
 the corpus: who is quoted in each article (``ArticleSpeaker``) and which places it mentions
 (``ArticlePlace``), each quote about each place with its date (``PlaceQuote``), how often a
-speaker speaks of a place (``SpeakerPlace``) and who is quoted beside whom (``SpeakerPair``);
-and, from the per-article rows, the counts the lists show (``Speaker.n_quotes``,
-``Place.n_mentions``, ``Place.n_quotes``).
+speaker speaks of a place (``SpeakerPlace``), who is quoted beside whom (``SpeakerPair``), each
+published article's outlet (``ArticleOutlet``) and whom and where each outlet quotes and writes
+about (``OutletSpeaker``, ``OutletPlace``); and, from the per-article rows, the counts the lists
+show (``Speaker.n_quotes``, ``Place.n_mentions``, ``Place.n_quotes``, ``Outlet.n_articles``).
 
 All of them follow ``Quote.objects.visible()``, the one rule for what readers see. ``Change.apply``
 calls ``refresh`` with the articles an operation touched: their per-article rows are rebuilt, and
-the totals across articles move by the difference between the old and the new rows (the pairs)
-or are counted again for the speakers and places concerned (the topics), so the work is that of
-the articles changed, not of everything their speakers and places appear in. Every statement is
+the totals across articles move by the difference between the old and the new rows (``Totals``:
+the pairs and the outlets') or are counted again for the speakers and places concerned (the
+topics), so the work is that of the articles changed, not of everything their speakers, places
+and outlets appear in. Every statement is
 ``INSERT ... SELECT``, ``UPDATE ... FROM`` or ``DELETE``: the same handful of statements
 whatever the number of rows, on both databases. Bulk loads call ``rebuild``.
 
@@ -20,14 +22,21 @@ operation fails at commit, rather than leaving the totals silently wrong.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import (
+    Article,
+    ArticleOutlet,
     ArticlePlace,
     ArticleSpeaker,
+    Outlet,
+    OutletPlace,
+    OutletSpeaker,
     Place,
     PlaceMention,
     PlaceQuote,
@@ -85,31 +94,59 @@ def _place_quotes_query(article_ids: Collection[int] | None = None) -> QuerySet:
 
 
 def refresh(article_ids: Collection[int]) -> None:
-    """The kept rows after a change to these articles: about a dozen statements, whatever the
-    articles hold, each working on the touched articles' rows (and, for the totals, on the rows
-    of the speakers and places they name); no row passes through Python."""
+    """The kept rows after a change to these articles: a couple of dozen statements, whatever
+    the articles hold, each working on the touched articles' rows (and, for the totals, on the
+    rows of the speakers, places and outlets they name); no row passes through Python."""
     if not article_ids:
         return
     ids = sorted(article_ids)
-    if not _rows_of(ids):
-        return  # no spans and no kept rows (new articles, a bulk import's): nothing to move
-    old_speakers = list(
-        ArticleSpeaker.objects.filter(article__in=ids).values_list("speaker", flat=True).distinct()
+    spans = _rows_of(ids)
+    old_outlets = list(
+        ArticleOutlet.objects.filter(article__in=ids).values_list("outlet", flat=True).distinct()
     )
-    old_topics = set(
-        PlaceQuote.objects.filter(article__in=ids, speaker__isnull=False)
-        .values_list("speaker", "place")
-        .distinct()
-    )
-    _execute(f"UPDATE {PAIRS} SET {_SUBTRACT} FROM ({_pairs_of(ids)}) d {_SAME_PAIR}", ids)
-    _move_counts(ids, "-")
+    if spans:
+        old_speakers = list(
+            ArticleSpeaker.objects.filter(article__in=ids)
+            .values_list("speaker", flat=True)
+            .distinct()
+        )
+        old_places = list(
+            ArticlePlace.objects.filter(article__in=ids).values_list("place", flat=True).distinct()
+        )
+        old_topics = set(
+            PlaceQuote.objects.filter(article__in=ids, speaker__isnull=False)
+            .values_list("speaker", "place")
+            .distinct()
+        )
+        if old_speakers:
+            PAIR_TOTALS.take_out(ids)
+        if old_outlets:
+            for totals in OUTLET_TOTALS:
+                totals.take_out(ids)
+        _move_counts(ids, "-")
+    if old_outlets:
+        _move_outlet_articles(ids, "-")
+        ArticleOutlet.objects.filter(article__in=ids).delete()
+    _insert(ArticleOutlet, ARTICLE_OUTLET_COLUMNS, _article_outlets_query(ids))
+    _move_outlet_articles(ids, "+")
+    if not spans:
+        return  # no spans and no kept rows (new articles, a bulk import's): nothing more moves
     ArticleSpeaker.objects.filter(article__in=ids).delete()
     _insert(ArticleSpeaker, APPEARANCE_COLUMNS, _appearances_query(ids))
-    _execute(f"INSERT INTO {PAIRS} ({PAIR_COLUMNS}) {_pairs_of(ids)} {_ADD_ON_CONFLICT}", ids)
-    if old_speakers:
-        SpeakerPair.objects.filter(speaker__in=old_speakers, n_articles=0).delete()
     ArticlePlace.objects.filter(article__in=ids).delete()
     _insert(ArticlePlace, ARTICLE_PLACE_COLUMNS, _article_places_query(ids))
+    for totals in TOTALS:
+        totals.put_back(ids)
+    if old_speakers:
+        SpeakerPair.objects.filter(speaker__in=old_speakers, n_articles=0).delete()
+    if old_outlets and old_speakers:
+        OutletSpeaker.objects.filter(
+            outlet__in=old_outlets, speaker__in=old_speakers, n_articles=0
+        ).delete()
+    if old_outlets and old_places:
+        OutletPlace.objects.filter(
+            outlet__in=old_outlets, place__in=old_places, n_articles=0
+        ).delete()
     PlaceQuote.objects.filter(article__in=ids).delete()
     _insert(PlaceQuote, PLACE_QUOTE_COLUMNS, _place_quotes_query(ids))
     _move_counts(ids, "+")
@@ -153,29 +190,79 @@ def _move_counts(article_ids: list[int], sign: str) -> None:
 APPEARANCE_COLUMNS = ["article_id", "speaker_id", "n_quotes"]
 ARTICLE_PLACE_COLUMNS = ["article_id", "place_id", "n_mentions"]
 PLACE_QUOTE_COLUMNS = ["place_id", "quote_id", "speaker_id", "article_id", "article_date", "start"]
-PAIRS = SpeakerPair._meta.db_table
-PAIR_COLUMNS = "speaker_id, other_id, n_articles, n_quotes"
-_SUBTRACT = (
-    f"n_articles = {PAIRS}.n_articles - d.n_articles, n_quotes = {PAIRS}.n_quotes - d.n_quotes"
-)
-_SAME_PAIR = f"WHERE {PAIRS}.speaker_id = d.speaker_id AND {PAIRS}.other_id = d.other_id"
-_ADD_ON_CONFLICT = (
-    "ON CONFLICT (speaker_id, other_id) DO UPDATE SET"
-    f" n_articles = {PAIRS}.n_articles + excluded.n_articles,"
-    f" n_quotes = {PAIRS}.n_quotes + excluded.n_quotes"
-)
+ARTICLE_OUTLET_COLUMNS = ["article_id", "outlet_id"]
 
 
-def _pairs_of(article_ids: Collection[int] | None) -> str:
-    """SQL: for each ordered pair of speakers quoted in one of these articles (all when None):
-    the articles they share and the other's quotes in them, from ``ArticleSpeaker``. Its
-    parameters are the article keys."""
-    table = ArticleSpeaker._meta.db_table
-    where = (
-        "WHERE true"
-        if article_ids is None
-        else f"WHERE a.article_id IN ({', '.join(['%s'] * len(article_ids))})"
+def _article_outlets_query(article_ids: Collection[int] | None = None) -> QuerySet:
+    """(article, outlet) of these articles (all when None) that readers see and have an outlet."""
+    articles = Article.objects.published().filter(outlet__isnull=False)
+    if article_ids is not None:
+        articles = articles.filter(pk__in=article_ids)
+    return articles.order_by().values_list("pk", "outlet")
+
+
+def _move_outlet_articles(article_ids: list[int], sign: str) -> None:
+    """Take out (``-``) or put back (``+``) these articles from their outlets' counts."""
+    name, source = Outlet._meta.db_table, ArticleOutlet._meta.db_table
+    _execute(
+        f"UPDATE {name} SET n_articles = {name}.n_articles {sign} d.n"
+        f" FROM (SELECT outlet_id AS id, COUNT(*) AS n FROM {source}"
+        f" WHERE article_id IN ({', '.join(['%s'] * len(article_ids))}) GROUP BY outlet_id) d"
+        f" WHERE {name}.id = d.id",
+        article_ids,
     )
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A table of totals across articles, keyed by ``keys`` and summing ``amounts``, that moves
+    by what the touched articles contributed: ``source(where)`` is SQL for their rows (every
+    article's when ``where`` is empty), grouped by the keys, with the amounts as columns."""
+
+    model: type[Model]
+    keys: tuple[str, ...]
+    amounts: tuple[str, ...]
+    source: Callable[[str], str]
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    def take_out(self, article_ids: list[int]) -> None:
+        t = self.table
+        _execute(
+            f"UPDATE {t} SET {', '.join(f'{a} = {t}.{a} - d.{a}' for a in self.amounts)}"
+            f" FROM ({self.source(_among(article_ids))}) d"
+            f" WHERE {' AND '.join(f'{t}.{k} = d.{k}' for k in self.keys)}",
+            article_ids,
+        )
+
+    def put_back(self, article_ids: list[int]) -> None:
+        t = self.table
+        _execute(
+            f"INSERT INTO {t} ({', '.join(self.keys + self.amounts)})"
+            f" {self.source(_among(article_ids))}"
+            f" ON CONFLICT ({', '.join(self.keys)}) DO UPDATE SET"
+            f" {', '.join(f'{a} = {t}.{a} + excluded.{a}' for a in self.amounts)}",
+            article_ids,
+        )
+
+    def rebuild(self) -> None:
+        _execute(
+            f"INSERT INTO {self.table} ({', '.join(self.keys + self.amounts)}) {self.source('')}",
+            [],
+        )
+
+
+def _among(article_ids: list[int]) -> str:
+    """SQL: ``a``'s article is one of these (their keys are the parameters)."""
+    return f"WHERE a.article_id IN ({', '.join(['%s'] * len(article_ids))})"
+
+
+def _pairs_of(where: str) -> str:
+    """For each ordered pair of speakers quoted in the same article: the articles they share
+    and the other's quotes in them, from ``ArticleSpeaker``."""
+    table = ArticleSpeaker._meta.db_table
     return (
         "SELECT a.speaker_id AS speaker_id, b.speaker_id AS other_id,"
         " COUNT(*) AS n_articles, SUM(b.n_quotes) AS n_quotes"
@@ -183,6 +270,40 @@ def _pairs_of(article_ids: Collection[int] | None) -> str:
         " ON a.article_id = b.article_id AND a.speaker_id <> b.speaker_id"
         f" {where} GROUP BY a.speaker_id, b.speaker_id"
     )
+
+
+def _by_outlet(per_article: type[Model], key: str, amount: str) -> Callable[[str], str]:
+    """For each (outlet, ``key``) of the articles' ``per_article`` rows: the sum of ``amount``
+    and the number of articles."""
+
+    def source(where: str) -> str:
+        return (
+            f"SELECT o.outlet_id AS outlet_id, a.{key} AS {key},"
+            f" SUM(a.{amount}) AS {amount}, COUNT(*) AS n_articles"
+            f" FROM {per_article._meta.db_table} a"
+            f" JOIN {ArticleOutlet._meta.db_table} o ON o.article_id = a.article_id"
+            f" {where} GROUP BY o.outlet_id, a.{key}"
+        )
+
+    return source
+
+
+PAIR_TOTALS = Totals(SpeakerPair, ("speaker_id", "other_id"), ("n_articles", "n_quotes"), _pairs_of)
+OUTLET_TOTALS = (
+    Totals(
+        OutletSpeaker,
+        ("outlet_id", "speaker_id"),
+        ("n_quotes", "n_articles"),
+        _by_outlet(ArticleSpeaker, "speaker_id", "n_quotes"),
+    ),
+    Totals(
+        OutletPlace,
+        ("outlet_id", "place_id"),
+        ("n_mentions", "n_articles"),
+        _by_outlet(ArticlePlace, "place_id", "n_mentions"),
+    ),
+)
+TOTALS = (PAIR_TOTALS, *OUTLET_TOTALS)
 
 
 def _recount_topics(topics: set[Pair]) -> None:
@@ -213,13 +334,29 @@ def _topics_query() -> QuerySet:
 
 def rebuild() -> None:
     """Every kept row from scratch, in the database (bulk loads; ``Change.all``)."""
-    for model in (SpeakerPair, SpeakerPlace, PlaceQuote, ArticlePlace, ArticleSpeaker):
-        model.objects.all().delete()
+    models: list[type[Model]] = [totals.model for totals in TOTALS]
+    models += [SpeakerPlace, PlaceQuote, ArticlePlace, ArticleSpeaker, ArticleOutlet]
+    for model in models:
+        model._default_manager.all().delete()
     _insert(ArticleSpeaker, APPEARANCE_COLUMNS, _appearances_query())
     _insert(ArticlePlace, ARTICLE_PLACE_COLUMNS, _article_places_query())
+    _insert(ArticleOutlet, ARTICLE_OUTLET_COLUMNS, _article_outlets_query())
     _insert(PlaceQuote, PLACE_QUOTE_COLUMNS, _place_quotes_query())
     _insert(SpeakerPlace, TOPIC_COLUMNS, _topics_query())
-    _execute(f"INSERT INTO {PAIRS} ({PAIR_COLUMNS}) {_pairs_of(None)}", [])
+    for totals in TOTALS:
+        totals.rebuild()
+    Outlet.objects.update(
+        n_articles=Coalesce(
+            Subquery(
+                ArticleOutlet.objects.filter(outlet=OuterRef("pk"))
+                .order_by()
+                .values("outlet")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        )
+    )
 
 
 def _execute(sql: str, params: Sequence[int]) -> None:

@@ -185,7 +185,7 @@ class Author(models.Model):
         return self.name
 
 
-class Outlet(models.Model):
+class Outlet(KeptFields):
     """Where articles come from: a newspaper, agency or site, known by its domain."""
 
     name = models.CharField(max_length=200)
@@ -197,8 +197,11 @@ class Outlet(models.Model):
     )
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     homepage = models.URLField(max_length=500, blank=True)
+    # Kept by the operations (articles.kept): its published articles.
+    n_articles = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["n_articles"])
+    kept_fields = ("n_articles",)
 
     class Meta:
         ordering = ["name"]
@@ -791,6 +794,68 @@ class SpeakerPair(models.Model):
 
     def __str__(self):
         return f"{self.other_id} beside {self.speaker_id}: {self.n_articles} articles"
+
+
+class ArticleOutlet(models.Model):
+    """A published article's outlet, as the outlets' kept rows count it: kept by the operations,
+    so that an outlet's totals move by what an article contributed before a change (its outlet
+    then, which the change may have replaced) and contributes after."""
+
+    # DO_NOTHING, as for ``ArticleSpeaker``: deleted by ``kept.refresh`` once it has read them
+    article = models.OneToOneField(
+        Article, on_delete=models.DO_NOTHING, primary_key=True, related_name="+"
+    )
+    outlet = models.ForeignKey(Outlet, on_delete=models.DO_NOTHING, related_name="+")
+
+    def __str__(self):
+        return f"{self.article_id} in {self.outlet_id}"
+
+
+class OutletSpeaker(models.Model):
+    """Whom an outlet quotes: the reader-visible quotes of a speaker in its published articles,
+    and in how many of them. Kept by the operations, by difference per article."""
+
+    pk = models.CompositePrimaryKey("outlet", "speaker")
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the key's first
+    )
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    n_quotes = models.PositiveIntegerField()
+    n_articles = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["outlet", "-n_quotes", "-n_articles", "speaker"], name="outlet_speaker_most"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.speaker_id} in {self.outlet_id}: {self.n_quotes}"
+
+
+class OutletPlace(models.Model):
+    """Where an outlet writes about: the reader-visible mentions of a place in its published
+    articles, and in how many of them. Kept by the operations, by difference per article."""
+
+    pk = models.CompositePrimaryKey("outlet", "place")
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+", db_index=False)
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    n_mentions = models.PositiveIntegerField()
+    n_articles = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["outlet", "-n_mentions", "-n_articles", "place"], name="outlet_place_most"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.place_id} in {self.outlet_id}: {self.n_mentions}"
 
 
 class JobProgress(models.Model):

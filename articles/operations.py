@@ -262,7 +262,7 @@ def _is_public(obj: Model) -> bool:
     if isinstance(obj, Place):
         return Place.objects.filter(Q(n_mentions__gt=0) | Q(n_quotes__gt=0), pk=obj.pk).exists()
     if isinstance(obj, Outlet):
-        return Article.objects.published().filter(outlet=obj).exists()
+        return Outlet.objects.filter(pk=obj.pk, n_articles__gt=0).exists()
     assert isinstance(obj, Author)
     return Article.objects.published().filter(author=obj).exists()
 

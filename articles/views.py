@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -30,6 +30,8 @@ from .models import (
     Author,
     FormerSlug,
     Outlet,
+    OutletPlace,
+    OutletSpeaker,
     Place,
     PlaceMention,
     PlaceQuote,
@@ -167,7 +169,7 @@ def _filter_choices():
             "places": list(search.public_places()),
             "kinds": Quote.Kind.choices,
             "authors": list(Author.objects.filter(Exists(published.filter(author=OuterRef("pk"))))),
-            "outlets": list(Outlet.objects.filter(Exists(published.filter(outlet=OuterRef("pk"))))),
+            "outlets": list(public_outlets()),
             "years": [d.year for d in published.dates("published_on", "year", "DESC")],
         }
         cache.set(key, choices, settings.FILTER_CHOICES_SECONDS)
@@ -427,20 +429,14 @@ def place_detail(request, slug):
 
 def public_outlets():
     """Outlets with a published article: the only ones readers see."""
-    return Outlet.objects.filter(Exists(Article.objects.published().filter(outlet=OuterRef("pk"))))
+    return Outlet.objects.filter(n_articles__gt=0)
 
 
 @require_safe
 @public_page
 def outlet_list(request):
-    """Every outlet with a published article, with its number of them: one query."""
-    outlets = (
-        Outlet.objects.annotate(
-            n_articles=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
-        )
-        .filter(n_articles__gt=0)
-        .order_by("-n_articles", "name", "pk")
-    )
+    """Every outlet with a published article, most articles first: one query, on kept counts."""
+    outlets = public_outlets().order_by("-n_articles", "name", "pk")
     page = Paginator(outlets, ENTITIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "articles/outlet_list.html", {"outlets": page, "page": page})
 
@@ -452,24 +448,25 @@ OUTLET_TOP = 20  # speakers and places on an outlet's page
 @public_page
 def outlet_detail(request, slug):
     """An outlet: its published articles (a page at a time), the speakers it quotes most and the
-    places it writes about most. Five queries, whatever the number of articles."""
+    places it writes about most, from the rows the operations keep: four queries, each reading
+    a page of an index, whatever the number of its articles."""
     outlets = Outlet.objects.all() if can_preview_drafts(request.user) else public_outlets()
     outlet = get_object_or_404(outlets, slug=slug)
     published = Article.objects.published().filter(outlet=outlet)
-    articles = Paginator(
+    articles = CountedPaginator(
         published.select_related("author").defer("search_vector").order_by(*search.NEWEST_FIRST),
         ARTICLES_PER_PAGE,
+        count=outlet.n_articles,
     ).get_page(request.GET.get("page"))
-    theirs = published.values("pk")
     speakers = (
-        Speaker.objects.filter(appearances__article__in=theirs)
-        .annotate(n_here=Sum("appearances__n_quotes"), n_articles=Count("appearances"))
-        .order_by("-n_here", "-n_articles", "name", "pk")[:OUTLET_TOP]
+        OutletSpeaker.objects.filter(outlet=outlet)
+        .select_related("speaker")
+        .order_by("-n_quotes", "-n_articles", "speaker")[:OUTLET_TOP]
     )
     places = (
-        Place.objects.filter(mentions__in=PlaceMention.objects.visible().filter(article__in=theirs))
-        .annotate(n_here=Count("mentions"))
-        .order_by("-n_here", "name", "pk")[:OUTLET_TOP]
+        OutletPlace.objects.filter(outlet=outlet)
+        .select_related("place")
+        .order_by("-n_mentions", "-n_articles", "place")[:OUTLET_TOP]
     )
     return render(
         request,

@@ -19,7 +19,7 @@ from articles.management.commands.generate_corpus import (
     generate_article,
     generate_heavy,
 )
-from articles.models import Article, Place, PlaceMention, Quote, Span, context
+from articles.models import Article, Outlet, Place, PlaceMention, Quote, Span, context
 from tests.ops import delete_all_articles
 
 SMALL_HEAVY = {"heavy_words": 3000, "heavy_annotations": 150}
@@ -42,7 +42,7 @@ def generate(articles=12, seed=7, **options):
 def snapshot():
     """The corpus as data, without database ids or timestamps."""
     articles = {}
-    for article in Article.objects.select_related("author").order_by("slug"):
+    for article in Article.objects.select_related("author", "outlet").order_by("slug"):
         quotes = sorted(
             (
                 q.start,
@@ -64,6 +64,7 @@ def snapshot():
             article.body,
             article.published_on,
             article.author.name,
+            article.outlet.domain,
             quotes,
             mentions,
         )
@@ -76,6 +77,9 @@ def test_counts_status_dates_and_sizes():
     assert Article.objects.count() == 13
     assert "Generated 13 articles" in stdout
     assert "articles [" in stderr and "13/13" in stderr  # the progress bar, on stderr
+    outlets = Outlet.objects.filter(n_articles__gt=0)
+    assert outlets.count() > 1  # spread over several outlets, their counts kept
+    assert sum(o.n_articles for o in outlets) == 13
     for article in Article.objects.exclude(slug="heavy"):
         assert article.status == Article.Status.PUBLISHED
         assert FIRST_DAY <= article.published_on <= LAST_DAY

@@ -12,8 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from articles import kept, operations
 from articles.models import (
     Article,
+    ArticleOutlet,
     ArticlePlace,
     ArticleSpeaker,
+    Outlet,
+    OutletPlace,
+    OutletSpeaker,
     Place,
     PlaceMention,
     PlaceQuote,
@@ -46,6 +50,10 @@ def kept_rows():
                 "pk", "n_mentions", "n_quotes"
             )
         ),
+        set(ArticleOutlet.objects.values_list("article", "outlet")),
+        set(Outlet.objects.filter(n_articles__gt=0).values_list("pk", "n_articles")),
+        set(OutletSpeaker.objects.values_list("outlet", "speaker", "n_quotes", "n_articles")),
+        set(OutletPlace.objects.values_list("outlet", "place", "n_mentions", "n_articles")),
     )
 
 
@@ -71,6 +79,19 @@ def expected_rows():
     by_speaker = Counter(q.speaker_id for q in quotes if q.speaker_id)
     mentions_of = Counter(place for _, place in mentions.elements())
     quotes_about = Counter(place for place, *_ in about)
+    outlet_of = dict(
+        Article.objects.published().filter(outlet__isnull=False).values_list("pk", "outlet")
+    )
+    outlet_speakers: Counter = Counter()
+    for (article, speaker), n in appear.items():
+        if article in outlet_of:
+            outlet_speakers[outlet_of[article], speaker, "quotes"] += n
+            outlet_speakers[outlet_of[article], speaker, "articles"] += 1
+    outlet_places: Counter = Counter()
+    for (article, place), n in mentions.items():
+        if article in outlet_of:
+            outlet_places[outlet_of[article], place, "mentions"] += n
+            outlet_places[outlet_of[article], place, "articles"] += 1
     return (
         {(a, s, n) for (a, s), n in appear.items()},
         about,
@@ -83,15 +104,27 @@ def expected_rows():
         {(a, p, n) for (a, p), n in mentions.items()},
         set(by_speaker.items()),
         {(p, mentions_of[p], quotes_about[p]) for p in {*mentions_of, *quotes_about}},
+        set(outlet_of.items()),
+        set(Counter(outlet_of.values()).items()),
+        {
+            (o, s, n, outlet_speakers[o, s, "articles"])
+            for (o, s, what), n in outlet_speakers.items()
+            if what == "quotes"
+        },
+        {
+            (o, p, n, outlet_places[o, p, "articles"])
+            for (o, p, what), n in outlet_places.items()
+            if what == "mentions"
+        },
     )
 
 
-def random_step(rng: random.Random, articles, speakers, places) -> None:
+def random_step(rng: random.Random, articles, speakers, places, outlets) -> None:
     """One operation, chosen at random, of those that change who says what about where."""
     quotes = list(Quote.objects.all())
     step = rng.choice(
         ["add", "add", "add", "delete", "places", "speaker", "status", "publish", "date"]
-        + ["merge", "merge_places", "drop", "mention", "mention"]
+        + ["merge", "merge_places", "drop", "mention", "mention", "outlet", "drop_outlet"]
     )
     if step == "add" or not quotes:
         start, end = rng.choice(WORDS)
@@ -155,7 +188,17 @@ def random_step(rng: random.Random, articles, speakers, places) -> None:
         n = rng.randrange(len(articles))
         operations.delete_article(articles[n])
         slug = f"new-{rng.randrange(10**9)}"
-        articles[n] = create(Article, slug=slug, headline=slug, body=BODY, status="published")
+        outlet = rng.choice([*outlets, None])
+        articles[n] = create(
+            Article, slug=slug, headline=slug, body=BODY, status="published", outlet=outlet
+        )
+    elif step == "outlet":  # an article moved to another outlet, or to none
+        article = rng.choice(articles)
+        article.refresh_from_db()
+        article.outlet = rng.choice([*outlets, None])
+        operations.save_article(article)
+    elif step == "drop_outlet" and len(outlets) > 1:  # its articles keep their text, no outlet
+        operations.delete_name(outlets.pop(rng.randrange(len(outlets))))
     elif step == "merge_places" and len(places) > 2:
         gone = places.pop(rng.randrange(1, len(places)))
         operations.merge_places(places[0], [gone])
@@ -175,8 +218,14 @@ def test_kept_rows_follow_any_sequence_of_operations(db, seed):
     places = [
         create(Place, name=f"Place {n}", slug=f"p{n}", latitude=n, longitude=n) for n in range(5)
     ]
+    outlets = [
+        create(Outlet, name=f"Outlet {n}", slug=f"o{n}", domain=f"o{n}.example") for n in range(3)
+    ]
+    for article in articles[:2]:
+        article.outlet = outlets[0]
+        operations.save_article(article)
     for step in range(80):
-        random_step(rng, articles, speakers, places)
+        random_step(rng, articles, speakers, places, outlets)
         assert kept_rows() == expected_rows(), f"seed {seed}, after step {step}"
     kept.rebuild()
     assert kept_rows() == expected_rows()
@@ -187,7 +236,7 @@ def test_a_rebuild_gives_the_rows_the_operations_kept(db):
 
     load_seed()
     before = kept_rows()
-    assert all(before)  # the seed has appearances, quotes about places, topics and pairs
+    assert all(before)  # the seed has appearances, quotes about places, topics, pairs, an outlet
     kept.rebuild()
     assert kept_rows() == before == expected_rows()
 

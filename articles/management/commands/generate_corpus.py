@@ -36,6 +36,7 @@ from articles import operations
 from articles.models import (
     Article,
     Author,
+    Outlet,
     Place,
     PlaceMention,
     Quote,
@@ -443,6 +444,22 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 MONTHS += ["September", "October", "November", "December"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 ORDINALS = ["second", "third", "fourth", "fifth", "sixth", "seventh", "tenth"]
+# Fictional outlets (reserved ``.example`` domains), by weight: a few large agencies and papers
+# carry most of the corpus, as in real reporting, and the rest a share each.
+OUTLETS = [
+    ("Meridian Wire", "meridianwire.example", "GB", 30),
+    ("The Northern Ledger", "northernledger.example", "US", 18),
+    ("Danube Daily", "danubedaily.example", "AT", 12),
+    ("Sahel Observer", "sahelobserver.example", "SN", 9),
+    ("Levant Times", "levanttimes.example", "LB", 8),
+    ("Baltic Courier", "balticcourier.example", "LT", 7),
+    ("Great Lakes Monitor", "greatlakesmonitor.example", "RW", 6),
+    ("Caspian Herald", "caspianherald.example", "GE", 4),
+    ("Irrawaddy Post", "irrawaddypost.example", "TH", 3),
+    ("Horn Report", "hornreport.example", "KE", 2),
+    ("Steppe Gazette", "steppegazette.example", "KZ", 1),
+]
+
 AUTHOR_ROLES = [
     "a correspondent covering conflict and diplomacy",
     "a reporter based in Istanbul",
@@ -546,6 +563,7 @@ class GeneratedArticle:
     body: str
     published_on: datetime.date
     author: tuple[str, str]  # (name, bio)
+    outlet: str = OUTLETS[0][1]  # its domain
     # (start, end, kind, speaker slug, place slugs inside the quote)
     quotes: list[tuple[int, int, str, str, tuple[str, ...]]] = field(default_factory=list)
     # (start, end, place slug)
@@ -725,6 +743,10 @@ def generate_article(
         body=body,
         published_on=FIRST_DAY + datetime.timedelta(days=rng.randint(0, days)),
         author=rng.choice(world.authors),
+        # A stream of its own, so that adding outlets changed no other draw of the corpus.
+        outlet=random.Random(f"{seed}:{index}:outlet").choices(
+            [domain for _, domain, _, _ in OUTLETS], weights=[w for *_, w in OUTLETS]
+        )[0],
         quotes=writer.quotes,
         mentions=writer.mentions,
     )
@@ -790,8 +812,9 @@ class Progress:
         self.stream.flush()
 
 
-def ensure_world(world: World) -> tuple[dict, dict, dict]:
-    """Speakers, places and authors by slug (or name, for authors): existing rows are reused."""
+def ensure_world(world: World) -> tuple[dict, dict, dict, dict]:
+    """Speakers, places, authors and outlets by slug (or name, for authors; domain, for outlets):
+    existing rows are reused."""
     places = {
         p.slug: p for p in Place.objects.filter(slug__in=[s.slug for s in world.all_places()])
     }
@@ -836,15 +859,34 @@ def ensure_world(world: World) -> tuple[dict, dict, dict]:
             if name not in authors
         ]
     )
+    outlets = set(Outlet.objects.values_list("domain", flat=True))
+    Outlet.objects.bulk_create(
+        [
+            Outlet(name=name, slug=slugify(name), domain=domain, country=country)
+            for name, domain, country, _ in OUTLETS
+            if domain not in outlets
+        ]
+    )
     slugs = [s.slug for s in world.all_places()]
     return (
         {p.slug: p.pk for p in Place.objects.filter(slug__in=slugs)},
         {s.slug: s.pk for s in Speaker.objects.filter(slug__in=[s.slug for s in speakers_wanted])},
         {a.name: a.pk for a in Author.objects.filter(name__in=[n for n, _ in world.authors])},
+        dict(
+            Outlet.objects.filter(domain__in=[d for _, d, _, _ in OUTLETS]).values_list(
+                "domain", "pk"
+            )
+        ),
     )
 
 
-def insert(batch: list[GeneratedArticle], place_ids: dict, speaker_ids: dict, author_ids: dict):
+def insert(
+    batch: list[GeneratedArticle],
+    place_ids: dict,
+    speaker_ids: dict,
+    author_ids: dict,
+    outlet_ids: dict,
+):
     """Write one batch of articles with their spans; returns the new article ids."""
     confirmed = Span.Status.CONFIRMED
     with transaction.atomic():
@@ -856,6 +898,7 @@ def insert(batch: list[GeneratedArticle], place_ids: dict, speaker_ids: dict, au
                     dek=g.dek,
                     body=g.body,
                     author_id=author_ids[g.author[0]],
+                    outlet_id=outlet_ids[g.outlet],
                     published_on=g.published_on,
                     status=Article.Status.PUBLISHED,
                 )
@@ -918,7 +961,16 @@ def analyze() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (Article, Quote, PlaceMention, Quote.places.through, Speaker, Place, Author):
+        for model in (
+            Article,
+            Quote,
+            PlaceMention,
+            Quote.places.through,
+            Speaker,
+            Place,
+            Author,
+            Outlet,
+        ):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
@@ -951,7 +1003,7 @@ class Command(BaseCommand):
                 "already; use another --seed, or an empty database"
             )
         started = time.perf_counter()
-        place_ids, speaker_ids, author_ids = ensure_world(world)
+        place_ids, speaker_ids, author_ids, outlet_ids = ensure_world(world)
         progress = Progress(articles + (1 if heavy else 0), "articles", self.stderr)
         done = n_quotes = n_mentions = 0
         pending: list[GeneratedArticle] = []
@@ -962,7 +1014,7 @@ class Command(BaseCommand):
             if index < articles:
                 pending.append(generate_article(world, seed, index))
             if pending and (len(pending) >= batch_size or index == articles):
-                _, q, m = insert(pending, place_ids, speaker_ids, author_ids)
+                _, q, m = insert(pending, place_ids, speaker_ids, author_ids, outlet_ids)
                 done, n_quotes, n_mentions = done + len(pending), n_quotes + q, n_mentions + m
                 pending = []
                 progress.update(done)
