@@ -5,10 +5,11 @@ Offsets are Python string indices (code points) into ``Article.body``, the one s
 
 import datetime
 import re
+from collections import Counter
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
@@ -53,28 +54,37 @@ def unique_slug(model, name: str) -> str:
     return unique_slugs(model, [name])[0]
 
 
+SLUG_PROBES = 8  # numbers tried at once for a taken slug: -2 to -9
+
+
 def unique_slugs(model, names: list[str]) -> list[str]:
     """Slugs for ``names`` that no ``model`` row has yet, nor each other.
 
-    One query for the bases themselves (most names are new), and one more for the bases that
-    are taken (one for each on SQLite): their highest ``-<n>``, found by the database (never
-    every slug that shares the prefix, which grows with the corpus). A taken base gets the next
-    number after the highest, starting at ``-2``."""
+    One query for the bases themselves (most names are new), and for the bases that are taken
+    (or repeated in ``names``) one more, for their numbers ``-2`` to ``-9`` by the unique
+    index: a taken base gets the first free one. Only a base whose numbers are all taken asks
+    for its highest (``highest_suffix``) and goes on from there. The work is that of the names,
+    whatever the number of slugs that share their prefix."""
     bases = [slug_base(model, name) for name in names]
     if not bases:
         return []
     taken = set(model._base_manager.filter(slug__in=set(bases)).values_list("slug", flat=True))
-    following = {
-        base: max(1, n) + 1 for base, n in highest_suffixes(model, set(bases) & taken).items()
-    }
+    repeated = Counter(bases)
+    crowded = {base for base in bases if base in taken or repeated[base] > 1}
+    if crowded:
+        probes = {f"{base}-{n}" for base in crowded for n in range(2, 2 + SLUG_PROBES)}
+        taken |= set(model._base_manager.filter(slug__in=probes).values_list("slug", flat=True))
+    following: dict[str, int] = {}
+    beyond: set[str] = set()  # bases whose highest number was asked for
     slugs = []
     for base in bases:
-        slug = base
-        if slug in taken:
-            if base not in following:  # taken by an earlier name of this call
-                following[base] = max(1, highest_suffix(model, base)) + 1
-            while slug in taken:
-                slug, following[base] = f"{base}-{following[base]}", following[base] + 1
+        slug, n = base, following.get(base, 2)
+        while slug in taken:
+            if n >= 2 + SLUG_PROBES and base not in beyond:
+                n = max(n, highest_suffix(model, base) + 1)
+                beyond.add(base)
+            slug, n = f"{base}-{n}", n + 1
+        following[base] = n
         taken.add(slug)
         slugs.append(slug)
     return slugs
@@ -88,23 +98,6 @@ def _numbered(model, base: str):
         .order_by(Length("slug").desc(), "-slug")
         .values_list("slug", flat=True)
     )
-
-
-def highest_suffixes(model, bases: set[str]) -> dict[str, int]:
-    """The highest ``n`` of the slugs ``<base>-<n>`` of each of these bases (0 when none): one
-    query where the database can unite sliced queries (PostgreSQL), else one a base."""
-    if not bases:
-        return {}
-    if not connection.features.supports_slicing_ordering_in_compound:
-        return {base: highest_suffix(model, base) for base in bases}
-    first, *rest = [_numbered(model, base)[:1] for base in sorted(bases)]
-    found = set(first.union(*rest, all=True)) if rest else set(first)
-    highest = dict.fromkeys(bases, 0)
-    for slug in found:
-        base, n = slug.rsplit("-", 1)
-        if base in highest:
-            highest[base] = max(highest[base], int(n))
-    return highest
 
 
 def highest_suffix(model, base: str) -> int:

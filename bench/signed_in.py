@@ -77,8 +77,9 @@ def database_url_for(size: int) -> str:
 
 def reader_pages() -> dict[str, list[str]]:
     """Every reader page by name (several paths for the search), chosen from this database."""
-    from articles.models import Place, Quote, Speaker
+    from articles.models import Outlet, Place, Quote, Speaker
 
+    outlets = list(Outlet.objects.filter(n_articles__gt=0).order_by("-n_articles", "pk"))
     speakers = list(Speaker.objects.filter(n_quotes__gt=0).order_by("-n_quotes", "pk"))
     places = list(Place.objects.filter(n_mentions__gt=0).order_by("-n_mentions", "pk"))
     quote = (
@@ -100,6 +101,9 @@ def reader_pages() -> dict[str, list[str]]:
         "seed article": [SEED_PATH],
         "heavy article": [HEAVY_PATH],
         "quote panel (htmx)": [f"/articles/{quote.article.slug}/quotes/{quote.pk}/"],
+        "/outlets/": ["/outlets/"],
+        "largest outlet": [outlets[0].get_absolute_url()],
+        "smallest outlet": [outlets[-1].get_absolute_url()],
     }
 
 

@@ -200,21 +200,38 @@ def test_a_failed_attempt_is_forgotten_by_the_change():
     assert list(Article.objects.values_list("slug", flat=True)) == ["kept"]
 
 
-def test_a_taken_slug_gets_the_next_number_without_reading_every_slug_of_its_prefix():
+def test_a_taken_slug_gets_the_first_free_number_by_its_index():
     from articles import operations
     from articles.models import unique_slug, unique_slugs
 
     for slug in ["report", "report-2", "report-10", "report-card", "reporters"]:
         operations.save_article(Article(slug=slug, headline=slug, body="Body."))
     with CaptureQueriesContext(connection) as captured:
-        assert unique_slug(Article, "Report") == "report-11"
-    assert len(captured) == 2  # the base itself, then its highest number
+        assert unique_slug(Article, "Report") == "report-3"
+    assert len(captured) == 2  # the base itself, then its first numbers
+    assert "LIKE" not in captured[1]["sql"].upper()  # not every slug of its prefix
     assert unique_slugs(Article, ["Report card", "New one", "New one", "Reporters"]) == [
         "report-card-2",
         "new-one",
         "new-one-2",
         "reporters-2",
     ]
+
+
+def test_a_slug_whose_first_numbers_are_all_taken_goes_on_after_the_highest():
+    from articles import operations
+    from articles.models import SLUG_PROBES, unique_slugs
+
+    for n in ["", *range(2, 2 + SLUG_PROBES), 40]:
+        slug = f"brief-{n}".rstrip("-")
+        operations.save_article(Article(slug=slug, headline=slug, body="Body."))
+    with CaptureQueriesContext(connection) as captured:
+        assert unique_slugs(Article, ["Brief", "Brief", "Other"]) == [
+            "brief-41",
+            "brief-42",
+            "other",
+        ]
+    assert len(captured) == 3  # the bases, their first numbers, the highest of the one full
 
 
 def test_an_import_job_saves_in_batches_and_a_bad_source_fails_alone(settings, monkeypatch):
