@@ -102,7 +102,7 @@ class Change:
         from .search import refresh_vectors
 
         if self.everything:
-            Article.objects.update(revision=F("revision") + 1)
+            Article.objects.update(revision=F("revision") + 1, **span_counts())
             if self.derived:
                 refresh_vectors()
                 date_spans(Article.objects.all())
@@ -112,7 +112,7 @@ class Change:
             return
         articles = Article.objects.filter(pk__in=self.articles)
         if self.articles:
-            articles.update(revision=F("revision") + 1)
+            articles.update(revision=F("revision") + 1, **span_counts())
             refresh_vectors(self.articles)
             date_spans(articles)
         if not self.public:
@@ -139,6 +139,17 @@ class Change:
         tags |= {pagecache.tag("speaker", slug) for _, slug in speakers}
         tags |= {pagecache.tag("place", slug) for _, slug in places}
         transaction.on_commit(lambda: pagecache.retire(tags))
+
+
+def span_counts() -> dict:
+    """For an UPDATE of articles: the spans a reader of each sees (``Article.n_quotes``,
+    ``Article.n_mentions``), counted again from its own spans (a few index rows each)."""
+    from .models import PlaceMention, Quote, count_of
+
+    return {
+        "n_quotes": count_of(Quote.objects.shown(), "article"),
+        "n_mentions": count_of(PlaceMention.objects.shown(), "article"),
+    }
 
 
 def date_spans(articles: QuerySet[Article]) -> None:

@@ -259,10 +259,16 @@ class Article(Versioned, KeptFields):
     # Bumped by every change to the article, its annotations, or the speakers and places they
     # name: the ETag of its page and the key of its cached rendering.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # Kept by the operations (articles.changes): the quotes and place mentions a reader of the
+    # article sees, so that a list of articles counts none of them per request.
+    n_quotes = models.PositiveIntegerField(default=0, editable=False)
+    n_mentions = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "search_vector", "revision"])
-    kept_fields = ("search_vector", "revision")
+    history = HistoricalRecords(
+        excluded_fields=["version", "search_vector", "revision", "n_quotes", "n_mentions"]
+    )
+    kept_fields = ("search_vector", "revision", "n_quotes", "n_mentions")
 
     class Meta:
         ordering = ["-published_on", "-created_at"]

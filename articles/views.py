@@ -13,8 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -74,28 +73,13 @@ def public_page(view):
     return wrapped
 
 
-def _span_count(model):
-    """Per-article count of reader-visible spans, as a subquery (no join fan-out)."""
-    counts = (
-        model.objects.shown()
-        .filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
-
-
 @require_safe
 @public_page
 def article_list(request):
     """Published articles; search and filters combine, and the URL always holds the state."""
     filters = search.Filters.from_query(request.GET)
     results = search.search(
-        Article.objects.select_related("author", "outlet")
-        .defer("search_vector")
-        .annotate(n_quotes=_span_count(Quote), n_places=_span_count(PlaceMention)),
+        Article.objects.select_related("author", "outlet").defer("search_vector"),
         filters,
     )
     page = _paginate(results.articles, filters).get_page(request.GET.get("page"))

@@ -59,6 +59,10 @@ from run import BROWSER, HEAVY_PATH, SEED_PATH, django_in_process, throughput  #
 P95_TARGET_MS = 50.0
 GROWTH_TARGET = 1.5
 SEARCHES = ["ceasefire talks", "Kovalenko", '"humanitarian corridors"', "said"]
+# Pages whose every timed request is a path asked for the first time (its results not kept yet):
+# warmed with their first path only, and each round takes the next.
+FIRST_TIME = {"search (a new query)"}
+NEW_QUERY_WORDS = ["talks", "shelling", "said", "aid", "border"]
 USERNAME = "bench-annotator"
 ACCEPT_WORDS = 5_000
 ACCEPT_QUOTES = 220  # what the body offers; the suggester must find at least 200
@@ -92,6 +96,11 @@ def reader_pages() -> dict[str, list[str]]:
     return {
         "/": ["/"],
         "search": ["/?" + urlencode({"q": q}) for q in SEARCHES],
+        "search (a new query)": [
+            "/?" + urlencode({"q": f"{place.name} {word}"})
+            for place in places[:25]
+            for word in NEW_QUERY_WORDS
+        ],
         "/speakers/": ["/speakers/"],
         "most quoted speaker": [speakers[0].get_absolute_url()],
         "median speaker": [speakers[len(speakers) // 2].get_absolute_url()],
@@ -140,7 +149,7 @@ def signed_in_latency(
     samples = {name: {"page": [], "healthz": []} for name in pages}
     try:
         for name, paths in pages.items():  # untimed: connections, render caches, signed in?
-            for path in paths:
+            for path in paths[:1] if name in FIRST_TIME else paths:
                 response = client.get(path, headers | _htmx(name))
                 if response.status != 200 or "private" not in response.headers.get(
                     "Cache-Control", ""
@@ -151,7 +160,12 @@ def signed_in_latency(
             for name, paths in pages.items():
                 if n >= 5 and spent[name] > budget_ms:  # a slow page must not take an hour
                     continue
-                path = paths[n % len(paths)]
+                if name in FIRST_TIME:
+                    if n + 1 >= len(paths):
+                        raise SystemExit(f"{name}: only {len(paths) - 1} paths for {rounds} rounds")
+                    path = paths[n + 1]
+                else:
+                    path = paths[n % len(paths)]
                 samples[name]["healthz"].append(timed_get(client, "/healthz", headers))
                 samples[name]["page"].append(timed_get(client, path, headers | _htmx(name)))
                 spent[name] += samples[name]["page"][-1]

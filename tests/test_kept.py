@@ -54,6 +54,7 @@ def kept_rows():
         set(Outlet.objects.filter(n_articles__gt=0).values_list("pk", "n_articles")),
         set(OutletSpeaker.objects.values_list("outlet", "speaker", "n_quotes", "n_articles")),
         set(OutletPlace.objects.values_list("outlet", "place", "n_mentions", "n_articles")),
+        set(Article.objects.values_list("pk", "n_quotes", "n_mentions")),
     )
 
 
@@ -92,6 +93,8 @@ def expected_rows():
         if article in outlet_of:
             outlet_places[outlet_of[article], place, "mentions"] += n
             outlet_places[outlet_of[article], place, "articles"] += 1
+    shown_quotes = Counter(Quote.objects.shown().values_list("article", flat=True))
+    shown_mentions = Counter(PlaceMention.objects.shown().values_list("article", flat=True))
     return (
         {(a, s, n) for (a, s), n in appear.items()},
         about,
@@ -115,6 +118,10 @@ def expected_rows():
             (o, p, n, outlet_places[o, p, "articles"])
             for (o, p, what), n in outlet_places.items()
             if what == "mentions"
+        },
+        {
+            (a, shown_quotes[a], shown_mentions[a])
+            for a in Article.objects.values_list("pk", flat=True)
         },
     )
 
