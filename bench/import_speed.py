@@ -215,7 +215,11 @@ def parse_rates(texts: list[str], pages: list[str]) -> dict:
 
 
 def clean_up(folder: str) -> int:
-    """Delete what an import from ``folder`` (or its uploads) created; how many articles."""
+    """Delete what an import from ``folder`` (or its uploads) created; how many articles. Then
+    ``VACUUM ANALYZE``, so that every pass starts from the same database: without it each pass
+    leaves its thousands of deleted rows (and the search index's pending entries) to the next,
+    and a run's later passes measured up to 30 % slower than its first."""
+    from django.db import connection
     from django.db.models import Q
 
     from articles import operations
@@ -229,6 +233,8 @@ def clean_up(folder: str) -> int:
         for article in articles:
             operations.delete_article(article)
     Article.history.filter(mine).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # outside a transaction: the command's is committed
     return n
 
 
@@ -415,12 +421,20 @@ def print_report(report: dict) -> None:
     for name, job in report.get("jobs", {}).items():
         kind, workers = name.split(" x")
         rows.append((f"{kind}, jobs, {workers} worker(s)", job, kind))
+    jobs = report.get("jobs", {})
     for label, row, kind in rows:
         target = TARGETS[kind]
-        mark = "ok" if row["rate"] >= target else "MISSED"
+        if label.endswith(" 1 worker(s)"):
+            # The issue's target is the two workers' rate; one worker is what they scale from.
+            mark, shown = "(the baseline of the next row)", ""
+        else:
+            mark, shown = ("ok" if row["rate"] >= target else "MISSED"), f">= {target:g}"
+        if label.endswith(" 2 worker(s)") and f"{kind} x1" in jobs:
+            scaling = row["rate"] / jobs[f"{kind} x1"]["rate"]
+            mark += f", {scaling:.2f}x one worker"
         print(
             f"  {label:<28} {row['rate']:11,.0f} {parse[kind]:14,.0f} "
-            f"{row['rate'] / parse[kind]:8.3f} {'>= ' + format(target, 'g'):>8} {mark}"
+            f"{row['rate'] / parse[kind]:8.3f} {shown:>8} {mark}"
         )
     for name, job in report.get("jobs", {}).items():
         if job["failed_jobs"] or job["imported"] != job["files"]:
