@@ -18,6 +18,7 @@ from typing import Any
 
 import snowballstemmer
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
 from django.db import connection as default_connection
 from django.db.models import Exists, F, OuterRef, Q
@@ -289,12 +290,17 @@ def search(articles, filters: Filters) -> Results:
 
 
 def _search_postgres(articles, q):
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        TrigramWordSimilarity,
+    query, speakers, places, joined = _postgres_query(q)
+    window, more = newest_window(
+        articles.filter(search_vector=query), rank=SearchRank(F("search_vector"), query)
     )
+    lexemes = query_lexemes(q, joined) if window else set()
+    return window, speakers, places, more, lexemes
 
+
+def _postgres_query(q):
+    """The full-text query for ``q`` (with the names it closely spells joined), the speakers and
+    places whose names match it, and the names joined."""
     query = SearchQuery(q, search_type="websearch", config=CONFIG)
     speakers = list(
         public_speakers()
@@ -324,11 +330,17 @@ def _search_postgres(articles, q):
     }
     for name in joined:
         query |= SearchQuery(name, search_type="phrase", config=CONFIG)
-    window, more = newest_window(
-        articles.filter(search_vector=query), rank=SearchRank(F("search_vector"), query)
-    )
-    lexemes = query_lexemes(q, joined) if window else set()
-    return window, speakers, places, more, lexemes
+    return query, speakers, places, joined
+
+
+def matching(articles, q: str):
+    """Every one of ``articles`` that the search ``q`` finds, not only the newest window of
+    them: what an export of a search holds."""
+    if not q:
+        return articles
+    if is_postgres():
+        return articles.filter(search_vector=_postgres_query(q)[0])
+    return _sqlite_matches(articles, words(q))
 
 
 class Ranked:
@@ -408,6 +420,18 @@ def recent_floors() -> list[tuple[int, object]]:
 
 def _search_sqlite(articles, q):
     terms = words(q)
+    articles = _sqlite_matches(articles, terms)
+    name_match = Q()
+    for term in terms:
+        name_match &= Q(name__icontains=term) | Q(aliases__icontains=term)
+    speakers = list(public_speakers().filter(name_match)[:5]) if terms else []
+    places = list(public_places().filter(name_match)[:5]) if terms else []
+    window, more = newest_window(articles)
+    return window, speakers, places, more, None
+
+
+def _sqlite_matches(articles, terms: list[str]):
+    """The articles holding every term: in the text, or as a speaker's or place's name there."""
     for term in terms:
         in_quotes = (
             Quote.objects.shown()
@@ -426,13 +450,7 @@ def _search_sqlite(articles, q):
             | Exists(in_quotes)
             | Exists(in_places)
         )
-    name_match = Q()
-    for term in terms:
-        name_match &= Q(name__icontains=term) | Q(aliases__icontains=term)
-    speakers = list(public_speakers().filter(name_match)[:5]) if terms else []
-    places = list(public_places().filter(name_match)[:5]) if terms else []
-    window, more = newest_window(articles)
-    return window, speakers, places, more, None
+    return articles
 
 
 def snippet_for(article, results: Results, q: str) -> SafeString:

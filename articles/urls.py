@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "articles"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("places/<slug:slug>/", views.place_detail, name="place_detail"),
     path("outlets/", views.outlet_list, name="outlet_list"),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),
+    path("export/quotes.csv", exports.export_quotes, name="export_quotes"),
+    path("export/mentions.csv", exports.export_mentions, name="export_mentions"),
+    path("export/speakers.csv", exports.export_speakers, name="export_speakers"),
+    path("export/places.csv", exports.export_places, name="export_places"),
 ]

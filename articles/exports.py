@@ -1,0 +1,386 @@
+"""CSV exports of what readers see: quotes and place mentions for any list a reader can reach
+(the same search and filters as the article list, which is also how a speaker's, a place's and
+an outlet's export is asked for), and the speaker and place lists.
+
+Every export is streamed: the rows come from one query read a chunk at a time (a server-side
+cursor on PostgreSQL), with one more query per chunk for what a row lists (a quote's places,
+who annotated it), so memory stays flat whatever the number of rows. Only reader-visible spans
+(``visible()``) and public names are exported, to everyone: drafts and suggestions never leave
+through an export. A text cell that a spreadsheet would read as a formula (it starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is escaped with a leading apostrophe;
+numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from . import search
+from .models import Article, PlaceMention, Quote
+
+CHUNK = 2_000  # rows read from the database at a time
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+QUOTE_HEADER = [
+    "quote_id",
+    "quote_url",
+    "article",
+    "article_url",
+    "headline",
+    "date",
+    "outlet",
+    "speaker",
+    "speaker_role",
+    "speaker_affiliation",
+    "kind",
+    "text",
+    "start",
+    "end",
+    "places",
+    "status",
+    "annotated_by",
+    "annotated_at",
+]
+MENTION_HEADER = [
+    "mention_id",
+    "article",
+    "article_url",
+    "headline",
+    "date",
+    "outlet",
+    "text",
+    "start",
+    "end",
+    "place",
+    "place_kind",
+    "latitude",
+    "longitude",
+    "country_code",
+    "geonames_id",
+    "status",
+    "annotated_by",
+    "annotated_at",
+]
+SPEAKER_HEADER = [
+    "speaker",
+    "url",
+    "name",
+    "kind",
+    "role",
+    "affiliation",
+    "aliases",
+    "wikidata_id",
+    "quotes",
+]
+PLACE_HEADER = [
+    "place",
+    "url",
+    "name",
+    "kind",
+    "latitude",
+    "longitude",
+    "country_code",
+    "geonames_id",
+    "aliases",
+    "mentions",
+    "quotes_about",
+]
+
+
+def cell(value: Any) -> Any:
+    """A value as a CSV cell: text a spreadsheet would run as a formula gets a leading
+    apostrophe; numbers and empty values pass as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Line:
+    """What ``csv.writer`` writes to: each row, returned as the text of one line."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def stream(rows: Iterable[Sequence[Any]], header: list[str], filename: str):
+    """The rows as a streamed CSV download, the header first."""
+    writer = csv.writer(_Line())
+    lines = (writer.writerow([cell(v) for v in row]) for row in _with_header(header, rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _with_header(header: list[str], rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    yield header
+    yield from rows
+
+
+def _chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+URL_MARKS = {"slug": "zz0slug0zz", "quote_id": "987654321"}
+
+
+def url_maker(request: HttpRequest, name: str, *fields: str) -> Callable[..., str]:
+    """Absolute URLs of the view ``name`` by its arguments ``fields``, one per row without a
+    ``reverse()`` each: the URL is reversed once with marks where the arguments go."""
+    url = request.build_absolute_uri(reverse(name, kwargs={f: URL_MARKS[f] for f in fields}))
+    for f in fields:
+        url = url.replace(URL_MARKS[f], "{" + f + "}")
+    return url.format
+
+
+def _annotators(model: type[Quote] | type[PlaceMention], ids: list[int]) -> dict[int, str]:
+    """Who created each of these spans, from their history (none for spans loaded in bulk)."""
+    created = (
+        model.history.filter(id__in=ids, history_type="+", history_user__isnull=False)
+        .order_by("id", "history_date")
+        .values_list("id", "history_user__username")
+    )
+    who: dict[int, str] = {}
+    for pk, username in created:
+        who.setdefault(pk, username)  # the first record of each
+    return who
+
+
+def _date(value) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _when(value) -> str:
+    return "" if value is None else timezone.localtime(value).isoformat(timespec="seconds")
+
+
+# --- What a list holds ---------------------------------------------------------------------------
+
+
+def quotes_for(filters: search.Filters) -> QuerySet[Quote]:
+    """The reader-visible quotes of the articles the list shows for ``filters``; a speaker, a
+    kind and a place also choose the quotes (the speaker's, of that kind, about that place), as
+    they do on the speaker's and the place's pages."""
+    quotes = Quote.objects.visible()
+    if filters.speaker:
+        quotes = quotes.filter(speaker__slug=filters.speaker)
+    if filters.kind:
+        quotes = quotes.filter(kind=filters.kind)
+    if filters.place:
+        quotes = quotes.filter(places__slug=filters.place)
+    return quotes.filter(_in_articles(filters))
+
+
+def mentions_for(filters: search.Filters) -> QuerySet[PlaceMention]:
+    """The reader-visible place mentions of the articles the list shows for ``filters``; a
+    place also chooses the mentions (of that place)."""
+    mentions = PlaceMention.objects.visible().filter(place__isnull=False)
+    if filters.place:
+        mentions = mentions.filter(place__slug=filters.place)
+    return mentions.filter(_in_articles(filters))
+
+
+def _in_articles(filters: search.Filters) -> Q:
+    """The articles' part of the filters (the list's own rules), when there is one to apply."""
+    if not (filters.q or filters.author or filters.year or filters.outlet or filters.speaker):
+        return Q()  # the spans' own conditions say it all: no subquery of every article
+    articles = search.matching(
+        search.filter_articles(Article.objects.published(), filters), filters.q
+    )
+    return Q(article__in=articles.values("pk"))
+
+
+def quote_rows(request: HttpRequest, quotes: QuerySet[Quote]) -> Iterator[tuple]:
+    article_url = url_maker(request, "articles:article_detail", "slug")
+    quote_url = url_maker(request, "articles:quote_panel", "slug", "quote_id")
+    rows = (
+        quotes.order_by("article_date", "article_id", "start", "pk")
+        .values_list(
+            "pk",
+            "article__slug",
+            "article__headline",
+            "article__published_on",
+            "article__outlet__name",
+            "speaker__name",
+            "speaker__role",
+            "speaker__affiliation",
+            "kind",
+            "exact",
+            "start",
+            "end",
+            "status",
+            "created_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for chunk in _chunks(rows):
+        ids = [row[0] for row in chunk]
+        places: dict[int, list[str]] = {}
+        for quote_id, name in (
+            Quote.places.through.objects.filter(quote_id__in=ids)
+            .order_by("quote_id", "place__name")
+            .values_list("quote_id", "place__name")
+        ):
+            places.setdefault(quote_id, []).append(name)
+        who = _annotators(Quote, ids)
+        for pk, slug, headline, date, outlet, speaker, role, affiliation, *rest in chunk:
+            kind, text, start, end, status, created = rest
+            yield (
+                pk,
+                quote_url(slug=slug, quote_id=pk),
+                slug,
+                article_url(slug=slug),
+                headline,
+                _date(date),
+                outlet,
+                speaker,
+                role,
+                affiliation,
+                kind,
+                text,
+                start,
+                end,
+                "; ".join(places.get(pk, [])),
+                status,
+                who.get(pk, ""),
+                _when(created),
+            )
+
+
+def mention_rows(request: HttpRequest, mentions: QuerySet[PlaceMention]) -> Iterator[tuple]:
+    article_url = url_maker(request, "articles:article_detail", "slug")
+    rows = (
+        mentions.order_by("article_date", "article_id", "start", "pk")
+        .values_list(
+            "pk",
+            "article__slug",
+            "article__headline",
+            "article__published_on",
+            "article__outlet__name",
+            "exact",
+            "start",
+            "end",
+            "place__name",
+            "place__kind",
+            "place__latitude",
+            "place__longitude",
+            "place__country_code",
+            "place__geonames_id",
+            "status",
+            "created_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for chunk in _chunks(rows):
+        who = _annotators(PlaceMention, [row[0] for row in chunk])
+        for pk, slug, headline, date, outlet, *rest in chunk:
+            text, start, end, place, kind, lat, lon, country, geonames, status, created = rest
+            yield (
+                pk,
+                slug,
+                article_url(slug=slug),
+                headline,
+                _date(date),
+                outlet,
+                text,
+                start,
+                end,
+                place,
+                kind,
+                lat,
+                lon,
+                country,
+                geonames,
+                status,
+                who.get(pk, ""),
+                _when(created),
+            )
+
+
+def speaker_rows(request: HttpRequest) -> Iterator[tuple]:
+    url = url_maker(request, "articles:speaker_detail", "slug")
+    speakers = (
+        search.public_speakers()
+        .order_by("-n_quotes", "name", "pk")
+        .values_list(
+            "slug", "name", "kind", "role", "affiliation", "aliases", "wikidata_id", "n_quotes"
+        )
+    )
+    for slug, name, kind, role, affiliation, aliases, wikidata, n in speakers.iterator(CHUNK):
+        yield (slug, url(slug=slug), name, kind, role, affiliation, "; ".join(aliases), wikidata, n)
+
+
+def place_rows(request: HttpRequest) -> Iterator[tuple]:
+    url = url_maker(request, "articles:place_detail", "slug")
+    places = (
+        search.public_places()
+        .order_by("-n_mentions", "name", "pk")
+        .values_list(
+            "slug",
+            "name",
+            "kind",
+            "latitude",
+            "longitude",
+            "country_code",
+            "geonames_id",
+            "aliases",
+            "n_mentions",
+            "n_quotes",
+        )
+    )
+    for slug, name, kind, lat, lon, country, geonames, aliases, n, about in places.iterator(CHUNK):
+        yield (
+            slug,
+            url(slug=slug),
+            name,
+            kind,
+            lat,
+            lon,
+            country,
+            geonames,
+            "; ".join(aliases),
+            n,
+            about,
+        )
+
+
+# --- Views ---------------------------------------------------------------------------------------
+
+
+@require_safe
+def export_quotes(request):
+    """``/export/quotes.csv?<the article list's query>``: one row per quote."""
+    filters = search.Filters.from_query(request.GET)
+    return stream(quote_rows(request, quotes_for(filters)), QUOTE_HEADER, "quotes.csv")
+
+
+@require_safe
+def export_mentions(request):
+    """``/export/mentions.csv?<the article list's query>``: one row per place mention."""
+    filters = search.Filters.from_query(request.GET)
+    return stream(mention_rows(request, mentions_for(filters)), MENTION_HEADER, "mentions.csv")
+
+
+@require_safe
+def export_speakers(request):
+    """``/export/speakers.csv``: the speaker list, most quoted first."""
+    return stream(speaker_rows(request), SPEAKER_HEADER, "speakers.csv")
+
+
+@require_safe
+def export_places(request):
+    """``/export/places.csv``: the place list, most mentioned first."""
+    return stream(place_rows(request), PLACE_HEADER, "places.csv")

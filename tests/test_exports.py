@@ -1,0 +1,221 @@
+"""CSV exports (``articles.exports``): what readers see, for any list, read back with ``csv``,
+streamed in chunks, never a draft or a suggestion, and safe to open in a spreadsheet."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles import exports
+from articles.models import Article, Outlet, Place, PlaceMention, Quote, Span, Speaker
+from tests.ops import add_places, create, load_seed, save
+
+pytestmark = pytest.mark.django_db
+BODY = "Peskov said Kyiv was calm. Kovalenko said Kherson was shelled. Odesa waited."
+
+
+def read(response) -> list[dict[str, str]]:
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def quotes_csv(client, **query) -> list[dict[str, str]]:
+    return read(client.get(reverse("articles:export_quotes"), query))
+
+
+def mentions_csv(client, **query) -> list[dict[str, str]]:
+    return read(client.get(reverse("articles:export_mentions"), query))
+
+
+def world():
+    """Two published articles of two outlets and a draft, with quotes, mentions and places."""
+    ledger = create(Outlet, name="Ledger", slug="ledger", domain="ledger.example")
+    wire = create(Outlet, name="Wire", slug="wire", domain="wire.example")
+    peskov = create(Speaker, name="Dmitry Peskov", slug="dmitry-peskov", role="spokesman")
+    kovalenko = create(Speaker, name="Taras Kovalenko", slug="taras-kovalenko")
+    kyiv = create(Place, name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52)
+    kherson = create(Place, name="Kherson", slug="kherson", latitude=46.63, longitude=32.61)
+    articles = [
+        create(
+            Article,
+            slug=f"story-{n}",
+            headline=f"Story {n}",
+            body=BODY,
+            status=status,
+            outlet=outlet,
+            published_on=f"2024-0{n + 1}-01",
+        )
+        for n, (outlet, status) in enumerate(
+            [(ledger, "published"), (wire, "published"), (ledger, "draft")]
+        )
+    ]
+    for article in articles:
+        first = create(Quote, article=article, start=0, end=25, exact=BODY[:25], speaker=peskov)
+        add_places(first, kyiv)
+        second = create(
+            Quote, article=article, start=27, end=62, exact=BODY[27:62], speaker=kovalenko
+        )
+        add_places(second, kherson)
+        create(PlaceMention, article=article, start=12, end=16, exact="Kyiv", place=kyiv)
+        create(PlaceMention, article=article, start=46, end=53, exact="Kherson", place=kherson)
+    return articles, (peskov, kovalenko), (kyiv, kherson)
+
+
+def test_the_seeds_quotes_read_back_as_they_are(client):
+    load_seed()
+    rows = quotes_csv(client)
+    quotes = Quote.objects.visible().select_related("article", "speaker")
+    assert len(rows) == quotes.count() > 20
+    assert list(rows[0]) == exports.QUOTE_HEADER
+    by_id = {int(row["quote_id"]): row for row in rows}
+    for quote in quotes:
+        row = by_id[quote.pk]
+        assert row["text"].lstrip("'") == quote.exact
+        assert (int(row["start"]), int(row["end"])) == (quote.start, quote.end)
+        assert row["speaker"] == (quote.speaker.name if quote.speaker else "")
+        assert row["kind"] == quote.kind and row["status"] == "confirmed"
+        assert row["article_url"] == f"http://testserver{quote.article.get_absolute_url()}"
+        assert row["quote_url"].endswith(f"/articles/{quote.article.slug}/quotes/{quote.pk}/")
+        assert row["places"] == "; ".join(sorted(p.name for p in quote.places.all()))
+        assert row["outlet"] == "The Libertarian Institute"
+    mentions = mentions_csv(client)
+    assert len(mentions) == PlaceMention.objects.visible().filter(place__isnull=False).count()
+    assert list(mentions[0]) == exports.MENTION_HEADER
+
+
+def test_filters_choose_the_lists_quotes_and_mentions(client):
+    world()
+    assert {r["article"] for r in quotes_csv(client)} == {"story-0", "story-1"}  # no draft
+    assert {r["speaker"] for r in quotes_csv(client, speaker="dmitry-peskov")} == {"Dmitry Peskov"}
+    about = quotes_csv(client, place="kherson")
+    assert {r["places"] for r in about} == {"Kherson"} and len(about) == 2
+    assert {r["article"] for r in quotes_csv(client, outlet="wire")} == {"story-1"}
+    assert {r["place"] for r in mentions_csv(client, place="kyiv")} == {"Kyiv"}
+    assert {r["article"] for r in mentions_csv(client, outlet="ledger.example")} == {"story-0"}
+    assert {r["article"] for r in quotes_csv(client, year="2024", q="Kherson")} == {
+        "story-0",
+        "story-1",
+    }
+    assert quotes_csv(client, q="nowhere-to-be-found") == []
+
+
+def test_no_draft_suggestion_rejected_or_orphaned_span_is_ever_exported(client):
+    articles, (peskov, _), (kyiv, _) = world()
+    published = articles[0]
+    for status in (Span.Status.SUGGESTED, Span.Status.REJECTED):
+        create(Quote, article=published, start=64, end=76, exact=BODY[64:76], status=status)
+        create(
+            PlaceMention,
+            article=published,
+            start=64,
+            end=69,
+            exact="Odesa",
+            status=status,
+            place=kyiv,
+        )
+    for orphan in (
+        create(Quote, article=published, start=64, end=76, exact=BODY[64:76]),
+        create(PlaceMention, article=published, start=64, end=69, exact="Odesa", place=kyiv),
+    ):
+        orphan.anchored = False
+        save(orphan)
+    staff = User.objects.create_user("editor", is_staff=True, is_superuser=True)
+    for who in (None, staff):
+        if who:
+            client.force_login(who)
+        rows = quotes_csv(client)
+        assert {(r["article"], r["text"]) for r in rows} == {
+            (a.slug, text) for a in articles[:2] for text in (BODY[:25], BODY[27:62])
+        }, who
+        assert {r["text"] for r in mentions_csv(client)} == {"Kyiv", "Kherson"}
+        assert "story-2" not in {r["article"] for r in mentions_csv(client, place="kyiv")}
+
+
+def test_formula_cells_are_escaped_and_numbers_are_not(client, make_article):
+    body = "=HYPERLINK(1) said +Danger. @once -minus"
+    article = make_article(body=body)
+    speaker = create(Speaker, name="+SUM(A1)", slug="sum", role="=cmd|' /C calc'!A0")
+    west = create(Place, name="@Westville", slug="west", latitude=-33.5, longitude=-70.6)
+    quote = create(Quote, article=article, start=0, end=13, exact=body[:13], speaker=speaker)
+    add_places(quote, west)
+    create(PlaceMention, article=article, start=34, end=40, exact="-minus", place=west)
+    row = quotes_csv(client)[0]
+    assert row["text"] == "'=HYPERLINK(1)"
+    assert row["speaker"] == "'+SUM(A1)" and row["speaker_role"] == "'=cmd|' /C calc'!A0"
+    assert row["places"] == "'@Westville"
+    mention = mentions_csv(client)[0]
+    assert mention["text"] == "'-minus" and mention["place"] == "'@Westville"
+    assert (mention["latitude"], mention["longitude"]) == ("-33.5", "-70.6")
+    places = read(client.get(reverse("articles:export_places")))
+    assert places[0]["name"] == "'@Westville" and places[0]["longitude"] == "-70.6"
+
+
+def test_exports_read_in_chunks_with_the_same_queries_however_many_rows(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr(exports, "CHUNK", 1000)
+    speaker = create(Speaker, name="Peskov", slug="peskov")
+
+    def export_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            rows = quotes_csv(client)
+        return len(rows), len(queries)
+
+    for _ in range(3):
+        article = make_article(body=BODY)
+        create(Quote, article=article, start=0, end=25, exact=BODY[:25], speaker=speaker)
+    few = export_queries()
+    for _ in range(30):
+        article = make_article(body=BODY)
+        create(Quote, article=article, start=0, end=25, exact=BODY[:25], speaker=speaker)
+    many = export_queries()
+    assert (few[0], many[0]) == (3, 33)
+    assert few[1] == many[1]  # the rows, their places, their annotators: one chunk each
+    monkeypatch.setattr(exports, "CHUNK", 10)
+    rows, queries = export_queries()
+    assert rows == 33 and queries == few[1] + 2 * 3  # 4 chunks: two queries more for each
+
+
+def test_the_annotator_is_whoever_created_the_quote(client, make_article):
+    article = make_article(body=BODY)
+    quote = create(Quote, article=article, start=0, end=25, exact=BODY[:25])
+    ines = User.objects.create_user("ines")
+    quote.history.filter(history_type="+").update(history_user=ines)  # as the admin records it
+    save(quote)  # a later change by someone else is not who annotated it
+    (row,) = quotes_csv(client)
+    assert row["annotated_by"] == "ines" and row["annotated_at"][:4].isdigit()
+
+
+def test_the_speaker_and_place_lists_export_only_public_names(client):
+    world()
+    create(Speaker, name="Only In Drafts", slug="only-in-drafts")
+    speakers = read(client.get(reverse("articles:export_speakers")))
+    assert [r["speaker"] for r in speakers] == ["dmitry-peskov", "taras-kovalenko"]
+    assert speakers[0]["quotes"] == "2" and speakers[0]["url"].endswith("/speakers/dmitry-peskov/")
+    places = read(client.get(reverse("articles:export_places")))
+    assert {r["place"] for r in places} == {"kyiv", "kherson"}
+    assert {r["mentions"] for r in places} == {"2"}
+
+
+def test_every_list_links_its_export(client):
+    articles, (peskov, _), (kyiv, _) = world()
+    pages = {
+        reverse("articles:article_list") + "?outlet=wire": ["quotes.csv?outlet=wire"],
+        peskov.get_absolute_url(): ["quotes.csv?speaker=dmitry-peskov"],
+        kyiv.get_absolute_url(): ["quotes.csv?place=kyiv", "mentions.csv?place=kyiv"],
+        Outlet.objects.get(slug="ledger").get_absolute_url(): ["mentions.csv?outlet=ledger"],
+        reverse("articles:speaker_list"): ["/export/speakers.csv"],
+        reverse("articles:place_list"): ["/export/places.csv"],
+    }
+    for page, links in pages.items():
+        html = client.get(page).content.decode()
+        for link in links:
+            assert link in html, (page, link)
