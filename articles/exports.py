@@ -1,6 +1,7 @@
-"""CSV exports of what readers see: quotes and place mentions for any list a reader can reach
-(the same search and filters as the article list, which is also how a speaker's, a place's and
-an outlet's export is asked for), and the speaker and place lists.
+"""Exports of what readers see, as CSV and GeoJSON: quotes and place mentions for any list a
+reader can reach (the same search and filters as the article list, which is also how a
+speaker's, a place's and an outlet's export is asked for), the speaker and place lists, and the
+places and mentions as GeoJSON (RFC 7946: WGS 84, longitude first).
 
 Every export is streamed: the rows come from one query read a chunk at a time (a server-side
 cursor on PostgreSQL), with one more query per chunk for what a row lists (a quote's places,
@@ -14,11 +15,12 @@ numbers are written as numbers.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -357,6 +359,113 @@ def place_rows(request: HttpRequest) -> Iterator[tuple]:
         )
 
 
+# --- GeoJSON ------------------------------------------------------------------------------------
+
+
+def stream_geojson(features: Iterable[dict], filename: str):
+    """A ``FeatureCollection`` of ``features``, streamed a feature at a time."""
+
+    def parts() -> Iterator[str]:
+        yield '{"type": "FeatureCollection", "features": ['
+        for n, feature in enumerate(features):
+            yield ("," if n else "") + json.dumps(feature, ensure_ascii=False)
+        yield "]}"
+
+    response = StreamingHttpResponse(parts(), content_type="application/geo+json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _point(longitude: float, latitude: float) -> dict:
+    return {"type": "Point", "coordinates": [longitude, latitude]}
+
+
+def place_features(request: HttpRequest, filters: search.Filters) -> Iterator[dict]:
+    """Each public place as a feature with its counts: of the whole corpus (the kept counts),
+    or, for a search or filter, of the mentions and quotes that list holds."""
+    url = url_maker(request, "articles:place_detail", "slug")
+    places = search.public_places().order_by("-n_mentions", "name", "pk")
+    counts: dict[int, tuple[int, int]] | None = None
+    if filters.active:
+        mentions = dict(
+            mentions_for(filters)
+            .order_by()
+            .values("place")
+            .annotate(n=Count("pk"))
+            .values_list("place", "n")
+        )
+        quotes = dict(
+            quotes_for(filters)
+            .filter(places__isnull=False)
+            .order_by()
+            .values("places")
+            .annotate(n=Count("pk"))
+            .values_list("places", "n")
+        )
+        counts = {pk: (mentions.get(pk, 0), quotes.get(pk, 0)) for pk in {*mentions, *quotes}}
+        places = places.filter(pk__in=counts)
+    for place in places.iterator(CHUNK):
+        n_mentions, n_quotes = (
+            counts[place.pk] if counts is not None else (place.n_mentions, place.n_quotes)
+        )
+        yield {
+            "type": "Feature",
+            "id": url(slug=place.slug),
+            "geometry": _point(place.longitude, place.latitude),
+            "properties": {
+                "name": place.name,
+                "slug": place.slug,
+                "url": url(slug=place.slug),
+                "kind": place.kind,
+                "country_code": place.country_code,
+                "geonames_id": place.geonames_id,
+                "mentions": n_mentions,
+                "quotes_about": n_quotes,
+            },
+        }
+
+
+def mention_features(request: HttpRequest, mentions: QuerySet[PlaceMention]) -> Iterator[dict]:
+    """Each reader-visible mention as a feature at its place, with its article and text."""
+    article_url = url_maker(request, "articles:article_detail", "slug")
+    place_url = url_maker(request, "articles:place_detail", "slug")
+    rows = (
+        mentions.order_by("article_date", "article_id", "start", "pk")
+        .values_list(
+            "pk",
+            "exact",
+            "start",
+            "end",
+            "article__slug",
+            "article__headline",
+            "article__published_on",
+            "place__slug",
+            "place__name",
+            "place__longitude",
+            "place__latitude",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for pk, text, start, end, slug, headline, date, place, name, lon, lat in rows:
+        yield {
+            "type": "Feature",
+            "id": pk,
+            "geometry": _point(lon, lat),
+            "properties": {
+                "text": text,
+                "start": start,
+                "end": end,
+                "article": slug,
+                "article_url": article_url(slug=slug),
+                "headline": headline,
+                "date": _date(date),
+                "place": name,
+                "place_url": place_url(slug=place),
+            },
+        }
+
+
 # --- Views ---------------------------------------------------------------------------------------
 
 
@@ -384,3 +493,17 @@ def export_speakers(request):
 def export_places(request):
     """``/export/places.csv``: the place list, most mentioned first."""
     return stream(place_rows(request), PLACE_HEADER, "places.csv")
+
+
+@require_safe
+def export_places_geojson(request):
+    """``/export/places.geojson?<the article list's query>``: the places with their counts."""
+    filters = search.Filters.from_query(request.GET)
+    return stream_geojson(place_features(request, filters), "places.geojson")
+
+
+@require_safe
+def export_mentions_geojson(request):
+    """``/export/mentions.geojson?<the article list's query>``: one feature per mention."""
+    filters = search.Filters.from_query(request.GET)
+    return stream_geojson(mention_features(request, mentions_for(filters)), "mentions.geojson")

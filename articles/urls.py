@@ -18,4 +18,8 @@ urlpatterns = [
     path("export/mentions.csv", exports.export_mentions, name="export_mentions"),
     path("export/speakers.csv", exports.export_speakers, name="export_speakers"),
     path("export/places.csv", exports.export_places, name="export_places"),
+    path("export/places.geojson", exports.export_places_geojson, name="export_places_geojson"),
+    path(
+        "export/mentions.geojson", exports.export_mentions_geojson, name="export_mentions_geojson"
+    ),
 ]

@@ -210,7 +210,12 @@ def test_every_list_links_its_export(client):
     pages = {
         reverse("articles:article_list") + "?outlet=wire": ["quotes.csv?outlet=wire"],
         peskov.get_absolute_url(): ["quotes.csv?speaker=dmitry-peskov"],
-        kyiv.get_absolute_url(): ["quotes.csv?place=kyiv", "mentions.csv?place=kyiv"],
+        kyiv.get_absolute_url(): [
+            "quotes.csv?place=kyiv",
+            "mentions.csv?place=kyiv",
+            "places.geojson?place=kyiv",
+            "mentions.geojson?place=kyiv",
+        ],
         Outlet.objects.get(slug="ledger").get_absolute_url(): ["mentions.csv?outlet=ledger"],
         reverse("articles:speaker_list"): ["/export/speakers.csv"],
         reverse("articles:place_list"): ["/export/places.csv"],
@@ -219,3 +224,50 @@ def test_every_list_links_its_export(client):
         html = client.get(page).content.decode()
         for link in links:
             assert link in html, (page, link)
+
+
+# GeoJSON, read by the ``geojson`` package (an independent implementation of RFC 7946)
+
+
+def geojson_of(client, name: str, **query):
+    import geojson
+
+    response = client.get(reverse(f"articles:{name}"), query)
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "application/geo+json; charset=utf-8"
+    collection = geojson.loads(b"".join(response.streaming_content).decode("utf-8"))
+    assert isinstance(collection, geojson.FeatureCollection)
+    assert collection.is_valid, collection.errors()
+    return collection
+
+
+def test_places_and_mentions_as_geojson_longitude_first(client):
+    articles, _, (kyiv, kherson) = world()
+    places = geojson_of(client, "export_places_geojson")
+    by_name = {f["properties"]["name"]: f for f in places["features"]}
+    assert set(by_name) == {"Kyiv", "Kherson"}
+    assert by_name["Kyiv"]["geometry"]["coordinates"] == [30.52, 50.45]  # longitude, latitude
+    assert by_name["Kyiv"]["properties"]["mentions"] == 2  # the draft's is not counted
+    assert by_name["Kyiv"]["properties"]["url"] == "http://testserver/places/kyiv/"
+    # A filter counts within its list.
+    wire = geojson_of(client, "export_places_geojson", outlet="wire")
+    assert {f["properties"]["mentions"] for f in wire["features"]} == {1}
+    assert {f["properties"]["quotes_about"] for f in wire["features"]} == {1}
+    mentions = geojson_of(client, "export_mentions_geojson", place="kherson")
+    assert [f["properties"]["article"] for f in mentions["features"]] == ["story-0", "story-1"]
+    assert mentions["features"][0]["geometry"]["coordinates"] == [32.61, 46.63]
+    assert mentions["features"][0]["properties"]["text"] == "Kherson"
+
+
+def test_geojson_holds_no_hidden_span_and_escapes_names(client, make_article):
+    body = 'Odesa waited. "</script><b>x</b>" said nobody.'
+    article = make_article(body=body)
+    odd = create(Place, name='Odesa "</script>', slug="odesa", latitude=46.48, longitude=30.73)
+    create(PlaceMention, article=article, start=0, end=5, exact="Odesa", place=odd)
+    draft = make_article(body=body, status=Article.Status.DRAFT)
+    create(PlaceMention, article=draft, start=0, end=5, exact="Odesa", place=odd)
+    create(PlaceMention, article=article, start=0, end=5, exact="Odesa", status="suggested")
+    mentions = geojson_of(client, "export_mentions_geojson")
+    assert [f["properties"]["article"] for f in mentions["features"]] == [article.slug]
+    places = geojson_of(client, "export_places_geojson")
+    assert places["features"][0]["properties"]["name"] == 'Odesa "</script>'
