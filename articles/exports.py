@@ -3,31 +3,33 @@ reader can reach (the same search and filters as the article list, which is also
 speaker's, a place's and an outlet's export is asked for), the speaker and place lists, and the
 places and mentions as GeoJSON (RFC 7946: WGS 84, longitude first).
 
-Every export is streamed: the rows come from one query read a chunk at a time (a server-side
-cursor on PostgreSQL), with one more query per chunk for what a row lists (a quote's places,
-who annotated it), so memory stays flat whatever the number of rows. Only reader-visible spans
-(``visible()``) and public names are exported, to everyone: drafts and suggestions never leave
-through an export. A text cell that a spreadsheet would read as a formula (it starts with
-``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is escaped with a leading apostrophe;
-numbers are written as numbers.
+Every export is streamed: the rows come from one query (what a row lists, a quote's places and
+who annotated it, are subqueries of it) read a chunk at a time (a server-side cursor on
+PostgreSQL) and written a chunk at a time, so memory stays flat whatever the number of rows.
+Only reader-visible spans (``visible()``) and public names are exported, to everyone: drafts and
+suggestions never leave through an export. A text cell that a spreadsheet would read as a
+formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is escaped with a
+leading apostrophe; numbers are written as numbers.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import search
-from .models import Article, PlaceMention, Quote
+from .models import Article, Place, PlaceMention, Quote
 
 CHUNK = 2_000  # rows read from the database at a time
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -98,39 +100,35 @@ PLACE_HEADER = [
 ]
 
 
-def cell(value: Any) -> Any:
-    """A value as a CSV cell: text a spreadsheet would run as a formula gets a leading
-    apostrophe; numbers and empty values pass as they are."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _Line:
-    """What ``csv.writer`` writes to: each row, returned as the text of one line."""
-
-    def write(self, text: str) -> str:
-        return text
+def safe_row(row: Sequence[Any]) -> list[Any]:
+    """A row's cells as a spreadsheet may open them: text it would run as a formula gets a
+    leading apostrophe; numbers, dates and empty values (``None``, written as nothing) pass."""
+    return ["'" + v if v.__class__ is str and v.startswith(FORMULA_STARTS) else v for v in row]
 
 
 def stream(rows: Iterable[Sequence[Any]], header: list[str], filename: str):
-    """The rows as a streamed CSV download, the header first."""
-    writer = csv.writer(_Line())
-    lines = (writer.writerow([cell(v) for v in row]) for row in _with_header(header, rows))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    """The rows as a streamed CSV download, the header first, written a chunk of rows at a time
+    (one piece of the response per chunk, not per row)."""
+
+    def pieces() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for chunk in _chunks(rows):
+            writer.writerows([safe_row(row) for row in chunk])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        if rest := buffer.getvalue():  # the header, when there were no rows
+            yield rest
+
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def _with_header(header: list[str], rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    yield header
-    yield from rows
-
-
-def _chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+def _chunks(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
     iterator = iter(rows)
     while chunk := list(islice(iterator, CHUNK)):
         yield chunk
@@ -148,17 +146,22 @@ def url_maker(request: HttpRequest, name: str, *fields: str) -> Callable[..., st
     return url.format
 
 
-def _annotators(model: type[Quote] | type[PlaceMention], ids: list[int]) -> dict[int, str]:
-    """Who created each of these spans, from their history (none for spans loaded in bulk)."""
-    created = (
-        model.history.filter(id__in=ids, history_type="+", history_user__isnull=False)
-        .order_by("id", "history_date")
-        .values_list("id", "history_user__username")
+def _annotator(model: type[Quote] | type[PlaceMention]) -> Subquery:
+    """Who created the span, from its history (nobody for spans loaded in bulk): a subquery."""
+    created = model.history.filter(id=OuterRef("pk"), history_type="+", history_user__isnull=False)
+    return Subquery(created.order_by("history_date").values("history_user__username")[:1])
+
+
+def _place_names() -> RawSQL:
+    """The names of the places a quote is about, in order, joined by "; ": a subquery."""
+    through = Quote.places.through._meta.db_table
+    names = (
+        f"SELECT p.name AS name FROM {through} t JOIN {Place._meta.db_table} p"
+        f" ON p.id = t.place_id WHERE t.quote_id = {Quote._meta.db_table}.id"
     )
-    who: dict[int, str] = {}
-    for pk, username in created:
-        who.setdefault(pk, username)  # the first record of each
-    return who
+    if connection.vendor == "postgresql":
+        return RawSQL(f"(SELECT string_agg(name, '; ' ORDER BY name) FROM ({names}) n)", [])
+    return RawSQL(f"(SELECT group_concat(name, '; ') FROM ({names} ORDER BY name) n)", [])
 
 
 def _date(value) -> str:
@@ -166,7 +169,8 @@ def _date(value) -> str:
 
 
 def _when(value) -> str:
-    return "" if value is None else timezone.localtime(value).isoformat(timespec="seconds")
+    """A time as ISO 8601 in UTC, as the database keeps it."""
+    return "" if value is None else value.isoformat(timespec="seconds")
 
 
 # --- What a list holds ---------------------------------------------------------------------------
@@ -206,10 +210,13 @@ def _in_articles(filters: search.Filters) -> Q:
 
 
 def quote_rows(request: HttpRequest, quotes: QuerySet[Quote]) -> Iterator[tuple]:
+    """One query, read a chunk at a time: each quote with its article, speaker, places and
+    annotator."""
     article_url = url_maker(request, "articles:article_detail", "slug")
     quote_url = url_maker(request, "articles:quote_panel", "slug", "quote_id")
     rows = (
-        quotes.order_by("article_date", "article_id", "start", "pk")
+        quotes.annotate(place_names=_place_names(), annotator=_annotator(Quote))
+        .order_by("article_date", "article_id", "start", "pk")
         .values_list(
             "pk",
             "article__slug",
@@ -223,49 +230,43 @@ def quote_rows(request: HttpRequest, quotes: QuerySet[Quote]) -> Iterator[tuple]
             "exact",
             "start",
             "end",
+            "place_names",
             "status",
+            "annotator",
             "created_at",
         )
         .iterator(chunk_size=CHUNK)
     )
-    for chunk in _chunks(rows):
-        ids = [row[0] for row in chunk]
-        places: dict[int, list[str]] = {}
-        for quote_id, name in (
-            Quote.places.through.objects.filter(quote_id__in=ids)
-            .order_by("quote_id", "place__name")
-            .values_list("quote_id", "place__name")
-        ):
-            places.setdefault(quote_id, []).append(name)
-        who = _annotators(Quote, ids)
-        for pk, slug, headline, date, outlet, speaker, role, affiliation, *rest in chunk:
-            kind, text, start, end, status, created = rest
-            yield (
-                pk,
-                quote_url(slug=slug, quote_id=pk),
-                slug,
-                article_url(slug=slug),
-                headline,
-                _date(date),
-                outlet,
-                speaker,
-                role,
-                affiliation,
-                kind,
-                text,
-                start,
-                end,
-                "; ".join(places.get(pk, [])),
-                status,
-                who.get(pk, ""),
-                _when(created),
-            )
+    for pk, slug, headline, date, outlet, speaker, role, affiliation, *rest in rows:
+        kind, text, start, end, places, status, annotator, created = rest
+        yield (
+            pk,
+            quote_url(slug=slug, quote_id=pk),
+            slug,
+            article_url(slug=slug),
+            headline,
+            _date(date),
+            outlet,
+            speaker,
+            role,
+            affiliation,
+            kind,
+            text,
+            start,
+            end,
+            places,
+            status,
+            annotator,
+            _when(created),
+        )
 
 
 def mention_rows(request: HttpRequest, mentions: QuerySet[PlaceMention]) -> Iterator[tuple]:
+    """One query, read a chunk at a time: each mention with its article, place and annotator."""
     article_url = url_maker(request, "articles:article_detail", "slug")
     rows = (
-        mentions.order_by("article_date", "article_id", "start", "pk")
+        mentions.annotate(annotator=_annotator(PlaceMention))
+        .order_by("article_date", "article_id", "start", "pk")
         .values_list(
             "pk",
             "article__slug",
@@ -282,34 +283,34 @@ def mention_rows(request: HttpRequest, mentions: QuerySet[PlaceMention]) -> Iter
             "place__country_code",
             "place__geonames_id",
             "status",
+            "annotator",
             "created_at",
         )
         .iterator(chunk_size=CHUNK)
     )
-    for chunk in _chunks(rows):
-        who = _annotators(PlaceMention, [row[0] for row in chunk])
-        for pk, slug, headline, date, outlet, *rest in chunk:
-            text, start, end, place, kind, lat, lon, country, geonames, status, created = rest
-            yield (
-                pk,
-                slug,
-                article_url(slug=slug),
-                headline,
-                _date(date),
-                outlet,
-                text,
-                start,
-                end,
-                place,
-                kind,
-                lat,
-                lon,
-                country,
-                geonames,
-                status,
-                who.get(pk, ""),
-                _when(created),
-            )
+    for pk, slug, headline, date, outlet, *rest in rows:
+        text, start, end, place, kind, lat, lon, country, geonames, status, *who = rest
+        annotator, created = who
+        yield (
+            pk,
+            slug,
+            article_url(slug=slug),
+            headline,
+            _date(date),
+            outlet,
+            text,
+            start,
+            end,
+            place,
+            kind,
+            lat,
+            lon,
+            country,
+            geonames,
+            status,
+            annotator,
+            _when(created),
+        )
 
 
 def speaker_rows(request: HttpRequest) -> Iterator[tuple]:
