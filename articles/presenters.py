@@ -109,3 +109,31 @@ def annotate_body_html(article, quotes, mentions) -> SafeString:
             )
         )
     return highlight.render(article.body, specs)
+
+
+def news_article(article, url: str) -> dict:
+    """The article as schema.org ``NewsArticle`` (JSON-LD), for search engines and reference
+    managers: its headline, date, author, outlet and the page it came from. ``url``: its page."""
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "url": url,
+        "mainEntityOfPage": url,
+    }
+    if article.dek:
+        data["description"] = article.dek
+    if article.published_on:
+        data["datePublished"] = article.published_on.isoformat()
+    if article.language:
+        data["inLanguage"] = article.language
+    if article.author:
+        data["author"] = {"@type": "Person", "name": article.author.name}
+    if article.outlet:
+        publisher = {"@type": "Organization", "name": article.outlet.name}
+        if article.outlet.homepage:
+            publisher["url"] = article.outlet.homepage
+        data["publisher"] = publisher
+    if article.source_url:
+        data["isBasedOn"] = article.source_url
+    return data
