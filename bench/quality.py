@@ -7,8 +7,9 @@ Two sets are scored:
 * the gold set, ``tests/gold/*.txt`` with ``*.json``: articles written for this purpose and
   annotated by hand before the suggester ever ran on them; each JSON file says which speakers and
   places the database already had (``known_speakers``, ``known_places``), and those are passed
-  in. The rules were tuned on the first six; those marked ``held_out`` were written afterwards,
-  scored once as unseen text (bench/README.md keeps that first run), then used for fixes too;
+  in. The rules were tuned on the first six; those marked ``held_out`` were written afterwards
+  and scored once as unseen text (bench/README.md keeps that first run); 07-09 were then used for
+  fixes too, those in ``UNTUNED`` (10-21) not yet, so their figures are still first-sight ones;
 * the seed article, ``fixtures/seeds/000_*.txt`` against ``fixtures/seed.json``, with no known
   speakers or places (a fresh database has none), so the seed is not an answer key.
 
@@ -54,6 +55,9 @@ SAME_PLACE_KM = 25.0
 NEAR_ENOUGH_KM = {"country": 1000.0, "region": 1000.0, "river": 1000.0, "sea": 1000.0}
 NEAR_ENOUGH_KM["lake"] = 1000.0
 DEFAULT_NEAR_ENOUGH_KM = 100.0
+# Held-out articles that no rule has been changed for since their first-sight run (by number).
+# Take a batch out of here when a fix is made for its misses: it is tuned on from then on.
+UNTUNED = frozenset(f"{n:02d}" for n in range(10, 22))
 
 
 def key(name: str | None) -> str | None:
@@ -114,7 +118,8 @@ class Article:
         held_out=False,
     ):
         self.name = name
-        self.held_out = held_out  # annotated after the rules were tuned, and never tuned on
+        self.held_out = held_out  # annotated after the rules were tuned, scored on first sight
+        self.untuned = held_out and name[:2] in UNTUNED  # ... and no rule changed for it since
         self.body = body
         self.quotes = quotes  # dicts: start, end, kind, speaker (name or None)
         self.mentions = mentions  # dicts: start, end, place (name)
@@ -338,19 +343,28 @@ def main(argv: list[str]) -> int:
         verbose,
     )
     tuned = [a for a in gold if not a.held_out]
-    held = [a for a in gold if a.held_out]
-    if tuned and held:
+    held = [a for a in gold if a.held_out and not a.untuned]
+    untuned = [a for a in gold if a.untuned]
+    if tuned and (held or untuned):
         report(
             f"  of which the {len(tuned)} articles the rules were tuned on "
             f"({', '.join(a.name[:2] for a in tuned)})",
             score(tuned),
             False,
         )
+    if held:
         report(
             f"  of which the {len(held)} articles written and annotated after that tuning "
             f"({', '.join(a.name[:2] for a in held)}); their first run, before the fixes they "
             "prompted, is in bench/README.md",
             score(held),
+            False,
+        )
+    if untuned:
+        report(
+            f"  of which the {len(untuned)} held-out articles no rule has been changed for "
+            f"({', '.join(a.name[:2] for a in untuned)}): still first-sight figures",
+            score(untuned),
             False,
         )
     seed = load_seed()

@@ -576,12 +576,22 @@ def test_hostile_text_is_handled():
 
 
 # The figures bench/quality.py printed when these floors were set; a change may raise them.
+# GOLD_FLOOR holds for the articles the rules have been tuned on (01-06, and 07-09 after their
+# first-sight run); FIRST_SIGHT_FLOOR for the held-out articles no rule has been changed for
+# (quality.UNTUNED, 10-21): their first-sight figures, as bench/README.md records them.
 GOLD_FLOOR = {
     "quote_precision": 1.0,
     "quote_recall": 1.0,
     "attribution": 1.0,
     "place_precision": 0.98,
     "place_recall": 0.98,
+}
+FIRST_SIGHT_FLOOR = {
+    "quote_precision": 0.979,
+    "quote_recall": 0.778,
+    "attribution": 0.782,
+    "place_precision": 0.852,
+    "place_recall": 0.537,
 }
 SEED_FLOOR = {
     "quote_precision": 1.0,
@@ -594,8 +604,17 @@ SEED_FLOOR = {
 
 def test_quality_on_the_gold_set_does_not_regress():
     quality = load_quality()
-    result = quality.score(quality.load_gold())
+    result = quality.score([a for a in quality.load_gold() if not a.untuned])
     for name, floor in GOLD_FLOOR.items():
+        assert result[name] >= floor, (name, result[name], result["problems"])
+
+
+def test_quality_on_the_untuned_held_out_articles_does_not_fall_below_first_sight():
+    quality = load_quality()
+    untuned = [a for a in quality.load_gold() if a.untuned]
+    assert len(untuned) == len(quality.UNTUNED) >= 12
+    result = quality.score(untuned)
+    for name, floor in FIRST_SIGHT_FLOOR.items():
         assert result[name] >= floor, (name, result[name], result["problems"])
 
 
