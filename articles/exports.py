@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -106,26 +106,31 @@ def safe_row(row: Sequence[Any]) -> list[Any]:
     return ["'" + v if v.__class__ is str and v.startswith(FORMULA_STARTS) else v for v in row]
 
 
-def stream(rows: Iterable[Sequence[Any]], header: list[str], filename: str):
-    """The rows as a streamed CSV download, the header first, written a chunk of rows at a time
-    (one piece of the response per chunk, not per row)."""
+def csv_pieces(rows: Iterable[Sequence[Any]], header: list[str]) -> Iterator[str]:
+    """The rows as CSV text, the header first, a piece per chunk of rows (never per row, never
+    the whole at once)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for chunk in _chunks(rows):
+        writer.writerows([safe_row(row) for row in chunk])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if rest := buffer.getvalue():  # the header, when there were no rows
+        yield rest
 
-    def pieces() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for chunk in _chunks(rows):
-            writer.writerows([safe_row(row) for row in chunk])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        if rest := buffer.getvalue():  # the header, when there were no rows
-            yield rest
 
-    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
+def download(pieces: Iterable[str], content_type: str, filename: str) -> StreamingHttpResponse:
+    """The pieces as a streamed download."""
+    response = StreamingHttpResponse(pieces, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+CSV = "text/csv; charset=utf-8"
+GEOJSON = "application/geo+json; charset=utf-8"
 
 
 def _chunks(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
@@ -137,10 +142,13 @@ def _chunks(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
 URL_MARKS = {"slug": "zz0slug0zz", "quote_id": "987654321"}
 
 
-def url_maker(request: HttpRequest, name: str, *fields: str) -> Callable[..., str]:
+Absolute = Callable[[str], str]  # a path made an absolute URL (``request.build_absolute_uri``)
+
+
+def url_maker(absolute: Absolute, name: str, *fields: str) -> Callable[..., str]:
     """Absolute URLs of the view ``name`` by its arguments ``fields``, one per row without a
     ``reverse()`` each: the URL is reversed once with marks where the arguments go."""
-    url = request.build_absolute_uri(reverse(name, kwargs={f: URL_MARKS[f] for f in fields}))
+    url = absolute(reverse(name, kwargs={f: URL_MARKS[f] for f in fields}))
     for f in fields:
         url = url.replace(URL_MARKS[f], "{" + f + "}")
     return url.format
@@ -209,11 +217,11 @@ def _in_articles(filters: search.Filters) -> Q:
     return Q(article__in=articles.values("pk"))
 
 
-def quote_rows(request: HttpRequest, quotes: QuerySet[Quote]) -> Iterator[tuple]:
+def quote_rows(absolute: Absolute, quotes: QuerySet[Quote]) -> Iterator[tuple]:
     """One query, read a chunk at a time: each quote with its article, speaker, places and
     annotator."""
-    article_url = url_maker(request, "articles:article_detail", "slug")
-    quote_url = url_maker(request, "articles:quote_panel", "slug", "quote_id")
+    article_url = url_maker(absolute, "articles:article_detail", "slug")
+    quote_url = url_maker(absolute, "articles:quote_panel", "slug", "quote_id")
     rows = (
         quotes.annotate(place_names=_place_names(), annotator=_annotator(Quote))
         .order_by("article_date", "article_id", "start", "pk")
@@ -261,9 +269,9 @@ def quote_rows(request: HttpRequest, quotes: QuerySet[Quote]) -> Iterator[tuple]
         )
 
 
-def mention_rows(request: HttpRequest, mentions: QuerySet[PlaceMention]) -> Iterator[tuple]:
+def mention_rows(absolute: Absolute, mentions: QuerySet[PlaceMention]) -> Iterator[tuple]:
     """One query, read a chunk at a time: each mention with its article, place and annotator."""
-    article_url = url_maker(request, "articles:article_detail", "slug")
+    article_url = url_maker(absolute, "articles:article_detail", "slug")
     rows = (
         mentions.annotate(annotator=_annotator(PlaceMention))
         .order_by("article_date", "article_id", "start", "pk")
@@ -313,8 +321,8 @@ def mention_rows(request: HttpRequest, mentions: QuerySet[PlaceMention]) -> Iter
         )
 
 
-def speaker_rows(request: HttpRequest) -> Iterator[tuple]:
-    url = url_maker(request, "articles:speaker_detail", "slug")
+def speaker_rows(absolute: Absolute) -> Iterator[tuple]:
+    url = url_maker(absolute, "articles:speaker_detail", "slug")
     speakers = (
         search.public_speakers()
         .order_by("-n_quotes", "name", "pk")
@@ -326,8 +334,8 @@ def speaker_rows(request: HttpRequest) -> Iterator[tuple]:
         yield (slug, url(slug=slug), name, kind, role, affiliation, "; ".join(aliases), wikidata, n)
 
 
-def place_rows(request: HttpRequest) -> Iterator[tuple]:
-    url = url_maker(request, "articles:place_detail", "slug")
+def place_rows(absolute: Absolute) -> Iterator[tuple]:
+    url = url_maker(absolute, "articles:place_detail", "slug")
     places = (
         search.public_places()
         .order_by("-n_mentions", "name", "pk")
@@ -363,29 +371,22 @@ def place_rows(request: HttpRequest) -> Iterator[tuple]:
 # --- GeoJSON ------------------------------------------------------------------------------------
 
 
-def stream_geojson(features: Iterable[dict], filename: str):
-    """A ``FeatureCollection`` of ``features``, streamed a feature at a time."""
-
-    def parts() -> Iterator[str]:
-        yield '{"type": "FeatureCollection", "features": ['
-        for n, feature in enumerate(features):
-            yield ("," if n else "") + json.dumps(feature, ensure_ascii=False)
-        yield "]}"
-
-    response = StreamingHttpResponse(parts(), content_type="application/geo+json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def geojson_pieces(features: Iterable[dict]) -> Iterator[str]:
+    """A ``FeatureCollection`` of ``features`` as text, a feature at a time."""
+    yield '{"type": "FeatureCollection", "features": ['
+    for n, feature in enumerate(features):
+        yield ("," if n else "") + json.dumps(feature, ensure_ascii=False)
+    yield "]}"
 
 
 def _point(longitude: float, latitude: float) -> dict:
     return {"type": "Point", "coordinates": [longitude, latitude]}
 
 
-def place_features(request: HttpRequest, filters: search.Filters) -> Iterator[dict]:
+def place_features(absolute: Absolute, filters: search.Filters) -> Iterator[dict]:
     """Each public place as a feature with its counts: of the whole corpus (the kept counts),
     or, for a search or filter, of the mentions and quotes that list holds."""
-    url = url_maker(request, "articles:place_detail", "slug")
+    url = url_maker(absolute, "articles:place_detail", "slug")
     places = search.public_places().order_by("-n_mentions", "name", "pk")
     counts: dict[int, tuple[int, int]] | None = None
     if filters.active:
@@ -427,10 +428,10 @@ def place_features(request: HttpRequest, filters: search.Filters) -> Iterator[di
         }
 
 
-def mention_features(request: HttpRequest, mentions: QuerySet[PlaceMention]) -> Iterator[dict]:
+def mention_features(absolute: Absolute, mentions: QuerySet[PlaceMention]) -> Iterator[dict]:
     """Each reader-visible mention as a feature at its place, with its article and text."""
-    article_url = url_maker(request, "articles:article_detail", "slug")
-    place_url = url_maker(request, "articles:place_detail", "slug")
+    article_url = url_maker(absolute, "articles:article_detail", "slug")
+    place_url = url_maker(absolute, "articles:place_detail", "slug")
     rows = (
         mentions.order_by("article_date", "article_id", "start", "pk")
         .values_list(
@@ -473,38 +474,43 @@ def mention_features(request: HttpRequest, mentions: QuerySet[PlaceMention]) -> 
 @require_safe
 def export_quotes(request):
     """``/export/quotes.csv?<the article list's query>``: one row per quote."""
-    filters = search.Filters.from_query(request.GET)
-    return stream(quote_rows(request, quotes_for(filters)), QUOTE_HEADER, "quotes.csv")
+    quotes = quotes_for(search.Filters.from_query(request.GET))
+    rows = quote_rows(request.build_absolute_uri, quotes)
+    return download(csv_pieces(rows, QUOTE_HEADER), CSV, "quotes.csv")
 
 
 @require_safe
 def export_mentions(request):
     """``/export/mentions.csv?<the article list's query>``: one row per place mention."""
-    filters = search.Filters.from_query(request.GET)
-    return stream(mention_rows(request, mentions_for(filters)), MENTION_HEADER, "mentions.csv")
+    mentions = mentions_for(search.Filters.from_query(request.GET))
+    rows = mention_rows(request.build_absolute_uri, mentions)
+    return download(csv_pieces(rows, MENTION_HEADER), CSV, "mentions.csv")
 
 
 @require_safe
 def export_speakers(request):
     """``/export/speakers.csv``: the speaker list, most quoted first."""
-    return stream(speaker_rows(request), SPEAKER_HEADER, "speakers.csv")
+    rows = speaker_rows(request.build_absolute_uri)
+    return download(csv_pieces(rows, SPEAKER_HEADER), CSV, "speakers.csv")
 
 
 @require_safe
 def export_places(request):
     """``/export/places.csv``: the place list, most mentioned first."""
-    return stream(place_rows(request), PLACE_HEADER, "places.csv")
+    rows = place_rows(request.build_absolute_uri)
+    return download(csv_pieces(rows, PLACE_HEADER), CSV, "places.csv")
 
 
 @require_safe
 def export_places_geojson(request):
     """``/export/places.geojson?<the article list's query>``: the places with their counts."""
-    filters = search.Filters.from_query(request.GET)
-    return stream_geojson(place_features(request, filters), "places.geojson")
+    features = place_features(request.build_absolute_uri, search.Filters.from_query(request.GET))
+    return download(geojson_pieces(features), GEOJSON, "places.geojson")
 
 
 @require_safe
 def export_mentions_geojson(request):
     """``/export/mentions.geojson?<the article list's query>``: one feature per mention."""
-    filters = search.Filters.from_query(request.GET)
-    return stream_geojson(mention_features(request, mentions_for(filters)), "mentions.geojson")
+    mentions = mentions_for(search.Filters.from_query(request.GET))
+    features = mention_features(request.build_absolute_uri, mentions)
+    return download(geojson_pieces(features), GEOJSON, "mentions.geojson")

@@ -1,0 +1,193 @@
+"""The published corpus as a Frictionless Data Package (``manage.py export_dataset DIR``): the
+exports' CSVs and GeoJSON (``articles.exports``, the same rows readers can download) and a
+``datapackage.json`` that describes them (Table Schemas with each column's type), with a licence
+and a citation, ready to deposit in a repository such as Zenodo.
+
+The package is written into a new directory beside ``DIR`` and moved into place when every file
+is complete, so a failed export leaves nothing half-written at ``DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import exports, search
+
+LICENSES = {
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    "CC0-1.0": ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "ODbL-1.0": (
+        "Open Data Commons Open Database License 1.0",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+    ),
+}
+
+# The Table Schema type of each column (string when not listed).
+TYPES = {
+    "quote_id": "integer",
+    "mention_id": "integer",
+    "start": "integer",
+    "end": "integer",
+    "quotes": "integer",
+    "mentions": "integer",
+    "quotes_about": "integer",
+    "geonames_id": "integer",
+    "latitude": "number",
+    "longitude": "number",
+    "date": "date",
+    "annotated_at": "datetime",
+}
+URL_COLUMNS = {"quote_url", "article_url", "url"}
+DESCRIPTIONS = {
+    "quotes": "One row per reader-visible quote, claim or indirect quote of a published article.",
+    "mentions": "One row per reader-visible mention of a place in a published article.",
+    "speakers": "Every speaker with a published quote, with their number of quotes.",
+    "places": "Every place with a published mention or quote about it, with their counts.",
+    "places-geojson": "The places as GeoJSON (RFC 7946), with their counts.",
+    "mentions-geojson": "The place mentions as GeoJSON (RFC 7946), at their places.",
+}
+
+
+class DatasetError(Exception):
+    """A reason the package cannot be written, naming the path."""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    header: list[str]
+    rows: Callable[[exports.Absolute], Iterable]
+
+
+def tables() -> list[Table]:
+    everything = search.Filters()
+    return [
+        Table(
+            "quotes",
+            exports.QUOTE_HEADER,
+            lambda url: exports.quote_rows(url, exports.quotes_for(everything)),
+        ),
+        Table(
+            "mentions",
+            exports.MENTION_HEADER,
+            lambda url: exports.mention_rows(url, exports.mentions_for(everything)),
+        ),
+        Table("speakers", exports.SPEAKER_HEADER, exports.speaker_rows),
+        Table("places", exports.PLACE_HEADER, exports.place_rows),
+    ]
+
+
+def field(name: str) -> dict:
+    """A column's Table Schema field."""
+    described: dict = {"name": name, "type": TYPES.get(name, "string")}
+    if name in URL_COLUMNS:
+        described["format"] = "uri"
+    if described["type"] == "datetime":
+        described["format"] = "any"  # ISO 8601 with its UTC offset
+    return described
+
+
+def descriptor(
+    title: str, license_id: str, base_url: str, created: datetime, citation: str
+) -> dict:
+    """``datapackage.json``: what the package holds and under which terms. Pure."""
+    license_title, license_path = LICENSES[license_id]
+    resources: list[dict] = [
+        {
+            "name": table.name,
+            "path": f"{table.name}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "description": DESCRIPTIONS[table.name],
+            "schema": {"fields": [field(name) for name in table.header]},
+        }
+        for table in tables()
+    ]
+    resources += [
+        {
+            "name": name,
+            "path": name.replace("-geojson", ".geojson"),
+            "format": "geojson",
+            "mediatype": "application/geo+json",
+            "encoding": "utf-8",
+            "description": DESCRIPTIONS[name],
+        }
+        for name in ("places-geojson", "mentions-geojson")
+    ]
+    return {
+        "profile": "data-package",
+        "name": "newsroom-corpus",
+        "title": title,
+        "description": (
+            "Published conflict-news articles' quotes, claims and place mentions, as annotated "
+            "in Newsroom: who is quoted, what they claim, and which places the reporting is about."
+        ),
+        "homepage": base_url,
+        "created": created.isoformat(timespec="seconds"),
+        "licenses": [{"name": license_id, "title": license_title, "path": license_path}],
+        "citation": citation,
+        "keywords": ["conflict reporting", "quotations", "claims", "places", "annotation"],
+        "resources": resources,
+    }
+
+
+def write(directory: Path, base_url: str, title: str, license_id: str) -> dict[str, int]:
+    """Write the package at ``directory`` (new, or empty); returns the rows of each table."""
+    directory = directory.resolve()
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise DatasetError(f"{directory}: exists and is not an empty directory")
+    if not directory.parent.is_dir():
+        raise DatasetError(f"{directory.parent}: no such directory")
+    base = base_url.rstrip("/")
+
+    def absolute(path: str) -> str:
+        return base + path
+
+    created = datetime.now(UTC)
+    citation = f"{title} ({created.year}). Newsroom data package. {base}/"
+    work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        counts: dict[str, int] = {}
+        for table in tables():
+            rows = _counted(table.rows(absolute), counts, table.name)
+            _write_text(work / f"{table.name}.csv", exports.csv_pieces(rows, table.header))
+        features = exports.place_features(absolute, search.Filters())
+        _write_text(work / "places.geojson", exports.geojson_pieces(features))
+        mentions = exports.mention_features(absolute, exports.mentions_for(search.Filters()))
+        _write_text(work / "mentions.geojson", exports.geojson_pieces(mentions))
+        package = descriptor(title, license_id, base + "/", created, citation)
+        (work / "datapackage.json").write_text(
+            json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        if directory.exists():
+            directory.rmdir()  # empty, checked above
+        os.replace(work, directory)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return counts
+
+
+def _counted(rows: Iterable, counts: dict[str, int], name: str) -> Iterator:
+    counts[name] = 0
+    for row in rows:
+        counts[name] += 1
+        yield row
+
+
+def _write_text(path: Path, pieces: Iterable[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for piece in pieces:
+            out.write(piece)

@@ -1,0 +1,53 @@
+"""``manage.py export_dataset``: the published corpus as a Frictionless Data Package, validated
+by the ``frictionless`` library (an independent implementation of the standard)."""
+
+import csv
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, PlaceMention, Quote
+from tests.ops import create, load_seed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_exports_as_a_valid_data_package(tmp_path):
+    from frictionless import Package, validate
+
+    load_seed()
+    target = tmp_path / "corpus"
+    call_command("export_dataset", str(target), base_url="https://newsroom.example")
+    report = validate(str(target / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+    assert "newsroom.example" in descriptor["citation"]
+    package = Package(str(target / "datapackage.json"))
+    quotes = package.get_resource("quotes").read_rows()
+    assert len(quotes) == Quote.objects.visible().count()
+    assert quotes[0]["quote_url"].startswith("https://newsroom.example/articles/")
+    with (target / "mentions.csv").open(encoding="utf-8", newline="") as f:
+        assert sum(1 for _ in csv.DictReader(f)) == PlaceMention.objects.visible().count()
+    geojson = json.loads((target / "places.geojson").read_text())
+    assert geojson["type"] == "FeatureCollection" and geojson["features"]
+
+
+def test_drafts_stay_out_of_the_dataset(tmp_path, make_article):
+    draft = make_article(body="Peskov said no.", status=Article.Status.DRAFT)
+    create(Quote, article=draft, start=0, end=15, exact="Peskov said no.")
+    call_command("export_dataset", str(tmp_path / "d"), base_url="https://n.example")
+    assert "Peskov" not in (tmp_path / "d" / "quotes.csv").read_text()
+
+
+def test_a_directory_in_use_or_a_bad_address_is_refused_and_nothing_is_written(tmp_path):
+    used = tmp_path / "used"
+    used.mkdir()
+    (used / "notes.txt").write_text("mine")
+    with pytest.raises(CommandError, match="used: exists and is not an empty directory"):
+        call_command("export_dataset", str(used), base_url="https://n.example")
+    assert [p.name for p in used.iterdir()] == ["notes.txt"]
+    with pytest.raises(CommandError, match="--base-url"):
+        call_command("export_dataset", str(tmp_path / "new"), base_url="newsroom.example")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["used"]  # no partial directory left
