@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import IO
 
 from django.core.management.base import OutputWrapper
 
@@ -13,7 +14,14 @@ class Progress:
 
     ``unit`` follows the counts (``"kB"``: the caller counts kilobytes)."""
 
-    def __init__(self, total: int, label: str, stream=None, width: int = 30, unit: str = ""):
+    def __init__(
+        self,
+        total: int,
+        label: str,
+        stream: IO[str] | OutputWrapper | None = None,
+        width: int = 30,
+        unit: str = "",
+    ):
         self.total, self.label, self.width = max(total, 1), label, width
         self.unit = f" {unit}" if unit else ""
         self.stream = stream or sys.stderr  # a file, or a command's OutputWrapper
