@@ -79,29 +79,55 @@ def batches(items: Iterable[T]) -> Iterator[list[T]]:
 def write(
     model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], key: str = ""
 ) -> None:
-    """INSERT ``rows`` (values of ``fields``, in order) into ``model``'s table, as few
-    statements as the database's limit on parameters allows; with ``key``, a row whose ``key``
-    is there already updates it (``ON CONFLICT ... DO UPDATE``: PostgreSQL and SQLite).
-    Plain SQL: no model instances, for the millions of rows of a big file."""
-    meta, qn = model._meta, connection.ops.quote_name
-    columns = [_column(model, field) for field in fields]
-    limit = connection.features.max_query_params or 65_535
-    per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(columns)))
-    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(map(qn, columns))}) VALUES "
-    tail = ""
+    """INSERT ``rows`` (values of ``fields``, in order) into ``model``'s table; with ``key``, a
+    row whose ``key`` is there already updates it (``ON CONFLICT ... DO UPDATE``). Plain SQL
+    through the driver's cursor, no model instances, for the millions of rows of a big file (in
+    DEBUG, Django's cursor would also keep, and on SQLite quote parameter by parameter, the SQL
+    of every statement). PostgreSQL: ``COPY`` (into a staging table for an upsert); SQLite: as
+    many rows a statement as its limit on parameters allows."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = [qn(_column(model, field)) for field in fields]
+    listed = ", ".join(columns)
+    conflict = ""
     if key:
-        column = _column(model, key)
-        updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in columns if c != column)
-        tail = f" ON CONFLICT ({qn(column)}) DO UPDATE SET {updates}"
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != qn(_column(model, key)))
+        conflict = f" ON CONFLICT ({qn(_column(model, key))}) DO UPDATE SET {updates}"
     with connection.cursor() as wrapper:
-        # The driver's cursor: in DEBUG, Django's would keep (and, on SQLite, quote parameter by
-        # parameter) the SQL of every statement, a megabyte or so each.
         cursor = wrapper.cursor
+        if connection.vendor == "postgresql":
+            stage = qn(f"stage_{model._meta.db_table}") if key else ""
+            _copy(cursor, table, listed, rows, stage, conflict)
+            return
+        limit = connection.features.max_query_params or 65_535
+        per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(columns)))
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             values = [value for each in chunk for value in each]
-            cursor.execute(head + ", ".join([row] * len(chunk)) + tail, values)
+            statement = f"INSERT INTO {table} ({listed}) VALUES {', '.join([row] * len(chunk))}"
+            cursor.execute(statement + conflict, values)
+
+
+def _copy(
+    cursor: Any, table: str, listed: str, rows: Sequence[Sequence[Any]], stage: str, conflict: str
+) -> None:
+    """PostgreSQL: ``rows`` into ``table`` by ``COPY``; for an upsert, into the temporary table
+    ``stage`` of those columns first (dropped at commit), then on into ``table``."""
+    target = stage or table
+    if stage:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {target} ON COMMIT DROP AS "
+            f"SELECT {listed} FROM {table} WITH NO DATA"
+        )
+    with cursor.copy(f"COPY {target} ({listed}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    if stage:
+        cursor.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {stage}{conflict}")
+        cursor.execute(f"TRUNCATE {stage}")
 
 
 def _column(model: type[Model], name: str) -> str:
