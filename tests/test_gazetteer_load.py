@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import random
 import re
 import subprocess
 import sys
@@ -450,3 +451,32 @@ def test_lookup_is_one_query_however_many_names(dumps, django_assert_num_queries
         found = lookup(many)
     assert len(found) == 3003
     assert [c.name for c in found["donetsk"]] == ["Donetsk"]
+
+
+def test_a_big_file_shows_its_progress_bar_unasked(dumps, monkeypatch):
+    from articles.management.commands import load_gazetteer
+
+    monkeypatch.setattr(load_gazetteer, "PROGRESS_BYTES", 100)  # the files here are "big"
+    _, err = run(dumps["places"])
+    assert "kB 100%" in err
+
+
+def test_a_damaged_zip_is_one_line_naming_it(tmp_path):
+    rng = random.Random(5)
+    lines = [
+        place_line(n, f"Place{rng.random()}", "", "1", "2", "PPL", "UA", "", "0")
+        for n in range(1, 5000)
+    ]
+    path = write_zip(tmp_path / "UA.zip", lines)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 200] = bytes(rng.randrange(256) for _ in range(200))
+    path.write_bytes(bytes(data))
+    with pytest.raises(CommandError, match=f"^{re.escape(str(path))}") as raised:
+        run(path)
+    # the damaged stretch reads as lines that are not right, or fails the zip's checksum
+    assert re.search(
+        r" \(UA.txt\): line \d+: (expected 19|cannot be read|not UTF-8)", str(raised.value)
+    )
+    assert "\n" not in str(raised.value)
+    assert not GazetteerEntry.objects.exists()
