@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import datetime
 import random
-import sys
 import time
 from dataclasses import dataclass, field
 
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.text import slugify
 
@@ -45,6 +44,7 @@ from articles.models import (
     article_date,
     context,
 )
+from articles.progress import Progress
 from articles.search import refresh_vectors
 
 FIRST_DAY = datetime.date(2019, 1, 1)
@@ -772,44 +772,6 @@ def generate_heavy(
 
 
 # --- Writing it to the database -----------------------------------------------------------------
-
-
-class Progress:
-    """A progress bar on stderr: redrawn in place on a terminal, a line per 10% elsewhere."""
-
-    def __init__(self, total: int, label: str, stream=None, width: int = 30):
-        self.total, self.label, self.width = max(total, 1), label, width
-        self.stream = stream or sys.stderr  # a file, or a command's OutputWrapper
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.started = time.perf_counter()
-        self.last_tenth = -1
-
-    def update(self, done: int) -> None:
-        fraction = min(done / self.total, 1.0)
-        elapsed = time.perf_counter() - self.started
-        rate = done / elapsed if elapsed else 0.0
-        left = (self.total - done) / rate if rate else 0.0
-        filled = int(fraction * self.width)
-        line = (
-            f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-            f"{done:,}/{self.total:,} {fraction:4.0%} {rate:,.0f}/s ETA {left:,.0f}s"
-        )
-        if self.tty:
-            self._write("\r" + line)
-        elif int(fraction * 10) > self.last_tenth:
-            self.last_tenth = int(fraction * 10)
-            self._write(line + "\n")
-
-    def close(self) -> None:
-        if self.tty:
-            self._write("\n")
-
-    def _write(self, text: str) -> None:
-        if isinstance(self.stream, OutputWrapper):
-            self.stream.write(text, ending="")
-        else:
-            self.stream.write(text)
-        self.stream.flush()
 
 
 def ensure_world(world: World) -> tuple[dict, dict, dict, dict]:
