@@ -129,3 +129,9 @@ def test_article_pages_carry_citation_metadata(client, article):
     assert data["isBasedOn"] == "https://ledger.example/news/talks"
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
+
+
+def test_the_place_pages_credit_geonames(client, article):
+    for path in (reverse("articles:place_list"), "/places/kyiv/"):
+        html = client.get(path).content.decode()
+        assert 'href="https://www.geonames.org/"' in html and "Attribution 4.0" in html, path
