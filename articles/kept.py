@@ -177,20 +177,35 @@ def _move_counts(article_ids: list[int], sign: str) -> None:
     """Take out (``-``) or put back (``+``) these articles' share of the counts the lists show
     (``Speaker.n_quotes``, ``Place.n_mentions``, ``Place.n_quotes``), from their kept rows: the
     work of these articles, where counting again took every quote and mention of each name."""
-    keys = ", ".join(["%s"] * len(article_ids))
-    for table, column, source, key, amount in (
-        (Speaker, "n_quotes", ArticleSpeaker, "speaker_id", "SUM(n_quotes)"),
-        (Place, "n_mentions", ArticlePlace, "place_id", "SUM(n_mentions)"),
-        (Place, "n_quotes", PlaceQuote, "place_id", "COUNT(*)"),
-    ):
-        name = table._meta.db_table
-        _execute(
-            f"UPDATE {name} SET {column} = {name}.{column} {sign} d.n"
-            f" FROM (SELECT {key} AS id, {amount} AS n FROM {source._meta.db_table}"
-            f" WHERE article_id IN ({keys}) AND {key} IS NOT NULL GROUP BY {key}) d"
-            f" WHERE {name}.id = d.id",
-            article_ids,
-        )
+    _move(Speaker, "n_quotes", ArticleSpeaker, "speaker_id", "SUM(n_quotes)", article_ids, sign)
+    _move(Place, "n_mentions", ArticlePlace, "place_id", "SUM(n_mentions)", article_ids, sign)
+    _move(Place, "n_quotes", PlaceQuote, "place_id", "COUNT(*)", article_ids, sign)
+
+
+def _move_outlet_articles(article_ids: list[int], sign: str) -> None:
+    """Take out (``-``) or put back (``+``) these articles from their outlets' counts."""
+    _move(Outlet, "n_articles", ArticleOutlet, "outlet_id", "COUNT(*)", article_ids, sign)
+
+
+def _move(
+    table: type[Model],
+    column: str,
+    source: type[Model],
+    key: str,
+    amount: str,
+    article_ids: list[int],
+    sign: str,
+) -> None:
+    """``table.column`` moved by ``sign`` ``amount`` of these articles' ``source`` rows, for the
+    rows of ``table`` they name by ``key``: one ``UPDATE ... FROM``."""
+    name = table._meta.db_table
+    _execute(
+        f"UPDATE {name} SET {column} = {name}.{column} {sign} d.n"
+        f" FROM (SELECT {key} AS id, {amount} AS n FROM {source._meta.db_table}"
+        f" WHERE article_id IN ({', '.join(['%s'] * len(article_ids))}) AND {key} IS NOT NULL"
+        f" GROUP BY {key}) d WHERE {name}.id = d.id",
+        article_ids,
+    )
 
 
 APPEARANCE_COLUMNS = ["article_id", "speaker_id", "n_quotes"]
@@ -205,18 +220,6 @@ def _article_outlets_query(article_ids: Collection[int] | None = None) -> QueryS
     if article_ids is not None:
         articles = articles.filter(pk__in=article_ids)
     return articles.order_by().values_list("pk", "outlet")
-
-
-def _move_outlet_articles(article_ids: list[int], sign: str) -> None:
-    """Take out (``-``) or put back (``+``) these articles from their outlets' counts."""
-    name, source = Outlet._meta.db_table, ArticleOutlet._meta.db_table
-    _execute(
-        f"UPDATE {name} SET n_articles = {name}.n_articles {sign} d.n"
-        f" FROM (SELECT outlet_id AS id, COUNT(*) AS n FROM {source}"
-        f" WHERE article_id IN ({', '.join(['%s'] * len(article_ids))}) GROUP BY outlet_id) d"
-        f" WHERE {name}.id = d.id",
-        article_ids,
-    )
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,6 @@ import errno
 import hashlib
 import json
 import os
-import re
 import stat
 from dataclasses import dataclass
 
@@ -58,16 +57,12 @@ from articles.imports import (
     save_batch,
 )
 from articles.models import Article
+from articles.output import shown
 
 __all__ = ["Command", "ImportRefused", "author_for", "bare_name", "source_key"]
 
 HEAD_BYTES = 4096  # what tells a saved web page from the text format (imports.looks_like_html)
 SOURCE_FILE_MAX: int = Article._meta.get_field("source_file").max_length or 255
-# What would break a line of output or hide what it says: control characters (newlines
-# included), line and paragraph separators, bidirectional overrides, lone surrogates (bytes of
-# a file name that were not UTF-8), and the backslash that introduces an escape.
-_UNSAFE = re.compile(r"[\\\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _KINDS = [
     (stat.S_ISDIR, "a directory"),
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -82,18 +77,6 @@ _KINDS = [
 class SourceFile:
     resolved: str  # the real path of the file read
     data: bytes  # at most the limit + 1 of them (PAGE_MAX_BYTES for a page, else MAX_BYTES)
-
-
-def shown(name: str) -> str:
-    """``name`` for one line of output: control characters and the like as backslash escapes."""
-    return _UNSAFE.sub(lambda m: _ESCAPES.get(m.group()) or _escape(m.group()), name)
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as os.fsdecode keeps it
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def source_key(resolved: str) -> str:

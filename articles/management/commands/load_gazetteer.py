@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.geonames import files as geonames_files
 from articles.geonames import load
 from articles.geonames.files import GeoNamesFileError
-from articles.management.commands.import_articles import shown
+from articles.output import shown
 from articles.progress import Progress
 
 PROGRESS_BYTES = 1 << 20  # files from this size on show a progress bar by default
