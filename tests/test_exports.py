@@ -269,3 +269,30 @@ def test_geojson_holds_no_hidden_span_and_escapes_names(client, make_article):
     assert [f["properties"]["article"] for f in mentions["features"]] == [article.slug]
     places = geojson_of(client, "export_places_geojson")
     assert places["features"][0]["properties"]["name"] == 'Odesa "</script>'
+
+
+def test_geojson_exports_take_the_same_queries_however_many_places(client, make_article):
+    def queries(name: str, **query) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            geojson_of(client, name, **query)
+        return len(captured)
+
+    def add_place(n: int) -> None:
+        article = make_article(body=BODY)
+        place = create(Place, name=f"Place {n}", slug=f"place-{n}", latitude=n, longitude=n)
+        create(PlaceMention, article=article, start=12, end=16, exact="Kyiv", place=place)
+
+    add_place(0)
+    few = [
+        queries(name, **q)
+        for name in ("export_places_geojson", "export_mentions_geojson")
+        for q in ({}, {"year": "2024"})
+    ]
+    for n in range(1, 12):
+        add_place(n)
+    many = [
+        queries(name, **q)
+        for name in ("export_places_geojson", "export_mentions_geojson")
+        for q in ({}, {"year": "2024"})
+    ]
+    assert few == many and max(many) <= 3  # the places (and, filtered, two counts) or mentions

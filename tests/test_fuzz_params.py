@@ -75,11 +75,18 @@ def reader_urls(world) -> dict[str, str]:
         "speaker": world["speaker"].get_absolute_url(),
         "places": "/places/",
         "place": world["place"].get_absolute_url(),
+        "outlets": "/outlets/",
+        "quotes.csv": reverse("articles:export_quotes"),
+        "mentions.csv": reverse("articles:export_mentions"),
+        "places.geojson": reverse("articles:export_places_geojson"),
+        "mentions.geojson": reverse("articles:export_mentions_geojson"),
     }
 
 
 @pytest.mark.parametrize(
-    "page", ["list", "article", "draft", "panel", "speakers", "speaker", "places", "place"]
+    "page",
+    ["list", "article", "draft", "panel", "speakers", "speaker", "places", "place", "outlets"]
+    + ["quotes.csv", "mentions.csv", "places.geojson", "mentions.geojson"],
 )
 def test_reader_pages_never_fail_on_any_query_string(client, world, page):
     url = reader_urls(world)[page]
@@ -89,6 +96,8 @@ def test_reader_pages_never_fail_on_any_query_string(client, world, page):
     def check(pairs, raw, headers):
         response = client.get(f"{url}?{query_string(pairs, raw)}", headers=headers)
         assert response.status_code in OK, (pairs, raw, headers)
+        if response.streaming:  # an export: its rows are read as it is sent
+            b"".join(response.streaming_content)
 
     check()
 
@@ -105,6 +114,8 @@ def test_annotate_name_lookup_never_fails_on_any_query_string(client, annotator,
     def check(pairs, raw, headers):
         response = client.get(f"{url}?{query_string(pairs, raw)}", headers=headers)
         assert response.status_code in OK, (pairs, raw, headers)
+        if response.streaming:  # an export: its rows are read as it is sent
+            b"".join(response.streaming_content)
 
     check()
 
