@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import exports, views
+from . import views
+from .exports import views as exports
 
 app_name = "articles"
 

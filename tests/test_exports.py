@@ -1,4 +1,5 @@
-"""CSV exports (``articles.exports``): what readers see, for any list, read back with ``csv``,
+"""CSV exports (``articles.exports.tabular``): what readers see, for any list, read back with
+``csv``,
 streamed in chunks, never a draft or a suggestion, and safe to open in a spreadsheet."""
 
 import csv
@@ -11,7 +12,7 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import exports
+from articles.exports import query, tabular
 from articles.models import Article, Outlet, Place, PlaceMention, Quote, Span, Speaker
 from tests.ops import add_places, create, load_seed, save
 
@@ -74,7 +75,7 @@ def test_the_seeds_quotes_read_back_as_they_are(client):
     rows = quotes_csv(client)
     quotes = Quote.objects.visible().select_related("article", "speaker")
     assert len(rows) == quotes.count() > 20
-    assert list(rows[0]) == exports.QUOTE_HEADER
+    assert list(rows[0]) == tabular.QUOTE_HEADER
     by_id = {int(row["quote_id"]): row for row in rows}
     for quote in quotes:
         row = by_id[quote.pk]
@@ -88,7 +89,7 @@ def test_the_seeds_quotes_read_back_as_they_are(client):
         assert row["outlet"] == "The Libertarian Institute"
     mentions = mentions_csv(client)
     assert len(mentions) == PlaceMention.objects.visible().filter(place__isnull=False).count()
-    assert list(mentions[0]) == exports.MENTION_HEADER
+    assert list(mentions[0]) == tabular.MENTION_HEADER
 
 
 def test_filters_choose_the_lists_quotes_and_mentions(client):
@@ -173,9 +174,9 @@ def test_an_export_is_one_query_streamed_a_chunk_at_a_time(client, make_article,
         quote = create(Quote, article=article, start=0, end=25, exact=BODY[:25], speaker=speaker)
         if n % 2:
             add_places(quote, kyiv)
-    monkeypatch.setattr(exports, "CHUNK", 1000)
+    monkeypatch.setattr(query, "CHUNK", 1000)
     (whole,), queries = export()
-    monkeypatch.setattr(exports, "CHUNK", 10)
+    monkeypatch.setattr(query, "CHUNK", 10)
     pieces, chunked_queries = export()
     assert queries == chunked_queries == 1  # places and annotators are subqueries of it
     assert len(pieces) == 4  # a piece a chunk of rows: never the whole at once

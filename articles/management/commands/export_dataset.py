@@ -1,12 +1,12 @@
 """``manage.py export_dataset DIR``: the published corpus as a Frictionless Data Package
-(``articles.dataset``): CSVs of the quotes, place mentions, speakers and places, their GeoJSON,
-and ``datapackage.json`` with schemas, licence and citation."""
+(``articles.exports.package``): CSVs of the quotes, place mentions, speakers and places, their
+GeoJSON, and ``datapackage.json`` with schemas, licence and citation."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import dataset
+from articles.exports import package as dataset
 
 
 class Command(BaseCommand):

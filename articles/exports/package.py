@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import exports, search
+from .. import search
+from . import geo, query, tabular
 
 LICENSES = {
     "CC-BY-4.0": (
@@ -66,7 +67,7 @@ class DatasetError(Exception):
 class Table:
     name: str
     header: list[str]
-    rows: Callable[[exports.Absolute], Iterable]
+    rows: Callable[[query.Absolute], Iterable]
 
 
 def tables() -> list[Table]:
@@ -74,16 +75,16 @@ def tables() -> list[Table]:
     return [
         Table(
             "quotes",
-            exports.QUOTE_HEADER,
-            lambda url: exports.quote_rows(url, exports.quotes_for(everything)),
+            tabular.QUOTE_HEADER,
+            lambda url: tabular.quote_rows(url, query.quotes_for(everything)),
         ),
         Table(
             "mentions",
-            exports.MENTION_HEADER,
-            lambda url: exports.mention_rows(url, exports.mentions_for(everything)),
+            tabular.MENTION_HEADER,
+            lambda url: tabular.mention_rows(url, query.mentions_for(everything)),
         ),
-        Table("speakers", exports.SPEAKER_HEADER, exports.speaker_rows),
-        Table("places", exports.PLACE_HEADER, exports.place_rows),
+        Table("speakers", tabular.SPEAKER_HEADER, tabular.speaker_rows),
+        Table("places", tabular.PLACE_HEADER, tabular.place_rows),
     ]
 
 
@@ -162,11 +163,11 @@ def write(directory: Path, base_url: str, title: str, license_id: str) -> dict[s
         counts: dict[str, int] = {}
         for table in tables():
             rows = _counted(table.rows(absolute), counts, table.name)
-            _write_text(work / f"{table.name}.csv", exports.csv_pieces(rows, table.header))
-        features = exports.place_features(absolute, search.Filters())
-        _write_text(work / "places.geojson", exports.geojson_pieces(features))
-        mentions = exports.mention_features(absolute, exports.mentions_for(search.Filters()))
-        _write_text(work / "mentions.geojson", exports.geojson_pieces(mentions))
+            _write_text(work / f"{table.name}.csv", tabular.csv_pieces(rows, table.header))
+        features = geo.place_features(absolute, search.Filters())
+        _write_text(work / "places.geojson", geo.geojson_pieces(features))
+        mentions = geo.mention_features(absolute, query.mentions_for(search.Filters()))
+        _write_text(work / "mentions.geojson", geo.geojson_pieces(mentions))
         package = descriptor(title, license_id, base + "/", created, citation)
         (work / "datapackage.json").write_text(
             json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -1,0 +1,110 @@
+"""GeoJSON exports (RFC 7946: WGS 84, longitude first): the public places with their counts,
+and the reader-visible mentions as features at their places."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Count, QuerySet
+
+from .. import search
+from ..models import PlaceMention
+from .query import CHUNK, Absolute, iso_date, mentions_for, quotes_for, url_maker
+
+
+def geojson_pieces(features: Iterable[dict]) -> Iterator[str]:
+    """A ``FeatureCollection`` of ``features`` as text, a feature at a time."""
+    yield '{"type": "FeatureCollection", "features": ['
+    for n, feature in enumerate(features):
+        yield ("," if n else "") + json.dumps(feature, ensure_ascii=False)
+    yield "]}"
+
+
+def _point(longitude: float, latitude: float) -> dict:
+    return {"type": "Point", "coordinates": [longitude, latitude]}
+
+
+def place_features(absolute: Absolute, filters: search.Filters) -> Iterator[dict]:
+    """Each public place as a feature with its counts: of the whole corpus (the kept counts),
+    or, for a search or filter, of the mentions and quotes that list holds."""
+    url = url_maker(absolute, "articles:place_detail", "slug")
+    places = search.public_places().order_by("-n_mentions", "name", "pk")
+    counts: dict[int, tuple[int, int]] | None = None
+    if filters.active:
+        mentions = dict(
+            mentions_for(filters)
+            .order_by()
+            .values("place")
+            .annotate(n=Count("pk"))
+            .values_list("place", "n")
+        )
+        quotes = dict(
+            quotes_for(filters)
+            .filter(places__isnull=False)
+            .order_by()
+            .values("places")
+            .annotate(n=Count("pk"))
+            .values_list("places", "n")
+        )
+        counts = {pk: (mentions.get(pk, 0), quotes.get(pk, 0)) for pk in {*mentions, *quotes}}
+        places = places.filter(pk__in=counts)
+    for place in places.iterator(CHUNK):
+        n_mentions, n_quotes = (
+            counts[place.pk] if counts is not None else (place.n_mentions, place.n_quotes)
+        )
+        yield {
+            "type": "Feature",
+            "id": url(slug=place.slug),
+            "geometry": _point(place.longitude, place.latitude),
+            "properties": {
+                "name": place.name,
+                "slug": place.slug,
+                "url": url(slug=place.slug),
+                "kind": place.kind,
+                "country_code": place.country_code,
+                "geonames_id": place.geonames_id,
+                "mentions": n_mentions,
+                "quotes_about": n_quotes,
+            },
+        }
+
+
+def mention_features(absolute: Absolute, mentions: QuerySet[PlaceMention]) -> Iterator[dict]:
+    """Each reader-visible mention as a feature at its place, with its article and text."""
+    article_url = url_maker(absolute, "articles:article_detail", "slug")
+    place_url = url_maker(absolute, "articles:place_detail", "slug")
+    rows = (
+        mentions.order_by("article_date", "article_id", "start", "pk")
+        .values_list(
+            "pk",
+            "exact",
+            "start",
+            "end",
+            "article__slug",
+            "article__headline",
+            "article__published_on",
+            "place__slug",
+            "place__name",
+            "place__longitude",
+            "place__latitude",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for pk, text, start, end, slug, headline, date, place, name, lon, lat in rows:
+        yield {
+            "type": "Feature",
+            "id": pk,
+            "geometry": _point(lon, lat),
+            "properties": {
+                "text": text,
+                "start": start,
+                "end": end,
+                "article": slug,
+                "article_url": article_url(slug=slug),
+                "headline": headline,
+                "date": iso_date(date),
+                "place": name,
+                "place_url": place_url(slug=place),
+            },
+        }

@@ -1,0 +1,105 @@
+"""What an export holds: the reader-visible quotes and place mentions of the articles a list
+shows (the same search and filters as the article list), read a chunk at a time, and the URLs
+its rows link to, made without a ``reverse()`` per row. Only reader-visible spans
+(``visible()``) and public names are exported, to everyone: drafts and suggestions never leave
+through an export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+
+from .. import search
+from ..models import Article, Place, PlaceMention, Quote
+
+CHUNK = 2_000  # rows read from the database at a time
+
+
+def chunks(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+URL_MARKS = {"slug": "zz0slug0zz", "quote_id": "987654321"}
+
+
+Absolute = Callable[[str], str]  # a path made an absolute URL (``request.build_absolute_uri``)
+
+
+def url_maker(absolute: Absolute, name: str, *fields: str) -> Callable[..., str]:
+    """Absolute URLs of the view ``name`` by its arguments ``fields``, one per row without a
+    ``reverse()`` each: the URL is reversed once with marks where the arguments go."""
+    url = absolute(reverse(name, kwargs={f: URL_MARKS[f] for f in fields}))
+    for f in fields:
+        url = url.replace(URL_MARKS[f], "{" + f + "}")
+    return url.format
+
+
+def created_by(model: type[Quote] | type[PlaceMention]) -> Subquery:
+    """Who created the span, from its history (nobody for spans loaded in bulk): a subquery."""
+    created = model.history.filter(id=OuterRef("pk"), history_type="+", history_user__isnull=False)
+    return Subquery(created.order_by("history_date").values("history_user__username")[:1])
+
+
+def place_names() -> RawSQL:
+    """The names of the places a quote is about, in order, joined by "; ": a subquery."""
+    through = Quote.places.through._meta.db_table
+    names = (
+        f"SELECT p.name AS name FROM {through} t JOIN {Place._meta.db_table} p"
+        f" ON p.id = t.place_id WHERE t.quote_id = {Quote._meta.db_table}.id"
+    )
+    if connection.vendor == "postgresql":
+        return RawSQL(f"(SELECT string_agg(name, '; ' ORDER BY name) FROM ({names}) n)", [])
+    return RawSQL(f"(SELECT group_concat(name, '; ') FROM ({names} ORDER BY name) n)", [])
+
+
+def iso_date(value) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def iso_time(value) -> str:
+    """A time as ISO 8601 in UTC, as the database keeps it."""
+    return "" if value is None else value.isoformat(timespec="seconds")
+
+
+# --- What a list holds ---------------------------------------------------------------------------
+
+
+def quotes_for(filters: search.Filters) -> QuerySet[Quote]:
+    """The reader-visible quotes of the articles the list shows for ``filters``; a speaker, a
+    kind and a place also choose the quotes (the speaker's, of that kind, about that place), as
+    they do on the speaker's and the place's pages."""
+    quotes = Quote.objects.visible()
+    if filters.speaker:
+        quotes = quotes.filter(speaker__slug=filters.speaker)
+    if filters.kind:
+        quotes = quotes.filter(kind=filters.kind)
+    if filters.place:
+        quotes = quotes.filter(places__slug=filters.place)
+    return quotes.filter(_in_articles(filters))
+
+
+def mentions_for(filters: search.Filters) -> QuerySet[PlaceMention]:
+    """The reader-visible place mentions of the articles the list shows for ``filters``; a
+    place also chooses the mentions (of that place)."""
+    mentions = PlaceMention.objects.visible().filter(place__isnull=False)
+    if filters.place:
+        mentions = mentions.filter(place__slug=filters.place)
+    return mentions.filter(_in_articles(filters))
+
+
+def _in_articles(filters: search.Filters) -> Q:
+    """The articles' part of the filters (the list's own rules), when there is one to apply."""
+    if not (filters.q or filters.author or filters.year or filters.outlet or filters.speaker):
+        return Q()  # the spans' own conditions say it all: no subquery of every article
+    articles = search.matching(
+        search.filter_articles(Article.objects.published(), filters), filters.q
+    )
+    return Q(article__in=articles.values("pk"))

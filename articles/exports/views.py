@@ -1,0 +1,71 @@
+"""The export views: each list's CSV and GeoJSON, streamed as a download."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import StreamingHttpResponse
+from django.views.decorators.http import require_safe
+
+from .. import search
+from . import geo, tabular
+from .query import mentions_for, quotes_for
+
+
+def download(pieces: Iterable[str], content_type: str, filename: str) -> StreamingHttpResponse:
+    """The pieces as a streamed download."""
+    response = StreamingHttpResponse(pieces, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+CSV = "text/csv; charset=utf-8"
+GEOJSON = "application/geo+json; charset=utf-8"
+
+
+@require_safe
+def export_quotes(request):
+    """``/export/quotes.csv?<the article list's query>``: one row per quote."""
+    quotes = quotes_for(search.Filters.from_query(request.GET))
+    rows = tabular.quote_rows(request.build_absolute_uri, quotes)
+    return download(tabular.csv_pieces(rows, tabular.QUOTE_HEADER), CSV, "quotes.csv")
+
+
+@require_safe
+def export_mentions(request):
+    """``/export/mentions.csv?<the article list's query>``: one row per place mention."""
+    mentions = mentions_for(search.Filters.from_query(request.GET))
+    rows = tabular.mention_rows(request.build_absolute_uri, mentions)
+    return download(tabular.csv_pieces(rows, tabular.MENTION_HEADER), CSV, "mentions.csv")
+
+
+@require_safe
+def export_speakers(request):
+    """``/export/speakers.csv``: the speaker list, most quoted first."""
+    rows = tabular.speaker_rows(request.build_absolute_uri)
+    return download(tabular.csv_pieces(rows, tabular.SPEAKER_HEADER), CSV, "speakers.csv")
+
+
+@require_safe
+def export_places(request):
+    """``/export/places.csv``: the place list, most mentioned first."""
+    rows = tabular.place_rows(request.build_absolute_uri)
+    return download(tabular.csv_pieces(rows, tabular.PLACE_HEADER), CSV, "places.csv")
+
+
+@require_safe
+def export_places_geojson(request):
+    """``/export/places.geojson?<the article list's query>``: the places with their counts."""
+    features = geo.place_features(
+        request.build_absolute_uri, search.Filters.from_query(request.GET)
+    )
+    return download(geo.geojson_pieces(features), GEOJSON, "places.geojson")
+
+
+@require_safe
+def export_mentions_geojson(request):
+    """``/export/mentions.geojson?<the article list's query>``: one feature per mention."""
+    mentions = mentions_for(search.Filters.from_query(request.GET))
+    features = geo.mention_features(request.build_absolute_uri, mentions)
+    return download(geo.geojson_pieces(features), GEOJSON, "mentions.geojson")
