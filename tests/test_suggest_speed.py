@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from articles import gazetteer, suggest
+from articles.suggest import claims, disambiguation, entities, phrases, places, quotes, sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = 1024
@@ -84,20 +85,20 @@ def test_a_100_kb_adversarial_input_finishes_in_seconds(shape):
 
 def test_sentences_are_capped_so_the_work_on_each_is_bounded():
     body = "the minister said that troops advanced near the river, " * 2000
-    bounds = suggest._sentences(body, 0, len(body))
-    assert max(e - s for s, e in bounds) <= suggest._MAX_SENTENCE
+    bounds = sentences._sentences(body, 0, len(body))
+    assert max(e - s for s, e in bounds) <= sentences._MAX_SENTENCE
     assert bounds[0][0] == 0 and bounds[-1][1] == len(body)
     assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
 
 
 def test_normal_sentences_are_not_cut():
     body = "Officials said the road was closed. " * 10
-    bounds = suggest._sentences(body, 0, len(body))
+    bounds = sentences._sentences(body, 0, len(body))
     assert len(bounds) == 10
 
 
 def test_mentions_are_found_by_position_not_by_scanning():
-    registry = suggest._Registry([], set())
+    registry = entities._Registry([], set())
     people = [registry.person(f"Anna Petro{n}") for n in range(3000)]
     for n, entity in enumerate(people):
         registry.mention(n * 10, entity)
@@ -112,7 +113,7 @@ def test_references_are_where_the_pattern_per_name_found_them():
     text = "anna’s anna anna-x xanna anna_b 'anna anna. annaanna anna"
     for key in ["anna", "anna anna", "a", "nn"]:
         pattern = re.compile(rf"(?<![\w’']){re.escape(key)}(?!\w)")
-        assert suggest._references(text, key) == [m.start() for m in pattern.finditer(text)]
+        assert quotes._references(text, key) == [m.start() for m in pattern.finditer(text)]
 
 
 def test_a_later_name_is_found_as_the_search_through_the_rest_found_it():
@@ -120,7 +121,7 @@ def test_a_later_name_is_found_as_the_search_through_the_rest_found_it():
         "The envoy, Carla Lima, said. xThe envoy, Bob Stone. the envoy, Ann Lee the envoy, "
         "The envoy, Dan Roe. The envoy,  Eve Kay"
     )
-    later = suggest._NamedLater(masked)
+    later = phrases._NamedLater(masked)
     pattern = re.compile(r"\b[Tt]he envoy,\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})")
     for position in range(len(masked)):
         for scope_end in (position, position + 15, len(masked)):
@@ -133,12 +134,12 @@ def test_a_name_shared_by_many_people_is_one_mention_per_reference():
     """Text where every capitalised run is a new person made each surname an alias of hundreds
     of them, and each later use of it one mention per person: the work grew with the square of
     the text (49 s for 2 MB). A reference means the last one registered with it, of each kind."""
-    registry = suggest._Registry([], set())
+    registry = entities._Registry([], set())
     people = [registry.person(f"{first} Miter") for first in _capitalised_words(1500)]
     assert registry.owners("miter") == [people[-1]]
     masked = "Then Miter spoke, and Kakaka Miter left."
     before = registry._sequence
-    suggest._note_people(masked, masked, 0, len(masked), registry, None, (set(), set(), set()))
+    quotes._note_people(masked, masked, 0, len(masked), registry, None, (set(), set(), set()))
     # the name the sentence gives, and three references: "Kakaka Miter" means the first of
     # them, each "Miter" the last (it was one mention per Miter: 3,002 here)
     assert registry._sequence - before == 4
@@ -163,12 +164,12 @@ def _cpu(call, times: int = 300) -> float:
     "call",
     [
         # after a cue: "said about ..." (a slice from the cue to the body's end per cue)
-        lambda body: suggest._content_start_at(body, "said", 7, 40),
+        lambda body: claims._content_start_at(body, "said", 7, 40),
         # after a city's name: "Kharkiv Oblast", "Kharkiv dam", "Kharkiv Regional"
-        lambda body: suggest._shape(
+        lambda body: places._shape(
             body, gazetteer.load(), 8, 15, "Kharkiv", gazetteer.load().lookup("Kharkiv")[0]
         ),
-        lambda body: suggest._strong_place_context(body, 8, 15),
+        lambda body: disambiguation._strong_place_context(body, 8, 15),
     ],
     ids=["content_start", "shape", "strong_place_context"],
 )

@@ -1,0 +1,107 @@
+"""People's names in the article (not places, not speakers' roles)."""
+
+from __future__ import annotations
+
+import re
+
+from .attribution import _LONGEST_KEY
+from .vocabulary import (
+    _DAYS,
+    _GROUP_WORDS,
+    _HONORIFICS,
+    _MONTHS,
+    _ORG_WORDS,
+    _ROLE_WORDS,
+    _STOP_CAPS,
+    _key,
+    _wordset,
+)
+
+_NAME_TOKEN = (
+    r"(?:(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St)\.|[A-Z]\.(?=\s[A-Z])|"
+    r"[A-Z][\w’'-]*|(?:bin|al|el|de|da|van|von|ibn|abu)(?=\s[A-Z]))"
+)
+
+
+_FEATURE_WORDS = _wordset(
+    """
+    river sea lake dam bridge strait oblast region province district governorate state county
+    city republic republics valley mountains airport plant gulf bay island islands peninsula
+    heights strip
+    """
+)
+
+
+_ORG_DESCRIPTORS = _wordset(
+    """
+    group charity organisation organization agency network committee party militia movement
+    company newspaper outlet institute
+    """
+)
+
+
+def _person_names(
+    text: str, lo: int, hi: int, major_places, place_keys=frozenset(), demonyms=frozenset()
+) -> list[tuple[int, int, str, str]]:
+    """People a stretch of text names: 'Colonel Teodor Vasse', 'Dr. Huda Salih', 'Carla Lima'.
+
+    ``major_places`` holds the keys of names that are places whatever follows them (countries,
+    regions, rivers, known places, multi-word place names): "Donbas Republics" is no person."""
+    found = []
+    for m in re.finditer(rf"{_NAME_TOKEN}(?:[ ]+{_NAME_TOKEN})+", text[lo:hi]):
+        tokens = list(re.finditer(r"\S+", m.group()))
+        words = [t.group() for t in tokens]
+        # titles and roles in front: "Deputy Interior Minister Levan Gelovani"
+        cut = 0
+        for i, w in enumerate(words):
+            if w.casefold() in _ROLE_WORDS or w.casefold().rstrip(".") in _ROLE_WORDS:
+                cut = i + 1
+        role_words, words, tokens = words[:cut], words[cut:], tokens[cut:]
+        # the role is the run of role words right before the name: "Staff Gen." -> "Gen."
+        first_role = len(role_words)
+        while first_role > 0 and (
+            role_words[first_role - 1].casefold() in _ROLE_WORDS
+            or role_words[first_role - 1].casefold().rstrip(".") in _ROLE_WORDS
+        ):
+            first_role -= 1
+        role_words = [w for w in role_words[first_role:] if w.casefold() not in _HONORIFICS]
+        while words and words[0].casefold() in _STOP_CAPS:
+            words, tokens, role_words = words[1:], tokens[1:], []
+        # possessives end a name: "Russia’s", "Kalmora’s"
+        for i, w in enumerate(words):
+            if re.search(r"['’]s$", w):
+                words, tokens = words[:i], tokens[:i]
+                break
+        if len(words) < 2:
+            continue
+        low = [w.casefold().rstrip(".") for w in words]
+        if any(w in _ORG_WORDS or w in _GROUP_WORDS or w in _FEATURE_WORDS for w in low):
+            continue
+        if low[0] in _STOP_CAPS:
+            continue
+        # (no key has more words than the longest place name: longer prefixes need no look-up)
+        longest = min(len(words), _longest_key(major_places))
+        if any(_key(" ".join(words[: k + 1])) in major_places for k in range(1, longest)):
+            continue
+        if _key(words[0]) in major_places and (
+            # "Georgia Smith" is a person, "Donbas Republics" is not
+            any(_key(w) in major_places or _key(w) in place_keys for w in words[1:])
+            or low[0] in demonyms
+        ):
+            continue
+        if any(re.fullmatch(_MONTHS + "|" + _DAYS, w) for w in words):
+            continue
+        start = lo + m.start() + tokens[0].start()
+        before = text[max(lo, start - 30) : start].split()
+        if before and before[-1].casefold() in _ORG_DESCRIPTORS:
+            continue  # "the relief group Hands Across Borders"
+        name = " ".join(words)
+        found.append((start, lo + m.start() + tokens[-1].end(), name, " ".join(role_words)))
+    return found
+
+
+def _longest_key(keys) -> int:
+    """The most words in any of ``keys`` (remembered per set: sentences share one)."""
+    if _LONGEST_KEY[0] is not keys:
+        _LONGEST_KEY[:] = [keys, max((len(k.split()) for k in keys), default=0)]
+    return _LONGEST_KEY[1]

@@ -1,0 +1,492 @@
+"""Noun phrases that name a speaker: a name, a role before or after it, a pronoun; a
+sentence's subject."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+from .vocabulary import (
+    _CUE_RE,
+    _GROUP_WORDS,
+    _HONORIFICS,
+    _ORG_WORDS,
+    _PARTICLES,
+    _PRONOUNS,
+    _ROLE_WORDS,
+    _STOP_CAPS,
+    _clean,
+    _is_cap,
+    _key,
+    _wordset,
+)
+
+if TYPE_CHECKING:
+    from .entities import _Entity, _Registry
+
+
+_PARENTHETICAL_RE = re.compile(
+    r"(?:while|who|which|whose|although|though|speaking|citing|after|before|when|despite|"
+    r"because|if|as|wearing|standing|asked|remaining|having|still)\b"
+)
+
+
+def _head_word(phrase: str) -> str:
+    """The head noun: the last word before "of", "for", "at", "in", "who" or "whose"."""
+    part = re.split(
+        r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that)\s+", phrase, maxsplit=1
+    )[0]
+    words = part.split()
+    return re.sub(r"['’]s$", "", words[-1]) if words else ""
+
+
+_NP_FUNCTION = _wordset("the a an of for in and at on to de al")
+
+
+_LEADING_FUNCTION = _wordset("of for in and at on to")
+
+
+def _np_word(word: str) -> bool:
+    w = word.casefold().rstrip(".")
+    base = re.sub(r"['’]s$", "", word)
+    return (
+        _is_cap(word)
+        or w in _NP_FUNCTION
+        or w in _ROLE_WORDS
+        or word.casefold() in _ROLE_WORDS
+        or w in _ORG_WORDS
+        or w in _GROUP_WORDS
+        or w in {"local", "regional", "state", "national", "military", "foreign", "ministry"}
+        or w in {"neighbouring", "neighboring", "nearby", "northern", "southern", "eastern"}
+        or w in {"western", "central", "occupied", "peacekeeping", "health", "interior"}
+        or base != word
+        or w in _PRONOUNS
+        or w in {"which", "who"}
+    )
+
+
+def _trailing_np(text: str) -> tuple[int, str]:
+    """The noun phrase that ends ``text``: (its start within text, the phrase)."""
+    words = list(re.finditer(r"[^\s,;:()]+", text))
+    start = len(words)
+    while start > 0:
+        if _np_word(words[start - 1].group()):
+            start -= 1
+            continue
+        # one or two lowercase modifiers between a name and its head: "the Congolese aid group",
+        # "The United Nations refugee agency", "aid agencies"
+        leftmost = words[start].group() if start < len(words) else ""
+        if leftmost.islower() and leftmost in _ORG_WORDS | _ROLE_WORDS | _GROUP_WORDS:
+            k = start - 1
+            while k >= 0 and k >= start - 2 and words[k].group().islower():
+                k -= 1
+            if k < 0:
+                start = 0  # "aid agencies" opening its segment
+                continue
+            if _is_cap(words[k].group()) or words[k].group() in {"the", "a", "an"}:
+                start = k
+                continue
+        break
+    # a phrase does not start with "of", "for", "in" or "and"
+    while start < len(words) and words[start].group().casefold() in _LEADING_FUNCTION:
+        start += 1
+    if start >= len(words):
+        return len(text), ""
+    # a phrase starts after a lowercase preposition that is followed by lowercase words
+    # ("leaving hundreds of thousands of people"), and after sentence adverbs ("However")
+    phrase_start = words[start].start()
+    phrase = text[phrase_start:].strip()
+    first = words[start].group().casefold()
+    if first in _STOP_CAPS and first not in {"the", "a", "an", "it", "he", "she", "they", "we"}:
+        rest = phrase.split(None, 1)
+        if len(rest) < 2:
+            return len(text), ""
+        phrase = rest[1]
+        phrase_start = text.index(phrase, phrase_start)
+    return phrase_start, phrase
+
+
+def _split_role_name(phrase: str) -> tuple[str, str]:
+    """ "Kremlin spokesman Dmitry Peskov" -> ("Kremlin spokesman", "Dmitry Peskov")."""
+    words = phrase.split()
+    last_role = -1
+    for i, word in enumerate(words):
+        w = word.casefold()
+        is_role = w in _ROLE_WORDS or w.rstrip(".") in _ROLE_WORDS or not _is_cap(word)
+        if is_role and w not in _PARTICLES:
+            last_role = i
+    name_words = words[last_role + 1 :]
+    role_words = words[: last_role + 1]
+    while role_words and role_words[-1].casefold() in _HONORIFICS:
+        role_words.pop()
+    while role_words and role_words[0].casefold() in {"the", "a", "an"}:
+        role_words.pop(0)
+    role = " ".join(role_words)
+    # "Chairman of the Joint Chiefs of Staff Gen." -> keep the office, not the abbreviation
+    if len(role_words) > 1 and role_words[-1].endswith(".") and len(role_words[-1]) <= 5:
+        role = " ".join(role_words[:-1])
+    return role, " ".join(name_words)
+
+
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+# _subject_plan's answer: the (lo, cue start) pairs for _Speakers.left, then (phrase, position)
+_SubjectPlan = tuple[list[tuple[int, int]], tuple[str, int] | None]
+
+
+class _NamedLater:
+    r"""Where ``masked`` says "the <role>, <Name>", per role word, so each look for a later name is
+    a bisection rather than a search through the rest of the paragraph (which, once per "the
+    envoy", made a long paragraph quadratic).
+
+    ``first`` answers as ``re.search(r"\b[Tt]he <role>,\s+(Name)", masked[position:scope_end])``
+    would, offsets into ``masked``."""
+
+    def __init__(self, masked: str):
+        self.masked = masked
+        self._starts: dict[str, tuple[list[int], set[int], re.Pattern]] = {}
+
+    def _index(self, head: str) -> tuple[list[int], set[int], re.Pattern]:
+        if head not in self._starts:
+            phrase = rf"[Tt]he {re.escape(head)},\s+"
+            starts = [m.start() for m in re.finditer(rf"(?=(?:{phrase})[A-Z])", self.masked)]
+            # \b before "The": a word character before it rules a start out (but for a search
+            # that starts right there, where the slice had no character before it)
+            bounded = [s for s in starts if s == 0 or not _WORD_CHAR_RE.match(self.masked[s - 1])]
+            name = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})"
+            self._starts[head] = (bounded, set(starts), re.compile(phrase + name))
+        return self._starts[head]
+
+    def first(self, head: str, position: int, scope_end: int) -> re.Match | None:
+        bounded, starts, pattern = self._index(head)
+        if position in starts:
+            m = pattern.match(self.masked, position, scope_end)
+            if m:
+                return m
+        i = bisect.bisect_right(bounded, position)
+        while i < len(bounded) and bounded[i] < scope_end:
+            m = pattern.match(self.masked, bounded[i], scope_end)
+            if m:
+                return m
+            i += 1
+        return None
+
+
+class _Speakers:
+    """Turns noun phrases into entities of the registry."""
+
+    def __init__(self, registry: _Registry, body: str, masked: str):
+        self.registry = registry
+        self.body = body
+        self.masked = masked
+        self._later = _NamedLater(masked)
+        self._no_speaker: set[tuple[int, int]] = set()
+        self._clause_starts: dict[tuple[int, int], int] = {}
+        self._subject_plans: dict[tuple[int, int], _SubjectPlan] = {}
+        self._cues: dict[tuple[int, int], tuple[list[re.Match], list[int]]] = {}
+
+    def interpret(self, phrase: str, position: int, scope_end: int) -> tuple[bool, _Entity | None]:
+        """(is this a speaker phrase, the entity or None for an unnamed source)."""
+        phrase = _clean(phrase.strip(" ,.;:"))
+        if not phrase or "_" in phrase:
+            return False, None
+        words = phrase.split()
+        low = [w.casefold() for w in words]
+        reg = self.registry
+        if len(words) == 1 and low[0] in _PRONOUNS:
+            kind = _PRONOUNS[low[0]]
+            if kind == "organisation":
+                return True, reg.last(position, "organisation")
+            if kind == "any":
+                return True, None
+            return True, reg.last(position, "person")
+        if len(words) == 1 and low[0] in {"which", "who"}:
+            return True, reg.last(position + 1, "any")
+        # "officials in Tbilisi": strip a trailing location
+        located = re.match(
+            r"^(.*?)\s+(?:in|from|at)\s+(?:the\s+)?(?:[a-z]+\s+)?"
+            r"(?:[A-Z][\w’'-]*|area|region|city|town|country)(?:\s+(?:[A-Z][\w’'-]*|and))*$",
+            phrase,
+        )
+        if located and located.group(1).split()[-1].casefold() in (_ORG_WORDS | _GROUP_WORDS):
+            phrase = located.group(1)
+            words = phrase.split()
+            low = [w.casefold() for w in words]
+        if all(w in _STOP_CAPS for w in low):
+            return False, None
+        head = _head_word(phrase).casefold()
+        determiner = low[0] if low[0] in {"the", "a", "an"} else ""
+        head_part = re.split(
+            r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that)\s+", phrase, maxsplit=1
+        )[0].split()
+        # a title after the head part means a name follows: "Chairman of ... Gen. Mark Milley"
+        titled = any(
+            w.casefold() in _ROLE_WORDS or w.casefold().rstrip(".") in _HONORIFICS
+            for w in words[len(head_part) :]
+            if _is_cap(w)
+        )
+        # unnamed sources: "officials", "aid workers", "officials in Tbilisi"
+        if head in _GROUP_WORDS and determiner != "the":
+            return True, None
+        if head in _ORG_WORDS and not titled:
+            if len(words) <= 2 and determiner == "the" and not any(_is_cap(w) for w in words[1:]):
+                return True, reg.by_head(head, "organisation") or reg.organisation(phrase)
+            if determiner in {"a", "an"}:
+                return True, None
+            return True, reg.organisation(phrase)
+        if head in _ROLE_WORDS and not titled:
+            # "the envoy", "The Kremlin spokesman", "a spokeswoman for the ... Committee"
+            named = self._named_later(head, position, scope_end)
+            if named is not None:
+                return True, named
+            if determiner in {"a", "an"}:
+                return True, None
+            return True, reg.by_role(" ".join(head_part))
+        role, name = _split_role_name(phrase)
+        if not name:
+            return False, None
+        if not all(_is_cap(w) or w.casefold() in _PARTICLES for w in name.split()):
+            return False, None
+        if _key(name) in reg.places:
+            return True, reg.organisation(name)
+        known = reg.find(name)
+        if known is not None:
+            known.offer_role(role)
+            return True, known
+        return True, reg.person(name, role)
+
+    def _named_later(self, head: str, position: int, scope_end: int) -> _Entity | None:
+        """ "A spokeswoman ... said. ..., said the spokeswoman, Naw Paw Htoo": named later."""
+        m = self._later.first(head, position, scope_end)
+        if not m:
+            return None
+        return self.registry.person(m.group(1), head)
+
+    def appositive_role(self, text: str) -> str:
+        text = _clean(text.strip(" ,"))
+        text = re.sub(r"^(?:a|an|the)\s+", "", text, flags=re.IGNORECASE)
+        text = re.split(r"\s+(?:who|which|whose|that)\s+", text, maxsplit=1)[0]
+        return text
+
+    def left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
+        """The speaker phrase right before a cue at ``cue_start``; lo bounds the clause.
+
+        Returns (found, entity, where the phrase starts, its role or appositive included).
+        Text that holds no speaker phrase holds none whatever the registry has, and is turned
+        down before the registry changes: such answers are remembered, as a sentence's cues are
+        tried again for each of its quotes."""
+        if (lo, cue_start) in self._no_speaker:
+            return False, None, cue_start
+        found, entity, start = self._left(lo, cue_start, scope_end)
+        if not found:
+            self._no_speaker.add((lo, cue_start))
+        return found, entity, start
+
+    def subject_plan(self, s_lo: int, limit: int) -> _SubjectPlan:
+        """``_subject_plan`` over ``masked``, remembered (asked once per cue and quote)."""
+        key = (s_lo, limit)
+        if key not in self._subject_plans:
+            self._subject_plans[key] = _subject_plan(self.masked, s_lo, limit)
+        return self._subject_plans[key]
+
+    def last_cues(self, s_lo: int, s_hi: int, end: int, count: int) -> list[re.Match]:
+        """The last ``count`` cues of ``[c for c in _CUE_RE.finditer(masked[s_lo:end]) if "_" not
+        in masked[s_lo:end][c.end() : c.end() + 1]]``, taken from the cues of the whole sentence
+        s_lo:s_hi (found once) when the character at ``end`` can neither be part of a cue nor
+        change a word boundary (a quotation mark opening there); else found afresh."""
+        if end < s_hi and (_WORD_CHAR_RE.match(self.masked[end]) or self.masked[end].isspace()):
+            head = self.masked[s_lo:end]
+            cues = [c for c in _CUE_RE.finditer(head) if "_" not in head[c.end() : c.end() + 1]]
+            return cues[-count:]
+        if (s_lo, s_hi) not in self._cues:
+            text = self.masked[s_lo:s_hi]
+            cues = [c for c in _CUE_RE.finditer(text) if "_" not in text[c.end() : c.end() + 1]]
+            self._cues[(s_lo, s_hi)] = (cues, [c.end() for c in cues])
+        cues, ends = self._cues[(s_lo, s_hi)]
+        j = bisect.bisect_right(ends, end - s_lo)
+        return cues[max(0, j - count) : j]
+
+    def clause_start(self, s_lo: int, at: int) -> int:
+        """``_clause_start`` over ``masked``, remembered (each cue is asked by several quotes)."""
+        key = (s_lo, at)
+        if key not in self._clause_starts:
+            self._clause_starts[key] = _clause_start(self.masked, s_lo, at)
+        return self._clause_starts[key]
+
+    def _left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
+        text = self.masked[lo:cue_start]
+        # adverbs and auxiliaries between the subject and the verb
+        stripped = re.sub(
+            r"(?:\s+(?:also|later|then|previously|again|has|had|have|was|were|is|once|"
+            r"publicly|repeatedly|earlier|only|had also|has also))+\s*$",
+            "",
+            text,
+        )
+        stripped = re.sub(
+            r"\s+(?:in|on|at)\s+the\s+(?:area|region|field|ground|north|south|east|west)\s*$",
+            "",
+            stripped,
+        )
+        if re.search(r"(?:\band|\bbut|\bor)\s*$", stripped):
+            return False, None, cue_start  # a coordinated verb: its subject is further back
+        if re.search(r"[.;:]\s*$|^\s*$", stripped) or "_" in stripped[-3:]:
+            return False, None, cue_start
+        segments = []
+        for m in re.finditer(r"[^,]+", stripped):
+            seg = m.group()
+            lead = len(seg) - len(seg.lstrip())
+            if seg.strip():
+                segments.append((seg.strip(), lo + m.start() + lead))
+        # parentheticals between the subject and the verb: "the Kremlin, while ..., disputes"
+        while len(segments) > 1 and _PARENTHETICAL_RE.match(segments[-1][0]):
+            segments.pop()
+        if not segments:
+            return False, None, cue_start
+        last, last_start = segments[-1]
+        prev = segments[-2] if len(segments) > 1 else None
+        if (
+            prev is not None
+            and self._appositive_segment(last)
+            and not re.match(r"(?:In|On|At|After|From|During|For|With)\s", prev[0])
+        ):
+            # "Serhiy Khlan, a deputy for Kherson Regional Council, said"
+            offset, name_phrase = _trailing_np(prev[0])
+            if name_phrase and name_phrase == prev[0] or (name_phrase and _is_cap(name_phrase[:1])):
+                position = prev[1] + offset
+                found, entity = self.interpret(name_phrase, position, scope_end)
+                if found:
+                    role = self.appositive_role(last)
+                    bare_name = all(_is_cap(w) for w in name_phrase.split())
+                    if entity is not None and entity.kind == "person":
+                        if not self._org_appositive(role):
+                            entity.offer_role(role)
+                        if self._org_appositive(role) and not entity.known and bare_name:
+                            # "Meridian Wire, a regional news agency": a name, but no person's
+                            self.registry.set_kind(entity, "organisation")
+                    self.registry.mention(position, entity)
+                    return True, entity, position
+        offset, phrase = _trailing_np(last)
+        if re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(last).casefold() in (
+            _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS
+        ):
+            offset, phrase = 0, last
+        if not phrase:
+            return False, None, cue_start
+        position = last_start + offset
+        found, entity = self.interpret(phrase, position, scope_end)
+        if not found:
+            return False, None, cue_start
+        start = position
+        person = entity is not None and entity.kind == "person"
+        if phrase == last and prev is not None and self._role_like(prev[0]) and person and entity:
+            # "the deputy head of the regional administration, Viktor Hrun, told"
+            role = self.appositive_role(prev[0])
+            role = re.sub(r"^[A-Z][\w-]*['’]s\s+", "", role)
+            entity.offer_role(role)
+            start = prev[1] + _trailing_np(prev[0])[0]
+        self.registry.mention(position, entity)
+        return True, entity, start
+
+    def _appositive_segment(self, text: str) -> bool:
+        """ "a deputy for Kherson Regional Council", "the network's logistics coordinator"."""
+        m = re.match(r"(a|an|the|his|her|its|their|one of)\s", text)
+        if not m:
+            return False
+        head = _head_word(text)
+        if _is_cap(head) or head.casefold() in _GROUP_WORDS:
+            return False
+        # "the health ministry" is a subject; "a regional news agency" describes one
+        return not (head.casefold() in _ORG_WORDS and m.group(1) == "the")
+
+    def right(self, cue_end: int, hi: int, scope_end: int) -> tuple[bool, _Entity | None]:
+        """The speaker after an inverted cue: '... ," said Ines Calder, the coordinator.'"""
+        text = self.masked[cue_end:hi]
+        m = re.match(r"\s*([^,.;:!?]+)(?:,\s*([^,.;:!?]+))?", text)
+        if not m:
+            return False, None
+        first = m.group(1).strip()
+        second = (m.group(2) or "").strip()
+        position = cue_end + m.start(1)
+        if re.match(r"(?:that|it|in|on|at|to|by|last|this|the (?:decision|move))\b", first):
+            return False, None
+        if self._appositive(first) and second and _is_cap(second[:1]):
+            # 'said the spokeswoman, Naw Paw Htoo'
+            found, entity = self.interpret(second, cue_end + m.start(2), scope_end)
+            if found and entity is not None and entity.kind == "person":
+                role = self.appositive_role(first)
+                entity.offer_role(role)
+                self.registry.mention(position, entity)
+                return True, entity
+        found, entity = self.interpret(first, position, scope_end)
+        if found and entity is not None and second and self._appositive(second):
+            role = self.appositive_role(second)
+            if entity.kind == "person":
+                entity.offer_role(role)
+        if found:
+            self.registry.mention(position, entity)
+        return found, entity
+
+    @staticmethod
+    def _appositive(text: str) -> bool:
+        return bool(re.match(r"(?:a|an|the|his|her|its|their|one of)\s", text.strip()))
+
+    @staticmethod
+    def _org_appositive(role: str) -> bool:
+        """ "a regional news agency" describes an organisation; "a deputy for ... Council" not."""
+        head = _head_word(role).casefold()
+        return head in _ORG_WORDS | {"charity", "outlet", "newspaper"}
+
+    @staticmethod
+    def _role_like(text: str) -> bool:
+        words = [re.sub(r"['’]s$", "", w).casefold() for w in text.split()]
+        return any(w in _ROLE_WORDS for w in words) and len(words) <= 10
+
+
+_SUBJECT_NOT_CUE_RE = re.compile(r"(?:On|In|At|After|Before|While|When|However)\b")
+
+
+_INTRODUCTORY_RE = re.compile(
+    r"(?:On|In|At|After|Before|While|When|However|Meanwhile|Asked|Speaking|Although|"
+    r"Though|Since|During|Despite|As|If|Earlier|Later|Last|This|Then)\b"
+)
+
+
+_SUBJECT_PHRASE_RE = re.compile(
+    r"((?:[A-Z][\w’'.-]*|the|The|of|for)(?:\s+(?:[A-Z][\w’'.-]*|of|for|the))*)"
+)
+
+
+def _subject_plan(masked: str, s_lo: int, limit: int) -> _SubjectPlan:
+    """What ``_sentence_subject`` tries, read from the text alone: the (clause start, cue) of
+    each segment's first cue, for ``_Speakers.left``, in order; then the noun phrase to
+    interpret and where it is, or None."""
+    text = masked[s_lo:limit]
+    segments = list(re.finditer(r"[^,]+", text))
+    lefts = []
+    for seg in segments:
+        seg_text = seg.group().strip()
+        first_cue = _CUE_RE.search(seg.group())
+        if first_cue and not _SUBJECT_NOT_CUE_RE.match(seg_text):
+            lefts.append((s_lo + seg.start(), s_lo + seg.start() + first_cue.start()))
+        if _INTRODUCTORY_RE.match(seg_text) and seg is not segments[-1]:
+            continue
+        m = _SUBJECT_PHRASE_RE.match(seg_text)
+        if not m or m.group(1).casefold() in _STOP_CAPS:
+            return lefts, None
+        return lefts, (m.group(1), s_lo + seg.start())
+    return lefts, None
+
+
+def _clause_start(masked: str, s_lo: int, at: int) -> int:
+    """Start of the clause holding ``at``: after ", while", ", but", "; " or an opening "After",
+    unless a comma closes that clause before ``at`` (", while remaining open to talks, says")."""
+    lo = s_lo
+    for b in re.finditer(
+        r",\s+(?:while|but|and|whereas)\s+|;\s+|\b(?:After|While|When|As|Before)\s+",
+        masked[s_lo:at],
+    ):
+        if "," not in masked[s_lo + b.end() : at]:
+            lo = s_lo + b.end()
+    return lo

@@ -1,0 +1,169 @@
+"""The quote suggester's entry point: quotes and claims with their speakers."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .attribution import _attribute, _Lookback
+from .claims import _Candidate, _QuoteIndex, _reported
+from .entities import _Registry
+from .names import _person_names
+from .phrases import _WORD_CHAR_RE, _Speakers
+from .places import _default_gazetteer, _major_places, _place_keys
+from .sentences import (
+    _find_quotes,
+    _mask,
+    _paragraph_bounds,
+    _Quote,
+    _sentences,
+    _trim_span,
+    _words,
+)
+from .types import QuoteSuggestion
+from .vocabulary import _CUE_RE, _DOUBLE_MARKS
+
+if TYPE_CHECKING:
+    from .entities import _Entity
+    from .types import KnownSpeaker
+
+
+def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[QuoteSuggestion]:
+    """Quotes and claims in ``body``, each with the speaker the text gives, in body order."""
+    if not body.strip():
+        return []
+    gaz = _default_gazetteer()
+    place_keys = _place_keys(body, gaz)
+    major = (
+        _major_places(body, gaz),
+        place_keys,
+        gaz.demonyms if gaz is not None else frozenset(),
+    )
+    paragraphs = _paragraph_bounds(body)
+    quotes = _find_quotes(body, paragraphs)
+    quotes += _block_quotes(body, paragraphs, quotes)
+    quotes.sort(key=lambda q: q.start)
+    masked = _mask(body, quotes)
+    registry = _Registry(speakers, place_keys)
+    who = _Speakers(registry, body, masked)
+    candidates: list[_Candidate] = []
+    index = _QuoteIndex(quotes)
+    lookback = _Lookback(body)
+
+    for p_lo, p_hi in paragraphs:
+        for s_lo, s_hi in _sentences(masked, p_lo, p_hi):
+            _note_people(body, masked, s_lo, s_hi, registry, who, major)
+            _reported(body, masked, s_lo, s_hi, p_hi, index, who, candidates)
+            for q in index.between(s_lo, s_hi):
+                _attribute(body, masked, q, s_lo, s_hi, p_hi, index, who, lookback)
+                if q.resolved:
+                    index.resolved[q.paragraph] = q
+
+    for q in quotes:
+        if not q.resolved:
+            continue
+        if _words(body[q.start : q.end]) < 2:
+            continue  # a one-word quotation is a scare quote or part of reported speech
+        candidates.append(_Candidate(q.start, q.end, "direct", q.speaker, "quotation marks", 0))
+    for q in quotes:
+        if q.resolved or _words(body[q.start : q.end]) < 4:
+            continue
+        # an unattributed quotation of some length: offer it without a speaker
+        candidates.append(_Candidate(q.start, q.end, "direct", None, "quotation marks", 3))
+
+    chosen: list[_Candidate] = []
+    taken = bytearray(len(body) + 1)  # the characters a chosen candidate covers
+    for c in sorted(candidates, key=lambda c: (c.priority, -(c.end - c.start))):
+        if c.end <= c.start:
+            continue
+        if taken.find(1, c.start, c.end) != -1:
+            continue
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        chosen.append(c)
+    chosen.sort(key=lambda c: c.start)
+    out = []
+    for c in chosen:
+        entity = c.entity
+        out.append(
+            QuoteSuggestion(
+                start=c.start,
+                end=c.end,
+                text=body[c.start : c.end],
+                kind=c.kind,
+                speaker=entity.name if entity else None,
+                speaker_is_new=entity is not None and not entity.known,
+                speaker_kind=entity.kind if entity else "person",
+                speaker_role=entity.role if entity else "",
+                cue=c.cue,
+            )
+        )
+    return out
+
+
+def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
+    """A paragraph of its own, without quotation marks, after one that ends 'said:'."""
+    found = []
+    paragraphs_with_quotes = {q.paragraph for q in quotes}
+    for number in range(1, len(paragraphs)):
+        prev_lo, prev_hi = paragraphs[number - 1]
+        lo, hi = paragraphs[number]
+        if not body[prev_lo:prev_hi].rstrip().endswith(":"):
+            continue
+        tail = body[max(prev_lo, prev_hi - 60) : prev_hi]
+        if not _CUE_RE.search(tail):
+            continue
+        if body[lo] in _DOUBLE_MARKS or number in paragraphs_with_quotes:
+            continue
+        s, e = _trim_span(body, lo, hi)
+        if e > s:
+            found.append(_Quote(lo, None, s, e, number, marked=False))
+    return found
+
+
+def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, major) -> None:
+    """Register the people a sentence names, so pronouns and surnames find them later."""
+    major, place_keys, demonyms = major
+    for start, _end, name, role in _person_names(masked, lo, hi, major, place_keys, demonyms):
+        entity = registry.find(name) or registry.person(name, role)
+        entity.offer_role(role)
+        registry.mention(start, entity)
+    # later references by a registered name or alias: only names whose first words the sentence
+    # has can be in it (a name's first two words are runs of \w in the text too). Mentions go in
+    # the order of their entities, each one's longer names first (what "he" finds last wins).
+    text = masked[lo:hi].casefold()
+    words = re.findall(r"\w+", text)
+    leads = {(), *((w,) for w in words), *itertools.pairwise(words)}
+    found: list[tuple[int, int, int, _Entity]] = []
+    for key in registry.keys_led_by(leads):
+        if len(key) < 3:
+            continue
+        at_starts = [
+            lo + at
+            for at in _references(text, key)
+            if masked[lo + at].isupper() or not key[:1].isalpha()
+        ]
+        if at_starts:
+            for entity in registry.owners(key):
+                found.extend((entity.serial, -len(key), at, entity) for at in at_starts)
+    for _serial, _length, at, entity in sorted(found, key=lambda f: f[:3]):
+        registry.mention(at, entity)
+
+
+def _references(text: str, key: str) -> list[int]:
+    r"""Where ``key`` stands as words of its own in ``text``: the starts of
+    ``re.finditer(rf"(?<![\w’']){re.escape(key)}(?!\w)", text)``, without compiling a pattern
+    per name (a new name in every sentence made that the suggester's main cost)."""
+    found = []
+    at = text.find(key)
+    while at != -1:
+        end = at + len(key)
+        if (at == 0 or (text[at - 1] not in "’'" and not _WORD_CHAR_RE.match(text[at - 1]))) and (
+            end == len(text) or not _WORD_CHAR_RE.match(text[end])
+        ):
+            found.append(at)
+            at = text.find(key, end)
+        else:
+            at = text.find(key, at + 1)
+    return found

@@ -1,0 +1,142 @@
+"""Quotation marks paired by their context, the quotes masked out, and the sentences between
+them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .vocabulary import _ABBREVIATIONS, _CLOSING_GLYPHS, _DOUBLE_MARKS, _OPENING_GLYPHS
+
+if TYPE_CHECKING:
+    from .entities import _Entity
+
+
+@dataclass
+class _Quote:
+    open: int  # index of the opening mark (or of the paragraph start, for an unmarked block)
+    close: int | None  # index of the closing mark; None when it runs to the paragraph's end
+    start: int  # the span: words inside the marks
+    end: int
+    paragraph: int
+    marked: bool = True
+    speaker: _Entity | None = None
+    resolved: bool = False
+
+
+def _paragraph_bounds(body: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", body)]
+
+
+def _mark_role(body: str, i: int, lo: int, hi: int) -> str:
+    prev = body[i - 1] if i > lo else " "
+    nxt = body[i + 1] if i + 1 < hi else " "
+    opens = prev.isspace() or prev in "([{—–-/:" or i == lo
+    closes = nxt.isspace() or nxt in ",.;:!?)]}—–-" or i + 1 == hi
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    if body[i] in _OPENING_GLYPHS:
+        return "open"
+    if body[i] in _CLOSING_GLYPHS:
+        return "close"
+    return "either"
+
+
+def _trim_span(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and (body[end - 1].isspace() or body[end - 1] in ".,;:"):
+        end -= 1
+    return start, end
+
+
+def _find_quotes(body: str, paragraphs: list[tuple[int, int]]) -> list[_Quote]:
+    quotes = []
+    for number, (lo, hi) in enumerate(paragraphs):
+        start = None
+        for i in range(lo, hi):
+            if body[i] not in _DOUBLE_MARKS:
+                continue
+            role = _mark_role(body, i, lo, hi)
+            if start is None:
+                if role in ("open", "either"):
+                    start = i
+            elif role in ("close", "either") or body[i] not in _OPENING_GLYPHS:
+                s, e = _trim_span(body, start + 1, i)
+                if e > s:
+                    quotes.append(_Quote(start, i, s, e, number))
+                start = None
+            else:  # a second opening mark: the first was never closed
+                start = i
+        if start is not None:
+            s, e = _trim_span(body, start + 1, hi)
+            if e > s:
+                quotes.append(_Quote(start, None, s, e, number))
+    return quotes
+
+
+def _mask(body: str, quotes: list[_Quote]) -> str:
+    """``body`` with the words inside quotation marks replaced by underscores (same length)."""
+    chars = list(body)
+    for q in quotes:
+        for k in range(q.start, q.end):
+            if chars[k] != "\n":
+                chars[k] = "_"
+    return "".join(chars)
+
+
+# The longest stretch treated as one sentence: news sentences are well under it (the gold set's
+# longest is 300 characters); text without full stops is cut into pieces of this size, which
+# bounds the work on each (cues, quotes and speakers are all looked for within a sentence).
+_MAX_SENTENCE = 600
+
+
+def _sentences(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The sentences of the paragraph lo:hi, none longer than ``_MAX_SENTENCE``."""
+    bounds = []
+    for start, end in _full_sentences(masked, lo, hi):
+        while end - start > _MAX_SENTENCE:
+            cut = masked.rfind(" ", start + _MAX_SENTENCE // 2, start + _MAX_SENTENCE) + 1
+            cut = cut or start + _MAX_SENTENCE
+            bounds.append((start, cut))
+            start = cut
+        bounds.append((start, end))
+    return bounds
+
+
+def _full_sentences(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    bounds, start = [], lo
+    for m in re.finditer(r"[.!?][\"”’'»)]*\s+(?=[\"“‘'«(]?[A-Z_\d])", masked[lo:hi]):
+        cut = lo + m.start()
+        before = _word_before(masked, start, cut + 1).casefold().rstrip(".")
+        if masked[cut] == "." and (
+            before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()) or "." in before
+        ):
+            continue
+        end = lo + m.end()
+        bounds.append((start, end))
+        start = end
+    if start < hi:
+        bounds.append((start, hi))
+    return bounds
+
+
+def _word_before(text: str, lo: int, end: int) -> str:
+    """The word ``re.search(r"([\\w.]+)$", ...)`` finds at the end of ``text[lo:end]`` once the
+    closing punctuation is stripped, or "": scanning back only as far as that word (a regex
+    search for it from ``lo`` is quadratic)."""
+    while end > lo and text[end - 1] in ".!?\"”’'»)":
+        end -= 1
+    if end > lo and text[end - 1] == "\n":
+        end -= 1  # "$" also matches before a final newline
+    start = end
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] in "_."):
+        start -= 1
+    return text[start:end]
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text))
