@@ -1,6 +1,6 @@
-"""CSV exports (``articles.exports.tabular``): what readers see, for any list, read back with
-``csv``,
-streamed in chunks, never a draft or a suggestion, and safe to open in a spreadsheet."""
+"""CSV exports (``articles.exports.tabular``, ``copy``): what readers see, for any list, read
+back with ``csv``, streamed in chunks, never a draft or a suggestion, and safe to open in a
+spreadsheet."""
 
 import csv
 import io
@@ -12,7 +12,7 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.exports import query, tabular
+from articles.exports import copy, query, tabular
 from articles.models import Article, Outlet, Place, PlaceMention, Quote, Span, Speaker
 from tests.ops import add_places, create, load_seed, save
 
@@ -174,13 +174,16 @@ def test_an_export_is_one_query_streamed_a_chunk_at_a_time(client, make_article,
         quote = create(Quote, article=article, start=0, end=25, exact=BODY[:25], speaker=speaker)
         if n % 2:
             add_places(quote, kyiv)
+    # Python writes a piece per chunk of rows; PostgreSQL's COPY a piece per so many bytes.
     monkeypatch.setattr(query, "CHUNK", 1000)
-    (whole,), queries = export()
+    monkeypatch.setattr(copy, "PIECE_BYTES", 1_000_000)
+    whole, queries = export()
     monkeypatch.setattr(query, "CHUNK", 10)
+    monkeypatch.setattr(copy, "PIECE_BYTES", 2_000)
     pieces, chunked_queries = export()
     assert queries == chunked_queries == 1  # places and annotators are subqueries of it
-    assert len(pieces) == 4  # a piece a chunk of rows: never the whole at once
-    assert b"".join(pieces) == whole and whole.count(b"\r\n") == 34  # the header and 33 rows
+    assert len(whole) <= 2 < 4 <= len(pieces)  # never the whole at once (the header apart)
+    assert b"".join(pieces) == b"".join(whole) and b"".join(whole).count(b"\n") == 34
 
 
 def test_the_annotator_is_whoever_created_the_quote(client, make_article):
@@ -297,3 +300,75 @@ def test_geojson_exports_take_the_same_queries_however_many_places(client, make_
         for q in ({}, {"year": "2024"})
     ]
     assert few == many and max(many) <= 3  # the places (and, filtered, two counts) or mentions
+
+
+HOSTILE = [
+    "plain",
+    'a "quoted" word, and a comma',
+    "two\nlines",
+    "windows\r\nline",
+    "a lone\rreturn",
+    "=1+1",
+    "+SUM(A1)",
+    "-minus",
+    "@at",
+    "\ttab first",
+    "\rreturn first",
+    "",
+    "back\\slash \\.",
+    "\\.",
+    "  spaces  ",
+    "ünïcode – “curly” 😀 שלום",
+    "'already quoted",
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_postgresql_writes_the_same_csv_as_python_byte_for_byte(make_article):
+    """The COPY writer is checked against Python's csv writer, the reference, on hostile text
+    in every kind of column: text, numbers (negative, fractional, missing), dates, times, URLs."""
+    for n, text in enumerate(HOSTILE):
+        outlet = create(Outlet, name=text or "x", slug=f"o{n}", domain=f"o{n}.example")
+        article = make_article(body=f"{text or 'x'} said Kyiv.", outlet=outlet)
+        article.headline = text or "untitled"
+        article.published_on = None if n % 3 == 0 else f"2024-0{n % 9 + 1}-1{n % 10}"
+        save(article)
+        speaker = create(Speaker, name=text or "Someone", slug=f"s{n}", role=text, affiliation=text)
+        place = create(
+            Place,
+            name=text or "Nowhere",
+            slug=f"p{n}",
+            latitude=-33.5 + n / 7,
+            longitude=1e-05 * n - 70.6,
+            geonames_id=None if n % 2 else 700 + n,
+            country_code="UA" if n % 2 else "",
+        )
+        end = len(text or "x")
+        quote = create(
+            Quote, article=article, start=0, end=end, exact=(text or "x"), speaker=speaker
+        )
+        add_places(quote, place)
+        create(PlaceMention, article=article, start=0, end=end, exact=text or "x", place=place)
+        create(Quote, article=article, start=0, end=end, exact=text or "x", speaker=None)
+    filters = search_filters()
+
+    def absolute(path: str) -> str:
+        return "https://newsroom.example" + path
+
+    for table, spans in (
+        (tabular.QUOTES, tabular.quote_source(query.quotes_for(filters))),
+        (tabular.MENTIONS, tabular.mention_source(query.mentions_for(filters))),
+    ):
+        by_python = "".join(
+            tabular.csv_pieces(tabular.span_rows(absolute, table, spans), table.header)
+        )
+        by_postgresql = b"".join(copy.copy_pieces(absolute, table, spans)).decode()
+        assert by_postgresql == by_python
+        rows = list(csv.reader(io.StringIO(by_python, newline="")))
+        assert len(rows) == 1 + len(HOSTILE) * (2 if table is tabular.QUOTES else 1)
+
+
+def search_filters():
+    from articles import search
+
+    return search.Filters()

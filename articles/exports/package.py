@@ -76,12 +76,16 @@ def tables() -> list[Table]:
         Table(
             "quotes",
             tabular.QUOTE_HEADER,
-            lambda url: tabular.quote_rows(url, query.quotes_for(everything)),
+            lambda url: tabular.span_rows(
+                url, tabular.QUOTES, tabular.quote_source(query.quotes_for(everything))
+            ),
         ),
         Table(
             "mentions",
             tabular.MENTION_HEADER,
-            lambda url: tabular.mention_rows(url, query.mentions_for(everything)),
+            lambda url: tabular.span_rows(
+                url, tabular.MENTIONS, tabular.mention_source(query.mentions_for(everything))
+            ),
         ),
         Table("speakers", tabular.SPEAKER_HEADER, tabular.speaker_rows),
         Table("places", tabular.PLACE_HEADER, tabular.place_rows),

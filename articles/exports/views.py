@@ -12,7 +12,9 @@ from . import geo, tabular
 from .query import mentions_for, quotes_for
 
 
-def download(pieces: Iterable[str], content_type: str, filename: str) -> StreamingHttpResponse:
+def download(
+    pieces: Iterable[str] | Iterable[bytes], content_type: str, filename: str
+) -> StreamingHttpResponse:
     """The pieces as a streamed download."""
     response = StreamingHttpResponse(pieces, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -27,17 +29,17 @@ GEOJSON = "application/geo+json; charset=utf-8"
 @require_safe
 def export_quotes(request):
     """``/export/quotes.csv?<the article list's query>``: one row per quote."""
-    quotes = quotes_for(search.Filters.from_query(request.GET))
-    rows = tabular.quote_rows(request.build_absolute_uri, quotes)
-    return download(tabular.csv_pieces(rows, tabular.QUOTE_HEADER), CSV, "quotes.csv")
+    quotes = tabular.quote_source(quotes_for(search.Filters.from_query(request.GET)))
+    pieces = tabular.span_pieces(request.build_absolute_uri, tabular.QUOTES, quotes)
+    return download(pieces, CSV, "quotes.csv")
 
 
 @require_safe
 def export_mentions(request):
     """``/export/mentions.csv?<the article list's query>``: one row per place mention."""
-    mentions = mentions_for(search.Filters.from_query(request.GET))
-    rows = tabular.mention_rows(request.build_absolute_uri, mentions)
-    return download(tabular.csv_pieces(rows, tabular.MENTION_HEADER), CSV, "mentions.csv")
+    mentions = tabular.mention_source(mentions_for(search.Filters.from_query(request.GET)))
+    pieces = tabular.span_pieces(request.build_absolute_uri, tabular.MENTIONS, mentions)
+    return download(pieces, CSV, "mentions.csv")
 
 
 @require_safe
