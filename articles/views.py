@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from newsroom.routers import public_read
 
 from . import pagecache, search
+from .exports import geo
 from .htmx import HTMX_HEADERS, page_or_fragment
 from .models import (
     Article,
@@ -340,27 +341,7 @@ def place_list(request):
     ranked = Place.objects.filter(n_mentions__gt=0).order_by("-n_mentions", "name", "pk")
     page = Paginator(ranked, ENTITIES_PER_PAGE).get_page(request.GET.get("page"))
     places = list(page)
-    most = ranked.values_list("n_mentions", flat=True).first() or 1
-    map_data = [
-        {
-            "name": p.name,
-            "slug": p.slug,
-            "kind": p.kind,
-            "kind_label": p.get_kind_display(),
-            "country": p.country_code,
-            "lat": p.latitude,
-            "lng": p.longitude,
-            "mentions": p.n_mentions,
-            "radius": round(5 + 15 * (p.n_mentions / most) ** 0.5, 1),
-            "url": p.get_absolute_url(),
-        }
-        for p in places
-    ]
-    return render(
-        request,
-        "articles/place_list.html",
-        {"places": places, "page": page, "map_data": map_data},
-    )
+    return render(request, "articles/place_list.html", {"places": places, "page": page})
 
 
 @require_safe
@@ -391,19 +372,11 @@ def place_detail(request, slug):
         place.n_quotes,
     ).get_page(request.GET.get("quotes_page"))
     quotes.object_list = [row.quote for row in quotes]
-    map_data = [
-        {
-            "name": place.name,
-            "slug": place.slug,
-            "kind": place.kind,
-            "kind_label": place.get_kind_display(),
-            "country": place.country_code,
-            "lat": place.latitude,
-            "lng": place.longitude,
-            "mentions": mentions.paginator.count,
-            "radius": 12,
-        }
-    ]
+    # The map reads the same GeoJSON feature as the places export has for this place.
+    feature = geo.place_feature(
+        place.get_absolute_url(), place, mentions.paginator.count, place.n_quotes
+    )
+    map_data = {"type": "FeatureCollection", "features": [feature]}
     return render(
         request,
         "articles/place_detail.html",

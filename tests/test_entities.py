@@ -252,51 +252,37 @@ def test_place_list_orders_by_mentions_then_name(client, make_article):
     span(PlaceMention, article, "four", place=mid)
     html = client.get("/places/").content.decode()
     assert re.findall(r'<tr data-place="([^"]+)"', html) == ["zed", "abe", "mid"]
-    _, data = data_block(html)
-    assert [p["name"] for p in data] == ["Zed", "Abe", "Mid"]
+    features = geojson(client)["features"]
+    assert [f["properties"]["name"] for f in features] == ["Zed", "Abe", "Mid"]
 
 
-def test_place_list_map_data_matches_the_list(client, world):
+def geojson(client) -> dict:
+    response = client.get("/export/places.geojson")
+    assert response["Content-Type"] == "application/geo+json; charset=utf-8"
+    return json.loads(b"".join(response.streaming_content))
+
+
+def test_the_place_list_map_loads_the_places_geojson(client, world):
     html = client.get("/places/").content.decode()
-    _, data = data_block(html)
-    assert data == [
-        {
+    assert 'data-geojson="/export/places.geojson"' in html and "places-data" not in html
+    kyiv, odesa = geojson(client)["features"]
+    assert kyiv == {
+        "type": "Feature",
+        "id": "http://testserver/places/kyiv/",
+        "geometry": {"type": "Point", "coordinates": [30.5234, 50.45]},
+        "properties": {
             "name": "Kyiv",
             "slug": "kyiv",
+            "url": "http://testserver/places/kyiv/",
             "kind": "city",
             "kind_label": "City",
-            "country": "UA",
-            "lat": 50.45,
-            "lng": 30.5234,
+            "country_code": "UA",
+            "geonames_id": None,
             "mentions": 3,
-            "radius": 20.0,
-            "url": "/places/kyiv/",
+            "quotes_about": kyiv["properties"]["quotes_about"],
         },
-        {
-            "name": "Odesa",
-            "slug": "odesa",
-            "kind": "city",
-            "kind_label": "City",
-            "country": "UA",
-            "lat": 46.4825,
-            "lng": 30.7233,
-            "mentions": 1,
-            "radius": round(5 + 15 * (1 / 3) ** 0.5, 1),
-            "url": "/places/odesa/",
-        },
-    ]
-
-
-def test_marker_radius_grows_with_mentions(client, make_article):
-    article = make_article(body=" ".join(f"w{i:02d}" for i in range(30)))
-    words = iter(article.body.split())
-    for name, n in [("One", 1), ("Four", 4), ("Sixteen", 16)]:
-        place = make_place(name)
-        for _ in range(n):
-            span(PlaceMention, article, next(words), place=place)
-    _, data = data_block(client.get("/places/").content.decode())
-    radius = {p["name"]: p["radius"] for p in data}
-    assert radius == {"Sixteen": 20.0, "Four": 12.5, "One": 8.8}  # area grows with mentions
+    }
+    assert odesa["properties"]["name"] == "Odesa" and odesa["properties"]["mentions"] == 1
 
 
 def test_place_list_without_places_has_no_map(client):
@@ -309,19 +295,19 @@ def test_place_page_has_its_marker_mentions_and_quotes(client, world):
     kyiv = world["kyiv"]
     html = client.get(kyiv.get_absolute_url()).content.decode()
     _, data = data_block(html)
-    assert data == [
-        {
-            "name": "Kyiv",
-            "slug": "kyiv",
-            "kind": "city",
-            "kind_label": "City",
-            "country": "UA",
-            "lat": 50.45,
-            "lng": 30.5234,
-            "mentions": 3,
-            "radius": 12,
-        }
-    ]
+    (feature,) = data["features"]  # the export's feature for it, with a same-site URL
+    assert feature["geometry"] == {"type": "Point", "coordinates": [30.5234, 50.45]}
+    assert feature["properties"] == {
+        "name": "Kyiv",
+        "slug": "kyiv",
+        "url": "/places/kyiv/",
+        "kind": "city",
+        "kind_label": "City",
+        "country_code": "UA",
+        "geonames_id": None,
+        "mentions": 3,
+        "quotes_about": 2,  # Alpha's two quotes about Kyiv
+    }
     assert 'aria-label="Map of Kyiv"' in html
     assert "50.4500, 30.5234" in html
     contexts = re.findall(r'<p class="in-context" dir="auto">(.*?)</p>', html, re.S)
@@ -344,7 +330,7 @@ def test_place_pages_never_show_invisible_mentions(client, admin_client, world):
     assert "No published mentions yet." in html
     assert "No published quotes about this place yet." in html
     _, data = data_block(html)
-    assert data[0]["mentions"] == 0
+    assert data["features"][0]["properties"]["mentions"] == 0
 
 
 @pytest.mark.parametrize("url", ["/speakers/nobody/", "/places/nowhere/"])
@@ -359,11 +345,13 @@ def test_hostile_names_stay_data_in_the_json_block(client, make_article):
     article = make_article(body="Somewhere was hit.")
     place = make_place(HOSTILE, slug="hostile", country_code="UA")
     span(PlaceMention, article, "Somewhere", place=place)
+    assert geojson(client)["features"][0]["properties"]["name"] == HOSTILE  # the list's map
     for url in ["/places/", place.get_absolute_url()]:
         html = client.get(url).content.decode()
-        raw, data = data_block(html)
-        assert "</script" not in raw.lower() and "<" not in raw and ">" not in raw
-        assert data[0]["name"] == HOSTILE
+        if url != "/places/":
+            raw, data = data_block(html)
+            assert "</script" not in raw.lower() and "<" not in raw and ">" not in raw
+            assert data["features"][0]["properties"]["name"] == HOSTILE
         # Outside the block the name is escaped HTML.
         assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html
         assert "<img" not in html
@@ -469,10 +457,10 @@ def test_entity_pages_run_constant_queries(client, make_article):
         urls = ["/speakers/", speaker.get_absolute_url(), "/places/", place.get_absolute_url()]
         counts.append([count_queries(client, url) for url in urls])
     assert counts[0] == counts[1]
-    # lists: a COUNT and a page (and the map's largest count); a speaker: itself, a page of
+    # lists: a COUNT and a page (the map fetches the places GeoJSON); a speaker: itself, a page of
     # quotes, a page and a count each of the kept places and co-speakers; a place: itself and
     # a page each of mentions and quotes
-    assert counts[0] == [2, 6, 3, 3]
+    assert counts[0] == [2, 6, 2, 3]
 
 
 def test_speaker_and_place_pages_come_a_page_at_a_time(client, make_article, monkeypatch):

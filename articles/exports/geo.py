@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Count, QuerySet
 
 from .. import search
-from ..models import PlaceMention
+from ..models import Place, PlaceMention
 from .query import CHUNK, Absolute, iso_date, mentions_for, quotes_for, url_maker
 
 
@@ -53,21 +53,27 @@ def place_features(absolute: Absolute, filters: search.Filters) -> Iterator[dict
         n_mentions, n_quotes = (
             counts[place.pk] if counts is not None else (place.n_mentions, place.n_quotes)
         )
-        yield {
-            "type": "Feature",
-            "id": url(slug=place.slug),
-            "geometry": _point(place.longitude, place.latitude),
-            "properties": {
-                "name": place.name,
-                "slug": place.slug,
-                "url": url(slug=place.slug),
-                "kind": place.kind,
-                "country_code": place.country_code,
-                "geonames_id": place.geonames_id,
-                "mentions": n_mentions,
-                "quotes_about": n_quotes,
-            },
-        }
+        yield place_feature(url(slug=place.slug), place, n_mentions, n_quotes)
+
+
+def place_feature(url: str, place: Place, mentions: int, quotes_about: int) -> dict:
+    """A place as a GeoJSON feature, as the export and the place maps have it."""
+    return {
+        "type": "Feature",
+        "id": url,
+        "geometry": _point(place.longitude, place.latitude),
+        "properties": {
+            "name": place.name,
+            "slug": place.slug,
+            "url": url,
+            "kind": place.kind,
+            "kind_label": place.get_kind_display(),
+            "country_code": place.country_code,
+            "geonames_id": place.geonames_id,
+            "mentions": mentions,
+            "quotes_about": quotes_about,
+        },
+    }
 
 
 def mention_features(absolute: Absolute, mentions: QuerySet[PlaceMention]) -> Iterator[dict]:

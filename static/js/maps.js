@@ -1,8 +1,8 @@
 // Maps for the place pages. The server-rendered list is the page; the map is an enhancement:
-// it stays hidden unless Leaflet and the data (written by Django's json_script) are both here.
-// Tiles come from OpenStreetMap, fetched by the reader's browser; when they fail, the circles
-// still show where each place is and a status line says so. Popups are built from DOM nodes and
-// textContent, never from HTML strings, so no name can inject markup.
+// it stays hidden unless Leaflet and the GeoJSON (fetched from data-geojson, or written by
+// json_script) are both here. Tiles come from OpenStreetMap, fetched by the reader's browser;
+// when they fail, the circles still show where each place is and a status line says so. Popups
+// are built from DOM nodes and textContent, never from HTML strings, so no name can inject markup.
 (function () {
   "use strict";
 
@@ -12,20 +12,49 @@
   // How close to zoom when a map shows a single place, by the kind of place.
   var ZOOM = { country: 5, region: 7, river: 6, city: 10, facility: 12, other: 8 };
 
-  function readPlaces(id) {
+  // The data is GeoJSON (RFC 7946), the shape of /export/places.geojson: fetched from the URL in
+  // data-geojson, or written into the page by json_script (data-map-for names the element).
+  function readInline(id) {
     var node = id && document.getElementById(id);
-    if (!node) { return []; }
+    if (!node) { return null; }
     try {
-      var data = JSON.parse(node.textContent);
-      return Array.isArray(data) ? data.filter(hasPosition) : [];
+      return JSON.parse(node.textContent);
     } catch (error) {
-      return [];
+      return null;
     }
   }
 
-  function hasPosition(place) {
-    return place && typeof place.lat === "number" && typeof place.lng === "number" &&
-      isFinite(place.lat) && isFinite(place.lng);
+  function load(container, then) {
+    var url = container.getAttribute("data-geojson");
+    if (!url) { then(readInline(container.getAttribute("data-map-for"))); return; }
+    if (typeof window.fetch !== "function") { return; }
+    window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(then, function () { then(null); });
+  }
+
+  function points(collection) {
+    var features = collection && Array.isArray(collection.features) ? collection.features : [];
+    return features.filter(function (feature) {
+      var geometry = feature && feature.geometry;
+      var at = geometry && geometry.type === "Point" && geometry.coordinates;
+      return Array.isArray(at) && typeof at[0] === "number" && typeof at[1] === "number" &&
+        isFinite(at[0]) && isFinite(at[1]) && feature.properties;
+    });
+  }
+
+  // A same-site path from a URL of the data, or nothing: no link can lead off the site or run.
+  function sitePath(url) {
+    if (typeof url !== "string") { return null; }
+    try {
+      var parsed = new URL(url, window.location.href);
+      if (parsed.origin !== window.location.origin || !/^\/(?!\/)/.test(parsed.pathname)) {
+        return null;
+      }
+      return parsed.pathname;
+    } catch (error) {
+      return null;
+    }
   }
 
   function element(tag, className, text) {
@@ -42,32 +71,50 @@
     var name = element("p", "map-popup-name", String(place.name));
     name.dir = "auto";
     box.appendChild(name);
-    var meta = [place.kind_label, place.country].filter(Boolean).join(" · ");
+    var meta = [place.kind_label, place.country_code].filter(Boolean).join(" · ");
     if (meta) { box.appendChild(element("p", "map-popup-meta", meta)); }
     var n = Number(place.mentions) || 0;
     box.appendChild(element("p", "map-popup-count", n + (n === 1 ? " mention" : " mentions")));
-    // Only a same-site path: a URL from the data can never become a javascript: link.
-    if (typeof place.url === "string" && /^\/(?!\/)/.test(place.url)) {
+    var path = sitePath(place.url);
+    if (path && path !== window.location.pathname) {
       var link = element("a", "map-popup-link", "Mentions and quotes: ");
       link.appendChild(element("bdi", "", String(place.name)));
-      link.href = place.url;
+      link.href = path;
       box.appendChild(link);
     }
     return box;
   }
 
-  function draw(container) {
-    var places = readPlaces(container.getAttribute("data-map-for"));
-    if (!places.length || typeof window.L === "undefined") { return; }
+  function draw(container, collection) {
+    var features = points(collection);
+    if (!features.length || typeof window.L === "undefined") { return; }
     var L = window.L;
     container.hidden = false;
     var map = L.map(container, { scrollWheelZoom: false });
+    var most = Math.max.apply(null, features.map(function (feature) {
+      return Number(feature.properties.mentions) || 0;
+    })) || 1;
+    // Leaflet reads the GeoJSON itself; each point becomes a circle sized by its mentions.
+    var layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
+      pointToLayer: function (feature, at) {
+        var n = Number(feature.properties.mentions) || 0;
+        return L.circleMarker(at, {
+          radius: features.length === 1 ? 12 : 5 + 15 * Math.sqrt(n / most),
+          className: "place-marker",
+          weight: 2,
+          fillOpacity: 0.45
+        });
+      },
+      onEachFeature: function (feature, marker) {
+        marker.bindPopup(popupContent(feature.properties));
+      }
+    });
     // Leaflet adds layers only once the map has a view: set it first.
-    var points = places.map(function (place) { return [place.lat, place.lng]; });
-    if (points.length === 1) {
-      map.setView(points[0], ZOOM[places[0].kind] || 8);
+    if (features.length === 1) {
+      var at = features[0].geometry.coordinates;
+      map.setView([at[1], at[0]], ZOOM[features[0].properties.kind] || 8);
     } else {
-      map.fitBounds(points, { padding: [30, 30], maxZoom: 10 });
+      map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 10 });
     }
 
     var status = document.getElementById(container.id + "-status");
@@ -77,24 +124,18 @@
       if (status) { status.hidden = false; }
     });
     tiles.addTo(map);
-
-    places.forEach(function (place) {
-      var marker = L.circleMarker([place.lat, place.lng], {
-        radius: Number(place.radius) || 8,
-        className: "place-marker",
-        weight: 2,
-        fillOpacity: 0.45
-      });
-      marker.bindPopup(popupContent(place));
-      marker.addTo(map);
+    layer.addTo(map);
+    layer.eachLayer(function (marker) {
       // Names the marker for tests and user styles; an attribute, never parsed as HTML.
       var path = marker.getElement();
-      if (path) { path.setAttribute("data-place", String(place.slug || "")); }
+      if (path) { path.setAttribute("data-place", String(marker.feature.properties.slug || "")); }
     });
   }
 
   function start() {
-    document.querySelectorAll("[data-map-for]").forEach(draw);
+    document.querySelectorAll("[data-map-for], [data-geojson]").forEach(function (container) {
+      load(container, function (collection) { draw(container, collection); });
+    });
   }
 
   if (document.readyState === "loading") {

@@ -185,3 +185,16 @@ def test_maps_work_under_a_strict_content_security_policy(live_server, seeded, p
         page.locator("#map path.leaflet-interactive").last.click()
         expect(page.locator(".leaflet-popup-content .map-popup-name")).to_be_visible()
     assert not violations, violations
+
+
+def test_the_places_map_is_leaflet_reading_the_places_geojson(live_server, seeded, page):
+    """The map's markers are the export's features, as Leaflet read them: a feature each, with
+    the feature's place (its slug) on the marker."""
+    with page.expect_response("**/export/places.geojson") as answer:
+        page.goto(f"{live_server.url}/places/")
+    features = answer.value.json()["features"]
+    assert answer.value.headers["content-type"] == "application/geo+json; charset=utf-8"
+    markers = page.locator("#map path.leaflet-interactive")
+    expect(markers).to_have_count(len(features))
+    drawn = markers.evaluate_all("paths => paths.map(p => p.getAttribute('data-place'))")
+    assert sorted(drawn) == sorted(f["properties"]["slug"] for f in features)
