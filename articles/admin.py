@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import annotate, import_admin, operations, tasks, throttle
 from .changes import changing, current
+from .exports import views as export_views
 from .forms import VersionedForm
 from .models import Article, Author, Outlet, Place, PlaceMention, Quote, Speaker, StaleEdit
 from .presenters import body_html
@@ -206,10 +207,17 @@ class ArticleAdmin(NewsroomAdmin):
                 name="articles_article_import_previewed",
             ),
         ]
+        dataset = path("dataset.zip", wrap(self.dataset_view), name="articles_article_dataset")
         return [
             path(f"<int:article_id>/annotate/{suffix}", wrap(view), name=name)
             for suffix, view, name in views
-        ] + [job, *importing, *super().get_urls()]
+        ] + [job, *importing, dataset, *super().get_urls()]
+
+    def dataset_view(self, request):
+        """The published corpus as a data package (a ZIP), for whoever may see the articles."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return export_views.dataset_download(request)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

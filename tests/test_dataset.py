@@ -51,3 +51,51 @@ def test_a_directory_in_use_or_a_bad_address_is_refused_and_nothing_is_written(t
     with pytest.raises(CommandError, match="--base-url"):
         call_command("export_dataset", str(tmp_path / "new"), base_url="newsroom.example")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["used"]  # no partial directory left
+
+
+def test_editors_download_the_same_package_as_one_zip(tmp_path, client, make_article):
+    """The admin's "Download the dataset" link: the package as a ZIP, streamed, valid as
+    extracted; staff who may see articles get it, nobody else does."""
+    import zipfile
+
+    from django.contrib.auth.models import Permission, User
+    from django.urls import reverse
+    from frictionless import validate
+
+    load_seed()
+    draft = make_article(body="Secretly said no.", status=Article.Status.DRAFT)
+    create(Quote, article=draft, start=0, end=17, exact="Secretly said no.")
+    url = reverse("admin:articles_article_dataset")
+    assert client.get(url).status_code == 302  # to the admin's login
+    clerk = User.objects.create_user("clerk", password="pw", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(url).status_code == 403  # staff, but may not see articles
+    clerk.user_permissions.add(Permission.objects.get(codename="view_article"))
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="newsroom-corpus.zip"'
+    pieces = list(response.streaming_content)
+    (tmp_path / "corpus.zip").write_bytes(b"".join(pieces))
+    with zipfile.ZipFile(tmp_path / "corpus.zip") as archive:
+        assert archive.testzip() is None
+        archive.extractall(tmp_path)
+    folder = tmp_path / "newsroom-corpus"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "datapackage.json",
+        "mentions.csv",
+        "mentions.geojson",
+        "places.csv",
+        "places.geojson",
+        "quotes.csv",
+        "speakers.csv",
+    ]
+    report = validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    quotes = (folder / "quotes.csv").read_text(encoding="utf-8")
+    assert quotes.count("\n") == 1 + Quote.objects.visible().count()
+    assert "Secretly" not in quotes and "http://testserver/articles/" in quotes
+
+
+def test_the_change_list_links_editors_to_the_dataset(admin_client):
+    html = admin_client.get("/admin/articles/article/").content.decode()
+    assert 'href="/admin/articles/article/dataset.zip"' in html

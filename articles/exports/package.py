@@ -9,10 +9,12 @@ is complete, so a failed export leaves nothing half-written at ``DIR``.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +23,7 @@ from pathlib import Path
 from .. import search
 from . import geo, query, tabular
 
+DEFAULT_LICENSE = "CC-BY-4.0"
 LICENSES = {
     "CC-BY-4.0": (
         "Creative Commons Attribution 4.0",
@@ -148,13 +151,11 @@ def descriptor(
     }
 
 
-def write(directory: Path, base_url: str, title: str, license_id: str) -> dict[str, int]:
-    """Write the package at ``directory`` (new, or empty); returns the rows of each table."""
-    directory = directory.resolve()
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise DatasetError(f"{directory}: exists and is not an empty directory")
-    if not directory.parent.is_dir():
-        raise DatasetError(f"{directory.parent}: no such directory")
+def members(
+    base_url: str, title: str, license_id: str, counts: dict[str, int] | None = None
+) -> Iterator[tuple[str, Iterable[str]]]:
+    """The package's files, each a name and its text in pieces, made as they are read (a
+    table's rows are counted into ``counts`` as they go by)."""
     base = base_url.rstrip("/")
 
     def absolute(path: str) -> str:
@@ -162,20 +163,30 @@ def write(directory: Path, base_url: str, title: str, license_id: str) -> dict[s
 
     created = datetime.now(UTC)
     citation = f"{title} ({created.year}). Newsroom data package. {base}/"
+    counts = {} if counts is None else counts
+    for table in tables():
+        rows = _counted(table.rows(absolute), counts, table.name)
+        yield f"{table.name}.csv", tabular.csv_pieces(rows, table.header)
+    features = geo.place_features(absolute, search.Filters())
+    yield "places.geojson", geo.geojson_pieces(features)
+    mentions = geo.mention_features(absolute, query.mentions_for(search.Filters()))
+    yield "mentions.geojson", geo.geojson_pieces(mentions)
+    package = descriptor(title, license_id, base + "/", created, citation)
+    yield "datapackage.json", [json.dumps(package, indent=2, ensure_ascii=False) + "\n"]
+
+
+def write(directory: Path, base_url: str, title: str, license_id: str) -> dict[str, int]:
+    """Write the package at ``directory`` (new, or empty); returns the rows of each table."""
+    directory = directory.resolve()
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise DatasetError(f"{directory}: exists and is not an empty directory")
+    if not directory.parent.is_dir():
+        raise DatasetError(f"{directory.parent}: no such directory")
     work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
         counts: dict[str, int] = {}
-        for table in tables():
-            rows = _counted(table.rows(absolute), counts, table.name)
-            _write_text(work / f"{table.name}.csv", tabular.csv_pieces(rows, table.header))
-        features = geo.place_features(absolute, search.Filters())
-        _write_text(work / "places.geojson", geo.geojson_pieces(features))
-        mentions = geo.mention_features(absolute, query.mentions_for(search.Filters()))
-        _write_text(work / "mentions.geojson", geo.geojson_pieces(mentions))
-        package = descriptor(title, license_id, base + "/", created, citation)
-        (work / "datapackage.json").write_text(
-            json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        for name, pieces in members(base_url, title, license_id, counts):
+            _write_text(work / name, pieces)
         if directory.exists():
             directory.rmdir()  # empty, checked above
         os.replace(work, directory)
@@ -183,6 +194,43 @@ def write(directory: Path, base_url: str, title: str, license_id: str) -> dict[s
         shutil.rmtree(work, ignore_errors=True)
         raise
     return counts
+
+
+def zip_pieces(base_url: str, title: str, license_id: str) -> Iterator[bytes]:
+    """The package as one ZIP archive, streamed: each file is compressed as its pieces are
+    made, and what is ready is handed on, so memory stays flat whatever the corpus."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, pieces in members(base_url, title, license_id):
+            with archive.open(f"newsroom-corpus/{name}", "w", force_zip64=True) as member:
+                for piece in pieces:
+                    member.write(piece.encode("utf-8"))
+                    if len(sink.ready) >= ZIP_PIECE_BYTES:
+                        yield sink.take()
+    yield sink.take()
+
+
+ZIP_PIECE_BYTES = 256 * 1024
+
+
+class _Sink(io.RawIOBase):
+    """Where the archive is written: an unseekable stream, so ``zipfile`` writes each member's
+    sizes after its data, and the bytes can leave as soon as they are written."""
+
+    def __init__(self) -> None:
+        self.ready = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.ready += data
+        return len(data)
+
+    def take(self) -> bytes:
+        data = bytes(self.ready)
+        self.ready.clear()
+        return data
 
 
 def _counted(rows: Iterable, counts: dict[str, int], name: str) -> Iterator:

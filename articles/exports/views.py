@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
 from .. import search
-from . import geo, tabular
+from . import geo, package, tabular
 from .query import mentions_for, quotes_for
 
 
@@ -71,3 +71,12 @@ def export_mentions_geojson(request):
     mentions = mentions_for(search.Filters.from_query(request.GET))
     features = geo.mention_features(request.build_absolute_uri, mentions)
     return download(geo.geojson_pieces(features), GEOJSON, "mentions.geojson")
+
+
+def dataset_download(request):
+    """The published corpus as the data package of ``manage.py export_dataset``, one ZIP,
+    streamed: the editors' link to it (the admin checks who may follow it). Only what readers
+    see is in it, as in every export."""
+    base = request.build_absolute_uri("/")
+    pieces = package.zip_pieces(base, "Newsroom corpus", package.DEFAULT_LICENSE)
+    return download(pieces, "application/zip", "newsroom-corpus.zip")

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--title", default="Newsroom corpus", help="the dataset's title")
         parser.add_argument(
             "--license",
-            default="CC-BY-4.0",
+            default=dataset.DEFAULT_LICENSE,
             choices=sorted(dataset.LICENSES),
             help="the licence of the annotations (default CC-BY-4.0)",
         )
