@@ -459,7 +459,10 @@ class RuleTallyAdmin(admin.ModelAdmin):
     list_display_links = None
     list_filter = ["kind"]
     search_fields = ["rule"]
-    ordering = [F("acceptance_rate").asc(nulls_last=True), "-rejected", "kind", "rule"]
+
+    def get_ordering(self, request):
+        # The weakest first: the lowest share accepted, the most rejected; unreviewed ones last.
+        return [F("acceptance_rate").asc(nulls_last=True), "-rejected", "kind", "rule"]
 
     def get_queryset(self, request):
         reviewed = F("accepted") + F("rejected")

@@ -673,8 +673,9 @@ class PlaceMention(Span):
         ]
         constraints = [
             *Span.Meta.constraints,
+            # A suggestion of a new place has none until accepted; rejected, it never gets one.
             models.CheckConstraint(
-                condition=Q(place__isnull=False) | Q(status="suggested"),
+                condition=Q(place__isnull=False) | Q(status__in=["suggested", "rejected"]),
                 name="placemention_place_unless_suggested",
             ),
         ]
