@@ -498,3 +498,56 @@ def test_the_rules_page_needs_staff_who_may_annotate(client, db):
     client.force_login(editor)
     assert "quote.secret" in client.get(rules_url()).content.decode()
     assert annotate.can_annotate(editor)
+
+
+# bench/quality.py --rules
+
+
+def test_quality_rules_gives_precision_per_rule_weakest_first(monkeypatch, capsys):
+    import dataclasses
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "quality.py"
+    spec = importlib.util.spec_from_file_location("bench_quality_rules", path)
+    quality = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(quality)
+    real_quotes, real_places = quality.suggest_quotes, quality.suggest_places
+
+    def quotes(body, speakers):  # the real suggestions, with rules and confidences given here
+        return [
+            dataclasses.replace(
+                q, rule=f"fake.{q.kind}", confidence=0.9 if q.kind == "direct" else 0.4
+            )
+            for q in real_quotes(body, speakers)
+        ]
+
+    def places(body, known):
+        return [
+            dataclasses.replace(p, rule="fake.place", confidence=0.7)
+            for p in real_places(body, known)
+        ]
+
+    monkeypatch.setattr(quality, "suggest_quotes", quotes)
+    monkeypatch.setattr(quality, "suggest_places", places)
+    assert quality.rules_main(["--rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()[2:]
+    rows = {}
+    for line in lines:
+        kind, rule, precision, fraction, confidence, *speaker = line.split()
+        matched, made = fraction.split("/")
+        rows[(kind, rule)] = (float(precision), int(matched), int(made), float(confidence))
+    assert {rule for _, rule in rows} == {
+        "fake.direct",
+        "fake.indirect",
+        "fake.claim",
+        "fake.place",
+    }
+    precisions = [rows[key][0] for key in [(line.split()[0], line.split()[1]) for line in lines]]
+    assert precisions == sorted(precisions)  # the weakest first
+    assert rows[("quote", "fake.direct")][3] == 0.9 and rows[("place", "fake.place")][3] == 0.7
+    totals = quality.score(quality.load_gold())["counts"]
+    quote_rows = [v for (kind, _), v in rows.items() if kind == "quote"]
+    assert sum(v[1] for v in quote_rows) == totals["q_matched"]
+    assert sum(v[2] for v in quote_rows) == totals["q_suggested"]
+    assert rows[("place", "fake.place")][1:3] == (totals["p_matched"], totals["p_suggested"])
