@@ -6,7 +6,8 @@ from django.contrib.admin import helpers
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Case, Count, F, FloatField, Q, When
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,7 +20,17 @@ from . import annotate, import_admin, operations, tasks, throttle
 from .changes import changing, current
 from .exports import views as export_views
 from .forms import VersionedForm
-from .models import Article, Author, Outlet, Place, PlaceMention, Quote, Speaker, StaleEdit
+from .models import (
+    Article,
+    Author,
+    Outlet,
+    Place,
+    PlaceMention,
+    Quote,
+    RuleTally,
+    Speaker,
+    StaleEdit,
+)
 from .presenters import body_html
 
 
@@ -444,3 +455,48 @@ class PlaceMentionAdmin(SpanAdmin):
     list_select_related = ["article", "place"]
     search_fields = ["exact", "place__name", "article__headline"]
     autocomplete_fields = ["article", "place"]
+
+
+@admin.register(RuleTally)
+class RuleTallyAdmin(admin.ModelAdmin):
+    """Which suggester rules annotators reject: every rule's suggestions, acceptances and
+    rejections (kept by the suggestion operations), the weakest first. For reading: whoever may
+    annotate sees it, nobody edits it."""
+
+    list_display = ["rule", "kind", "suggested", "accepted", "rejected", "acceptance"]
+    list_display_links = None
+    list_filter = ["kind"]
+    search_fields = ["rule"]
+
+    def get_ordering(self, request):
+        # The weakest first: the lowest share accepted, the most rejected; unreviewed ones last.
+        return [F("acceptance_rate").asc(nulls_last=True), "-rejected", "kind", "rule"]
+
+    def get_queryset(self, request):
+        reviewed = F("accepted") + F("rejected")
+        rate = Cast("accepted", FloatField()) / Cast(reviewed, FloatField())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(acceptance_rate=Case(When(Q(accepted__gt=0) | Q(rejected__gt=0), then=rate)))
+        )
+
+    @admin.display(description="Accepted of reviewed", ordering="acceptance_rate")
+    def acceptance(self, tally):
+        if tally.acceptance_rate is None:
+            return "not reviewed yet"
+        return f"{tally.acceptance_rate:.0%} ({tally.accepted} of {tally.reviewed})"
+
+    def has_view_permission(self, request, obj=None):
+        return (
+            request.user.is_active and request.user.is_staff and annotate.can_annotate(request.user)
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

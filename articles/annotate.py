@@ -54,12 +54,21 @@ def _workspace(article) -> dict:
     live_mentions = [m for m in mentions if m.anchored]
     for span in quotes + mentions:
         span.label = proposed_label(span)
+    live = live_quotes + live_mentions
     return {
         "article": article,
         "body": annotate_body_html(article, live_quotes, live_mentions),
-        "annotations": sorted(live_quotes + live_mentions, key=lambda s: (s.start, -s.end)),
+        "annotations": sorted(
+            [s for s in live if s.status != Span.Status.SUGGESTED], key=lambda s: (s.start, -s.end)
+        ),
+        # Most confident first, so "accept all above" takes the top of the list.
+        "suggestions": sorted(
+            [s for s in live if s.status == Span.Status.SUGGESTED],
+            key=lambda s: (-(s.confidence if s.confidence is not None else -1), s.start, -s.end),
+        ),
         "n_suggested": sum(s.status == Span.Status.SUGGESTED for s in quotes + mentions),
         "review_choices": [("accept", "Accept"), ("reject", "Reject")],
+        "default_threshold": DEFAULT_THRESHOLD,
         "orphans": [s for s in quotes + mentions if not s.anchored],
         "speaker_names": sorted({q.speaker.name for q in quotes if q.speaker}),
         "place_names": sorted({m.place.name for m in mentions if m.place}),
@@ -211,33 +220,65 @@ def delete(request, article_id):
     return _done(request, article, message)
 
 
-@require_POST
-def review(request, article_id):
-    """Accept or reject one suggestion (``span``) or all of the article's (``all``)."""
-    article = _article(request, article_id)
+DEFAULT_THRESHOLD = 0.8
+
+
+def threshold(value) -> float | None:
+    """A confidence threshold from a form (0 to 1), or None when it is not one."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0.0 <= number <= 1.0 else None  # NaN and infinities fail too
+
+
+def _pending(article, **conditions) -> list[Span]:
+    """The article's suggestions still to review (``conditions`` narrow them)."""
+    open_ = {"status": Span.Status.SUGGESTED, "anchored": True, **conditions}
+    return [*article.quotes.filter(**open_), *article.place_mentions.filter(**open_)]
+
+
+def _chosen(request, article) -> tuple[list[Span], str | None]:
+    """The suggestions a review form names: one (``span``), all (``all``) or those at least as
+    confident as ``above``; or an error saying why none."""
     decision = request.POST.get("decision")
     if decision not in {"accept", "reject"}:
-        return _render(request, article, "saved", saved="Choose accept or reject.")
+        return [], "Choose accept or reject."
+    if "above" in request.POST:
+        minimum = threshold(request.POST["above"])
+        if decision != "accept" or minimum is None:
+            return [], "Give a confidence between 0 and 1 to accept the suggestions above it."
+        return _pending(article, confidence__gte=minimum), None
     if request.POST.get("all"):
-        spans = [
-            *article.quotes.filter(status=Span.Status.SUGGESTED, anchored=True),
-            *article.place_mentions.filter(status=Span.Status.SUGGESTED, anchored=True),
-        ]
-    else:
-        span = _span(article, request.POST.get("span"))
-        spans = [span] if span is not None and span.status == Span.Status.SUGGESTED else []
+        return _pending(article), None
+    span = _span(article, request.POST.get("span"))
+    return ([span] if span is not None and span.status == Span.Status.SUGGESTED else []), None
+
+
+@require_POST
+def review(request, article_id):
+    """Accept or reject one suggestion (``span``) or all of the article's (``all``), or accept
+    every one whose confidence is at least ``above``: one operation either way."""
+    article = _article(request, article_id)
+    spans, error = _chosen(request, article)
+    if error:
+        return _render(request, article, "saved", saved=error)
     for span in spans:
         _check_span_permission(request.user, span, "change")
+    accept = request.POST["decision"] == "accept"
     try:
-        if decision == "accept":
+        if accept:
             operations.accept_suggestions(spans)
         else:
             operations.reject_suggestions(spans)
     except StaleEdit as error:
         message = str(error)
     else:
-        verb = "Accepted" if decision == "accept" else "Rejected"
-        message = f"{verb} {len(spans)} suggestion{'s' if len(spans) != 1 else ''}."
+        verb = "Accepted" if accept else "Rejected"
+        message = f"{verb} {len(spans)} suggestion{'s' if len(spans) != 1 else ''}"
+        if "above" in request.POST:
+            message += f" with a confidence of {threshold(request.POST['above']):.2f} or more"
+        message += "."
     return _done(request, article, message)
 
 

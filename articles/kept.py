@@ -22,7 +22,7 @@ operation fails at commit, rather than leaving the totals silently wrong.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -41,6 +41,7 @@ from .models import (
     PlaceMention,
     PlaceQuote,
     Quote,
+    RuleTally,
     Speaker,
     SpeakerPair,
     SpeakerPlace,
@@ -371,7 +372,7 @@ def rebuild() -> None:
     )
 
 
-def _execute(sql: str, params: Sequence[int]) -> None:
+def _execute(sql: str, params: Sequence[int | str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -381,3 +382,27 @@ def _insert(model, columns: list[str], query: QuerySet) -> None:
     sql, params = query.query.get_compiler(connection=connection).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {sql}", params)
+
+
+TALLIED = ("suggested", "accepted", "rejected")
+
+
+def tally_rules(counts: Mapping[tuple[str, str], int], column: str) -> None:
+    """Add ``counts`` ((kind, rule) -> how many) to the rules' ``RuleTally.<column>``: one
+    ``INSERT ... ON CONFLICT DO UPDATE`` for them all (a rule seen the first time gets its row),
+    whatever their number; spans with no rule (made by hand, or before rules) are not counted.
+    Call inside the operation's transaction."""
+    if column not in TALLIED:
+        raise ValueError(f"no tally column {column!r}")
+    rows = sorted((kind, rule, n) for (kind, rule), n in counts.items() if rule and n)
+    if not rows:
+        return
+    table = RuleTally._meta.db_table
+    row = "(%s, %s, " + ", ".join("%s" if c == column else "0" for c in TALLIED) + ")"
+    moved = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in TALLIED)
+    _execute(
+        f"INSERT INTO {table} (kind, rule, {', '.join(TALLIED)}) "
+        f"VALUES {', '.join([row] * len(rows))} "
+        f"ON CONFLICT (kind, rule) DO UPDATE SET {moved}",
+        [value for kind, rule, n in rows for value in (kind, rule, n)],
+    )

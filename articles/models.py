@@ -27,6 +27,7 @@ from .geonames.models import GazetteerName as GazetteerName
 from .geonames.models import GazetteerRegion as GazetteerRegion
 
 CONTEXT_CHARS = 32
+RULE_CHARS = 64
 
 
 class StaleEdit(Exception):
@@ -473,6 +474,10 @@ class Span(Versioned):
         editable=False,
         help_text="For a suggestion: the new speaker or place it proposes, created on acceptance.",
     )
+    # For a span the suggester made: the rule that made it and how sure it was (0..1). Kept when
+    # it is accepted, so a confirmed span says where it came from; empty for one made by hand.
+    rule = models.CharField(max_length=RULE_CHARS, blank=True, editable=False)
+    confidence = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The article's publication date (undated: UNDATED, so last), kept by the operations: the
@@ -668,8 +673,9 @@ class PlaceMention(Span):
         ]
         constraints = [
             *Span.Meta.constraints,
+            # A suggestion of a new place has none until accepted; rejected, it never gets one.
             models.CheckConstraint(
-                condition=Q(place__isnull=False) | Q(status="suggested"),
+                condition=Q(place__isnull=False) | Q(status__in=["suggested", "rejected"]),
                 name="placemention_place_unless_suggested",
             ),
         ]
@@ -884,3 +890,31 @@ class JobProgress(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+
+class RuleTally(models.Model):
+    """How annotators judged one suggester rule's suggestions: how many it made, how many were
+    accepted and how many rejected. Kept by the suggestion operations (``kept.tally_rules``), in
+    their transaction, so it outlives the spans (an article deleted, suggestions stored again)
+    and the weak rules show in the admin without counting spans."""
+
+    class Kind(models.TextChoices):
+        QUOTE = "quote", "Quote"
+        PLACE = "place", "Place mention"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    rule = models.CharField(max_length=RULE_CHARS)
+    suggested = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "suggestion rule"
+        constraints = [models.UniqueConstraint(fields=["kind", "rule"], name="rule_tally_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.rule}: {self.accepted} accepted, {self.rejected} rejected"
+
+    @property
+    def reviewed(self) -> int:
+        return self.accepted + self.rejected

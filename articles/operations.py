@@ -203,7 +203,8 @@ def set_quote_places(quote: Quote, places: Iterable[Place]) -> None:
 
 def store_suggestions(article: Article) -> tuple[int, int]:
     """The suggester's quotes and place mentions for ``article``, stored for review (readers
-    never see them). Returns (quotes, places) stored."""
+    never see them), each with its rule and confidence, counted in its rule's tally. Returns
+    (quotes, places) stored."""
     from . import suggestions
 
     with changing() as change:
@@ -213,8 +214,9 @@ def store_suggestions(article: Article) -> tuple[int, int]:
 
 
 def accept_suggestions(spans: Sequence[Span]) -> int:
-    """Confirm these suggestions, creating the speakers and places they propose; a handful of
-    queries however many there are. Returns how many were accepted."""
+    """Confirm these suggestions, creating the speakers and places they propose, and count them
+    in their rules' tallies; a handful of queries however many there are. Returns how many were
+    accepted."""
     from . import suggestions
 
     with changing() as change:
@@ -225,15 +227,16 @@ def accept_suggestions(spans: Sequence[Span]) -> int:
 
 
 def reject_suggestions(spans: Sequence[Span]) -> int:
-    """Reject these suggestions: kept (so they are not suggested again), never shown."""
+    """Reject these suggestions: kept (so they are not suggested again), never shown, counted in
+    their rules' tallies; a handful of queries however many there are. Returns how many were
+    rejected."""
+    from . import suggestions
+
     with changing() as change:
-        for span in spans:
-            if span.status != Span.Status.SUGGESTED:
-                continue
-            span.status = Span.Status.REJECTED
-            span.save()
-            change.article(span.article, visible=False)
-    return len(spans)
+        rejected = suggestions.reject_all(spans)
+        for article in Article.objects.in_bulk({span.article_id for span in rejected}).values():
+            change.article(article, visible=False)
+    return len(rejected)
 
 
 # Names: speakers, places, authors, outlets

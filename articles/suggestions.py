@@ -5,10 +5,14 @@ the database knows (speakers, places), stores what it finds as spans with status
 (readers never see those), and confirms them. Call these through ``articles.operations``
 (``store_suggestions``, ``accept_suggestions``, ``reject_suggestions``), which say what
 changed. A suggestion that proposes a new speaker or place keeps the proposal in
-``Span.proposal``; accepting it creates the speaker or place.
+``Span.proposal``; accepting it creates the speaker or place. Each keeps the rule that made it
+and its confidence (``Span.rule``, ``Span.confidence``), accepted or not, and every rule's
+suggestions, acceptances and rejections are counted as they happen (``RuleTally``, by
+``kept.tally_rules``), in the same transaction.
 """
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -16,11 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import suggest
+from . import kept, suggest
 from .models import (
+    RULE_CHARS,
     Place,
     PlaceMention,
     Quote,
+    RuleTally,
     Span,
     Speaker,
     StaleEdit,
@@ -117,6 +123,7 @@ def store(article) -> tuple[int, int]:
                 speaker=speaker,
                 status=Span.Status.SUGGESTED,
                 proposal=proposal,
+                **_provenance(q),
             )
         )
         taken_quotes.append((q.start, q.end))
@@ -151,6 +158,7 @@ def store(article) -> tuple[int, int]:
                 place=place,
                 status=Span.Status.SUGGESTED,
                 proposal=proposal,
+                **_provenance(p),
             )
         )
         taken_places.append((p.start, p.end))
@@ -158,7 +166,20 @@ def store(article) -> tuple[int, int]:
     reason = "suggested automatically"
     bulk_create_with_history(new_quotes, Quote, default_change_reason=reason)
     bulk_create_with_history(new_mentions, PlaceMention, default_change_reason=reason)
+    tally([*new_quotes, *new_mentions], "suggested")
     return len(new_quotes), len(new_mentions)
+
+
+def _provenance(suggestion: suggest.QuoteSuggestion | suggest.PlaceSuggestion) -> dict:
+    """The span fields that say which rule made a suggestion and how sure it was."""
+    confidence = min(1.0, max(0.0, float(suggestion.confidence)))
+    return {"rule": suggestion.rule[:RULE_CHARS], "confidence": confidence}
+
+
+def tally(spans: Iterable[Span], column: str) -> None:
+    """Count these spans in their rules' ``RuleTally.<column>``: one statement for them all."""
+    kinds = {Quote: RuleTally.Kind.QUOTE, PlaceMention: RuleTally.Kind.PLACE}
+    kept.tally_rules(Counter((kinds[type(s)].value, s.rule) for s in spans), column)
 
 
 def accept_all(spans: Sequence[Span]) -> list[Span]:
@@ -195,6 +216,31 @@ def accept_all(spans: Sequence[Span]) -> list[Span]:
             [*fields, "status", "proposal", "version", "updated_at"],
             default_change_reason="suggestion accepted",
         )
+    tally(spans, "accepted")
+    return spans
+
+
+def reject_all(spans: Sequence[Span]) -> list[Span]:
+    """Reject these suggestions at once: kept (so they are not suggested again), never shown; a
+    handful of queries, whatever their number. Call inside a transaction
+    (``operations.reject_suggestions``); a suggestion changed by someone else since it was
+    loaded refuses the whole lot (``StaleEdit``)."""
+    spans = [s for s in spans if s.status == Span.Status.SUGGESTED]
+    now = timezone.now()
+    for model in (Quote, PlaceMention):
+        rejected = [s for s in spans if isinstance(s, model)]
+        _check_versions(model, rejected)
+        for span in rejected:
+            span.status = Span.Status.REJECTED
+            span.version += 1
+            span.updated_at = now
+        bulk_update_with_history(
+            rejected,
+            model,
+            ["status", "version", "updated_at"],
+            default_change_reason="suggestion rejected",
+        )
+    tally(spans, "rejected")
     return spans
 
 

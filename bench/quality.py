@@ -377,5 +377,47 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def rules_main(argv: list[str]) -> int:
+    """``bench/quality.py --rules``: precision per suggester rule on the gold set (from each
+    suggestion's ``rule``), the weakest first, beside the rule's mean confidence (a rule whose
+    confidence is well above its precision claims too much), so the rules to improve show
+    themselves; for quotes also how many of the matched have the right speaker. Matching is
+    ``score``'s."""
+    rows: dict[tuple[str, str], list[float]] = {}  # suggested, matched, right speaker, confidence
+    for article in load_gold():
+        quotes = suggest_quotes(article.body, article.known_speakers)
+        places = suggest_places(article.body, article.known_places)
+        spans = lambda found: [{"start": s.start, "end": s.end} for s in found]  # noqa: E731
+        q_pairs = dict(pair(spans(quotes), article.quotes))
+        same = {
+            (i, j)
+            for i, p in enumerate(places)
+            for j, g in enumerate(article.mentions)
+            if same_place(article, p, g)
+        }
+        fits = lambda i, j, same=same: (i, j) in same  # noqa: E731
+        p_pairs = dict(pair(spans(places), article.mentions, fits))
+        for kind, found, pairs in (("quote", quotes, q_pairs), ("place", places, p_pairs)):
+            for i, s in enumerate(found):
+                row = rows.setdefault((kind, s.rule or "(no rule)"), [0, 0, 0, 0.0])
+                row[0] += 1
+                row[3] += s.confidence
+                if i in pairs:
+                    row[1] += 1
+                    gold = article.quotes[pairs[i]] if kind == "quote" else None
+                    row[2] += gold is None or same_speaker(article, s.speaker, gold["speaker"])
+    print("Precision per rule on the gold set (tests/gold), the weakest first")
+    print(f"  {'kind':<5} {'rule':<36} precision    matched/made  mean confidence  right speaker")
+    for (kind, rule), (n, ok, right, confidence) in sorted(
+        rows.items(), key=lambda item: (item[1][1] / item[1][0], -item[1][0], item[0])
+    ):
+        speaker = f"{right:.0f}/{ok:.0f}" if kind == "quote" else ""
+        print(
+            f"  {kind:<5} {rule:<36} {ok / n:9.3f}  {f'{ok:.0f}/{n:.0f}':>14}  "
+            f"{confidence / n:15.2f}  {speaker:>13}"
+        )
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(rules_main(sys.argv[1:]) if "--rules" in sys.argv[1:] else main(sys.argv[1:]))
