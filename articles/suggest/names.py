@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from .attribution import _LONGEST_KEY
 from .vocabulary import (
     _DAYS,
     _GROUP_WORDS,
@@ -98,6 +97,9 @@ def _person_names(
         name = " ".join(words)
         found.append((start, lo + m.start() + tokens[-1].end(), name, " ".join(role_words)))
     return found
+
+
+_LONGEST_KEY: list = [None, 0]
 
 
 def _longest_key(keys) -> int:

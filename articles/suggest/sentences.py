@@ -3,6 +3,7 @@ them."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from .vocabulary import _ABBREVIATIONS, _CLOSING_GLYPHS, _DOUBLE_MARKS, _OPENING
 
 if TYPE_CHECKING:
     from .entities import _Entity
+    from .phrases import _Speakers
 
 
 @dataclass
@@ -23,6 +25,65 @@ class _Quote:
     marked: bool = True
     speaker: _Entity | None = None
     resolved: bool = False
+    rule: str = ""  # the rule that attributed it (articles.suggest.rules)
+
+
+class _QuoteIndex:
+    """The article's quotes (in body order, never overlapping), found by position in log time."""
+
+    def __init__(self, quotes: list[_Quote]):
+        self.quotes = quotes
+        self.opens = [q.open for q in quotes]
+        self.by_paragraph: dict[int, list[_Quote]] = {}
+        self.resolved: dict[int, _Quote] = {}  # paragraph -> its last quote attributed so far
+        for q in quotes:
+            self.by_paragraph.setdefault(q.paragraph, []).append(q)
+
+    def between(self, lo: int, hi: int) -> list[_Quote]:
+        """The quotes that open in lo:hi."""
+        i, j = bisect.bisect_left(self.opens, lo), bisect.bisect_left(self.opens, hi)
+        return self.quotes[i:j]
+
+    def inside(self, s: int, e: int) -> list[_Quote]:
+        """The marked quotes within s:e (a closing mark right after e included)."""
+        return [q for q in self.between(s, e + 2) if (q.close or q.end) <= e + 1 and q.marked]
+
+    def around(self, s: int) -> bool:
+        """Does a marked quote hold position ``s`` (strictly between its marks)?"""
+        i = bisect.bisect_left(self.opens, s) - 1
+        if i < 0:
+            return False
+        q = self.quotes[i]  # quotes do not overlap: only the last to open before s can hold it
+        return q.marked and s < (q.close or q.end)
+
+    def next_open(self, position: int) -> int | None:
+        """Where the first quote opening after ``position`` opens."""
+        i = bisect.bisect_right(self.opens, position)
+        return self.opens[i] if i < len(self.opens) else None
+
+
+@dataclass
+class _Context:
+    """One sentence and what every stage reads about it: the body, the body with the quotes
+    masked, the sentence's bounds, the end of its paragraph (how far a speaker named later may
+    be looked for), the article's quotes and its speakers."""
+
+    body: str
+    masked: str
+    lo: int
+    hi: int
+    p_hi: int
+    index: _QuoteIndex
+    who: _Speakers
+
+    @property
+    def text(self) -> str:
+        """The sentence, masked."""
+        return self.masked[self.lo : self.hi]
+
+    def quotes(self) -> list[_Quote]:
+        """The quotes that open in the sentence."""
+        return self.index.between(self.lo, self.hi)
 
 
 def _paragraph_bounds(body: str) -> list[tuple[int, int]]:
