@@ -1,6 +1,8 @@
 """How good are the suggestions? Precision, recall and attribution against hand annotations.
 
-Run: ``.venv/bin/python bench/quality.py`` (add ``-v`` to list every miss and false alarm).
+Run: ``.venv/bin/python bench/quality.py`` (add ``-v`` to list every miss and false alarm;
+``--rules`` prints each quote rule's precision on the tuned articles, which sets its confidence
+in ``articles/suggest/rules.py``).
 
 Two sets are scored:
 
@@ -226,6 +228,7 @@ def score(articles: list[Article], verbose: bool = False) -> dict:
     )
     totals["p_matched"] = 0
     problems = []
+    rules: dict[str, list[int]] = {}  # quote rule -> [suggestions made, right (span and speaker)]
     for article in articles:
         quotes = suggest_quotes(article.body, article.known_speakers)
         places = suggest_places(article.body, article.known_places)
@@ -236,16 +239,22 @@ def score(articles: list[Article], verbose: bool = False) -> dict:
         totals["q_suggested"] += len(quotes)
         totals["q_gold"] += len(article.quotes)
         totals["q_matched"] += len(pairs)
+        right = set()
         for i, j in pairs:
             gold = article.quotes[j]
             if same_speaker(article, quotes[i].speaker, gold["speaker"]):
                 totals["q_attributed"] += 1
+                right.add(i)
             else:
                 problems.append(
                     f"{article.name}: speaker {quotes[i].speaker!r} for {gold['speaker']!r}: "
                     f"{article.body[gold['start'] : gold['end']][:70]!r}"
                 )
             totals["q_kind"] += quotes[i].kind == gold["kind"]
+        for i, q in enumerate(quotes):
+            counts = rules.setdefault(q.rule, [0, 0])
+            counts[0] += 1
+            counts[1] += i in right
         matched_s = {i for i, _ in pairs}
         matched_g = {j for _, j in pairs}
         for i, q in enumerate(quotes):
@@ -288,6 +297,7 @@ def score(articles: list[Article], verbose: bool = False) -> dict:
         "place_precision": ratio(totals["p_matched"], totals["p_suggested"]),
         "place_recall": ratio(totals["p_matched"], totals["p_gold"]),
         "counts": totals,
+        "rules": rules,
         "problems": problems,
     }
     return result
@@ -326,8 +336,23 @@ def report(title: str, result: dict, verbose: bool) -> None:
             print("    " + line)
 
 
+def report_rules(articles: list[Article]) -> None:
+    """Per quote rule: suggestions made, right (span and speaker), and the smoothed confidence
+    (right + 1) / (made + 2) that articles/suggest/rules.py keeps."""
+    rules = score(articles)["rules"]
+    print(f"\nQuote rules on {len(articles)} tuned articles (gold not in UNTUNED, and the seed):")
+    print(f"  {'rule':<28} {'made':>5} {'right':>6} {'precision':>9} {'(r+1)/(m+2)':>11}")
+    for rule, (made, right) in sorted(rules.items()):
+        print(
+            f"  {rule:<28} {made:>5} {right:>6} {right / made:9.3f} {(right + 1) / (made + 2):11.2f}"
+        )
+
+
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
+    if "--rules" in argv:
+        report_rules([a for a in load_gold() if not a.untuned] + [load_seed()])
+        return 0
     print(__doc__.split("\n\n")[0])
     print(
         "Overlap rule: a suggestion matches a gold span when they overlap by at least half of the "

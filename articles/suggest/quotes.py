@@ -17,6 +17,7 @@ from .rules import confidence
 from .sentences import (
     _Context,
     _find_quotes,
+    _find_single_quotes,
     _mask,
     _paragraph_bounds,
     _Quote,
@@ -43,6 +44,7 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
     major = (_major_places(body, gaz), place_keys, demonyms)
     paragraphs = _paragraph_bounds(body)
     quotes = _find_quotes(body, paragraphs)
+    quotes += _find_single_quotes(body, paragraphs, quotes)
     quotes += _block_quotes(body, paragraphs, quotes)
     quotes.sort(key=lambda q: q.start)
     masked = _mask(body, quotes)
@@ -50,7 +52,7 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
     who = _Speakers(registry, body, masked)
     index = _QuoteIndex(quotes)
     candidates = _read_sentences(body, masked, paragraphs, index, who, major)
-    candidates += _direct_candidates(body, quotes)
+    candidates += _direct_candidates(body, masked, quotes)
     return [_suggestion(body, c) for c in _choose(body, candidates)]
 
 
@@ -70,21 +72,43 @@ def _read_sentences(body, masked, paragraphs, index: _QuoteIndex, who: _Speakers
     return candidates
 
 
-def _direct_candidates(body: str, quotes: list[_Quote]) -> list[_Candidate]:
-    """The quotations themselves: attributed ones of two words or more, and unattributed ones
-    of four words or more (without a speaker)."""
+# a word or two quoted as what someone called something: 'called the claims "propaganda"'
+_NAMING_RE = re.compile(
+    r"\b(?:call(?:ed|s|ing)?|described|describing|dubbed|termed|branded|labell?ed|"
+    r"dismissed|denounced|condemned|accused|warned of|spoke of)\b[^.;:!?]{0,60}$"
+)
+
+
+def _direct_candidates(body: str, masked: str, quotes: list[_Quote]) -> list[_Candidate]:
+    """The quotations themselves: attributed ones of two words or more; attributed single
+    words by their own cue or after a naming verb ("called it 'fiction'"), which reported speech
+    around them outranks; unattributed ones of four words or more, without a speaker."""
     found = []
     for q in quotes:
         words = _words(body[q.start : q.end])
         if q.resolved and words >= 2:
-            # (a one-word quotation is a scare quote or part of reported speech)
             found.append(
                 _Candidate(q.start, q.end, "direct", q.speaker, "quotation marks", 0, q.rule)
+            )
+        elif q.resolved and words == 1 and _short_quote(masked, q):
+            rule = "quote.marks.short"
+            found.append(
+                _Candidate(q.start, q.end, "direct", q.speaker, "quotation marks", 2, rule)
             )
         elif not q.resolved and words >= 4:
             rule = "quote.marks.unattributed"
             found.append(_Candidate(q.start, q.end, "direct", None, "quotation marks", 3, rule))
     return found
+
+
+def _short_quote(masked: str, q: _Quote) -> bool:
+    """Is a one-word quotation someone's word rather than a scare quote? Its speaker was found
+    by a cue beside it, or a naming verb comes before it in its sentence."""
+    if q.speaker is None:
+        return False
+    if q.rule in {"quote.marks.cue-after", "quote.marks.cue-before"}:
+        return True
+    return bool(_NAMING_RE.search(masked, max(0, q.open - 80), q.open))
 
 
 def _choose(body: str, candidates: list[_Candidate]) -> list[_Candidate]:
