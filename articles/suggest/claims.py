@@ -168,6 +168,9 @@ def _claim_kind(cue: str, text: str) -> str:
     return "indirect"
 
 
+_BEFORE_QUOTATION_RE = re.compile(r",?\s+(?:and|but)\s+|,\s+")
+
+
 class _Emitter:
     """Turns the spans a rule found in one sentence into candidates: not where a quotation of
     two words or more is the suggestion itself, nor inside a quotation, nor of one word."""
@@ -180,14 +183,27 @@ class _Emitter:
     def __call__(self, spans, kind_cue: str, entity, rule: str, cue_label: str) -> None:
         body, index = self.ctx.body, self.ctx.index
         for s, e in spans:
-            inside = index.inside(s, e)
-            if any(_words(body[q.start : q.end]) >= 2 for q in inside):
-                continue  # the quotation itself is the suggestion
+            inside = [q for q in index.inside(s, e) if _words(body[q.start : q.end]) >= 2]
+            if inside:
+                # the quotation itself is the suggestion; what was said before it, up to an
+                # "and" or a comma, is one of its own: "had taken X and were 'within sight'"
+                s, e = self._before_quotation(s, inside[0].open)
             if index.around(s) or _words(body[s:e]) < 2:
                 continue
             kind = _claim_kind(kind_cue, body[s:e])
             priority = 1 if entity is not None else 3
             self.candidates.append(_Candidate(s, e, kind, entity, cue_label, priority, rule))
+
+    def _before_quotation(self, s: int, mark: int) -> tuple[int, int]:
+        """The reported speech from ``s`` up to the last "and" or comma before a quotation's
+        mark (an empty span when there is none, or the rest is under three words)."""
+        cut = None
+        for m in _BEFORE_QUOTATION_RE.finditer(self.ctx.masked, s, mark):
+            cut = m.start()
+        if cut is None:
+            return s, s
+        s, e = _trim_span(self.ctx.body, s, cut)
+        return (s, e) if _words(self.ctx.body[s:e]) >= 3 else (s, s)
 
     def earlier(self, lo: int, hi: int) -> list[_Candidate]:
         """This sentence's candidates so far that start in lo:hi and have a speaker."""

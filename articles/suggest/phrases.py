@@ -242,8 +242,9 @@ class _Speakers:
             if named is not None:
                 return True, named
             if determiner in {"a", "an"}:
+                reg.unnamed(position, head)
                 return True, None
-            return True, reg.by_role(" ".join(head_part))
+            return True, reg.by_role(" ".join(head_part), position)
         role, name = _split_role_name(phrase)
         if not name:
             return False, None
