@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 from .vocabulary import (
     _CUE_RE,
+    _DAYS,
     _GROUP_WORDS,
     _HONORIFICS,
+    _MONTHS,
     _ORG_WORDS,
     _PARTICLES,
     _PRONOUNS,
@@ -214,8 +216,8 @@ class _Speakers:
             phrase = located.group(1)
             words = phrase.split()
             low = [w.casefold() for w in words]
-        if all(w in _STOP_CAPS for w in low):
-            return False, None
+        if all(w in _STOP_CAPS for w in low) or _TIME_PHRASE_RE.fullmatch(phrase):
+            return False, None  # "Monday", "late on Tuesday": when, not who
         head = _head_word(phrase).casefold()
         determiner = low[0] if low[0] in {"the", "a", "an"} else ""
         head_part = re.split(
@@ -391,7 +393,10 @@ class _Speakers:
         return True, entity, start
 
     def _appositive_segment(self, text: str) -> bool:
-        """ "a deputy for Kherson Regional Council", "the network's logistics coordinator"."""
+        """ "a deputy for Kherson Regional Council", "the network's logistics coordinator",
+        "spokeswoman for the rebel alliance"."""
+        if _bare_role(text):
+            return True
         m = re.match(r"(a|an|the|his|her|its|their|one of)\s", text)
         if not m:
             return False
@@ -431,7 +436,8 @@ class _Speakers:
 
     @staticmethod
     def _appositive(text: str) -> bool:
-        return bool(re.match(r"(?:a|an|the|his|her|its|their|one of)\s", text.strip()))
+        text = text.strip()
+        return bool(re.match(r"(?:a|an|the|his|her|its|their|one of)\s", text)) or _bare_role(text)
 
     @staticmethod
     def _org_appositive(role: str) -> bool:
@@ -443,6 +449,22 @@ class _Speakers:
     def _role_like(text: str) -> bool:
         words = [re.sub(r"['’]s$", "", w).casefold() for w in text.split()]
         return any(w in _ROLE_WORDS for w in words) and len(words) <= 10
+
+
+_TIME_PHRASE_RE = re.compile(
+    rf"(?:(?:late|early|on|last|this|next|by|since|until)\s+)*(?:{_DAYS}|{_MONTHS})"
+    r"(?:\s+(?:night|morning|afternoon|evening|\d{1,2}))?(?:['’]s)?",
+    re.IGNORECASE,
+)
+
+
+def _bare_role(text: str) -> bool:
+    """A role without an article, as wire copy writes it after a name: "spokeswoman for the
+    rebel alliance", "commander of the garrison" (a role word, lowercase, heading its phrase)."""
+    words = text.split()
+    if not words or not words[0].islower() or words[0] not in _ROLE_WORDS:
+        return False
+    return _head_word(text).casefold() in _ROLE_WORDS and len(words) > 1
 
 
 _SUBJECT_NOT_CUE_RE = re.compile(r"(?:On|In|At|After|Before|While|When|However)\b")
