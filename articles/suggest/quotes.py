@@ -161,6 +161,14 @@ def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
     return found
 
 
+# a person who gives one name only: "who gave her name as Hawa", "identified himself as Musa"
+_GAVE_NAME_RE = re.compile(
+    r"\b(?:gave|giving|gives)\s+(?:his|her|their)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+"
+    r"([A-Z][\w’'-]+)|\bidentif(?:ied|ying)\s+(?:himself|herself)\s+(?:only\s+)?as\s+"
+    r"([A-Z][\w’'-]+)"
+)
+
+
 def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, major) -> None:
     """Register the people a sentence names, so pronouns and surnames find them later."""
     major, place_keys, demonyms = major
@@ -168,6 +176,11 @@ def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, majo
         entity = registry.find(name) or registry.person(name, role)
         entity.offer_role(role)
         registry.mention(start, entity)
+    for m in _GAVE_NAME_RE.finditer(masked, lo, hi):
+        # "He gave his name as Yakobus and said": one name, the sentence's subject's (so it
+        # counts from the sentence's start, where "he" stands)
+        entity = registry.person(m.group(1) or m.group(2))
+        registry.mention(max(0, lo - 1), entity)
     # later references by a registered name or alias: only names whose first words the sentence
     # has can be in it (a name's first two words are runs of \w in the text too). Mentions go in
     # the order of their entities, each one's longer names first (what "he" finds last wins).
