@@ -17,7 +17,7 @@ from .vocabulary import (
 )
 
 _NAME_TOKEN = (
-    r"(?:(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St)\.|[A-Z]\.(?=\s[A-Z])|"
+    r"(?:(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\.|[A-Z]\.(?=\s[A-Z])|"
     r"[A-Z][\w’'-]*|(?:bin|al|el|de|da|van|von|ibn|abu)(?=\s[A-Z]))"
 )
 

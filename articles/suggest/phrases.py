@@ -30,7 +30,12 @@ if TYPE_CHECKING:
 
 _PARENTHETICAL_RE = re.compile(
     r"(?:while|who|which|whose|although|though|speaking|citing|after|before|when|despite|"
-    r"because|if|as|wearing|standing|asked|remaining|having|still)\b"
+    r"because|if|as|wearing|standing|asked|remaining|having|still|based|located|"
+    r"headquartered|(?:north|south|east|west)(?:-?(?:east|west))?\s+of|near|outside|"
+    r"\d+)\b"
+    r"|(?:a|an|the)\s+(?:[\w’'-]+\s+){0,3}?(?:village|town|city|district|suburb|"
+    r"neighbou?rhood|camp|province|region|area|port)\b(?:\s+(?:south|north|east|west|near|"
+    r"outside|in|of|on)\b.*)?$"
 )
 
 
@@ -206,16 +211,9 @@ class _Speakers:
             return True, reg.last(position, "person")
         if len(words) == 1 and low[0] in {"which", "who"}:
             return True, reg.last(position + 1, "any")
-        # "officials in Tbilisi": strip a trailing location
-        located = re.match(
-            r"^(.*?)\s+(?:in|from|at)\s+(?:the\s+)?(?:[a-z]+\s+)?"
-            r"(?:[A-Z][\w’'-]*|area|region|city|town|country)(?:\s+(?:[A-Z][\w’'-]*|and))*$",
-            phrase,
-        )
-        if located and located.group(1).split()[-1].casefold() in (_ORG_WORDS | _GROUP_WORDS):
-            phrase = located.group(1)
-            words = phrase.split()
-            low = [w.casefold() for w in words]
+        phrase = _strip_location(phrase)
+        words = phrase.split()
+        low = [w.casefold() for w in words]
         if all(w in _STOP_CAPS for w in low) or _TIME_PHRASE_RE.fullmatch(phrase):
             return False, None  # "Monday", "late on Tuesday": when, not who
         head = _head_word(phrase).casefold()
@@ -229,8 +227,9 @@ class _Speakers:
             for w in words[len(head_part) :]
             if _is_cap(w)
         )
-        # unnamed sources: "officials", "aid workers", "officials in Tbilisi"
-        if head in _GROUP_WORDS and determiner != "the":
+        # unnamed sources: "officials", "aid workers", "officials in Tbilisi", "traders"
+        head_word = _head_word(phrase)
+        if _group(head) and determiner != "the" and (head_word == words[0] or head_word.islower()):
             return True, None
         if head in _ORG_WORDS and not titled:
             if len(words) <= 2 and determiner == "the" and not any(_is_cap(w) for w in words[1:]):
@@ -248,8 +247,8 @@ class _Speakers:
                 return True, None
             return True, reg.by_role(" ".join(head_part), position)
         role, name = _split_role_name(phrase)
-        if not name:
-            return False, None
+        if not name or _TIME_PHRASE_RE.fullmatch(name):
+            return False, None  # "... Haitians on Friday": no one's name
         if not all(_is_cap(w) or w.casefold() in _PARTICLES for w in name.split()):
             return False, None
         if _key(name) in reg.places:
@@ -370,11 +369,13 @@ class _Speakers:
                             self.registry.set_kind(entity, "organisation")
                     self.registry.mention(position, entity)
                     return True, entity, position
-        offset, phrase = _trailing_np(last)
+        offset, phrase = _trailing_np(_strip_location(last) if _is_cap(last) else last)
         if re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(last).casefold() in (
             _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS
         ):
             offset, phrase = 0, last
+        elif _group(last.split()[0].casefold()):
+            offset, phrase = 0, last  # "officials at the Torkham border crossing"
         if not phrase:
             return False, None, cue_start
         position = last_start + offset
@@ -409,7 +410,7 @@ class _Speakers:
     def right(self, cue_end: int, hi: int, scope_end: int) -> tuple[bool, _Entity | None]:
         """The speaker after an inverted cue: '... ," said Ines Calder, the coordinator.'"""
         text = self.masked[cue_end:hi]
-        m = re.match(r"\s*([^,.;:!?]+)(?:,\s*([^,.;:!?]+))?", text)
+        m = _RIGHT_PHRASE_RE.match(text)
         if not m:
             return False, None
         first = m.group(1).strip()
@@ -451,6 +452,42 @@ class _Speakers:
         return any(w in _ROLE_WORDS for w in words) and len(words) <= 10
 
 
+# the phrase after an inverted cue, and an appositive after it: 'said the Rev. Markus Wonda, a
+# pastor' (a title's full stop is no end)
+_TITLE_DOT = r"\b(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\."
+_RIGHT_PHRASE_RE = re.compile(
+    rf"\s*((?:{_TITLE_DOT}|[^,.;:!?])+)(?:,\s*((?:{_TITLE_DOT}|[^,.;:!?])+))?"
+)
+
+
+_LOCATED_RE = re.compile(
+    r"^(.*?)\s+(?:in|from|at)\s+(?:the\s+)?(?:[a-z]+\s+)?"
+    r"(?:[A-Z][\w’'-]*|area|region|city|town|country)(?:\s+(?:[A-Z][\w’'-]*|and))*$"
+)
+
+
+def _strip_location(phrase: str) -> str:
+    """Without a trailing location: "officials in Tbilisi", "Traders in Sanaa", "Emir Hodžić
+    from Novi Pazar in southern Serbia" (a group's, an organisation's or a name's)."""
+    while True:
+        located = _LOCATED_RE.match(phrase)
+        if not located:
+            return phrase
+        last = located.group(1).split()[-1]
+        low = last.casefold()
+        source = low in _ORG_WORDS or _group(low)
+        if not source and (not _is_cap(last) or low in _STOP_CAPS):
+            return phrase
+        phrase = located.group(1)
+
+
+def _group(word: str) -> bool:
+    """A plural noun for unnamed sources: "officials", or a role's plural ("traders")."""
+    return word in _GROUP_WORDS or (
+        word.endswith("s") and word[:-1] in _ROLE_WORDS and word not in _ROLE_WORDS
+    )
+
+
 _TIME_PHRASE_RE = re.compile(
     rf"(?:(?:late|early|on|last|this|next|by|since|until)\s+)*(?:{_DAYS}|{_MONTHS})"
     r"(?:\s+(?:night|morning|afternoon|evening|\d{1,2}))?(?:['’]s)?",
@@ -464,6 +501,8 @@ def _bare_role(text: str) -> bool:
     words = text.split()
     if not words or not words[0].islower() or words[0] not in _ROLE_WORDS:
         return False
+    if words[0] in _GROUP_WORDS or words[0].endswith("s") and words[0] != "spokesperson":
+        return False  # "officials at the crossing": a subject of its own
     return _head_word(text).casefold() in _ROLE_WORDS and len(words) > 1
 
 
