@@ -64,7 +64,8 @@ _Found = tuple["_Entity | None", str] | None
 
 def _attribute(ctx: _Context, q: _Quote, lookback: _Lookback) -> None:
     """Find who said quote ``q`` (in the sentence ``ctx``), trying each stage in turn."""
-    for stage in (_cue_after, _cue_before, _earlier_quote, _after_said_colon, _subject):
+    stages = (_cue_after, _cue_before, _naming, _earlier_quote, _after_said_colon, _subject)
+    for stage in stages:
         found = stage(ctx, q, lookback)
         if found is not None:
             q.speaker, q.rule = found
@@ -113,6 +114,28 @@ def _cue_before(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
         if found:
             return entity, "quote.marks.cue-before"
     return None
+
+
+# a verb that names what something is, in someone's words: 'called the offensive "stalled"',
+# 'accused them of "ethnic cleansing"', 'described the attackers as "criminal armed groups"'
+_NAMING_RE = re.compile(
+    r"\b(?:call(?:ed|s|ing)|describ(?:ed|es|ing)|dubb(?:ed|ing)|term(?:ed|ing)|brand(?:ed|ing)|"
+    r"label(?:l?ed|l?ing)|dismiss(?:ed|ing)|denounc(?:ed|ing)|condemn(?:ed|ing)|accus(?:ed|ing)|"
+    r"regard(?:ed|s|ing)|consider(?:ed|s|ing))\b(?![ ]+(?:on|for)\b)"
+)
+
+
+def _naming(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
+    """A naming verb before it in its sentence: its subject said the quoted words."""
+    window = max(ctx.lo, q.open - 100)
+    verbs = list(_NAMING_RE.finditer(ctx.masked, window, q.open))
+    if not verbs or re.search(r"[.;:!?]", ctx.masked[verbs[-1].end() : q.open]):
+        return None
+    at = verbs[-1].start()
+    found, entity, _ = ctx.who.left(ctx.who.clause_start(ctx.lo, at), at, ctx.p_hi)
+    if not found:
+        found, entity = _sentence_subject(ctx.masked, ctx.lo, at, ctx.who)
+    return (entity, "quote.marks.naming") if found and entity is not None else None
 
 
 def _earlier_quote(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:

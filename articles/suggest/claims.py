@@ -168,7 +168,7 @@ def _claim_kind(cue: str, text: str) -> str:
     return "indirect"
 
 
-_BEFORE_QUOTATION_RE = re.compile(r",?\s+(?:and|but)\s+|,\s+")
+_BEFORE_QUOTATION_RE = re.compile(r",?\s+(?:and|but)\s+")
 
 
 class _Emitter:
@@ -195,7 +195,7 @@ class _Emitter:
             self.candidates.append(_Candidate(s, e, kind, entity, cue_label, priority, rule))
 
     def _before_quotation(self, s: int, mark: int) -> tuple[int, int]:
-        """The reported speech from ``s`` up to the last "and" or comma before a quotation's
+        """The reported speech from ``s`` up to the last "and" or "but" before a quotation's
         mark (an empty span when there is none, or the rest is under three words)."""
         cut = None
         for m in _BEFORE_QUOTATION_RE.finditer(self.ctx.masked, s, mark):

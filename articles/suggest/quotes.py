@@ -72,13 +72,6 @@ def _read_sentences(body, masked, paragraphs, index: _QuoteIndex, who: _Speakers
     return candidates
 
 
-# a word or two quoted as what someone called something: 'called the claims "propaganda"'
-_NAMING_RE = re.compile(
-    r"\b(?:call(?:ed|s|ing)?|described|describing|dubbed|termed|branded|labell?ed|"
-    r"dismissed|denounced|condemned|accused|warned of|spoke of)\b[^.;:!?]{0,60}$"
-)
-
-
 def _direct_candidates(body: str, masked: str, quotes: list[_Quote]) -> list[_Candidate]:
     """The quotations themselves: attributed ones of two words or more; attributed single
     words by their own cue or after a naming verb ("called it 'fiction'"), which reported speech
@@ -103,12 +96,12 @@ def _direct_candidates(body: str, masked: str, quotes: list[_Quote]) -> list[_Ca
 
 def _short_quote(masked: str, q: _Quote) -> bool:
     """Is a one-word quotation someone's word rather than a scare quote? Its speaker was found
-    by a cue beside it, or a naming verb comes before it in its sentence."""
-    if q.speaker is None:
-        return False
-    if q.rule in {"quote.marks.cue-after", "quote.marks.cue-before"}:
-        return True
-    return bool(_NAMING_RE.search(masked, max(0, q.open - 80), q.open))
+    by a cue beside it or by the verb that names it ("called the claims 'propaganda'")."""
+    return q.speaker is not None and q.rule in {
+        "quote.marks.cue-after",
+        "quote.marks.cue-before",
+        "quote.marks.naming",
+    }
 
 
 def _choose(body: str, candidates: list[_Candidate]) -> list[_Candidate]:

@@ -27,7 +27,8 @@ RULES: dict[str, Rule] = {
     "quote.marks.continued": Rule("the quote it runs on from, in the paragraph before", 0.9),
     "quote.marks.said-colon": Rule("the paragraph before, which ends 'X said:'", 0.9),
     "quote.marks.subject": Rule("the subject of its sentence, someone the article named", 0.9),
-    "quote.marks.short": Rule("a word or two quoted after a verb: 'called it \"stalled\"'", 0.9),
+    "quote.marks.naming": Rule("a verb that names it: 'called the offensive \"stalled\"'", 0.9),
+    "quote.marks.short": Rule("one word quoted by a speaker found by the rules above", 0.9),
     "quote.marks.unattributed": Rule("four words or more in marks, no speaker found", 0.8),
     "quote.block": Rule("a paragraph without marks after one ending 'X said:'", 0.75),
     # reported speech and claims
