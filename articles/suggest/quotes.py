@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .attribution import _attribute, _Lookback
 from .claims import _Candidate, _reported
 from .entities import _Registry
-from .names import _person_names
+from .names import _after_locative, _person_names
 from .phrases import _WORD_CHAR_RE, _Speakers
 from .places import _default_gazetteer, _major_places, _place_keys
 from .rules import confidence
@@ -165,7 +165,10 @@ _GAVE_NAME_RE = re.compile(
 def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, major) -> None:
     """Register the people a sentence names, so pronouns and surnames find them later."""
     major, place_keys, demonyms = major
-    for start, _end, name, role in _person_names(masked, lo, hi, major, place_keys, demonyms):
+    names = _person_names(masked, lo, hi, major, place_keys, demonyms, bounded=True)
+    for start, _end, name, role in names:
+        if _after_locative(masked, start):
+            continue  # "an attack on Mocímboa da Praia", "a camp near Hamid Village"
         entity = registry.find(name) or registry.person(name, role)
         entity.offer_role(role)
         registry.mention(start, entity)
