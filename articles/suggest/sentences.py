@@ -8,7 +8,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .vocabulary import _ABBREVIATIONS, _CLOSING_GLYPHS, _DOUBLE_MARKS, _OPENING_GLYPHS
+from .vocabulary import (
+    _ABBREVIATIONS,
+    _CLOSING_GLYPHS,
+    _DOUBLE_MARKS,
+    _OPENING_GLYPHS,
+    _wordset,
+)
 
 if TYPE_CHECKING:
     from .entities import _Entity
@@ -180,8 +186,24 @@ def _single_closes(body: str, i: int, hi: int) -> bool:
 
 
 def _possessive(body: str, i: int, hi: int) -> bool:
-    """ "the fighters' positions": a plural's apostrophe before a lowercase word."""
-    return body[i - 1] == "s" and bool(re.match(r" [a-z]", body[i + 1 : min(hi, i + 3)]))
+    """ "the fighters' positions": a plural's apostrophe before a lowercase word (not before a
+    verb or a function word, which no possessive is: "'terrorist groups' had attacked")."""
+    if body[i - 1] != "s":
+        return False
+    m = _NEXT_WORD_RE.match(body, i + 1, hi)
+    return m is not None and m.group(1) not in _NOT_POSSESSED
+
+
+_NEXT_WORD_RE = re.compile(r" ([a-z]+)")
+
+
+_NOT_POSSESSED = _wordset(
+    """
+    had have has was were is are would will could should can may might must did do does and or
+    but nor of to in on at for with by from as that which who when after before since while than
+    into onto against about over under
+    """
+)
 
 
 def _closed_later(opens: list[int], closes: list[int], i: int) -> bool:
