@@ -251,3 +251,15 @@ def test_every_suggestion_of_the_gold_set_carries_a_documented_rule_and_a_confid
     assert len(seen) >= 10  # the table is the rules' own, not a list of unused names
     for name, rule in RULES.items():
         assert rule.description and 0 < rule.confidence <= 1, name
+
+
+def test_each_rules_confidence_is_its_measured_precision_on_the_tuned_articles():
+    """rules.py's figures are (right + 1) / (made + 2) of bench/quality.py --rules, to within
+    rounding: a rule changed without re-measuring fails here."""
+    from tests.test_suggest import load_quality
+
+    quality = load_quality()
+    tuned = [a for a in quality.load_gold() if not a.untuned] + [quality.load_seed()]
+    measured = quality.score(tuned)["rules"]
+    for name, (made, right) in measured.items():
+        assert abs(RULES[name].confidence - (right + 1) / (made + 2)) <= 0.006, name

@@ -375,11 +375,35 @@ def _urge(ctx: _Context, cue: str, c_lo: int, c_hi: int, emit: _Emitter) -> None
         emit(_spans(ctx, c_hi + obj.start(1)), "said", entity, "indirect.urge", cue)
 
 
+# Reporting verbs that also take a plain noun as object: what follows is reported speech only
+# when it is a clause ("claimed the town had fallen", not "claimed responsibility"). ("announced
+# the completion of its withdrawal" is a claim, by the seed's conventions: not here.)
+_NOUN_VERBS = _wordset("claimed claims declared declares")
+
+
+_FINITE_RE = re.compile(
+    r"\b(?:is|was|were|are|had|has|have|would|will|could|should|can|may|might|must|did|does|"
+    r"do|[a-z]+ed)\b"
+)
+
+
+def _clause_follows(masked: str, begin: int, hi: int, after_that: bool) -> bool:
+    """Is there a verb in what follows the cue, before its first comma (or after "that")?"""
+    if after_that:
+        return True
+    comma = masked.find(",", begin, hi)
+    return _FINITE_RE.search(masked, begin, comma if comma != -1 else hi) is not None
+
+
 def _preposed(ctx: _Context, cue: str, c_lo: int, begin: int, emit: _Emitter) -> None:
     """ "X said (that) CONTENT" """
     masked = ctx.masked
     if masked[begin] in _DOUBLE_MARKS or masked[begin] == "_":
         return  # a direct quote follows; it carries the attribution
+    if cue in _NOUN_VERBS and not _clause_follows(
+        masked, begin, ctx.hi, "that" in masked[c_lo:begin]
+    ):
+        return  # "claimed responsibility", "declared three days of mourning": a noun, no speech
     lo = ctx.who.clause_start(ctx.lo, c_lo)
     found, entity = _subject_of(ctx, lo, c_lo)
     if not found:
