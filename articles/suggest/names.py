@@ -67,21 +67,7 @@ def _person_names(
     found = []
     for m in _NAMES_RE[bounded].finditer(text[lo:hi]):
         tokens = list(re.finditer(r"\S+", m.group()))
-        words = [t.group() for t in tokens]
-        # titles and roles in front: "Deputy Interior Minister Levan Gelovani"
-        cut = 0
-        for i, w in enumerate(words):
-            if w.casefold() in _ROLE_WORDS or w.casefold().rstrip(".") in _ROLE_WORDS:
-                cut = i + 1
-        role_words, words, tokens = words[:cut], words[cut:], tokens[cut:]
-        # the role is the run of role words right before the name: "Staff Gen." -> "Gen."
-        first_role = len(role_words)
-        while first_role > 0 and (
-            role_words[first_role - 1].casefold() in _ROLE_WORDS
-            or role_words[first_role - 1].casefold().rstrip(".") in _ROLE_WORDS
-        ):
-            first_role -= 1
-        role_words = [w for w in role_words[first_role:] if w.casefold() not in _HONORIFICS]
+        role_words, words, tokens = _split_title(tokens)
         while words and words[0].casefold() in _STOP_CAPS:
             words, tokens, role_words = words[1:], tokens[1:], []
         # possessives end a name: "Russia’s", "Kalmora’s"
@@ -138,6 +124,27 @@ def _after_locative(text: str, start: int) -> bool:
     if last in _LOCATIVE:
         return True
     return last == "on" and len(before) > 1 and before[-2].casefold() in _ATTACK_WORDS
+
+
+def _is_role(word: str) -> bool:
+    return word.casefold() in _ROLE_WORDS or word.casefold().rstrip(".") in _ROLE_WORDS
+
+
+def _split_title(tokens: list[re.Match]) -> tuple[list[str], list[str], list[re.Match]]:
+    """Titles and roles in front of a name ("Deputy Interior Minister Levan Gelovani"): the
+    role (the run of role words right before the name, honorifics left out: "Staff Gen." ->
+    "Gen."), the name's words and their tokens."""
+    words = [t.group() for t in tokens]
+    cut = 0
+    for i, w in enumerate(words):
+        if _is_role(w):
+            cut = i + 1
+    role_words, words, tokens = words[:cut], words[cut:], tokens[cut:]
+    first_role = len(role_words)
+    while first_role > 0 and _is_role(role_words[first_role - 1]):
+        first_role -= 1
+    role_words = [w for w in role_words[first_role:] if w.casefold() not in _HONORIFICS]
+    return role_words, words, tokens
 
 
 def _longest_key(keys) -> int:

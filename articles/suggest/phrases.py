@@ -202,15 +202,8 @@ class _Speakers:
         words = phrase.split()
         low = [w.casefold() for w in words]
         reg = self.registry
-        if len(words) == 1 and low[0] in _PRONOUNS:
-            kind = _PRONOUNS[low[0]]
-            if kind == "organisation":
-                return True, reg.last(position, "organisation")
-            if kind == "any":
-                return True, None
-            return True, reg.last(position, "person")
-        if len(words) == 1 and low[0] in {"which", "who"}:
-            return True, reg.last(position + 1, "any")
+        if len(words) == 1 and low[0] in (_PRONOUNS.keys() | {"which", "who"}):
+            return True, self._pronoun(low[0], position)
         phrase = _strip_location(phrase)
         words = phrase.split()
         low = [w.casefold() for w in words]
@@ -246,6 +239,19 @@ class _Speakers:
                 reg.unnamed(position, head)
                 return True, None
             return True, reg.by_role(" ".join(head_part), position)
+        return self._named(phrase)
+
+    def _pronoun(self, word: str, position: int) -> _Entity | None:
+        """ "he", "she": the last person named; "it" the last organisation; "who" and "which"
+        the last one of either; "they" and "we" no one in particular."""
+        if word in {"which", "who"}:
+            return self.registry.last(position + 1, "any")
+        kind = _PRONOUNS[word]
+        return None if kind == "any" else self.registry.last(position, kind)
+
+    def _named(self, phrase: str) -> tuple[bool, _Entity | None]:
+        """A name, with the role before it: "Kremlin spokesman Dmitry Peskov", "Moscow"."""
+        reg = self.registry
         role, name = _split_role_name(phrase)
         if not name or _TIME_PHRASE_RE.fullmatch(name):
             return False, None  # "... Haitians on Friday": no one's name
@@ -318,32 +324,7 @@ class _Speakers:
         return self._clause_starts[key]
 
     def _left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
-        text = self.masked[lo:cue_start]
-        # adverbs and auxiliaries between the subject and the verb
-        stripped = re.sub(
-            r"(?:\s+(?:also|later|then|previously|again|has|had|have|was|were|is|once|"
-            r"publicly|repeatedly|earlier|only|had also|has also))+\s*$",
-            "",
-            text,
-        )
-        stripped = re.sub(
-            r"\s+(?:in|on|at)\s+the\s+(?:area|region|field|ground|north|south|east|west)\s*$",
-            "",
-            stripped,
-        )
-        if re.search(r"(?:\band|\bbut|\bor)\s*$", stripped):
-            return False, None, cue_start  # a coordinated verb: its subject is further back
-        if re.search(r"[.;:]\s*$|^\s*$", stripped) or "_" in stripped[-3:]:
-            return False, None, cue_start
-        segments = []
-        for m in re.finditer(r"[^,]+", stripped):
-            seg = m.group()
-            lead = len(seg) - len(seg.lstrip())
-            if seg.strip():
-                segments.append((seg.strip(), lo + m.start() + lead))
-        # parentheticals between the subject and the verb: "the Kremlin, while ..., disputes"
-        while len(segments) > 1 and _PARENTHETICAL_RE.match(segments[-1][0]):
-            segments.pop()
+        segments = _subject_segments(self.masked, lo, cue_start)
         if not segments:
             return False, None, cue_start
         last, last_start = segments[-1]
@@ -353,22 +334,9 @@ class _Speakers:
             and self._appositive_segment(last)
             and not re.match(r"(?:In|On|At|After|From|During|For|With)\s", prev[0])
         ):
-            # "Serhiy Khlan, a deputy for Kherson Regional Council, said"
-            offset, name_phrase = _trailing_np(prev[0])
-            if name_phrase and name_phrase == prev[0] or (name_phrase and _is_cap(name_phrase[:1])):
-                position = prev[1] + offset
-                found, entity = self.interpret(name_phrase, position, scope_end)
-                if found:
-                    role = self.appositive_role(last)
-                    bare_name = all(_is_cap(w) for w in name_phrase.split())
-                    if entity is not None and entity.kind == "person":
-                        if not self._org_appositive(role):
-                            entity.offer_role(role)
-                        if self._org_appositive(role) and not entity.known and bare_name:
-                            # "Meridian Wire, a regional news agency": a name, but no person's
-                            self.registry.set_kind(entity, "organisation")
-                    self.registry.mention(position, entity)
-                    return True, entity, position
+            found = self._named_with_appositive(prev, last, scope_end)
+            if found is not None:
+                return found
         offset, phrase = _trailing_np(_strip_location(last) if _is_cap(last) else last)
         if re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(last).casefold() in (
             _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS
@@ -392,6 +360,27 @@ class _Speakers:
             start = prev[1] + _trailing_np(prev[0])[0]
         self.registry.mention(position, entity)
         return True, entity, start
+
+    def _named_with_appositive(self, prev, last: str, scope_end: int):
+        """ "Serhiy Khlan, a deputy for Kherson Regional Council, said": the name before the
+        appositive, which gives its role; (True, entity, start) or None."""
+        offset, name_phrase = _trailing_np(prev[0])
+        if not (name_phrase and (name_phrase == prev[0] or _is_cap(name_phrase[:1]))):
+            return None
+        position = prev[1] + offset
+        found, entity = self.interpret(name_phrase, position, scope_end)
+        if not found:
+            return None
+        role = self.appositive_role(last)
+        bare_name = all(_is_cap(w) for w in name_phrase.split())
+        if entity is not None and entity.kind == "person":
+            if not self._org_appositive(role):
+                entity.offer_role(role)
+            if self._org_appositive(role) and not entity.known and bare_name:
+                # "Meridian Wire, a regional news agency": a name, but no person's
+                self.registry.set_kind(entity, "organisation")
+        self.registry.mention(position, entity)
+        return True, entity, position
 
     def _appositive_segment(self, text: str) -> bool:
         """ "a deputy for Kherson Regional Council", "the network's logistics coordinator",
@@ -493,6 +482,38 @@ _TIME_PHRASE_RE = re.compile(
     r"(?:\s+(?:night|morning|afternoon|evening|\d{1,2}))?(?:['’]s)?",
     re.IGNORECASE,
 )
+
+
+def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, int]]:
+    """The comma-separated segments before a cue, each with where it starts, without the
+    adverbs and auxiliaries before the verb and the parentheticals after the subject; none
+    when the verb is coordinated ("and said": its subject is further back) or nothing is there."""
+    text = masked[lo:cue_start]
+    stripped = re.sub(
+        r"(?:\s+(?:also|later|then|previously|again|has|had|have|was|were|is|once|"
+        r"publicly|repeatedly|earlier|only|had also|has also))+\s*$",
+        "",
+        text,
+    )
+    stripped = re.sub(
+        r"\s+(?:in|on|at)\s+the\s+(?:area|region|field|ground|north|south|east|west)\s*$",
+        "",
+        stripped,
+    )
+    if re.search(r"(?:\band|\bbut|\bor)\s*$", stripped):
+        return []
+    if re.search(r"[.;:]\s*$|^\s*$", stripped) or "_" in stripped[-3:]:
+        return []
+    segments = []
+    for m in re.finditer(r"[^,]+", stripped):
+        seg = m.group()
+        lead = len(seg) - len(seg.lstrip())
+        if seg.strip():
+            segments.append((seg.strip(), lo + m.start() + lead))
+    # parentheticals between the subject and the verb: "the Kremlin, while ..., disputes"
+    while len(segments) > 1 and _PARENTHETICAL_RE.match(segments[-1][0]):
+        segments.pop()
+    return segments
 
 
 def _bare_role(text: str) -> bool:
