@@ -108,6 +108,22 @@ def test_a_speaker_who_gives_one_name_only():
     assert speakers_of(body)["We ran toward the border and we did not stop"] == "Hawa"
 
 
+def test_a_pronoun_subject_of_a_coordinated_cue_after_one_name_given():
+    body = (
+        "A spokesman for the Front claimed responsibility. He gave his name as Yakobus and said "
+        'the group regarded the army as "an occupying force of the state".'
+    )
+    found = quotes(body)
+    assert [(q.text, q.speaker) for q in found] == [
+        ("an occupying force of the state", "Yakobus")
+    ]
+
+
+def test_what_was_not_said_is_not_reported_speech():
+    body = "The army said the mines were new. It did not say who had laid them."
+    assert [q.text for q in quotes(body)] == ["the mines were new"]
+
+
 def test_the_un_official_is_the_un_official_named_before():
     body = (
         "Jordan Ashby, the United Nations deputy humanitarian coordinator, said 61 trucks had "

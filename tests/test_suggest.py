@@ -591,7 +591,7 @@ GOLD_FLOOR = {
 WIRE_FLOOR = {
     "quote_precision": 0.995,
     "quote_recall": 0.947,
-    "attribution": 0.948,
+    "attribution": 0.957,
     "place_precision": 0.852,
     "place_recall": 0.537,
 }

@@ -314,12 +314,17 @@ def _concerns_that(ctx: _Context, emit: _Emitter) -> None:
         emit(_spans(ctx, begin), "concerns", entity, "claim.concerns-that", "concerns that")
 
 
+_NEGATED_RE = re.compile(r"\b(?:not|never|n[’']t|declined to|refused to)\s+$")
+
+
 def _cue_verb(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
     """A reporting verb: a participle, a request, an urging, or what was said before or after."""
     cue = c.group()
     c_lo, c_hi = ctx.lo + c.start(), ctx.lo + c.end()
     if "_" in ctx.masked[c_hi : c_hi + 1]:
         return
+    if _NEGATED_RE.search(ctx.masked, max(ctx.lo, c_lo - 20), c_lo):
+        return  # "It did not say who had laid them": nothing was said
     if cue in _PARTICIPLES:
         _participle(ctx, cue, c_lo, c_hi, emit)
     elif cue in _REQUEST_VERBS:

@@ -555,6 +555,10 @@ def _subject_plan(masked: str, s_lo: int, limit: int) -> _SubjectPlan:
             lefts.append((s_lo + seg.start(), s_lo + seg.start() + first_cue.start()))
         if _INTRODUCTORY_RE.match(seg_text) and seg is not segments[-1]:
             continue
+        pronoun = re.match(r"(?:He|She|It)\b", seg_text)
+        if pronoun:
+            # "He gave his name as Yakobus and said ...": the pronoun is the subject
+            return lefts, (pronoun.group(), s_lo + seg.start() + seg.group().index(seg_text))
         m = _SUBJECT_PHRASE_RE.match(seg_text)
         if not m or m.group(1).casefold() in _STOP_CAPS:
             return lefts, None

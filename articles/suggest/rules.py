@@ -30,7 +30,7 @@ RULES: dict[str, Rule] = {
     "quote.marks.continued": Rule("the quote it runs on from, in the paragraph before", 0.90),
     "quote.marks.said-colon": Rule("the paragraph before, which ends 'X said:'", 0.67),
     "quote.marks.subject": Rule("the subject of its sentence, someone the article named", 0.67),
-    "quote.marks.naming": Rule("a verb that names it: 'called the offensive \"stalled\"'", 0.67),
+    "quote.marks.naming": Rule("a verb that names it: 'called the offensive \"stalled\"'", 0.86),
     "quote.marks.short": Rule("one word quoted by a speaker found by the rules above", 0.80),
     "quote.marks.unattributed": Rule("four words or more in marks, no speaker found", 0.67),
     "quote.block": Rule("a paragraph without marks after one ending 'X said:'", 0.67),
