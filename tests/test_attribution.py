@@ -161,6 +161,18 @@ def test_the_army_said_in_a_statement():
     ]
 
 
+ARMY = KnownSpeaker("Congolese army", ("FARDC", "army"), "organisation")
+
+
+def test_the_army_said_in_a_statement_is_a_stored_army_only_when_the_text_names_it():
+    body = "Rebels took the town. The army said in a statement that its troops had withdrawn."
+    q = quotes(body, [ARMY])[0]
+    assert (q.speaker, q.speaker_is_new, q.speaker_kind) == ("army", True, "organisation")
+    for named in ["The Congolese army lost ground.", "The FARDC lost ground."]:
+        q = quotes(f"{named} {body}", [ARMY])[-1]
+        assert (q.speaker, q.speaker_is_new) == ("Congolese army", False)
+
+
 def test_places_and_adverbs_beside_the_speaker_are_not_the_speaker():
     body = (
         "Traders in Sanaa said the price of flour had risen. Residents of Durayhimi, a village "

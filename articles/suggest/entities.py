@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .vocabulary import _ORG_WORDS, _clean, _is_cap, _key, _wordset
+from .vocabulary import _GROUP_WORDS, _ORG_WORDS, _ROLE_WORDS, _clean, _is_cap, _key, _wordset
 
 if TYPE_CHECKING:
     from .types import KnownSpeaker
@@ -161,7 +161,14 @@ class _Registry:
 
     def find(self, name: str) -> _Entity | None:
         key = _key(name)
-        return next((e for e in self._keys.get(key) if key in e.names()), None)
+        return next(
+            (e for e in self._keys.get(key) if key in e.names() and self.counts(e, key)), None
+        )
+
+    def counts(self, entity: _Entity, key: str) -> bool:
+        """Does ``key`` name ``entity`` here? A stored speaker's descriptive alias ("army",
+        "Kremlin spokesman") counts only once the text has named them by a name of theirs."""
+        return not entity.known or self.named(entity) or not _descriptive(key)
 
     def keys_led_by(self, leads: set[tuple[str, ...]]) -> set[str]:
         """The name keys (names and aliases) that start with one of ``leads`` (first words)."""
@@ -231,9 +238,11 @@ class _Registry:
         if entity is None:
             core = _org_core(name)
             for candidate in reversed(self._cores.get(core)):
-                if candidate.kind == "organisation" and core in {
-                    _org_core(k) for k in candidate.names()
-                }:
+                if (
+                    candidate.kind == "organisation"
+                    and core in {_org_core(k) for k in candidate.names()}
+                    and self.counts(candidate, core)
+                ):
                     entity = candidate
                     break
         if entity is None:
@@ -307,6 +316,13 @@ class _Registry:
         return any(last < p < position for p in self._unnamed.get(head, ()))
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _descriptive(key: str) -> bool:
+    """A name key made of role and organisation words only: "army", "kremlin spokesman"."""
+    words = key.replace("'s", "").split()
+    return bool(words) and all(w in _DESCRIPTIVE_WORDS for w in words)
+
+
 # Role heads that stand for anyone in office: "the official said" after a named governor.
 _GENERIC_ROLES = frozenset({"official", "officer"})
 
@@ -318,6 +334,14 @@ _NOT_OFFICIAL = _wordset(
     doctor surgeon paediatrician pediatrician monk priest imam activist journalist
     correspondent reporter analyst researcher economist expert
     """
+)
+
+
+_DESCRIPTIVE_WORDS = (
+    _ORG_WORDS
+    | _ROLE_WORDS
+    | _GROUP_WORDS
+    | _wordset("the of for and national regional provincial local state federal central rebel")
 )
 
 

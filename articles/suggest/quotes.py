@@ -194,7 +194,8 @@ def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, majo
         ]
         if at_starts:
             for entity in registry.owners(key):
-                found.extend((entity.serial, -len(key), at, entity) for at in at_starts)
+                if registry.counts(entity, key):
+                    found.extend((entity.serial, -len(key), at, entity) for at in at_starts)
     for _serial, _length, at, entity in sorted(found, key=lambda f: f[:3]):
         registry.mention(at, entity)
 
