@@ -114,9 +114,7 @@ def test_a_pronoun_subject_of_a_coordinated_cue_after_one_name_given():
         'the group regarded the army as "an occupying force of the state".'
     )
     found = quotes(body)
-    assert [(q.text, q.speaker) for q in found] == [
-        ("an occupying force of the state", "Yakobus")
-    ]
+    assert [(q.text, q.speaker) for q in found] == [("an occupying force of the state", "Yakobus")]
 
 
 def test_what_was_not_said_is_not_reported_speech():

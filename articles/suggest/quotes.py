@@ -63,7 +63,7 @@ def _read_sentences(body, masked, paragraphs, index: _QuoteIndex, who: _Speakers
     for p_lo, p_hi in paragraphs:
         for s_lo, s_hi in _sentences(masked, p_lo, p_hi):
             ctx = _Context(body, masked, s_lo, s_hi, p_hi, index, who)
-            _note_people(body, masked, s_lo, s_hi, who.registry, who, major)
+            _note_people(ctx, major)
             _reported(ctx, candidates)
             for q in ctx.quotes():
                 _attribute(ctx, q, lookback)
@@ -162,8 +162,9 @@ _GAVE_NAME_RE = re.compile(
 )
 
 
-def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, major) -> None:
+def _note_people(ctx: _Context, major) -> None:
     """Register the people a sentence names, so pronouns and surnames find them later."""
+    masked, lo, hi, registry = ctx.masked, ctx.lo, ctx.hi, ctx.who.registry
     major, place_keys, demonyms = major
     names = _person_names(masked, lo, hi, major, place_keys, demonyms, bounded=True)
     for start, _end, name, role in names:
