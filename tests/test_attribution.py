@@ -171,6 +171,14 @@ def test_the_army_said_in_a_statement_is_a_stored_army_only_when_the_text_names_
         assert (q.speaker, q.speaker_is_new) == ("Congolese army", False)
 
 
+def test_a_subject_with_an_apposition_is_not_what_its_relative_clause_said():
+    body = (
+        "The Protection Forces, the paramilitary group that controls most of West Darfur, "
+        "denied the reports."
+    )
+    assert quotes(body) == []
+
+
 def test_places_and_adverbs_beside_the_speaker_are_not_the_speaker():
     body = (
         "Traders in Sanaa said the price of flour had risen. Residents of Durayhimi, a village "

@@ -589,7 +589,7 @@ GOLD_FLOOR = {
     "place_recall": 0.98,
 }
 WIRE_FLOOR = {
-    "quote_precision": 0.995,
+    "quote_precision": 1.0,
     "quote_recall": 0.947,
     "attribution": 0.957,
     "place_precision": 0.852,

@@ -437,6 +437,10 @@ def _postposed(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
     if masked[s_lo] in _DOUBLE_MARKS or masked[s_lo] == "_":
         return
     found, entity, np_start = who.left(s_lo, c_lo, ctx.p_hi)
+    if found and re.search(r"\b(?:that|which|who)\b", masked[np_start:c_lo]):
+        # "X, the group that controls most of West Darfur, denied": the "speaker" sits in a
+        # relative clause of an apposition, and what precedes is the subject, not speech
+        return
     gap = re.search(r",((?:\s+[a-z][\w-]*){0,2})\s*$", masked[s_lo:np_start])
     if found and gap:
         content_end = s_lo + gap.start() + 1
