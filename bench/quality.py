@@ -11,7 +11,8 @@ Two sets are scored:
   places the database already had (``known_speakers``, ``known_places``), and those are passed
   in. The rules were tuned on the first six; those marked ``held_out`` were written afterwards
   and scored once as unseen text (bench/README.md keeps that first run); 07-09 were then used for
-  fixes too, those in ``UNTUNED`` (10-21) not yet, so their figures are still first-sight ones;
+  fixes too, and 10-21 for issue #13's quote fixes; those in ``UNTUNED`` (none now) would still
+  have first-sight figures;
 * the seed article, ``fixtures/seeds/000_*.txt`` against ``fixtures/seed.json``, with no known
   speakers or places (a fresh database has none), so the seed is not an answer key.
 
