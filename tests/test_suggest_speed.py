@@ -139,7 +139,10 @@ def test_a_name_shared_by_many_people_is_one_mention_per_reference():
     assert registry.owners("miter") == [people[-1]]
     masked = "Then Miter spoke, and Kakaka Miter left."
     before = registry._sequence
-    quotes._note_people(masked, masked, 0, len(masked), registry, None, (set(), set(), set()))
+    who = phrases._Speakers(registry, masked, masked)
+    index = sentences._QuoteIndex([])
+    ctx = sentences._Context(masked, masked, 0, len(masked), len(masked), index, who)
+    quotes._note_people(ctx, (set(), set(), set()))
     # the name the sentence gives, and three references: "Kakaka Miter" means the first of
     # them, each "Miter" the last (it was one mention per Miter: 3,002 here)
     assert registry._sequence - before == 4

@@ -39,15 +39,22 @@ dam" a facility, named after the city X. People's names ("Carla Lima", later "Li
 places; adjectives of nationality ("Russian") are not either. "The city" and its kin point at the
 most-mentioned place of that kind so far.
 
-Not handled: quotations in single marks at the top level (British style), reported speech with no
-cue at all ("offered his readiness to talk"), pronoun gender, places the gazetteer does not list.
-Quality, measured against hand annotations: ``bench/quality.py`` and ``bench/README.md``.
+Quotations in single marks at the top level (British style) are quotations too; an apostrophe
+("group's", "the fighters' positions") is not a mark. Role nouns, short forms and pronouns mean
+only speakers the article has named: a stored speaker's role is never borrowed. Every quote
+suggestion names the rule that made it and carries that rule's measured confidence (``rules``).
+
+Not handled: reported speech with no cue at all ("offered his readiness to talk"), pronoun
+gender, places the gazetteer does not list. Quality, measured against hand annotations:
+``bench/quality.py`` and ``bench/README.md``.
 
 The stages, a module each: ``sentences`` (quotation marks, masking, sentences), ``entities`` and
 ``phrases`` (who is who; the noun phrases that name a speaker), ``names`` (people's names),
-``claims`` (reported speech), ``attribution`` (a quote's speaker), ``quotes`` (the quote entry
-point); ``places`` (the place entry point), ``disambiguation`` (choosing among places of one
-name), ``anaphora`` ("the city"), ``targets``; ``vocabulary`` and ``types`` beside them.
+``claims`` (reported speech, a small function per rule), ``attribution`` (a quote's speaker,
+a function per stage), ``rules`` (the rules' names and confidences), ``quotes`` (the quote entry
+point), each quote stage reading one sentence through a ``sentences._Context``; ``places`` (the
+place entry point), ``disambiguation`` (choosing among places of one name), ``anaphora`` ("the
+city"), ``targets``; ``vocabulary`` and ``types`` beside them.
 """
 
 from .places import suggest_places

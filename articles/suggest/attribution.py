@@ -12,7 +12,7 @@ from .vocabulary import _CUE_RE, _PARTICIPLES
 if TYPE_CHECKING:
     from .entities import _Entity
     from .phrases import _Speakers
-    from .sentences import _Quote
+    from .sentences import _Context, _Quote
 
 
 class _Lookback:
@@ -52,86 +52,125 @@ class _Lookback:
 _MAX_CUES_BEFORE = 3
 
 
-_LONGEST_KEY: list = [None, 0]
-
-
 # a cue a few words after a quote: '," the minister said'
 _CUE_AFTER_WORDS_RE = re.compile(
     r"((?:[^\s,;:!?_]+\s+){0,9}?[^\s,;:!?_]+)\s+(" + _CUE_RE.pattern + ")"
 )
 
 
-def _attribute(body, masked, q: _Quote, s_lo, s_hi, p_hi, index, who, lookback):
-    """Find who said quote ``q`` (in the sentence s_lo:s_hi of its paragraph)."""
+# what a stage of attribution finds: the speaker and the rule, or None to try the next stage
+_Found = tuple["_Entity | None", str] | None
+
+
+def _attribute(ctx: _Context, q: _Quote, lookback: _Lookback) -> None:
+    """Find who said quote ``q`` (in the sentence ``ctx``), trying each stage in turn."""
+    stages = (_cue_after, _cue_before, _naming, _earlier_quote, _after_said_colon, _subject)
+    for stage in stages:
+        found = stage(ctx, q, lookback)
+        if found is not None:
+            q.speaker, q.rule = found
+            q.resolved = True
+            return
+
+
+def _cue_after(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
+    """Right after it: '," said X' / '," X said' / '," he said'."""
+    masked, who = ctx.masked, ctx.who
     after_close = (q.close + 1) if q.close is not None else q.end
-    following = bisect.bisect_right(index.opens, q.open)
-    limit = min(s_hi, index.opens[following]) if following < len(index.opens) else s_hi
-    # 1. right after it: '," said X' / '," X said' / '," he said'
-    tail = masked[after_close:limit]
-    m = re.match(r"[,.!?]?\s*[”\"]?\s*", tail)
+    following = ctx.index.next_open(q.open)
+    limit = min(ctx.hi, following) if following is not None else ctx.hi
+    m = re.match(r"[,.!?]?\s*[”\"]?\s*", masked[after_close:limit])
     rest_at = after_close + (m.end() if m else 0)
     rest = masked[rest_at:limit]
     cue = _CUE_RE.match(rest)
     if cue and cue.group() not in _PARTICIPLES:
-        found, entity = who.right(rest_at + cue.end(), limit, p_hi)
+        found, entity = who.right(rest_at + cue.end(), limit, ctx.p_hi)
         if found:
-            q.speaker, q.resolved = entity, True
-            return
+            return entity, "quote.marks.cue-after"
     cue = _CUE_AFTER_WORDS_RE.match(rest)
     if cue and cue.group(2) not in _PARTICIPLES:
-        found, entity, _ = who.left(rest_at, rest_at + cue.start(2), p_hi)
+        found, entity, _ = who.left(rest_at, rest_at + cue.start(2), ctx.p_hi)
         if found:
-            q.speaker, q.resolved = entity, True
-            return
-    # 2. before it, in its sentence: 'X said: "...' / 'X warned that "...' / '... he stated "'
-    for c in reversed(who.last_cues(s_lo, s_hi, q.open, _MAX_CUES_BEFORE)):
-        word = c.group()
-        if word in _PARTICIPLES:
+            return entity, "quote.marks.cue-after"
+    return None
+
+
+def _cue_before(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
+    """Before it, in its sentence: 'X said: "...' / 'X warned that "...' / '... he stated "'."""
+    s_lo, who = ctx.lo, ctx.who
+    for c in reversed(who.last_cues(s_lo, ctx.hi, q.open, _MAX_CUES_BEFORE)):
+        at = s_lo + c.start()
+        if c.group() in _PARTICIPLES:
             # 'with Peskov saying "...' / '..., adding that he had "..."'
-            found, entity, _ = who.left(s_lo, s_lo + c.start(), p_hi)
+            found, entity, _ = who.left(s_lo, at, ctx.p_hi)
             if found:
-                q.speaker, q.resolved = entity, True
-                return
+                return entity, "quote.marks.cue-before"
             continue
-        found, entity, _ = who.left(
-            who.clause_start(s_lo, s_lo + c.start()), s_lo + c.start(), p_hi
-        )
+        found, entity, _ = who.left(who.clause_start(s_lo, at), at, ctx.p_hi)
         if found:
-            q.speaker, q.resolved = entity, True
-            return
+            return entity, "quote.marks.cue-before"
         # a coordinated verb: 'The ministry said it ... and had urged "..."'
-        subject = _sentence_subject(masked, s_lo, s_lo + c.start(), who)
-        if subject[0]:
-            q.speaker, q.resolved = subject[1], True
-            return
-    # 3. the quote before it in the same paragraph, or the paragraph before ("said:")
-    earlier = index.resolved.get(q.paragraph)  # quotes are attributed in body order
+        found, entity = _sentence_subject(ctx.masked, s_lo, at, who)
+        if found:
+            return entity, "quote.marks.cue-before"
+    return None
+
+
+# a verb that names what something is, in someone's words: 'called the offensive "stalled"',
+# 'accused them of "ethnic cleansing"', 'described the attackers as "criminal armed groups"'
+_NAMING_RE = re.compile(
+    r"\b(?:call(?:ed|s|ing)|describ(?:ed|es|ing)|dubb(?:ed|ing)|term(?:ed|ing)|brand(?:ed|ing)|"
+    r"label(?:l?ed|l?ing)|dismiss(?:ed|ing)|denounc(?:ed|ing)|condemn(?:ed|ing)|accus(?:ed|ing)|"
+    r"regard(?:ed|s|ing)|consider(?:ed|s|ing))\b(?![ ]+(?:on|for)\b)"
+)
+
+
+def _naming(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
+    """A naming verb before it in its sentence: its subject said the quoted words."""
+    window = max(ctx.lo, q.open - 100)
+    verbs = list(_NAMING_RE.finditer(ctx.masked, window, q.open))
+    if not verbs or re.search(r"[.;:!?]", ctx.masked[verbs[-1].end() : q.open]):
+        return None
+    at = verbs[-1].start()
+    found, entity, _ = ctx.who.left(ctx.who.clause_start(ctx.lo, at), at, ctx.p_hi)
+    if not found:
+        found, entity = _sentence_subject(ctx.masked, ctx.lo, at, ctx.who)
+    return (entity, "quote.marks.naming") if found and entity is not None else None
+
+
+def _earlier_quote(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
+    """The quote before it in its paragraph, or one that ran on from the paragraph before."""
+    earlier = ctx.index.resolved.get(q.paragraph)  # quotes are attributed in body order
     if earlier is not None:
-        q.speaker, q.resolved = earlier.speaker, True
-        return
-    # a quotation that ran on from the paragraph before
-    before = index.by_paragraph.get(q.paragraph - 1, [])
+        return earlier.speaker, "quote.marks.previous"
+    before = ctx.index.by_paragraph.get(q.paragraph - 1, [])
     if before and before[-1].resolved and before[-1].close is None:
-        q.speaker, q.resolved = before[-1].speaker, True
-        return
-    if q.open == s_lo or not q.marked:
-        # a paragraph that opens with a quote after one that ends "said:"
-        prev_end = lookback.blank_line(q.open)
-        if prev_end > 0 and lookback.ends_with_colon(prev_end):
-            prev_sentence_start = max(lookback.full_stop(prev_end) + 2, 0, prev_end - _MAX_SENTENCE)
-            lead = masked[prev_sentence_start:prev_end].rstrip()[:-1]
-            cues = list(_CUE_RE.finditer(lead))
-            if cues:
-                c = cues[-1]
-                at = prev_sentence_start + c.start()
-                found, entity, _ = who.left(prev_sentence_start, at, p_hi)
-                if found:
-                    q.speaker, q.resolved = entity, True
-                    return
-    # 4. the subject of its sentence, when that is someone the article has named
-    found, entity = _sentence_subject(masked, s_lo, q.open, who)
-    if found and entity is not None:
-        q.speaker, q.resolved = entity, True
+        return before[-1].speaker, "quote.marks.continued"
+    return None
+
+
+def _after_said_colon(ctx: _Context, q: _Quote, lookback: _Lookback) -> _Found:
+    """A paragraph that opens with a quote after one that ends "X said:"."""
+    if not (q.open == ctx.lo or not q.marked):
+        return None
+    prev_end = lookback.blank_line(q.open)
+    if prev_end <= 0 or not lookback.ends_with_colon(prev_end):
+        return None
+    prev_sentence_start = max(lookback.full_stop(prev_end) + 2, 0, prev_end - _MAX_SENTENCE)
+    lead = ctx.masked[prev_sentence_start:prev_end].rstrip()[:-1]
+    cues = list(_CUE_RE.finditer(lead))
+    if not cues:
+        return None
+    at = prev_sentence_start + cues[-1].start()
+    found, entity, _ = ctx.who.left(prev_sentence_start, at, ctx.p_hi)
+    rule = "quote.marks.said-colon" if q.marked else "quote.block"
+    return (entity, rule) if found else None
+
+
+def _subject(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
+    """The subject of its sentence, when that is someone the article has named."""
+    found, entity = _sentence_subject(ctx.masked, ctx.lo, q.open, ctx.who)
+    return (entity, "quote.marks.subject") if found and entity is not None else None
 
 
 def _sentence_subject(masked, s_lo, limit, who: _Speakers) -> tuple[bool, _Entity | None]:

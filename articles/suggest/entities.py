@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .vocabulary import _ORG_WORDS, _clean, _is_cap, _key
+from .vocabulary import _GROUP_WORDS, _ORG_WORDS, _ROLE_WORDS, _clean, _is_cap, _key, _wordset
 
 if TYPE_CHECKING:
     from .types import KnownSpeaker
@@ -96,6 +96,7 @@ class _Registry:
         self._keys_led_by: dict[tuple[str, ...], set[str]] = {}
         self._owners = _EntityIndex()
         self._kinds: set[str] = set()
+        self._unnamed: dict[str, list[int]] = {}  # role head -> positions of unnamed sources
         for speaker in known:
             entity = _Entity(speaker.name, speaker.kind, speaker.role, set(speaker.aliases), True)
             self._add(entity)
@@ -160,7 +161,14 @@ class _Registry:
 
     def find(self, name: str) -> _Entity | None:
         key = _key(name)
-        return next((e for e in self._keys.get(key) if key in e.names()), None)
+        return next(
+            (e for e in self._keys.get(key) if key in e.names() and self.counts(e, key)), None
+        )
+
+    def counts(self, entity: _Entity, key: str) -> bool:
+        """Does ``key`` name ``entity`` here? A stored speaker's descriptive alias ("army",
+        "Kremlin spokesman") counts only once the text has named them by a name of theirs."""
+        return not entity.known or self.named(entity) or not _descriptive(key)
 
     def keys_led_by(self, leads: set[tuple[str, ...]]) -> set[str]:
         """The name keys (names and aliases) that start with one of ``leads`` (first words)."""
@@ -230,9 +238,11 @@ class _Registry:
         if entity is None:
             core = _org_core(name)
             for candidate in reversed(self._cores.get(core)):
-                if candidate.kind == "organisation" and core in {
-                    _org_core(k) for k in candidate.names()
-                }:
+                if (
+                    candidate.kind == "organisation"
+                    and core in {_org_core(k) for k in candidate.names()}
+                    and self.counts(candidate, core)
+                ):
                     entity = candidate
                     break
         if entity is None:
@@ -245,27 +255,105 @@ class _Registry:
         self._index(entity)
         return entity
 
+    def named(self, entity: _Entity) -> bool:
+        """Has the article named ``entity`` so far? Only then may a role noun, a short form or a
+        pronoun mean it: a stored speaker's role is not borrowed by an article that never
+        names them."""
+        return entity.serial in self._last_mention
+
     def by_head(self, head: str, kind: str) -> _Entity | None:
-        """ "the ministry" -> the last organisation whose name ends in "ministry"."""
+        """ "the ministry" -> the last organisation named so far whose name ends in "ministry"."""
         head = head.casefold()
         return self._latest(
             self._name_words.get(head),
-            lambda e: e.kind == kind and head in _key(e.name).split(),
+            lambda e: e.kind == kind and head in _key(e.name).split() and self.named(e),
         )
 
-    def by_role(self, role: str) -> _Entity | None:
-        """ "the Kremlin spokesman", "the envoy" -> the person with that role."""
+    def unnamed(self, position: int, head: str) -> None:
+        """An unnamed source at ``position``: "a migration official said". A later "the
+        official" means them, not someone named before them."""
+        self._unnamed.setdefault(head.casefold(), []).append(position)
+
+    def by_role(self, role: str, position: int) -> _Entity | None:
+        """ "the Kremlin spokesman", "the envoy", "the UN official" -> the person named so far
+        with that role; "the official" -> the last person named with a title of office."""
         words = [w for w in _key(role).split() if w not in {"a", "an", "the"}]
         if not words:
             return None
+        head, modifiers = words[-1], words[:-1]
 
-        def test(entity: _Entity) -> bool:
+        def fits(entity: _Entity, generic: bool) -> bool:
+            if entity.kind != "person" or not entity.role or not self.named(entity):
+                return False
             have = _key(entity.role).split()
-            return (
-                entity.kind == "person"
-                and bool(entity.role)
-                and words[-1] in have
-                and all(w in have for w in words)
-            )
+            if not generic and head not in have:
+                return False
+            if generic and (set(have) & _NOT_OFFICIAL or have[-1:] == ["resident"]):
+                return False
+            return all(_modifier_fits(w, entity.role) for w in modifiers)
 
-        return self._latest(self._roles.get(words[-1]), test)
+        found = self._latest(self._roles.get(head), lambda e: fits(e, False))
+        if found is None and head in _GENERIC_ROLES:
+            found = self._last_fitting(position, lambda e: fits(e, True))
+        if found is not None and self._unnamed_since(head, found, position):
+            return None
+        return found
+
+    def _last_fitting(self, position: int, test, depth: int = 40) -> _Entity | None:
+        """The person mentioned last before ``position`` that passes ``test`` (of the last
+        ``depth`` mentions)."""
+        items = self._by_position.get("person", [])
+        i = bisect.bisect_left(items, (position, 0), key=lambda m: m[:2]) - 1
+        for k in range(i, max(-1, i - depth), -1):
+            if test(items[k][2]):
+                return items[k][2]
+        return None
+
+    def _unnamed_since(self, head: str, entity: _Entity, position: int) -> bool:
+        """Was an unnamed source with this head mentioned after ``entity``, before ``position``?"""
+        mentions = self._of_entity.get(entity.serial, [])
+        last = max((p for p, _ in mentions if p < position), default=-1)
+        return any(last < p < position for p in self._unnamed.get(head, ()))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _descriptive(key: str) -> bool:
+    """A name key made of role and organisation words only: "army", "kremlin spokesman"."""
+    words = key.replace("'s", "").split()
+    return bool(words) and all(w in _DESCRIPTIVE_WORDS for w in words)
+
+
+# Role heads that stand for anyone in office: "the official said" after a named governor.
+_GENERIC_ROLES = frozenset({"official", "officer"})
+
+
+# Roles of people who hold no office, whom "the official" never means.
+_NOT_OFFICIAL = _wordset(
+    """
+    resident witness trader farmer shopkeeper driver student teacher fisherman worker nurse
+    doctor surgeon paediatrician pediatrician monk priest imam activist journalist
+    correspondent reporter analyst researcher economist expert
+    """
+)
+
+
+_DESCRIPTIVE_WORDS = (
+    _ORG_WORDS
+    | _ROLE_WORDS
+    | _GROUP_WORDS
+    | _wordset("the of for and national regional provincial local state federal central rebel")
+)
+
+
+def _modifier_fits(word: str, role: str) -> bool:
+    """Does a word before a role noun fit a person's role: one of its words, or the initials of
+    its capitalised words ("UN" for "the United Nations deputy coordinator")?"""
+    have = _key(role).replace("'s", "").split()
+    if word in have or word.rstrip("'s") in have:
+        return True
+    letters = word.replace(".", "")
+    if not letters.isalpha() or len(letters) < 2:
+        return False
+    capitals = [w[0].casefold() for w in role.split() if w[:1].isupper()]
+    initials = "".join(capitals)
+    return letters in initials

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from .attribution import _LONGEST_KEY
 from .vocabulary import (
     _DAYS,
     _GROUP_WORDS,
@@ -18,9 +17,21 @@ from .vocabulary import (
 )
 
 _NAME_TOKEN = (
-    r"(?:(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St)\.|[A-Z]\.(?=\s[A-Z])|"
-    r"[A-Z][\w’'-]*|(?:bin|al|el|de|da|van|von|ibn|abu)(?=\s[A-Z]))"
+    r"(?:(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\.|[A-Z]\.(?=\s[A-Z])|"
+    r"[A-Z][\w’'-]*|{bound}(?:bin|al|el|de|da|van|von|ibn|abu)(?=\s[A-Z]))"
 )
+
+
+# A particle is a word of its own ("Mocímboa da Praia"); unbounded, the "de" of "outside Pemba"
+# began a name "de Pemba". The place stage still reads names the unbounded way (the people it
+# finds are names it does not take for places; its figures were measured so), the quote stage
+# the bounded way.
+_NAMES_RE = {
+    bounded: re.compile(
+        "{0}(?:[ ]+{0})+".format(_NAME_TOKEN.format(bound=r"\b" if bounded else ""))
+    )
+    for bounded in (False, True)
+}
 
 
 _FEATURE_WORDS = _wordset(
@@ -41,30 +52,22 @@ _ORG_DESCRIPTORS = _wordset(
 
 
 def _person_names(
-    text: str, lo: int, hi: int, major_places, place_keys=frozenset(), demonyms=frozenset()
+    text: str,
+    lo: int,
+    hi: int,
+    major_places,
+    place_keys=frozenset(),
+    demonyms=frozenset(),
+    bounded: bool = False,
 ) -> list[tuple[int, int, str, str]]:
     """People a stretch of text names: 'Colonel Teodor Vasse', 'Dr. Huda Salih', 'Carla Lima'.
 
     ``major_places`` holds the keys of names that are places whatever follows them (countries,
     regions, rivers, known places, multi-word place names): "Donbas Republics" is no person."""
     found = []
-    for m in re.finditer(rf"{_NAME_TOKEN}(?:[ ]+{_NAME_TOKEN})+", text[lo:hi]):
+    for m in _NAMES_RE[bounded].finditer(text[lo:hi]):
         tokens = list(re.finditer(r"\S+", m.group()))
-        words = [t.group() for t in tokens]
-        # titles and roles in front: "Deputy Interior Minister Levan Gelovani"
-        cut = 0
-        for i, w in enumerate(words):
-            if w.casefold() in _ROLE_WORDS or w.casefold().rstrip(".") in _ROLE_WORDS:
-                cut = i + 1
-        role_words, words, tokens = words[:cut], words[cut:], tokens[cut:]
-        # the role is the run of role words right before the name: "Staff Gen." -> "Gen."
-        first_role = len(role_words)
-        while first_role > 0 and (
-            role_words[first_role - 1].casefold() in _ROLE_WORDS
-            or role_words[first_role - 1].casefold().rstrip(".") in _ROLE_WORDS
-        ):
-            first_role -= 1
-        role_words = [w for w in role_words[first_role:] if w.casefold() not in _HONORIFICS]
+        role_words, words, tokens = _split_title(tokens)
         while words and words[0].casefold() in _STOP_CAPS:
             words, tokens, role_words = words[1:], tokens[1:], []
         # possessives end a name: "Russia’s", "Kalmora’s"
@@ -98,6 +101,50 @@ def _person_names(
         name = " ".join(words)
         found.append((start, lo + m.start() + tokens[-1].end(), name, " ".join(role_words)))
     return found
+
+
+_LONGEST_KEY: list = [None, 0]
+
+
+_LOCATIVE = _wordset("in near outside towards toward into around across through via")
+
+
+_ATTACK_WORDS = _wordset(
+    "attack attacks assault raid raids strike strikes offensive advance march shelling"
+)
+
+
+def _after_locative(text: str, start: int) -> bool:
+    """Do the words before ``start`` put a place there: "in", "near", "attack on"? (A speaker's
+    name is not read there; the place stage reads such names as it always has.)"""
+    before = text[max(0, start - 30) : start].split()
+    if not before:
+        return False
+    last = before[-1].casefold()
+    if last in _LOCATIVE:
+        return True
+    return last == "on" and len(before) > 1 and before[-2].casefold() in _ATTACK_WORDS
+
+
+def _is_role(word: str) -> bool:
+    return word.casefold() in _ROLE_WORDS or word.casefold().rstrip(".") in _ROLE_WORDS
+
+
+def _split_title(tokens: list[re.Match]) -> tuple[list[str], list[str], list[re.Match]]:
+    """Titles and roles in front of a name ("Deputy Interior Minister Levan Gelovani"): the
+    role (the run of role words right before the name, honorifics left out: "Staff Gen." ->
+    "Gen."), the name's words and their tokens."""
+    words = [t.group() for t in tokens]
+    cut = 0
+    for i, w in enumerate(words):
+        if _is_role(w):
+            cut = i + 1
+    role_words, words, tokens = words[:cut], words[cut:], tokens[cut:]
+    first_role = len(role_words)
+    while first_role > 0 and _is_role(role_words[first_role - 1]):
+        first_role -= 1
+    role_words = [w for w in role_words[first_role:] if w.casefold() not in _HONORIFICS]
+    return role_words, words, tokens
 
 
 def _longest_key(keys) -> int:

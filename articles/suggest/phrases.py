@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 from .vocabulary import (
     _CUE_RE,
+    _DAYS,
     _GROUP_WORDS,
     _HONORIFICS,
+    _MONTHS,
     _ORG_WORDS,
     _PARTICLES,
     _PRONOUNS,
@@ -28,7 +30,12 @@ if TYPE_CHECKING:
 
 _PARENTHETICAL_RE = re.compile(
     r"(?:while|who|which|whose|although|though|speaking|citing|after|before|when|despite|"
-    r"because|if|as|wearing|standing|asked|remaining|having|still)\b"
+    r"because|if|as|wearing|standing|asked|remaining|having|still|based|located|"
+    r"headquartered|(?:north|south|east|west)(?:-?(?:east|west))?\s+of|near|outside|"
+    r"\d+)\b"
+    r"|(?:a|an|the)\s+(?:[\w’'-]+\s+){0,3}?(?:village|town|city|district|suburb|"
+    r"neighbou?rhood|camp|province|region|area|port)\b(?:\s+(?:south|north|east|west|near|"
+    r"outside|in|of|on)\b.*)?$"
 )
 
 
@@ -195,27 +202,13 @@ class _Speakers:
         words = phrase.split()
         low = [w.casefold() for w in words]
         reg = self.registry
-        if len(words) == 1 and low[0] in _PRONOUNS:
-            kind = _PRONOUNS[low[0]]
-            if kind == "organisation":
-                return True, reg.last(position, "organisation")
-            if kind == "any":
-                return True, None
-            return True, reg.last(position, "person")
-        if len(words) == 1 and low[0] in {"which", "who"}:
-            return True, reg.last(position + 1, "any")
-        # "officials in Tbilisi": strip a trailing location
-        located = re.match(
-            r"^(.*?)\s+(?:in|from|at)\s+(?:the\s+)?(?:[a-z]+\s+)?"
-            r"(?:[A-Z][\w’'-]*|area|region|city|town|country)(?:\s+(?:[A-Z][\w’'-]*|and))*$",
-            phrase,
-        )
-        if located and located.group(1).split()[-1].casefold() in (_ORG_WORDS | _GROUP_WORDS):
-            phrase = located.group(1)
-            words = phrase.split()
-            low = [w.casefold() for w in words]
-        if all(w in _STOP_CAPS for w in low):
-            return False, None
+        if len(words) == 1 and low[0] in (_PRONOUNS.keys() | {"which", "who"}):
+            return True, self._pronoun(low[0], position)
+        phrase = _strip_location(phrase)
+        words = phrase.split()
+        low = [w.casefold() for w in words]
+        if all(w in _STOP_CAPS for w in low) or _TIME_PHRASE_RE.fullmatch(phrase):
+            return False, None  # "Monday", "late on Tuesday": when, not who
         head = _head_word(phrase).casefold()
         determiner = low[0] if low[0] in {"the", "a", "an"} else ""
         head_part = re.split(
@@ -227,8 +220,9 @@ class _Speakers:
             for w in words[len(head_part) :]
             if _is_cap(w)
         )
-        # unnamed sources: "officials", "aid workers", "officials in Tbilisi"
-        if head in _GROUP_WORDS and determiner != "the":
+        # unnamed sources: "officials", "aid workers", "officials in Tbilisi", "traders"
+        head_word = _head_word(phrase)
+        if _group(head) and determiner != "the" and (head_word == words[0] or head_word.islower()):
             return True, None
         if head in _ORG_WORDS and not titled:
             if len(words) <= 2 and determiner == "the" and not any(_is_cap(w) for w in words[1:]):
@@ -242,11 +236,25 @@ class _Speakers:
             if named is not None:
                 return True, named
             if determiner in {"a", "an"}:
+                reg.unnamed(position, head)
                 return True, None
-            return True, reg.by_role(" ".join(head_part))
+            return True, reg.by_role(" ".join(head_part), position)
+        return self._named(phrase)
+
+    def _pronoun(self, word: str, position: int) -> _Entity | None:
+        """ "he", "she": the last person named; "it" the last organisation; "who" and "which"
+        the last one of either; "they" and "we" no one in particular."""
+        if word in {"which", "who"}:
+            return self.registry.last(position + 1, "any")
+        kind = _PRONOUNS[word]
+        return None if kind == "any" else self.registry.last(position, kind)
+
+    def _named(self, phrase: str) -> tuple[bool, _Entity | None]:
+        """A name, with the role before it: "Kremlin spokesman Dmitry Peskov", "Moscow"."""
+        reg = self.registry
         role, name = _split_role_name(phrase)
-        if not name:
-            return False, None
+        if not name or _TIME_PHRASE_RE.fullmatch(name):
+            return False, None  # "... Haitians on Friday": no one's name
         if not all(_is_cap(w) or w.casefold() in _PARTICLES for w in name.split()):
             return False, None
         if _key(name) in reg.places:
@@ -316,32 +324,7 @@ class _Speakers:
         return self._clause_starts[key]
 
     def _left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
-        text = self.masked[lo:cue_start]
-        # adverbs and auxiliaries between the subject and the verb
-        stripped = re.sub(
-            r"(?:\s+(?:also|later|then|previously|again|has|had|have|was|were|is|once|"
-            r"publicly|repeatedly|earlier|only|had also|has also))+\s*$",
-            "",
-            text,
-        )
-        stripped = re.sub(
-            r"\s+(?:in|on|at)\s+the\s+(?:area|region|field|ground|north|south|east|west)\s*$",
-            "",
-            stripped,
-        )
-        if re.search(r"(?:\band|\bbut|\bor)\s*$", stripped):
-            return False, None, cue_start  # a coordinated verb: its subject is further back
-        if re.search(r"[.;:]\s*$|^\s*$", stripped) or "_" in stripped[-3:]:
-            return False, None, cue_start
-        segments = []
-        for m in re.finditer(r"[^,]+", stripped):
-            seg = m.group()
-            lead = len(seg) - len(seg.lstrip())
-            if seg.strip():
-                segments.append((seg.strip(), lo + m.start() + lead))
-        # parentheticals between the subject and the verb: "the Kremlin, while ..., disputes"
-        while len(segments) > 1 and _PARENTHETICAL_RE.match(segments[-1][0]):
-            segments.pop()
+        segments = _subject_segments(self.masked, lo, cue_start)
         if not segments:
             return False, None, cue_start
         last, last_start = segments[-1]
@@ -351,27 +334,16 @@ class _Speakers:
             and self._appositive_segment(last)
             and not re.match(r"(?:In|On|At|After|From|During|For|With)\s", prev[0])
         ):
-            # "Serhiy Khlan, a deputy for Kherson Regional Council, said"
-            offset, name_phrase = _trailing_np(prev[0])
-            if name_phrase and name_phrase == prev[0] or (name_phrase and _is_cap(name_phrase[:1])):
-                position = prev[1] + offset
-                found, entity = self.interpret(name_phrase, position, scope_end)
-                if found:
-                    role = self.appositive_role(last)
-                    bare_name = all(_is_cap(w) for w in name_phrase.split())
-                    if entity is not None and entity.kind == "person":
-                        if not self._org_appositive(role):
-                            entity.offer_role(role)
-                        if self._org_appositive(role) and not entity.known and bare_name:
-                            # "Meridian Wire, a regional news agency": a name, but no person's
-                            self.registry.set_kind(entity, "organisation")
-                    self.registry.mention(position, entity)
-                    return True, entity, position
-        offset, phrase = _trailing_np(last)
+            found = self._named_with_appositive(prev, last, scope_end)
+            if found is not None:
+                return found
+        offset, phrase = _trailing_np(_strip_location(last) if _is_cap(last) else last)
         if re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(last).casefold() in (
             _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS
         ):
             offset, phrase = 0, last
+        elif _group(last.split()[0].casefold()):
+            offset, phrase = 0, last  # "officials at the Torkham border crossing"
         if not phrase:
             return False, None, cue_start
         position = last_start + offset
@@ -389,8 +361,32 @@ class _Speakers:
         self.registry.mention(position, entity)
         return True, entity, start
 
+    def _named_with_appositive(self, prev, last: str, scope_end: int):
+        """ "Serhiy Khlan, a deputy for Kherson Regional Council, said": the name before the
+        appositive, which gives its role; (True, entity, start) or None."""
+        offset, name_phrase = _trailing_np(prev[0])
+        if not (name_phrase and (name_phrase == prev[0] or _is_cap(name_phrase[:1]))):
+            return None
+        position = prev[1] + offset
+        found, entity = self.interpret(name_phrase, position, scope_end)
+        if not found:
+            return None
+        role = self.appositive_role(last)
+        bare_name = all(_is_cap(w) for w in name_phrase.split())
+        if entity is not None and entity.kind == "person":
+            if not self._org_appositive(role):
+                entity.offer_role(role)
+            if self._org_appositive(role) and not entity.known and bare_name:
+                # "Meridian Wire, a regional news agency": a name, but no person's
+                self.registry.set_kind(entity, "organisation")
+        self.registry.mention(position, entity)
+        return True, entity, position
+
     def _appositive_segment(self, text: str) -> bool:
-        """ "a deputy for Kherson Regional Council", "the network's logistics coordinator"."""
+        """ "a deputy for Kherson Regional Council", "the network's logistics coordinator",
+        "spokeswoman for the rebel alliance"."""
+        if _bare_role(text):
+            return True
         m = re.match(r"(a|an|the|his|her|its|their|one of)\s", text)
         if not m:
             return False
@@ -403,7 +399,7 @@ class _Speakers:
     def right(self, cue_end: int, hi: int, scope_end: int) -> tuple[bool, _Entity | None]:
         """The speaker after an inverted cue: '... ," said Ines Calder, the coordinator.'"""
         text = self.masked[cue_end:hi]
-        m = re.match(r"\s*([^,.;:!?]+)(?:,\s*([^,.;:!?]+))?", text)
+        m = _RIGHT_PHRASE_RE.match(text)
         if not m:
             return False, None
         first = m.group(1).strip()
@@ -430,7 +426,8 @@ class _Speakers:
 
     @staticmethod
     def _appositive(text: str) -> bool:
-        return bool(re.match(r"(?:a|an|the|his|her|its|their|one of)\s", text.strip()))
+        text = text.strip()
+        return bool(re.match(r"(?:a|an|the|his|her|its|their|one of)\s", text)) or _bare_role(text)
 
     @staticmethod
     def _org_appositive(role: str) -> bool:
@@ -442,6 +439,92 @@ class _Speakers:
     def _role_like(text: str) -> bool:
         words = [re.sub(r"['’]s$", "", w).casefold() for w in text.split()]
         return any(w in _ROLE_WORDS for w in words) and len(words) <= 10
+
+
+# the phrase after an inverted cue, and an appositive after it: 'said the Rev. Markus Wonda, a
+# pastor' (a title's full stop is no end)
+_TITLE_DOT = r"\b(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\."
+_RIGHT_PHRASE_RE = re.compile(
+    rf"\s*((?:{_TITLE_DOT}|[^,.;:!?])+)(?:,\s*((?:{_TITLE_DOT}|[^,.;:!?])+))?"
+)
+
+
+_LOCATED_RE = re.compile(
+    r"^(.*?)\s+(?:in|from|at)\s+(?:the\s+)?(?:[a-z]+\s+)?"
+    r"(?:[A-Z][\w’'-]*|area|region|city|town|country)(?:\s+(?:[A-Z][\w’'-]*|and))*$"
+)
+
+
+def _strip_location(phrase: str) -> str:
+    """Without a trailing location: "officials in Tbilisi", "Traders in Sanaa", "Emir Hodžić
+    from Novi Pazar in southern Serbia" (a group's, an organisation's or a name's)."""
+    while True:
+        located = _LOCATED_RE.match(phrase)
+        if not located:
+            return phrase
+        last = located.group(1).split()[-1]
+        low = last.casefold()
+        source = low in _ORG_WORDS or _group(low)
+        if not source and (not _is_cap(last) or low in _STOP_CAPS):
+            return phrase
+        phrase = located.group(1)
+
+
+def _group(word: str) -> bool:
+    """A plural noun for unnamed sources: "officials", or a role's plural ("traders")."""
+    return word in _GROUP_WORDS or (
+        word.endswith("s") and word[:-1] in _ROLE_WORDS and word not in _ROLE_WORDS
+    )
+
+
+_TIME_PHRASE_RE = re.compile(
+    rf"(?:(?:late|early|on|last|this|next|by|since|until)\s+)*(?:{_DAYS}|{_MONTHS})"
+    r"(?:\s+(?:night|morning|afternoon|evening|\d{1,2}))?(?:['’]s)?",
+    re.IGNORECASE,
+)
+
+
+def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, int]]:
+    """The comma-separated segments before a cue, each with where it starts, without the
+    adverbs and auxiliaries before the verb and the parentheticals after the subject; none
+    when the verb is coordinated ("and said": its subject is further back) or nothing is there."""
+    text = masked[lo:cue_start]
+    stripped = re.sub(
+        r"(?:\s+(?:also|later|then|previously|again|has|had|have|was|were|is|once|"
+        r"publicly|repeatedly|earlier|only|had also|has also))+\s*$",
+        "",
+        text,
+    )
+    stripped = re.sub(
+        r"\s+(?:in|on|at)\s+the\s+(?:area|region|field|ground|north|south|east|west)\s*$",
+        "",
+        stripped,
+    )
+    if re.search(r"(?:\band|\bbut|\bor)\s*$", stripped):
+        return []
+    if re.search(r"[.;:]\s*$|^\s*$", stripped) or "_" in stripped[-3:]:
+        return []
+    segments = []
+    for m in re.finditer(r"[^,]+", stripped):
+        seg = m.group()
+        lead = len(seg) - len(seg.lstrip())
+        if seg.strip():
+            segments.append((seg.strip(), lo + m.start() + lead))
+    # parentheticals between the subject and the verb: "the Kremlin, while ..., disputes"
+    while len(segments) > 1 and _PARENTHETICAL_RE.match(segments[-1][0]):
+        segments.pop()
+    return segments
+
+
+def _bare_role(text: str) -> bool:
+    """A role without an article, as wire copy writes it after a name: "spokeswoman for the
+    rebel alliance", "commander of the garrison" (a role word, lowercase, heading its phrase)."""
+    words = text.split()
+    if not words or not words[0].islower() or words[0] not in _ROLE_WORDS:
+        return False
+    if words[0] in _GROUP_WORDS or words[0].endswith("s") and words[0] != "spokesperson":
+        return False  # "officials at the crossing": a subject of its own
+    return _head_word(text).casefold() in _ROLE_WORDS and len(words) > 1
 
 
 _SUBJECT_NOT_CUE_RE = re.compile(r"(?:On|In|At|After|Before|While|When|However)\b")
@@ -472,6 +555,10 @@ def _subject_plan(masked: str, s_lo: int, limit: int) -> _SubjectPlan:
             lefts.append((s_lo + seg.start(), s_lo + seg.start() + first_cue.start()))
         if _INTRODUCTORY_RE.match(seg_text) and seg is not segments[-1]:
             continue
+        pronoun = re.match(r"(?:He|She|It)\b", seg_text)
+        if pronoun:
+            # "He gave his name as Yakobus and said ...": the pronoun is the subject
+            return lefts, (pronoun.group(), s_lo + seg.start() + seg.group().index(seg_text))
         m = _SUBJECT_PHRASE_RE.match(seg_text)
         if not m or m.group(1).casefold() in _STOP_CAPS:
             return lefts, None

@@ -8,16 +8,20 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .attribution import _attribute, _Lookback
-from .claims import _Candidate, _QuoteIndex, _reported
+from .claims import _Candidate, _reported
 from .entities import _Registry
-from .names import _person_names
+from .names import _after_locative, _person_names
 from .phrases import _WORD_CHAR_RE, _Speakers
 from .places import _default_gazetteer, _major_places, _place_keys
+from .rules import confidence
 from .sentences import (
+    _Context,
     _find_quotes,
+    _find_single_quotes,
     _mask,
     _paragraph_bounds,
     _Quote,
+    _QuoteIndex,
     _sentences,
     _trim_span,
     _words,
@@ -36,70 +40,98 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
         return []
     gaz = _default_gazetteer()
     place_keys = _place_keys(body, gaz)
-    major = (
-        _major_places(body, gaz),
-        place_keys,
-        gaz.demonyms if gaz is not None else frozenset(),
-    )
+    demonyms = gaz.demonyms if gaz is not None else frozenset()
+    major = (_major_places(body, gaz), place_keys, demonyms)
     paragraphs = _paragraph_bounds(body)
     quotes = _find_quotes(body, paragraphs)
+    quotes += _find_single_quotes(body, paragraphs, quotes)
     quotes += _block_quotes(body, paragraphs, quotes)
     quotes.sort(key=lambda q: q.start)
     masked = _mask(body, quotes)
     registry = _Registry(speakers, place_keys)
     who = _Speakers(registry, body, masked)
-    candidates: list[_Candidate] = []
     index = _QuoteIndex(quotes)
-    lookback = _Lookback(body)
+    candidates = _read_sentences(body, masked, paragraphs, index, who, major)
+    candidates += _direct_candidates(body, masked, quotes)
+    return [_suggestion(body, c) for c in _choose(body, candidates)]
 
+
+def _read_sentences(body, masked, paragraphs, index: _QuoteIndex, who: _Speakers, major):
+    """Each sentence in turn: the people it names, its reported speech, its quotes' speakers."""
+    candidates: list[_Candidate] = []
+    lookback = _Lookback(body)
     for p_lo, p_hi in paragraphs:
         for s_lo, s_hi in _sentences(masked, p_lo, p_hi):
-            _note_people(body, masked, s_lo, s_hi, registry, who, major)
-            _reported(body, masked, s_lo, s_hi, p_hi, index, who, candidates)
-            for q in index.between(s_lo, s_hi):
-                _attribute(body, masked, q, s_lo, s_hi, p_hi, index, who, lookback)
+            ctx = _Context(body, masked, s_lo, s_hi, p_hi, index, who)
+            _note_people(ctx, major)
+            _reported(ctx, candidates)
+            for q in ctx.quotes():
+                _attribute(ctx, q, lookback)
                 if q.resolved:
                     index.resolved[q.paragraph] = q
+    return candidates
 
-    for q in quotes:
-        if not q.resolved:
-            continue
-        if _words(body[q.start : q.end]) < 2:
-            continue  # a one-word quotation is a scare quote or part of reported speech
-        candidates.append(_Candidate(q.start, q.end, "direct", q.speaker, "quotation marks", 0))
-    for q in quotes:
-        if q.resolved or _words(body[q.start : q.end]) < 4:
-            continue
-        # an unattributed quotation of some length: offer it without a speaker
-        candidates.append(_Candidate(q.start, q.end, "direct", None, "quotation marks", 3))
 
+def _direct_candidates(body: str, masked: str, quotes: list[_Quote]) -> list[_Candidate]:
+    """The quotations themselves: attributed ones of two words or more; attributed single
+    words by their own cue or after a naming verb ("called it 'fiction'"), which reported speech
+    around them outranks; unattributed ones of four words or more, without a speaker."""
+    found = []
+    for q in quotes:
+        words = _words(body[q.start : q.end])
+        if q.resolved and words >= 2:
+            found.append(
+                _Candidate(q.start, q.end, "direct", q.speaker, "quotation marks", 0, q.rule)
+            )
+        elif q.resolved and words == 1 and _short_quote(masked, q):
+            rule = "quote.marks.short"
+            found.append(
+                _Candidate(q.start, q.end, "direct", q.speaker, "quotation marks", 2, rule)
+            )
+        elif not q.resolved and words >= 4:
+            rule = "quote.marks.unattributed"
+            found.append(_Candidate(q.start, q.end, "direct", None, "quotation marks", 3, rule))
+    return found
+
+
+def _short_quote(masked: str, q: _Quote) -> bool:
+    """Is a one-word quotation someone's word rather than a scare quote? Its speaker was found
+    by a cue beside it or by the verb that names it ("called the claims 'propaganda'")."""
+    return q.speaker is not None and q.rule in {
+        "quote.marks.cue-after",
+        "quote.marks.cue-before",
+        "quote.marks.naming",
+    }
+
+
+def _choose(body: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Of overlapping candidates, the one of lowest priority (then the longest), in body order."""
     chosen: list[_Candidate] = []
     taken = bytearray(len(body) + 1)  # the characters a chosen candidate covers
     for c in sorted(candidates, key=lambda c: (c.priority, -(c.end - c.start))):
-        if c.end <= c.start:
-            continue
-        if taken.find(1, c.start, c.end) != -1:
+        if c.end <= c.start or taken.find(1, c.start, c.end) != -1:
             continue
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
-    out = []
-    for c in chosen:
-        entity = c.entity
-        out.append(
-            QuoteSuggestion(
-                start=c.start,
-                end=c.end,
-                text=body[c.start : c.end],
-                kind=c.kind,
-                speaker=entity.name if entity else None,
-                speaker_is_new=entity is not None and not entity.known,
-                speaker_kind=entity.kind if entity else "person",
-                speaker_role=entity.role if entity else "",
-                cue=c.cue,
-            )
-        )
-    return out
+    return chosen
+
+
+def _suggestion(body: str, c: _Candidate) -> QuoteSuggestion:
+    entity = c.entity
+    return QuoteSuggestion(
+        start=c.start,
+        end=c.end,
+        text=body[c.start : c.end],
+        kind=c.kind,
+        speaker=entity.name if entity else None,
+        speaker_is_new=entity is not None and not entity.known,
+        speaker_kind=entity.kind if entity else "person",
+        speaker_role=entity.role if entity else "",
+        cue=c.cue,
+        rule=c.rule,
+        confidence=confidence(c.rule),
+    )
 
 
 def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
@@ -122,13 +154,30 @@ def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
     return found
 
 
-def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, major) -> None:
+# a person who gives one name only: "who gave her name as Hawa", "identified himself as Musa"
+_GAVE_NAME_RE = re.compile(
+    r"\b(?:gave|giving|gives)\s+(?:his|her|their)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+"
+    r"([A-Z][\w’'-]+)|\bidentif(?:ied|ying)\s+(?:himself|herself)\s+(?:only\s+)?as\s+"
+    r"([A-Z][\w’'-]+)"
+)
+
+
+def _note_people(ctx: _Context, major) -> None:
     """Register the people a sentence names, so pronouns and surnames find them later."""
+    masked, lo, hi, registry = ctx.masked, ctx.lo, ctx.hi, ctx.who.registry
     major, place_keys, demonyms = major
-    for start, _end, name, role in _person_names(masked, lo, hi, major, place_keys, demonyms):
+    names = _person_names(masked, lo, hi, major, place_keys, demonyms, bounded=True)
+    for start, _end, name, role in names:
+        if _after_locative(masked, start):
+            continue  # "an attack on Mocímboa da Praia", "a camp near Hamid Village"
         entity = registry.find(name) or registry.person(name, role)
         entity.offer_role(role)
         registry.mention(start, entity)
+    for m in _GAVE_NAME_RE.finditer(masked, lo, hi):
+        # "He gave his name as Yakobus and said": one name, the sentence's subject's (so it
+        # counts from the sentence's start, where "he" stands)
+        entity = registry.person(m.group(1) or m.group(2))
+        registry.mention(max(0, lo - 1), entity)
     # later references by a registered name or alias: only names whose first words the sentence
     # has can be in it (a name's first two words are runs of \w in the text too). Mentions go in
     # the order of their entities, each one's longer names first (what "he" finds last wins).
@@ -146,7 +195,8 @@ def _note_people(body, masked, lo, hi, registry: _Registry, who: _Speakers, majo
         ]
         if at_starts:
             for entity in registry.owners(key):
-                found.extend((entity.serial, -len(key), at, entity) for at in at_starts)
+                if registry.counts(entity, key):
+                    found.extend((entity.serial, -len(key), at, entity) for at in at_starts)
     for _serial, _length, at, entity in sorted(found, key=lambda f: f[:3]):
         registry.mention(at, entity)
 

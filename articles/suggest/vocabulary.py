@@ -80,7 +80,7 @@ _ROLE_WORDS = _wordset(
     correspondent editor reporter lawyer judge prosecutor spokesmen aide manager founder member
     deputy-head paediatrician pediatrician surgeon nurse driver shopkeeper resident witness
     economist expert diplomat monk priest imam bishop activist journalist commissioner officer
-    soldier fisherman farmer trader teacher engineer student worker
+    soldier fisherman farmer trader teacher engineer student worker rev. rev reverend fr. father
     """
 )
 
@@ -108,6 +108,8 @@ _GROUP_WORDS = _wordset(
     officials residents workers agencies monitors witnesses analysts diplomats sources critics
     experts observers drivers doctors people villagers survivors activists locals families
     authorities soldiers troops fighters rebels volunteers medics teachers farmers refugees
+    groups staff elders organisations organizations charities parents patients passengers
+    protesters clerics merchants
     """
 )
 
@@ -118,6 +120,8 @@ _STOP_CAPS = _wordset(
     this that these those it its his her their our my we they he she i you also meanwhile
     although though since until if asked speaking according during despite yet still then there
     here what who which where why how one two three some many most other another both each
+    separately elsewhere additionally similarly likewise nonetheless nevertheless instead
+    finally initially overall otherwise
     """
 )
 
@@ -155,7 +159,7 @@ _TRAILING_TIME_RE = re.compile(
 _ABBREVIATIONS = _wordset(
     """
     gen dr mr mrs ms col lt maj capt sgt adm sen rep gov st no prof jan feb mar apr jun jul aug
-    sep sept oct nov dec vs etc inc co corp ltd
+    sep sept oct nov dec vs etc inc co corp ltd rev fr
     """
 )
 
