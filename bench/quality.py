@@ -1,8 +1,9 @@
 """How good are the suggestions? Precision, recall and attribution against hand annotations.
 
 Run: ``.venv/bin/python bench/quality.py`` (add ``-v`` to list every miss and false alarm;
-``--rules`` prints each quote rule's precision on the tuned articles, which sets its confidence
-in ``articles/suggest/rules.py``).
+``--rules`` prints each rule's precision on the gold set beside its mean confidence; the
+confidences in ``articles/suggest/rules.py`` are (right + 1) / (made + 2) of ``score()["rules"]``
+on the tuned articles, which a test checks).
 
 Two sets are scored:
 
@@ -342,22 +343,8 @@ def report(title: str, result: dict, verbose: bool) -> None:
             print("    " + line)
 
 
-def report_rules(articles: list[Article]) -> None:
-    """Per quote rule: suggestions made, right (span and speaker), and the smoothed confidence
-    (right + 1) / (made + 2) that articles/suggest/rules.py keeps."""
-    rules = score(articles)["rules"]
-    print(f"\nQuote rules on {len(articles)} tuned articles (gold not in UNTUNED, and the seed):")
-    print(f"  {'rule':<28} {'made':>5} {'right':>6} {'precision':>9} {'(r+1)/(m+2)':>11}")
-    for rule, (made, right) in sorted(rules.items()):
-        smoothed = (right + 1) / (made + 2)
-        print(f"  {rule:<28} {made:>5} {right:>6} {right / made:9.3f} {smoothed:11.2f}")
-
-
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
-    if "--rules" in argv:
-        report_rules([a for a in load_gold() if not a.untuned] + [load_seed()])
-        return 0
     print(__doc__.split("\n\n")[0])
     print(
         "Overlap rule: a suggestion matches a gold span when they overlap by at least half of the "
