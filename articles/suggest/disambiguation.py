@@ -1,10 +1,12 @@
-"""Choosing among places of one name by what the article says: its countries, distance,
-population."""
+"""Choosing among places of one name by what the article says: the country it is about (its
+dateline, the country it names most), the other countries it names and their neighbours,
+population and the kind of feature; and telling a place from a word of a longer proper name."""
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 from .. import gazetteer as gazetteer_module
 from .anaphora import _REGION_SUFFIX
@@ -12,6 +14,26 @@ from .anaphora import _REGION_SUFFIX
 _FACILITY_SUFFIX = (
     r"(?:nuclear power plant|nuclear power station|power plant|power station|nuclear plant|dam|"
     r"airport|air base|airbase|bridge|refinery)"
+)
+
+# A capitalised word after a place's name that makes the two part of a longer proper name: an
+# organisation ("Kosovo Police", "Mobile Brigade", "Orontes Civil Defence Network") or an outlet
+# ("Salween Post", "Andes Wire"). Not "Regional", which names the region ("Kharkiv Regional").
+_NAME_TAIL = frozenset(
+    """
+    army police brigade brigades battalion regiment division network front forces force council
+    party movement group union liberation post wire times news herald tribune journal daily
+    gazette chronicle radio television tv press agency civil popular bank university college
+    company corporation airlines airways club institute foundation federation league alliance
+    coalition commission committee fund trust society association observer monitor telegraph
+    express standard mirror star courier review desk defence defense guard guards militia
+    """.split()
+)
+
+# "LASHIO, Myanmar (Salween Post) –", "BEIRUT (Cedar Wire) -": the dateline of wire copy
+_DATELINE_RE = re.compile(
+    r"^([A-Z][A-Z'’.\-]+(?:[ -][A-Z][A-Z'’.\-]+)*)(?:,\s*([A-Z][\w.' -]*?))?\s*(?:\(|—|–|-\s)",
+    re.MULTILINE,
 )
 
 
@@ -22,32 +44,57 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
     return 6371 * 2 * math.asin(min(1, math.sqrt(a)))
 
 
-def _context_countries(body: str, gaz, known_targets) -> tuple[set[str], set[str]]:
-    codes = {t.country_code for t in known_targets.values() if t.country_code}
+def _in_longer_name(body: str, s: int, e: int) -> bool:
+    """``body[s:e]`` is a word of a longer proper name: an organisation's or an outlet's."""
+    m = re.match(r"[ ]([A-Z][\w’'-]*)", body[e : e + 30])
+    return bool(m) and m.group(1).casefold() in _NAME_TAIL
+
+
+def _dateline_country(body: str, gaz) -> str:
+    """The country of the article's dateline ("KHARKIV, Ukraine (...)"), or ""."""
+    m = _DATELINE_RE.search(body[:1500])
+    if m is None:
+        return ""
+    if m.group(2):
+        for entry in gaz.lookup(m.group(2).strip()):
+            if entry.kind == "country":
+                return entry.country_code
+    cities = [e for e in gaz.lookup(m.group(1).title()) if e.kind == "city"]
+    return max(cities, key=lambda e: e.population).country_code if cities else ""
+
+
+def _context_countries(body: str, gaz, known_targets) -> tuple[set[str], set[str], str]:
+    """The countries ``body`` names (or a large city of which names), their neighbours, and the
+    country the article is about: its dateline's, else the one it names most often."""
+    counts: Counter[str] = Counter(t.country_code for t in known_targets.values() if t.country_code)
     for m in re.finditer(r"(?:[A-Z]\.){2,}|[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}", body):
         words = m.group().split()
         for n in range(len(words), 0, -1):
             for i in range(len(words) - n + 1):
-                phrase = " ".join(words[i : i + n])
-                entries = gaz.lookup(phrase)
-                for entry in entries:
-                    if entry.kind == "country":
-                        codes.add(entry.country_code)
-                # a large city that no other place shares its name with: "Bamako" says Mali
-                if (
-                    len(entries) == 1
-                    and entries[0].kind == "city"
-                    and entries[0].population >= 100_000
-                    and gaz.is_primary(entries[0], phrase)
-                    and phrase.casefold() not in gazetteer_module.COMMON_WORDS
-                ):
-                    codes.add(entries[0].country_code)
-    for word in set(re.findall(r"\b[A-Z][a-z]+\b", body)):
+                counts.update(_codes_named(gaz, " ".join(words[i : i + n])))
+    for word in re.findall(r"\b[A-Z][a-z]+\b", body):
         code = gaz.demonym_codes.get(word.casefold())
         if code:
-            codes.add(code)
+            counts[code] += 1
+    codes = set(counts)
     nearby = {n for code in codes for n in gaz.neighbours.get(code, ())}
-    return codes, nearby
+    focus = _dateline_country(body, gaz) or (counts.most_common(1)[0][0] if counts else "")
+    return codes, nearby, focus
+
+
+def _codes_named(gaz, phrase: str) -> list[str]:
+    entries = gaz.lookup(phrase)
+    codes = [entry.country_code for entry in entries if entry.kind == "country"]
+    # a large city that no other place shares its name with: "Bamako" says Mali
+    if (
+        len(entries) == 1
+        and entries[0].kind == "city"
+        and entries[0].population >= 100_000
+        and gaz.is_primary(entries[0], phrase)
+        and phrase.casefold() not in gazetteer_module.COMMON_WORDS
+    ):
+        codes.append(entries[0].country_code)
+    return codes
 
 
 _STRONG_BEFORE_RE = re.compile(
@@ -69,10 +116,16 @@ def _strong_place_context(body: str, s: int, e: int) -> bool:
     )
 
 
-def _choose(gaz, text: str, context: tuple[set[str], set[str]], strong: bool = False):
+_RANK = {"country": 3, "region": 2, "river": 2, "sea": 2, "lake": 2}
+
+
+def _choose(
+    gaz, text: str, context: tuple[set[str], set[str]], strong: bool = False, focus: str = ""
+):
     """The entry ``text`` most likely names here, or None when it is more likely no place.
 
-    ``context`` holds the countries the article mentions, and their neighbours."""
+    ``context`` holds the countries the article mentions, and their neighbours; ``focus`` the
+    country it is about. A namesake next door loses to the one in the country of the article."""
     entries = gaz.lookup(text)
     if not entries:
         return None
@@ -81,16 +134,24 @@ def _choose(gaz, text: str, context: tuple[set[str], set[str]], strong: bool = F
     def score(entry):
         code = entry.country_code
         primary = gaz.is_primary(entry, text)
-        rank = {"country": 3, "region": 2, "river": 2, "sea": 2, "lake": 2}.get(entry.kind, 1)
-        return (not code or code in mentioned, code in nearby, primary, rank, entry.population)
+        rank = _RANK.get(entry.kind, 1)
+        in_focus = bool(focus) and code == focus
+        return (not code or code in mentioned, in_focus, code in nearby, primary, rank,
+                entry.population)
 
     entry = max(entries, key=score)
     if entry.kind != "city" or strong:
         return entry
+    primary = gaz.is_primary(entry, text)
+    # by another of its names, a town abroad is a namesake ("Ariha" is also Jericho's)
+    if not primary and entry.country_code not in mentioned and entry.population < 100_000:
+        return None
+    if not primary and focus and entry.country_code != focus and entry.population < 100_000:
+        return None
     if entry.country_code in mentioned or entry.country_code in nearby:
         return entry
     # a city in a country the article does not mention: only a well-known one, by its own name
-    if gaz.is_primary(entry, text) and entry.population >= 100_000:
+    if primary and entry.population >= 100_000:
         return entry
     if entry.population >= 1_000_000:
         return entry
