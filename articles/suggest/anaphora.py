@@ -15,10 +15,20 @@ if TYPE_CHECKING:
 _REGION_SUFFIX = r"(?:region|oblast|province|governorate|district|state|county|prefecture)"
 
 
+# "the district hospital", "the city council": the noun describes another, it names no place
+_ATTRIBUTIVE = "|".join(
+    """
+    hospital administrator administration town council hall centre center authorities governor
+    police court commander chief official officials office headquarters government level mayor
+    municipality prison market
+    """.split()
+)
+
+
 _ANAPHORA_RE = re.compile(
     r"\b[Tt]he\s+((?:(?:regional|provincial|commercial|economic|administrative)\s+)?capital|"
     r"city|town|village|region|province|oblast|territory|district|regency|department|"
-    r"governorate|river|lake|airport|crossing)\b(?!\s+of\b)(?![\w-])"
+    rf"governorate|river|lake|airport|crossing)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
 
 

@@ -50,17 +50,23 @@ def _in_longer_name(body: str, s: int, e: int) -> bool:
     return bool(m) and m.group(1).casefold() in _NAME_TAIL
 
 
-def _dateline_country(body: str, gaz) -> str:
-    """The country of the article's dateline ("KHARKIV, Ukraine (...)"), or ""."""
+def _dateline_country(body: str, gaz) -> tuple[str, bool]:
+    """The country of the article's dateline, or "", and whether the dateline names it
+    ("MITROVICA, Kosovo (...)") rather than only a city ("BEIRUT (...)")."""
     m = _DATELINE_RE.search(body[:1500])
     if m is None:
-        return ""
-    if m.group(2):
-        for entry in gaz.lookup(m.group(2).strip()):
-            if entry.kind == "country":
-                return entry.country_code
+        return "", False
     cities = [e for e in gaz.lookup(m.group(1).title()) if e.kind == "city"]
-    return max(cities, key=lambda e: e.population).country_code if cities else ""
+    if m.group(2):
+        # "Ukraine"; or "Kosovo", no country of the gazetteer's but where one namesake lies
+        said = {e.country_code for e in gaz.lookup(m.group(2).strip())}
+        countries = [e for e in gaz.lookup(m.group(2).strip()) if e.kind == "country"]
+        if countries:
+            return countries[0].country_code, True
+        cities_there = [e for e in cities if e.country_code in said]
+        if cities_there:
+            return max(cities_there, key=lambda e: e.population).country_code, True
+    return (max(cities, key=lambda e: e.population).country_code, False) if cities else ("", False)
 
 
 def _context_countries(body: str, gaz, known_targets) -> tuple[set[str], set[str], str]:
@@ -78,8 +84,17 @@ def _context_countries(body: str, gaz, known_targets) -> tuple[set[str], set[str
             counts[code] += 1
     codes = set(counts)
     nearby = {n for code in codes for n in gaz.neighbours.get(code, ())}
-    focus = _dateline_country(body, gaz) or (counts.most_common(1)[0][0] if counts else "")
-    return codes, nearby, focus
+    dateline, named = _dateline_country(body, gaz)
+    if named:
+        return codes, nearby, dateline
+    if dateline:
+        counts[dateline] += _DATELINE_WEIGHT
+    return codes, nearby, counts.most_common(1)[0][0] if counts else ""
+
+
+# a dateline of a city alone counts as this many mentions of its country: "BEIRUT" heads
+# stories about Syria as well; a dateline that names its country decides
+_DATELINE_WEIGHT = 3
 
 
 def _codes_named(gaz, phrase: str) -> list[str]:
@@ -119,6 +134,20 @@ def _strong_place_context(body: str, s: int, e: int) -> bool:
 _RANK = {"country": 3, "region": 2, "river": 2, "sea": 2, "lake": 2}
 
 
+# a city this far from the article's country, in a country it does not name, listed with one of
+# that country's places, is a namesake: "outside Palma and Mueda" in Cabo Delgado is not
+# Palma de Mallorca (while "talks in Geneva" in a story on Libya is Geneva)
+_FAR_KM = 2500
+
+
+def _far_from_focus(gaz, entry, focus: str) -> bool:
+    country = gaz.countries.get(focus) if focus else None
+    if country is None:
+        return False
+    distance = _distance_km(entry.latitude, entry.longitude, country.latitude, country.longitude)
+    return distance > _FAR_KM
+
+
 def _choose(
     gaz, text: str, context: tuple[set[str], set[str]], strong: bool = False, focus: str = ""
 ):
@@ -140,14 +169,15 @@ def _choose(
                 entry.population)
 
     entry = max(entries, key=score)
-    if entry.kind != "city" or strong:
+    if entry.kind != "city":
         return entry
     primary = gaz.is_primary(entry, text)
     # by another of its names, a town abroad is a namesake ("Ariha" is also Jericho's)
-    if not primary and entry.country_code not in mentioned and entry.population < 100_000:
-        return None
-    if not primary and focus and entry.country_code != focus and entry.population < 100_000:
-        return None
+    if not primary and entry.population < 100_000:
+        if entry.country_code not in mentioned or (focus and entry.country_code != focus):
+            return None
+    if strong:
+        return entry
     if entry.country_code in mentioned or entry.country_code in nearby:
         return entry
     # a city in a country the article does not mention: only a well-known one, by its own name

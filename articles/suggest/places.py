@@ -25,6 +25,7 @@ from .. import gazetteer as gazetteer_module
 from .anaphora import _anaphora
 from .disambiguation import (
     _choose,
+    _far_from_focus,
     _context_countries,
     _distance_km,
     _in_longer_name,
@@ -41,7 +42,7 @@ from .features import (
 )
 from .names import _person_names
 from .rules import confidence
-from .shapes import _shape
+from .shapes import _REGION_AFTER_RE, _shape
 from .targets import _Context, _Mention, _Target
 from .types import DEFAULT, PlaceSuggestion
 from .vocabulary import _STOP_CAPS, _key
@@ -78,6 +79,7 @@ def suggest_places(
     if gaz is not None:
         _official_names(ctx)
         _gazetteer_mentions(ctx)
+        _drop_far_namesakes(ctx)
     anchors = _Anchors(ctx)
     _place_reserved(ctx, anchors, reserved)
     if gaz is not None:
@@ -167,6 +169,7 @@ def _set_people_aside(ctx: _Context) -> None:
         gaz.demonyms if gaz is not None else frozenset(),
     )
     places = {name for s, e, name, _role in people if _placed_by_context(body, s, e)}
+    places |= {name for *_, name, _role in people if name[:1].islower()}  # "del Táchira"
     surnames = set()
     for s, e, name, _role in people:
         if name in places:
@@ -224,7 +227,25 @@ def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
         if forms[_key(text)][:1].isupper() and not text[:1].isupper():
             continue
         if ctx.free(m.start(), m.end()):
-            ctx.take(m.start(), m.end(), ctx.known_by_key[_key(text)], "place.known")
+            target = ctx.known_by_key[_key(text)]
+            region = _REGION_AFTER_RE.match(ctx.body, m.end()) if target.kind == "city" else None
+            if region is not None:  # "the Kharkiv region": not the known city, its region
+                ctx.take(m.start(), region.end(), _known_region(ctx, target, text, region), "place.region-of-city")
+            else:
+                ctx.take(m.start(), m.end(), target, "place.known")
+
+
+def _known_region(ctx: _Context, city: _Target, text: str, suffix: re.Match) -> _Target:
+    """The region a known city names ("Kharkiv region"), centred where the gazetteer's city of
+    that name and country has its region, else at the city."""
+    lat, lon = city.latitude, city.longitude
+    if ctx.gaz is not None:
+        same = [e for e in ctx.gaz.lookup(text) if e.kind == "city" and e.country_code == city.country_code]
+        region = ctx.gaz.region_of(same[0]) if same else None
+        if region is not None:
+            lat, lon = region[0], region[1]
+    name = f"{text} {suffix.group(1).title()}"
+    return _Target(name, lat, lon, "region", city.country_code, True, capital=city)
 
 
 _OFFICIAL_RE = re.compile(
@@ -348,6 +369,35 @@ def _after_another_name(body: str, s: int) -> bool:
 
 # words of rank or address that a city's name may follow without being part of a longer name
 _ROLE_OR_PLACE_TITLES = frozenset({"Greater", "Old", "Downtown", "Central"})
+
+
+_LIST_GAP_RE = re.compile(r"(?:,\s*|\s+(?:and|or)\s+|,\s+and\s+)")
+
+
+def _drop_far_namesakes(ctx: _Context) -> None:
+    """A far-away city of a country the article does not name, listed with a city of the
+    article's country, is a namesake the gazetteer lacks: all its mentions go (one name, one
+    place per article)."""
+    cities = [m for m in ctx.mentions if m.target.kind == "city"]
+    far = {
+        m.target.name
+        for m in cities
+        if m.rule == "place.gazetteer.city"
+        and m.target.country_code not in ctx.mentioned | ctx.nearby
+        and _far_from_focus(ctx.gaz, m.target, ctx.focus)
+    }
+    if not far:
+        return
+    listed = set()
+    for a, b in zip(cities, cities[1:], strict=False):
+        if not _LIST_GAP_RE.fullmatch(ctx.body, a.end, b.start):
+            continue
+        for one, other in ((a, b), (b, a)):
+            if one.target.name in far and other.target.country_code == ctx.focus:
+                listed.add(one.target.name)
+    for m in [m for m in ctx.mentions if m.target.name in listed and m.target.kind == "city"]:
+        ctx.mentions.remove(m)
+        ctx.taken[m.start : m.end] = bytes(m.end - m.start)
 
 
 def _known_same(ctx: _Context, target: _Target, text: str) -> _Target | None:
