@@ -340,7 +340,9 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
         return  # the "Delgado" of "Cabo Delgado", the "Bolívar" of "Ciudad Bolívar"
     code = entry.country_code
     primary = gaz.is_primary(entry, text)
-    trusted = code == ctx.focus or (primary and (not ctx.focus or code in ctx.mentioned))
+    near = code in ctx.mentioned or code in ctx.nearby
+    big = entry.population >= 100_000
+    trusted = code == ctx.focus or ((primary or big) and (not ctx.focus or near))
     target, s, e, rule = _shape(ctx.body, gaz, s, e, text, entry, trusted)
     if target is None or not ctx.free(s, e):
         return
