@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .targets import _Target
-from .vocabulary import _key
+from .vocabulary import _key, _wordset
 
 if TYPE_CHECKING:
     from .targets import _Context, _Mention
@@ -17,11 +17,13 @@ _REGION_SUFFIX = r"(?:region|oblast|province|governorate|district|state|county|p
 
 # "the district hospital", "the city council": the noun describes another, it names no place
 _ATTRIBUTIVE = "|".join(
-    """
+    _wordset(
+        """
     hospital administrator administration town council hall centre center authorities governor
     police court commander chief official officials office headquarters government level mayor
     municipality prison market
-    """.split()
+    """
+    )
 )
 
 

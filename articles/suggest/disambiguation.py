@@ -10,6 +10,7 @@ from collections import Counter
 
 from .. import gazetteer as gazetteer_module
 from .anaphora import _REGION_SUFFIX
+from .vocabulary import _wordset
 
 _FACILITY_SUFFIX = (
     r"(?:nuclear power plant|nuclear power station|power plant|power station|nuclear plant|dam|"
@@ -19,7 +20,7 @@ _FACILITY_SUFFIX = (
 # A capitalised word after a place's name that makes the two part of a longer proper name: an
 # organisation ("Kosovo Police", "Mobile Brigade", "Orontes Civil Defence Network") or an outlet
 # ("Salween Post", "Andes Wire"). Not "Regional", which names the region ("Kharkiv Regional").
-_NAME_TAIL = frozenset(
+_NAME_TAIL = _wordset(
     """
     army police brigade brigades battalion regiment division network front forces force council
     party movement group union liberation post wire times news herald tribune journal daily
@@ -27,7 +28,7 @@ _NAME_TAIL = frozenset(
     company corporation airlines airways club institute foundation federation league alliance
     coalition commission committee fund trust society association observer monitor telegraph
     express standard mirror star courier review desk defence defense guard guards militia
-    """.split()
+    """
 )
 
 # "LASHIO, Myanmar (Salween Post) –", "BEIRUT (Cedar Wire) -": the dateline of wire copy
@@ -47,7 +48,7 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
 def _in_longer_name(body: str, s: int, e: int) -> bool:
     """``body[s:e]`` is a word of a longer proper name: an organisation's or an outlet's."""
     m = re.match(r"[ ]([A-Z][\w’'-]*)", body[e : e + 30])
-    return bool(m) and m.group(1).casefold() in _NAME_TAIL
+    return m is not None and m.group(1).casefold() in _NAME_TAIL
 
 
 def _dateline_country(body: str, gaz) -> tuple[str, bool]:
@@ -165,17 +166,23 @@ def _choose(
         primary = gaz.is_primary(entry, text)
         rank = _RANK.get(entry.kind, 1)
         in_focus = bool(focus) and code == focus
-        return (not code or code in mentioned, in_focus, code in nearby, primary, rank,
-                entry.population)
+        return (
+            not code or code in mentioned,
+            in_focus,
+            code in nearby,
+            primary,
+            rank,
+            entry.population,
+        )
 
     entry = max(entries, key=score)
     if entry.kind != "city":
         return entry
     primary = gaz.is_primary(entry, text)
     # by another of its names, a town abroad is a namesake ("Ariha" is also Jericho's)
-    if not primary and entry.population < 100_000:
-        if entry.country_code not in mentioned or (focus and entry.country_code != focus):
-            return None
+    elsewhere = entry.country_code not in mentioned or (focus and entry.country_code != focus)
+    if not primary and entry.population < 100_000 and elsewhere:
+        return None
     if strong:
         return entry
     if entry.country_code in mentioned or entry.country_code in nearby:

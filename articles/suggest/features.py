@@ -10,7 +10,7 @@ import re
 from .. import gazetteer as gazetteer_module
 from .disambiguation import _in_longer_name
 from .targets import _Context, _Mention, _Target
-from .vocabulary import _STOP_CAPS
+from .vocabulary import _STOP_CAPS, _wordset
 
 _FEATURE_SUFFIX = r"(?:River|Dam|Bridge|Lake|Mountains|Valley|Strait|Bay|Gulf|Pass|Airport)"
 
@@ -26,12 +26,12 @@ _CROSSING_RE = re.compile(rf"({_NAME})\s+((?i:border\s+crossing|crossing|corrido
 _NAMED_FACILITY_RE = re.compile(rf"({_NAME})\s+((?:International\s+)?(?:Airport|Bridge))\b")
 
 # words that start no place's name: "Northern Shan State" is Shan State; "Islamic State" no place
-_NOT_NAME_WORDS = frozenset(
+_NOT_NAME_WORDS = _wordset(
     """
     northern southern eastern western northeastern northwestern southeastern southwestern
     central-eastern islamic free sovereign member nation welfare police secretary head deep
     rogue failed buffer client home border main new old greater
-    """.split()
+    """
 )
 
 _COMPASS = frozenset({"north", "south", "east", "west", "central"})
@@ -95,7 +95,7 @@ class _Anchors:
         k = bisect.bisect_left(self.by_start, (s,))
         focus = self.ctx.focus
         in_focus = [x for x in self.by_start if x[2].target.country_code == focus]
-        before = [x for x in in_focus if x[0] < s] or [x for x in self.by_start[:k]]
+        before = [x for x in in_focus if x[0] < s] or self.by_start[:k]
         if before:
             return before[-1][2].target
         if in_focus or self.by_start:
@@ -120,9 +120,8 @@ def _clean_name(ctx: _Context, m: re.Match, group: int = 1) -> tuple[int, str] |
     demonyms = ctx.gaz.demonyms if ctx.gaz is not None else frozenset()
     while words:
         low = words[0].group().casefold()
-        if low in _STOP_CAPS or low in _NOT_NAME_WORDS or low in demonyms:
-            words = words[1:]
-        elif low in gazetteer_module.COMMON_WORDS and low not in _COMPASS and len(words) > 1:
+        common = low in gazetteer_module.COMMON_WORDS and low not in _COMPASS and len(words) > 1
+        if low in _STOP_CAPS or low in _NOT_NAME_WORDS or low in demonyms or common:
             words = words[1:]
         else:
             break
@@ -152,7 +151,9 @@ def _region_suffixes(ctx: _Context, anchors: _Anchors) -> None:
         if found is None or _in_longer_name(ctx.body, m.start(2), m.end(2)):
             continue
         s, name = found
-        target = _placed(ctx, anchors, s, m.end(), name, "region", aliases=(m.group()[s - m.start():],))
+        target = _placed(
+            ctx, anchors, s, m.end(), name, "region", aliases=(m.group()[s - m.start() :],)
+        )
         if target is not None:
             _define(ctx, anchors, s, m.end(), target, "place.region-suffix")
 

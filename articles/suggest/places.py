@@ -25,9 +25,9 @@ from .. import gazetteer as gazetteer_module
 from .anaphora import _anaphora
 from .disambiguation import (
     _choose,
-    _far_from_focus,
     _context_countries,
     _distance_km,
+    _far_from_focus,
     _in_longer_name,
     _strong_place_context,
 )
@@ -230,7 +230,12 @@ def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
             target = ctx.known_by_key[_key(text)]
             region = _REGION_AFTER_RE.match(ctx.body, m.end()) if target.kind == "city" else None
             if region is not None:  # "the Kharkiv region": not the known city, its region
-                ctx.take(m.start(), region.end(), _known_region(ctx, target, text, region), "place.region-of-city")
+                ctx.take(
+                    m.start(),
+                    region.end(),
+                    _known_region(ctx, target, text, region),
+                    "place.region-of-city",
+                )
             else:
                 ctx.take(m.start(), m.end(), target, "place.known")
 
@@ -240,7 +245,11 @@ def _known_region(ctx: _Context, city: _Target, text: str, suffix: re.Match) -> 
     that name and country has its region, else at the city."""
     lat, lon = city.latitude, city.longitude
     if ctx.gaz is not None:
-        same = [e for e in ctx.gaz.lookup(text) if e.kind == "city" and e.country_code == city.country_code]
+        same = [
+            e
+            for e in ctx.gaz.lookup(text)
+            if e.kind == "city" and e.country_code == city.country_code
+        ]
         region = ctx.gaz.region_of(same[0]) if same else None
         if region is not None:
             lat, lon = region[0], region[1]
@@ -264,8 +273,13 @@ def _official_names(ctx: _Context) -> None:
         entry = _country(ctx.gaz, m.group()) or _country(ctx.gaz, m.group(1))
         if entry is not None:
             target = _Target(
-                entry.name, entry.latitude, entry.longitude, "country", entry.country_code,
-                True, (m.group(),),
+                entry.name,
+                entry.latitude,
+                entry.longitude,
+                "country",
+                entry.country_code,
+                True,
+                (m.group(),),
             )
             ctx.take(m.start(), m.end(), target, "place.gazetteer.official-name")
 
