@@ -87,7 +87,7 @@ def _context_countries(body: str, gaz, known_targets) -> tuple[set[str], set[str
     nearby = {n for code in codes for n in gaz.neighbours.get(code, ())}
     dateline, named = _dateline_country(body, gaz)
     if named:
-        return codes, nearby, dateline
+        return codes | {dateline}, nearby | set(gaz.neighbours.get(dateline, ())), dateline
     if dateline:
         counts[dateline] += _DATELINE_WEIGHT
     return codes, nearby, counts.most_common(1)[0][0] if counts else ""

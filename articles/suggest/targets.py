@@ -46,6 +46,7 @@ class _Context:
     mentioned: set[str] = field(default_factory=set)  # country codes the article names
     nearby: set[str] = field(default_factory=set)  # ... and their neighbours
     focus: str = ""  # the country the article is about: its dateline's, or the most named
+    dateline_country: tuple[int, int] = (-1, -1)  # where the dateline names its country
     learned: dict[str, tuple[_Target, str]] = field(default_factory=dict)  # name -> (target, rule)
 
     def __post_init__(self) -> None:
