@@ -121,7 +121,8 @@ def _clean_name(ctx: _Context, m: re.Match, group: int = 1) -> tuple[int, str] |
     while words:
         low = words[0].group().casefold()
         common = low in gazetteer_module.COMMON_WORDS and low not in _COMPASS and len(words) > 1
-        if low in _STOP_CAPS or low in _NOT_NAME_WORDS or low in demonyms or common:
+        possessive = low.endswith(("'s", "’s")) and len(words) > 1  # "Sudan's West Darfur"
+        if low in _STOP_CAPS or low in _NOT_NAME_WORDS or low in demonyms or common or possessive:
             words = words[1:]
         else:
             break
@@ -151,9 +152,10 @@ def _region_suffixes(ctx: _Context, anchors: _Anchors) -> None:
         if found is None or _in_longer_name(ctx.body, m.start(2), m.end(2)):
             continue
         s, name = found
-        target = _placed(
-            ctx, anchors, s, m.end(), name, "region", aliases=(m.group()[s - m.start() :],)
-        )
+        whole = ctx.body[s : m.end()]
+        if m.group(2)[:1].isupper():  # "Shan State", "Rivers State": the word is of the name
+            name, whole = whole, name
+        target = _placed(ctx, anchors, s, m.end(), name, "region", aliases=(whole,))
         if target is not None:
             _define(ctx, anchors, s, m.end(), target, "place.region-suffix")
 

@@ -172,7 +172,8 @@ def _set_people_aside(ctx: _Context) -> None:
         set(ctx.known_by_key),
         gaz.demonyms if gaz is not None else frozenset(),
     )
-    places = {name for s, e, name, _role in people if _placed_by_context(body, s, e)}
+    places = _names_before_place_words(body)
+    places |= {name for s, e, name, _role in people if _placed_by_context(body, s, e)}
     places |= {name for *_, name, _role in people if name[:1].islower()}  # "del Táchira"
     place_ends = {name.split()[-1] for name in places}  # "Later South Kivu" is no one either
     surnames = set()
@@ -191,6 +192,21 @@ _PLACE_WORD_AFTER_RE = re.compile(
 _LOCATIVE_BEFORE_RE = re.compile(
     r"\b(?:in|near|around|outside|toward|towards|across|into|through)\s+$"
 )
+
+
+_BEFORE_PLACE_WORD_RE = re.compile(
+    r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})(?=" + _PLACE_WORD_AFTER_RE.pattern + ")"
+)
+
+
+def _names_before_place_words(body: str) -> set[str]:
+    """Every run of capitalised words (and its tails) that comes before a place word somewhere:
+    "West Darfur" once the article wrote "Sudan's West Darfur state"."""
+    names = set()
+    for m in _BEFORE_PLACE_WORD_RE.finditer(body):
+        words = m.group(1).split()
+        names.update(" ".join(words[i:]) for i in range(len(words)))
+    return names
 
 
 def _placed_by_context(body: str, s: int, e: int) -> bool:
@@ -355,6 +371,8 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     if not ctx.free(s, e) or _in_longer_name(ctx.body, s, e):
         return
     gaz = ctx.gaz
+    if _COMPASS_BEFORE_RE.search(ctx.body, max(0, s - 9), s):
+        return  # the "Darfur" of "West Darfur", the "Kivu" of "South Kivu": another place
     if entry.kind == "city" and _after_another_name(ctx.body, s):
         return  # the "Delgado" of "Cabo Delgado", the "Bolívar" of "Ciudad Bolívar"
     if entry.kind == "city" and (s, e) == ctx.dateline_country:
@@ -373,6 +391,7 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     ctx.take(s, e, target, rule)
 
 
+_COMPASS_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Central|Upper|Lower) $")
 _PREVIOUS_WORD_RE = re.compile(r"([A-Z][\w’'-]*)(?: (?:de|del|da|do|dos|la))? $")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n\"“‘'(—–-]\s*)$")
 
@@ -383,6 +402,8 @@ def _after_another_name(body: str, s: int) -> bool:
     if m is None:
         return False
     word = m.group(1).casefold()
+    if word.endswith(("'s", "’s")):
+        return False  # "Syria's Idlib"
     if word in _STOP_CAPS or word in gazetteer_module.COMMON_WORDS or m.group(1).isupper():
         return False
     if _SENTENCE_START_RE.search(body, max(0, m.start() - 3), m.start()):
