@@ -149,7 +149,10 @@ def test_the_place_just_named_wins_over_the_most_mentioned_one():
 
 
 def test_a_generic_noun_that_describes_another_is_no_mention():
-    body = "Shelling hit Vovchansk in Ukraine. Medics at the district hospital said the town was quiet."
+    body = (
+        "Shelling hit Vovchansk in Ukraine. Medics at the district hospital said the town "
+        "was quiet."
+    )
     assert [(p.text, p.place) for p in found(body)] == [
         ("Vovchansk", "Vovchansk"),
         ("Ukraine", "Ukraine"),
@@ -230,7 +233,8 @@ def test_airports_crossings_and_rivers():
         ("Oskil", "Oskil River", "river", "place.repeat"),
     ]
     airport = found(body)[0]
-    assert (airport.latitude, airport.longitude) == pytest.approx((-4.61, 136.68), abs=0.05)  # at Timika
+    at_timika = pytest.approx((-4.61, 136.68), abs=0.05)
+    assert (airport.latitude, airport.longitude) == at_timika
 
 
 def test_a_named_airport_or_bridge_keeps_its_whole_name():
