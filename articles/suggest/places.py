@@ -202,7 +202,7 @@ _BEFORE_PLACE_WORD_RE = re.compile(
 def _names_before_place_words(body: str) -> set[str]:
     """Every run of capitalised words (and its tails) that comes before a place word somewhere:
     "West Darfur" once the article wrote "Sudan's West Darfur state"."""
-    names = set()
+    names: set[str] = set()
     for m in _BEFORE_PLACE_WORD_RE.finditer(body):
         words = m.group(1).split()
         names.update(" ".join(words[i:]) for i in range(len(words)))
