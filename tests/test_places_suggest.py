@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from articles import gazetteer as gazetteer_module
 from articles.gazetteer import Entry, Gazetteer
 from articles.importer import parse
 from articles.suggest import KnownPlace, suggest_places
@@ -281,3 +282,52 @@ def test_the_rule_table_is_what_the_measuring_script_reports():
         # if this fails after a rule or the gazetteer changed: re-run bench/place_rules.py and
         # copy its confidence column into articles/suggest/rules.py
         assert rule.confidence == pytest.approx(smoothed, abs=0.0015), name
+
+
+# -- a gazetteer with many more small places: their names are words and surnames too ----------
+
+
+def _with_villages(*villages):
+    """The bundled gazetteer and small places (as the bigger GeoNames one will have)."""
+    base = gazetteer_module.load()
+    extra = [
+        Entry(name, lat, lon, "city", code, population)
+        for name, lat, lon, code, population in villages
+    ]
+    return Gazetteer(
+        [*base.entries, *extra], base.admin1, base.demonym_codes, base.capitals, base.neighbours
+    )
+
+
+def test_a_village_is_taken_only_where_the_words_around_it_say_it_is_a_place():
+    gaz = _with_villages(
+        ("Lyptsi", 50.2, 36.4, "UA", 2500),
+        ("Kovalchuk", 49.0, 31.0, "UA", 1200),
+        ("Major", 49.5, 30.0, "UA", 900),
+    )
+    body = (
+        "KHARKIV, Ukraine - A woman was killed in Lyptsi. A soldier who gave only his surname, "
+        "Kovalchuk, said Major units held. Lyptsi was quiet by noon."
+    )
+    assert [p.text for p in found(body, gazetteer=gaz)] == ["KHARKIV", "Ukraine", "Lyptsi"]
+
+
+def test_a_villages_name_as_the_first_word_of_a_longer_name_is_no_place():
+    gaz = _with_villages(("Intan", -3.9, 136.9, "ID", 1500), ("Lake", -2.0, 29.0, "CD", 800))
+    body = "TIMIKA, Indonesia - Troops moved into Intan Jaya regency, near Lake Paniai."
+    texts = [(p.text, p.kind) for p in found(body, gazetteer=gaz)]
+    assert ("Intan", "city") not in texts and ("Lake", "city") not in texts
+    assert ("Intan Jaya regency", "region") in texts
+
+
+def test_a_region_the_article_defined_wins_over_a_namesake_village():
+    gaz = _with_villages(("Kurram", 33.5, 70.4, "PK", 2000))
+    body = (
+        "PESHAWAR, Pakistan - Gunmen fired on a convoy in the Kurram district. "
+        "Elders in Kurram called for calm."
+    )
+    kurram = [(p.text, p.kind, p.rule) for p in found(body, gazetteer=gaz) if "Kurram" in p.text]
+    assert kurram == [
+        ("Kurram district", "region", "place.region-suffix"),
+        ("Kurram", "region", "place.repeat"),
+    ]

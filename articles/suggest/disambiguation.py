@@ -149,8 +149,33 @@ def _far_from_focus(gaz, entry, focus: str) -> bool:
     return distance > _FAR_KM
 
 
+# places smaller than this (the bundled gazetteer has none; a bigger one has many, and their
+# names are often words or surnames) need a locative before them: "in X", "near X"
+_SMALL = 15_000
+
+_LOCATIVE_RE = re.compile(
+    r"(?:\b(?:in|near|at|from|to|outside|around|toward|towards|into|through|across|between|"
+    r"and|of|villages?|towns?)\s+)$"
+)
+_DATELINE_START_RE = re.compile(r"(?:^|\n)$")
+
+
+def _locative_before(body: str, s: int) -> bool:
+    """A preposition comes right before; or it is a dateline's place, in capitals at a line's
+    start ("LYPTSI, Ukraine")."""
+    before = body[max(0, s - 12) : s]
+    if _LOCATIVE_RE.search(before):
+        return True
+    return bool(_DATELINE_START_RE.search(before)) and body[s : s + 2].isupper()
+
+
 def _choose(
-    gaz, text: str, context: tuple[set[str], set[str]], strong: bool = False, focus: str = ""
+    gaz,
+    text: str,
+    context: tuple[set[str], set[str]],
+    strong: bool = False,
+    focus: str = "",
+    locative: bool = True,
 ):
     """The entry ``text`` most likely names here, or None when it is more likely no place.
 
@@ -176,8 +201,11 @@ def _choose(
         )
 
     entry = max(entries, key=score)
+    code = entry.country_code
     if entry.kind != "city":
-        return entry
+        # a first-level region of a country the article has nothing to do with: a namesake
+        unrelated = bool(code and focus) and code not in mentioned | nearby | {focus}
+        return None if entry.kind == "region" and unrelated and not strong else entry
     primary = gaz.is_primary(entry, text)
     # by another of its names, a town abroad is a namesake ("Ariha" is also Jericho's)
     elsewhere = entry.country_code not in mentioned or (focus and entry.country_code != focus)
@@ -185,6 +213,8 @@ def _choose(
         return None
     if strong:
         return entry
+    if entry.population < _SMALL and not locative:
+        return None  # a village's name: only where the words around it say it is a place
     if entry.country_code in mentioned or entry.country_code in nearby:
         return entry
     # a city in a country the article does not mention: only a well-known one, by its own name

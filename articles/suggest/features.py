@@ -8,7 +8,7 @@ import bisect
 import re
 
 from .. import gazetteer as gazetteer_module
-from .disambiguation import _in_longer_name
+from .disambiguation import _SMALL, _in_longer_name
 from .targets import _Context, _Mention, _Target
 from .vocabulary import _STOP_CAPS, _wordset
 
@@ -208,9 +208,17 @@ def _repeats(ctx: _Context) -> None:
         return
     forms = sorted(ctx.learned, key=len, reverse=True)
     pattern = "|".join(re.escape(f) for f in forms)
+    # a village the gazetteer has by the name the article gave a region: the region
+    villages = {
+        (m.start, m.end): i
+        for i, m in enumerate(ctx.mentions)
+        if m.rule == "place.gazetteer.city" and m.target.population < _SMALL
+    }
     for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", ctx.body):
-        if ctx.free(m.start(), m.end()) and not _in_longer_name(ctx.body, m.start(), m.end()):
-            target, rule = ctx.learned[m.group()]
+        target, rule = ctx.learned[m.group()]
+        if m.span() in villages:
+            ctx.mentions[villages[m.span()]] = _Mention(m.start(), m.end(), target, rule)
+        elif ctx.free(m.start(), m.end()) and not _in_longer_name(ctx.body, *m.span()):
             ctx.take(m.start(), m.end(), target, rule)
 
 

@@ -25,11 +25,13 @@ from .. import gazetteer as gazetteer_module
 from .anaphora import _anaphora
 from .disambiguation import (
     _DATELINE_RE,
+    _SMALL,
     _choose,
     _context_countries,
     _distance_km,
     _far_from_focus,
     _in_longer_name,
+    _locative_before,
     _strong_place_context,
 )
 from .features import (
@@ -361,7 +363,11 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
             continue
         if n == 1 and text.casefold() in gazetteer_module.COMMON_WORDS and not text.isupper():
             continue
-        entry = _choose(gaz, text, ctx.context, _strong_place_context(body, s, e), ctx.focus)
+        strong = _strong_place_context(body, s, e)
+        # "in Lyptsi", or a list of places: "Numbi, Minova"
+        listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
+        locative = listed or _locative_before(body, s)
+        entry = _choose(gaz, text, ctx.context, strong, ctx.focus, locative)
         if entry is not None:
             return s, e, text, entry, n
     return None
@@ -375,6 +381,8 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
         return  # the "Darfur" of "West Darfur", the "Kivu" of "South Kivu": another place
     if entry.kind == "city" and _after_another_name(ctx.body, s):
         return  # the "Delgado" of "Cabo Delgado", the "Bolívar" of "Ciudad Bolívar"
+    if entry.kind == "city" and entry.population < _SMALL and _NEXT_NAME_RE.match(ctx.body, e):
+        return  # a village's name as the first word of a longer one: "Lake Kivu", "Intan Jaya"
     if entry.kind == "city" and (s, e) == ctx.dateline_country:
         return  # "MITROVICA, Kosovo": a country the gazetteer lacks, not its namesake town
     code = entry.country_code
@@ -391,6 +399,7 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     ctx.take(s, e, target, rule)
 
 
+_NEXT_NAME_RE = re.compile(r" [A-Z][\w’'-]*")
 _COMPASS_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Central|Upper|Lower) $")
 _PREVIOUS_WORD_RE = re.compile(r"([A-Z][\w’'-]*)(?: (?:de|del|da|do|dos|la))? $")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n\"“‘'(—–-]\s*)$")

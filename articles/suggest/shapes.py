@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .anaphora import _REGION_SUFFIX
-from .disambiguation import _FACILITY_SUFFIX
+from .disambiguation import _FACILITY_SUFFIX, _SMALL
 from .targets import _Target
 from .vocabulary import _key
 
@@ -24,10 +24,13 @@ def _shape(body: str, gaz, s: int, e: int, text: str, entry, trusted: bool = Tru
     its own name, or in a country the article names); only then is a region or facility named
     after it, else "Shan State" would be a region of China's Shancheng."""
     if entry.kind == "city":
+        # a region is named after a town of some size: "Kurram district" is no village's
         for shaper in (_region_after, _facility_after, _region_around):
             shaped = shaper(body, gaz, s, e, text, entry)
-            if shaped is not None:
-                return shaped if trusted else (None, s, e, "")
+            if shaped is None:
+                continue
+            village_region = entry.population < _SMALL and shaped[3] == "place.region-of-city"
+            return shaped if trusted and not village_region else (None, s, e, "")
     aliases = (text,) if _key(text) != _key(entry.name) else ()
     target = _Target(
         entry.name,
