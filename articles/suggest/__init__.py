@@ -54,8 +54,10 @@ Quality, measured against hand annotations: ``bench/quality.py`` and ``bench/REA
 The stages, a module each: ``sentences`` (quotation marks, masking, sentences), ``entities`` and
 ``phrases`` (who is who; the noun phrases that name a speaker), ``names`` (people's names),
 ``claims`` (reported speech), ``attribution`` (a quote's speaker), ``quotes`` (the quote entry
-point); ``places`` (the place entry point), ``disambiguation`` (choosing among places of one
-name), ``anaphora`` ("the city"), ``targets``; ``vocabulary`` and ``types`` beside them.
+point); ``places`` (the place entry point and its stages), ``disambiguation`` (choosing among
+places of one name), ``shapes`` (regions and facilities named after a city), ``features``
+(places the gazetteer lacks), ``anaphora`` ("the city"), ``targets`` (mentions and the shared
+context), ``rules`` (the rules' names and confidences); ``vocabulary`` and ``types`` beside them.
 """
 
 from .places import suggest_places
