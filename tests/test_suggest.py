@@ -591,8 +591,8 @@ WIRE_FLOOR = {
     "quote_precision": 0.979,
     "quote_recall": 0.778,
     "attribution": 0.782,
-    "place_precision": 0.95,
-    "place_recall": 0.725,
+    "place_precision": 0.94,
+    "place_recall": 0.77,
 }
 SEED_FLOOR = {
     "quote_precision": 1.0,

@@ -47,8 +47,14 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
 
 def _in_longer_name(body: str, s: int, e: int) -> bool:
     """``body[s:e]`` is a word of a longer proper name: an organisation's or an outlet's."""
-    m = re.match(r"[ ]([A-Z][\w’'-]*)", body[e : e + 30])
-    return m is not None and m.group(1).casefold() in _NAME_TAIL
+    m = _FOLLOWING_NAME_RE.match(body, e)
+    if m is None or m.group(1).split()[0] == "Regional":
+        return False  # "Kherson Regional Council": the region's
+    return any(w.casefold() in _NAME_TAIL for w in m.group(1).split())
+
+
+# up to three capitalised words right after a name: "Darfur Protection Forces"
+_FOLLOWING_NAME_RE = re.compile(r"[ ]((?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*){0,2})")
 
 
 def _dateline_country(body: str, gaz) -> tuple[str, bool]:

@@ -23,6 +23,11 @@ _REGION_WORDS = (
 )
 _REGION_SUFFIX_RE = re.compile(rf"({_NAME})\s+((?i:{_REGION_WORDS}))\b")
 _CROSSING_RE = re.compile(rf"({_NAME})\s+((?i:border\s+crossing|crossing|corridor))\b")
+# "the village of Kafr Latah", "Synkivka, a village north of Kupiansk"
+_SETTLEMENT_RE = re.compile(
+    rf"\b(?:town|village|hamlet|settlement|city)s? of ({_NAME})|({_NAME}), an? (?:small )?"
+    r"(?:village|town|hamlet|settlement)\b"
+)
 _NAMED_FACILITY_RE = re.compile(rf"({_NAME})\s+((?:International\s+)?(?:Airport|Bridge))\b")
 
 # words that start no place's name: "Northern Shan State" is Shan State; "Islamic State" no place
@@ -50,20 +55,31 @@ _FEATURE_KINDS = {
 
 
 class _Anchors:
-    """The city and facility mentions by position, and where the body has ". " and line breaks,
-    so the mention nearest a feature in its sentence is found by bisection, not by a look at
-    every mention and a search back through the body for the sentence's start."""
+    """The city and facility mentions by position (and, apart, regions and the cities of the
+    article's country), and where the body has ". " and line breaks, so the mention nearest a
+    feature in its sentence is found by bisection, not by a look at every mention and a search
+    back through the body for the sentence's start."""
 
     def __init__(self, ctx: _Context):
         self.body, self.mentions, self.ctx = ctx.body, ctx.mentions, ctx
         self.stops = [m.start() for m in re.finditer(r"\. ", ctx.body)]
         self.breaks = [m.start() for m in re.finditer(r"\n", ctx.body)]
         # (start, order found, mention): the order breaks a tie between two as near
-        self.by_start = sorted(
-            (x.start, i, x)
-            for i, x in enumerate(ctx.mentions)
-            if x.target.kind in {"city", "facility"}
-        )
+        self.by_start: list[tuple[int, int, _Mention]] = []
+        self.regions: list[tuple[int, int, _Mention]] = []
+        self.in_focus: list[tuple[int, int, _Mention]] = []
+        for i, x in enumerate(ctx.mentions):
+            self._add(i, x, bisect.insort)
+
+    def _add(self, i: int, x: _Mention, put) -> None:
+        kind = x.target.kind
+        dateline = self.body[x.start : x.end].isupper()  # where the reporter is, not the story
+        if kind in {"city", "facility"} and not dateline:
+            put(self.by_start, (x.start, i, x))
+        if kind == "city" and x.target.country_code == self.ctx.focus:
+            put(self.in_focus, (x.start, i, x))
+        elif kind == "region" and not x.target.note:
+            put(self.regions, (x.start, i, x))
 
     def sentence(self, s: int, e: int) -> tuple[int, int]:
         """``(max(body.rfind(". ", 0, s), body.rfind("\\n", 0, s), 0)``, the first ". " or line
@@ -76,40 +92,39 @@ class _Anchors:
         ]
         return lo, min(after) if after else len(self.body)
 
-    def nearest(self, s: int, e: int) -> _Target | None:
+    def nearest(self, s: int, e: int, among=None) -> _Target | None:
         """The target of the city or facility mention in s:e's sentence that starts nearest s
         (the one found first when two are as near)."""
+        pool = self.by_start if among is None else among
         lo, hi = self.sentence(s, e)
-        k = bisect.bisect_left(self.by_start, (s,))
-        near = [x for x in self.by_start[max(0, k - 1) : k + 1] if lo <= x[0] < hi]
+        k = bisect.bisect_left(pool, (s,))
+        near = [x for x in pool[max(0, k - 1) : k + 1] if lo <= x[0] < hi]
         if not near:
             return None
         return min(near, key=lambda x: (abs(x[0] - s), x[1]))[2].target
 
     def around(self, s: int, e: int) -> _Target | None:
-        """The nearest city in the sentence; else the last city of the article's country named
-        before ``s``, else its first city; else the country itself."""
-        found = self.nearest(s, e)
+        """The nearest city in the sentence, else its nearest region the gazetteer placed; else
+        the last city of the article's country named before ``s``, else its first; else the
+        last city named before; else the country itself."""
+        found = self.nearest(s, e) or self.nearest(s, e, self.regions)
         if found is not None:
             return found
+        k = bisect.bisect_left(self.in_focus, (s,))
+        if self.in_focus:
+            return self.in_focus[k - 1 if k > 0 else 0][2].target
         k = bisect.bisect_left(self.by_start, (s,))
+        if k > 0:
+            return self.by_start[k - 1][2].target
         focus = self.ctx.focus
-        in_focus = [x for x in self.by_start if x[2].target.country_code == focus]
-        before = [x for x in in_focus if x[0] < s] or self.by_start[:k]
-        if before:
-            return before[-1][2].target
-        if in_focus or self.by_start:
-            return (in_focus or self.by_start)[0][2].target
         country = self.ctx.gaz.countries.get(focus) if self.ctx.gaz is not None else None
         if country is None:
-            return None
+            return self.by_start[0][2].target if self.by_start else None
         return _Target(country.name, country.latitude, country.longitude, "country", focus, False)
 
     def taken(self) -> None:
         """Take in the mention just added to ``mentions``."""
-        x = self.mentions[-1]
-        if x.target.kind in {"city", "facility"}:
-            bisect.insort(self.by_start, (x.start, len(self.mentions) - 1, x))
+        self._add(len(self.mentions) - 1, self.mentions[-1], bisect.insort)
 
 
 def _clean_name(ctx: _Context, m: re.Match, group: int = 1) -> tuple[int, str] | None:
@@ -170,6 +185,20 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
         target = _placed(ctx, anchors, s, m.end(1), name, "facility", feature="crossing")
         if target is not None:
             _define(ctx, anchors, s, m.end(1), target, "place.facility")
+
+
+def _settlements(ctx: _Context, anchors: _Anchors) -> None:
+    """A town or village the gazetteer lacks, named as one: placed near the article's cities."""
+    for m in _SETTLEMENT_RE.finditer(ctx.body):
+        group = 1 if m.group(1) else 2
+        found = _clean_name(ctx, m, group)
+        if found is None:
+            continue
+        s, name = found
+        e = m.end(group)
+        target = _placed(ctx, anchors, s, e, name, "city")
+        if target is not None:
+            _define(ctx, anchors, s, e, target, "place.settlement")
 
 
 def _define(ctx: _Context, anchors: _Anchors, s: int, e: int, target: _Target, rule: str):

@@ -41,6 +41,7 @@ from .features import (
     _place_reserved,
     _region_suffixes,
     _repeats,
+    _settlements,
     _unknown_features,
 )
 from .names import _person_names
@@ -91,6 +92,7 @@ def suggest_places(
     if gaz is not None:
         _region_suffixes(ctx, anchors)
         _crossings(ctx, anchors)
+        _settlements(ctx, anchors)
     _unknown_features(ctx, anchors)
     _repeats(ctx)
     _anaphora(ctx)
