@@ -331,3 +331,23 @@ def test_a_region_the_article_defined_wins_over_a_namesake_village():
         ("Kurram district", "region", "place.region-suffix"),
         ("Kurram", "region", "place.repeat"),
     ]
+
+
+def test_a_village_the_gazetteer_lacks_named_as_one():
+    body = (
+        "BEIRUT (Cedar Wire) - Strikes hit Syria's Idlib province; the search went on in the "
+        "village of Kafr Latah. Kafr Latah had no power."
+    )
+    out = [(p.text, p.kind, p.rule) for p in found(body) if "Kafr" in p.text]
+    assert out == [
+        ("Kafr Latah", "city", "place.settlement"),
+        ("Kafr Latah", "city", "place.repeat"),
+    ]
+    kafr = next(p for p in found(body) if p.text == "Kafr Latah")
+    # placed at the region its sentence names, not at the dateline's Beirut
+    assert (kafr.country_code, round(kafr.latitude)) == ("SY", 36)
+
+
+def test_a_region_inside_an_organisations_name_is_no_place():
+    body = "The Levant Monitoring Group and the Darfur Protection Forces said so."
+    assert found(body) == []

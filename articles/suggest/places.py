@@ -194,7 +194,8 @@ _PLACE_WORD_AFTER_RE = re.compile(
     r"border crossing|crossing|river|airport)\b"
 )
 _LOCATIVE_BEFORE_RE = re.compile(
-    r"\b(?:in|near|around|outside|toward|towards|across|into|through)\s+$"
+    r"\b(?:in|near|around|outside|toward|towards|across|into|through|"
+    r"(?:village|town|city|hamlet|settlement)s? of)\s+$"
 )
 
 
@@ -216,7 +217,7 @@ def _names_before_place_words(body: str) -> set[str]:
 def _placed_by_context(body: str, s: int, e: int) -> bool:
     """The words around a would-be person's name say it is a place."""
     return bool(
-        _PLACE_WORD_AFTER_RE.match(body, e) or _LOCATIVE_BEFORE_RE.search(body[max(0, s - 12) : s])
+        _PLACE_WORD_AFTER_RE.match(body, e) or _LOCATIVE_BEFORE_RE.search(body[max(0, s - 20) : s])
     )
 
 
