@@ -351,3 +351,15 @@ def test_a_village_the_gazetteer_lacks_named_as_one():
 def test_a_region_inside_an_organisations_name_is_no_place():
     body = "The Levant Monitoring Group and the Darfur Protection Forces said so."
     assert found(body) == []
+
+
+def test_a_corridor_named_after_a_place_the_gazetteer_lacks():
+    body = (
+        "BAKU, Azerbaijan - Azerbaijan closed the Lachin corridor on Monday. The corridor "
+        "stayed shut."
+    )
+    out = [(p.text, p.place, p.kind, p.rule) for p in found(body) if p.kind == "facility"]
+    assert out == [
+        ("Lachin", "Lachin", "facility", "place.facility"),
+        ("corridor", "Lachin", "facility", "place.anaphora"),
+    ]

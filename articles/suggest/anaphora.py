@@ -30,7 +30,7 @@ _ATTRIBUTIVE = "|".join(
 _ANAPHORA_RE = re.compile(
     r"\b[Tt]he\s+((?:(?:regional|provincial|commercial|economic|administrative)\s+)?capital|"
     r"city|town|village|region|province|oblast|territory|district|regency|department|"
-    rf"governorate|river|lake|airport|crossing)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
+    rf"governorate|river|lake|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
 
 
@@ -51,6 +51,7 @@ _ANAPHOR_POOL = {
     "lake": "lake",
     "airport": "airport",
     "crossing": "crossing",
+    "corridor": "corridor",
 }
 
 # a place of the pool mentioned this near before "the town" is the one meant, even if another
@@ -67,7 +68,7 @@ def _pools(target: _Target) -> tuple[str, ...]:
     if target.kind == "city":
         return ("city", "town") if target.population < 200_000 else ("city",)
     if target.kind == "facility":
-        return (target.feature,) if target.feature in {"airport", "crossing"} else ()
+        return (target.feature,) if target.feature in {"airport", "crossing", "corridor"} else ()
     return (target.kind,) if target.kind in {"region", "river", "lake"} else ()
 
 

@@ -182,7 +182,8 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
         if found is None:
             continue
         s, name = found
-        target = _placed(ctx, anchors, s, m.end(1), name, "facility", feature="crossing")
+        feature = "corridor" if m.group(2).casefold() == "corridor" else "crossing"
+        target = _placed(ctx, anchors, s, m.end(1), name, "facility", feature=feature)
         if target is not None:
             _define(ctx, anchors, s, m.end(1), target, "place.facility")
 
