@@ -363,3 +363,14 @@ def test_a_corridor_named_after_a_place_the_gazetteer_lacks():
         ("Lachin", "Lachin", "facility", "place.facility"),
         ("corridor", "Lachin", "facility", "place.anaphora"),
     ]
+
+
+def test_a_known_facility_is_the_known_place():
+    known = KnownPlace("Sanaa International Airport", 15.48, 44.22, kind="facility")
+    body = "Flights resumed at Sanaa International Airport, in Yemen."
+    airport = found(body, [known])[0]
+    assert (airport.text, airport.is_new, airport.rule) == (
+        "Sanaa International Airport",
+        False,
+        "place.known",
+    )

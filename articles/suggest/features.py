@@ -10,7 +10,7 @@ import re
 from .. import gazetteer as gazetteer_module
 from .disambiguation import _SMALL, _in_longer_name
 from .targets import _Context, _Mention, _Target
-from .vocabulary import _STOP_CAPS, _wordset
+from .vocabulary import _STOP_CAPS, _key, _wordset
 
 _FEATURE_SUFFIX = r"(?:River|Dam|Bridge|Lake|Mountains|Valley|Strait|Bay|Gulf|Pass|Airport)"
 
@@ -225,9 +225,11 @@ def _named_facilities(ctx: _Context) -> list[tuple[int, int, str]]:
 def _place_reserved(ctx: _Context, anchors: _Anchors, reserved) -> None:
     for s, e, name in reserved:
         feature = "airport" if name.endswith("Airport") else "bridge"
-        target = _placed(ctx, anchors, s, e, name, "facility", feature=feature)
+        known = ctx.known_by_key.get(_key(name))
+        target = known or _placed(ctx, anchors, s, e, name, "facility", feature=feature)
         if target is not None:
-            ctx.mentions.append(_Mention(s, e, target, "place.facility"))
+            rule = "place.known" if known else "place.facility"
+            ctx.mentions.append(_Mention(s, e, target, rule))
             anchors.taken()
             ctx.learned.setdefault(name, (target, "place.repeat"))
 
