@@ -1,5 +1,5 @@
-"""How often each place rule is right: the measured precision that ``articles.suggest.rules``
-turns into each rule's confidence.
+"""How often each place rule is right: the measured precision that ``articles.suggest.place_rules``
+turns into each rule's confidence (``articles/suggest/place_rules.py``).
 
 Run: ``.venv/bin/python bench/place_rules.py`` (add ``--all`` to count articles 10-21 too, for
 information). By default it scores the tuned gold articles 01-09 and the seed article, with the
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from articles.suggest import suggest_places  # noqa: E402
-from articles.suggest.rules import RULES  # noqa: E402
+from articles.suggest.place_rules import RULES  # noqa: E402
 
 TUNED = {f"{n:02d}" for n in range(1, 10)}
 

@@ -11,7 +11,7 @@ from articles import gazetteer as gazetteer_module
 from articles.gazetteer import Entry, Gazetteer
 from articles.importer import parse
 from articles.suggest import KnownPlace, suggest_places
-from articles.suggest.rules import RULES
+from articles.suggest.place_rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -266,7 +266,7 @@ def test_every_suggestion_has_a_documented_rule_and_a_confidence():
             seen.add(p.rule)
     assert len(seen) >= 10  # the gold set exercises most rules
     for rule in RULES.values():
-        assert rule.what and 0 < rule.confidence <= 1
+        assert rule.description and 0 < rule.confidence <= 1
 
 
 def test_the_rule_table_is_what_the_measuring_script_reports():
@@ -280,7 +280,7 @@ def test_the_rule_table_is_what_the_measuring_script_reports():
     for name, rule in RULES.items():
         smoothed = (matched[name] + 1) / (suggested[name] + 2)
         # if this fails after a rule or the gazetteer changed: re-run bench/place_rules.py and
-        # copy its confidence column into articles/suggest/rules.py
+        # copy its confidence column into articles/suggest/place_rules.py
         assert rule.confidence == pytest.approx(smoothed, abs=0.0015), name
 
 

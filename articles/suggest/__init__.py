@@ -44,7 +44,7 @@ words around them ("South Kivu province", "the Jarinje border crossing", "the Os
 placed near the article's cities, and later bare uses of those names follow (``features``).
 "The city", "the province", "the airport" point at the place of that kind just named in the
 paragraph, else the most mentioned so far (``anaphora``). Every place suggestion carries its
-rule and that rule's measured confidence (``rules``).
+rule and that rule's measured confidence (``place_rules``).
 
 Not handled: quotations in single marks at the top level (British style), reported speech with no
 cue at all ("offered his readiness to talk"), pronoun gender, places the gazetteer does not list
@@ -57,7 +57,8 @@ The stages, a module each: ``sentences`` (quotation marks, masking, sentences), 
 point); ``places`` (the place entry point and its stages), ``disambiguation`` (choosing among
 places of one name), ``shapes`` (regions and facilities named after a city), ``features``
 (places the gazetteer lacks), ``anaphora`` ("the city"), ``targets`` (mentions and the shared
-context), ``rules`` (the rules' names and confidences); ``vocabulary`` and ``types`` beside them.
+context), ``place_rules`` (the place rules' names and confidences); ``vocabulary`` and
+``types`` beside them.
 """
 
 from .places import suggest_places

@@ -11,7 +11,7 @@
    the reserved facilities; then later bare uses of the names so defined;
 7. "the city", "the province", "the airport": a place named before (``anaphora``).
 
-Each suggestion carries the rule that made it and that rule's confidence (``rules.RULES``).
+Each suggestion carries the rule that made it and that rule's confidence (``place_rules.RULES``).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from .features import (
     _unknown_features,
 )
 from .names import _person_names
-from .rules import confidence
+from .place_rules import confidence
 from .shapes import _REGION_AFTER_RE, _shape
 from .targets import _Context, _Mention, _Target
 from .types import DEFAULT, PlaceSuggestion
