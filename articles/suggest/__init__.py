@@ -31,13 +31,20 @@ role ("the Kremlin spokesman"), a pronoun (the last person named), an organisati
 forms ("Russia's Defense Ministry" = "the Russian Defense Ministry" = "the ministry"). Unnamed
 sources ("officials said", "a ministry official") give a suggestion without a speaker.
 
-Places: known places first (name and aliases, longest first, whole words), then capitalised words
+Places, in stages over one context (``places`` lists them): people's names are set aside
+("Carla Lima", later "Lima"; "Georgia Smith"); known places (name and aliases, longest first,
+whole words); countries under long official names ("the Republic of Türkiye"); capitalised words
 looked up in the gazetteer (``articles.gazetteer``), choosing among places of one name by the
-countries the article mentions (and their neighbours), then by population; a small city in a
-country the article never mentions is not taken. "X region" / "region of X" become a region, "X
-dam" a facility, named after the city X. People's names ("Carla Lima", later "Lima") are not
-places; adjectives of nationality ("Russian") are not either. "The city" and its kin point at the
-most-mentioned place of that kind so far.
+country the article is about (its dateline, else the country it names most), the other countries
+it names and their neighbours, then population (``disambiguation``); a small or far place needs
+more evidence; a word of an organisation's or outlet's name ("Kosovo Police", "Salween Post") is
+no place. "X region" / "region of X" become a region, "X dam" a facility, named after the city X
+(``shapes``); names the gazetteer lacks become regions, crossings, airports and rivers by the
+words around them ("South Kivu province", "the Jarinje border crossing", "the Oskil River"),
+placed near the article's cities, and later bare uses of those names follow (``features``).
+"The city", "the province", "the airport" point at the place of that kind just named in the
+paragraph, else the most mentioned so far (``anaphora``). Every place suggestion carries its
+rule and that rule's measured confidence (``place_rules``).
 
 Quotations in single marks at the top level (British style) are quotations too; an apostrophe
 ("group's", "the fighters' positions") is not a mark. Role nouns, short forms and pronouns mean
@@ -45,16 +52,19 @@ only speakers the article has named: a stored speaker's role is never borrowed. 
 suggestion names the rule that made it and carries that rule's measured confidence (``rules``).
 
 Not handled: reported speech with no cue at all ("offered his readiness to talk"), pronoun
-gender, places the gazetteer does not list. Quality, measured against hand annotations:
-``bench/quality.py`` and ``bench/README.md``.
+gender, places the gazetteer does not list and no surrounding word marks. Quality, measured
+against hand annotations: ``bench/quality.py`` and ``bench/README.md``.
 
 The stages, a module each: ``sentences`` (quotation marks, masking, sentences), ``entities`` and
 ``phrases`` (who is who; the noun phrases that name a speaker), ``names`` (people's names),
 ``claims`` (reported speech, a small function per rule), ``attribution`` (a quote's speaker,
-a function per stage), ``rules`` (the rules' names and confidences), ``quotes`` (the quote entry
-point), each quote stage reading one sentence through a ``sentences._Context``; ``places`` (the
-place entry point), ``disambiguation`` (choosing among places of one name), ``anaphora`` ("the
-city"), ``targets``; ``vocabulary`` and ``types`` beside them.
+a function per stage), ``rules`` (the quote rules' names and confidences), ``quotes`` (the quote
+entry point), each quote stage reading one sentence through a ``sentences._Context``;
+``places`` (the place entry point and its stages), ``disambiguation`` (choosing among places of
+one name), ``shapes`` (regions and facilities named after a city), ``features`` (places the
+gazetteer lacks), ``anaphora`` ("the city"), ``targets`` (mentions and the shared context),
+``place_rules`` (the place rules' names and confidences); ``vocabulary`` and ``types`` beside
+them.
 """
 
 from .places import suggest_places

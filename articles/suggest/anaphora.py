@@ -6,18 +6,31 @@ import re
 from typing import TYPE_CHECKING
 
 from .targets import _Target
-from .vocabulary import _key
+from .vocabulary import _key, _wordset
 
 if TYPE_CHECKING:
-    from .targets import _Mention
+    from .targets import _Context, _Mention
 
 
 _REGION_SUFFIX = r"(?:region|oblast|province|governorate|district|state|county|prefecture)"
 
 
+# "the district hospital", "the city council": the noun describes another, it names no place
+_ATTRIBUTIVE = "|".join(
+    _wordset(
+        """
+    hospital administrator administration town council hall centre center authorities governor
+    police court commander chief official officials office headquarters government level mayor
+    municipality prison market
+    """
+    )
+)
+
+
 _ANAPHORA_RE = re.compile(
     r"\b[Tt]he\s+((?:(?:regional|provincial|commercial|economic|administrative)\s+)?capital|"
-    r"city|town|village|region|province|oblast|territory|river)\b(?!\s+of\b)(?![\w-])"
+    r"city|town|village|region|province|oblast|territory|district|regency|department|"
+    rf"governorate|river|lake|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
 
 
@@ -30,8 +43,21 @@ _ANAPHOR_POOL = {
     "province": "region",
     "oblast": "region",
     "territory": "region",
+    "district": "region",
+    "regency": "region",
+    "department": "region",
+    "governorate": "region",
     "river": "river",
+    "lake": "lake",
+    "airport": "airport",
+    "crossing": "crossing",
+    "corridor": "corridor",
 }
+
+# a place of the pool mentioned this near before "the town" is the one meant, even if another
+# was mentioned more often (the dateline's city); farther back, the most mentioned one
+_RECENT_CHARS = 250
+_FRAME_RE = re.compile(r"(?:^|\n)In\s+$")
 
 
 _COMMA_GAP_RE = re.compile(r",\s*")
@@ -41,7 +67,9 @@ def _pools(target: _Target) -> tuple[str, ...]:
     """The anaphor pools (``_ANAPHOR_POOL``'s values) a mention of ``target`` belongs to."""
     if target.kind == "city":
         return ("city", "town") if target.population < 200_000 else ("city",)
-    return (target.kind,) if target.kind in {"region", "river"} else ()
+    if target.kind == "facility":
+        return (target.feature,) if target.feature in {"airport", "crossing", "corridor"} else ()
+    return (target.kind,) if target.kind in {"region", "river", "lake"} else ()
 
 
 class _Earlier:
@@ -64,6 +92,7 @@ class _Earlier:
         self._last: dict[str, tuple[int, _Mention]] = {}
         self._groups: dict[str, dict[str, list]] = {}
         self._best: dict[str, list] = {}
+        self._recent: dict[str, _Mention] = {}
         self._first: dict[tuple[str, str], _Target] = {}
         for mention in mentions:
             self._note_first(mention)
@@ -94,6 +123,9 @@ class _Earlier:
         if index > self._last.get(target.kind, (-1, None))[0]:
             self._last[target.kind] = (index, mention)
         for pool in _pools(target):
+            recent = self._recent.get(pool)
+            if recent is None or mention.end > recent.end:
+                self._recent[pool] = mention
             group = self._groups.setdefault(pool, {}).setdefault(_key(target.name), [0, -1, None])
             group[0] += 1
             if index > group[1]:
@@ -106,6 +138,17 @@ class _Earlier:
         """The target of the last mention of ``kind`` so far."""
         found = self._last.get(kind)
         return found[1].target if found else None
+
+    def recent(self, pool: str, position: int, body: str) -> _Target | None:
+        """The place of ``pool`` mentioned last, if in the same paragraph and within
+        ``_RECENT_CHARS`` of ``position``, and not the frame a paragraph opens with ("In
+        Kinshasa, the spokeswoman said ... around the city": the city is the one of the story)."""
+        found = self._recent.get(pool)
+        if found is None or position - found.end > _RECENT_CHARS:
+            return None
+        if "\n" in body[found.end : position] or _is_frame(body, found):
+            return None
+        return found.target
 
     def most_mentioned(self, pool: str) -> _Target | None:
         best = self._best.get(pool)
@@ -120,49 +163,66 @@ class _Earlier:
         return self.first(_key(target.name), target.kind) or target
 
 
-def _anaphora(body, mentions, free, take, gaz, known_targets):
-    earlier = _Earlier(mentions)
+def _is_frame(body: str, mention: _Mention) -> bool:
+    """ "In Kinshasa, ...": the place a paragraph opens with, set off by a comma."""
+    before = body[max(0, mention.start - 4) : mention.start]
+    return body[mention.end : mention.end + 1] == "," and bool(_FRAME_RE.search(before))
+
+
+def _anaphora(ctx: _Context) -> None:
+    """Generic nouns that stand for a place named before; never one alone."""
+    earlier = _Earlier(ctx.mentions)
     known_cities: dict[str, _Target] = {}
-    for target in known_targets.values():
+    for target in ctx.known_targets.values():
         if target.kind == "city":
             known_cities.setdefault(_key(target.name), target)
-    for m in _ANAPHORA_RE.finditer(body):
+    for m in _ANAPHORA_RE.finditer(ctx.body):
         s, e = m.start(1), m.end(1)
-        if not free(s, e):
+        if not ctx.free(s, e):
             continue
         earlier.advance(m.start())
         prev = earlier.prev
         if prev is None:
             continue
-        target = _antecedent(body, m, prev, earlier, gaz, known_cities)
-        if target is not None:
-            take(s, e, target)
+        found = _antecedent(ctx.body, m, prev, earlier, ctx.gaz, known_cities)
+        if found is not None:
+            ctx.take(s, e, found[0], found[1])
             earlier.appended()
 
 
-def _antecedent(body, m, prev: _Mention, earlier: _Earlier, gaz, known_cities) -> _Target | None:
-    """What the anaphor ``m`` ("the city", "the regional capital") refers to, if anything."""
+def _antecedent(
+    body, m, prev: _Mention, earlier: _Earlier, gaz, known_cities
+) -> tuple[_Target, str] | None:
+    """What the anaphor ``m`` ("the city", "the regional capital") refers to, and the rule."""
     noun = m.group(1).casefold()
     # "Yangon, the commercial capital,": an appositive names the place itself
     if _COMMA_GAP_RE.fullmatch(body, prev.end, m.start()) and prev.target.kind == "city":
-        return prev.target
+        return prev.target, "place.anaphora"
+    if "capital" in noun:
+        target = _capital(noun, earlier, gaz, known_cities)
+        return (target, "place.anaphora.capital") if target is not None else None
+    pool = _ANAPHOR_POOL[noun]
+    target = earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
+    return (target, "place.anaphora") if target is not None else None
+
+
+def _capital(noun: str, earlier: _Earlier, gaz, known_cities) -> _Target | None:
+    """ "the regional capital": the seat of the last region; "the capital": the last country's."""
     if noun in {"regional capital", "provincial capital"}:
         region = earlier.last("region")
         if region is None:
             return None
         capital = region.capital or _capital_of_known(region, earlier, known_cities)
         return earlier.same(capital) if capital is not None else None
-    if "capital" in noun:
-        country = earlier.last("country") if noun == "capital" else None
-        if country is None or gaz is None:
-            return None
-        entry = gaz.capital_of(country.country_code)
-        if entry is None:
-            return None
-        return earlier.same(
-            _Target(entry.name, entry.latitude, entry.longitude, "city", entry.country_code, True)
-        )
-    return earlier.most_mentioned(_ANAPHOR_POOL[noun])
+    country = earlier.last("country") if noun == "capital" else None
+    if country is None or gaz is None:
+        return None
+    entry = gaz.capital_of(country.country_code)
+    if entry is None:
+        return None
+    return earlier.same(
+        _Target(entry.name, entry.latitude, entry.longitude, "city", entry.country_code, True)
+    )
 
 
 def _capital_of_known(region: _Target, earlier: _Earlier, known_cities) -> _Target | None:

@@ -1,34 +1,60 @@
-"""The place suggester's entry point: known places, gazetteer places, unknown features."""
+"""The place suggester's entry point, a pipeline of small stages over one ``_Context``:
+
+1. people's names are set aside ("Carla Lima", later "Lima"; "Georgia Smith");
+2. named facilities the gazetteer cannot know are reserved ("Sanaa International Airport");
+3. known places (the database's), longest name first;
+4. countries under their long official names ("the Republic of Türkiye");
+5. gazetteer places, chosen by the article's countries (``disambiguation``), shaped into the
+   region or facility named after a city (``shapes``); a word of an organisation's or outlet's
+   name is no place;
+6. what the gazetteer lacks, by the words around it (``features``): regions, crossings, rivers,
+   the reserved facilities; then later bare uses of the names so defined;
+7. "the city", "the province", "the airport": a place named before (``anaphora``).
+
+Each suggestion carries the rule that made it and that rule's confidence (``place_rules.RULES``).
+"""
 
 from __future__ import annotations
 
-import bisect
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import gazetteer as gazetteer_module
-from .anaphora import _REGION_SUFFIX, _anaphora
+from .anaphora import _anaphora
 from .disambiguation import (
-    _FACILITY_SUFFIX,
+    _DATELINE_RE,
+    _SMALL,
     _choose,
     _context_countries,
     _distance_km,
+    _far_from_focus,
+    _in_longer_name,
+    _locative_before,
     _strong_place_context,
 )
+from .features import (
+    _Anchors,
+    _crossings,
+    _named_facilities,
+    _place_reserved,
+    _region_suffixes,
+    _repeats,
+    _settlements,
+    _unknown_features,
+)
 from .names import _person_names
-from .targets import _Mention, _Target
+from .place_rules import confidence
+from .shapes import _REGION_AFTER_RE, _shape
+from .targets import _Context, _Mention, _Target
 from .types import DEFAULT, PlaceSuggestion
 from .vocabulary import _STOP_CAPS, _key
 
 if TYPE_CHECKING:
     from .types import KnownPlace
 
-
-_FEATURE_SUFFIX = r"(?:River|Dam|Bridge|Lake|Mountains|Valley|Strait|Bay|Gulf|Pass|Airport)"
-
-
-_NOT_PLACE_NEXT = re.compile(r"^[’']s\s+(?:forces|army|military)\b")
+__all__ = ["_shape", "suggest_places"]
 
 
 def _default_gazetteer() -> gazetteer_module.Gazetteer | None:
@@ -36,6 +62,70 @@ def _default_gazetteer() -> gazetteer_module.Gazetteer | None:
         return gazetteer_module.load()
     except FileNotFoundError:  # pragma: no cover - the fixture ships with the code
         return None
+
+
+def suggest_places(
+    body: str, places: Sequence[KnownPlace] = (), gazetteer=DEFAULT
+) -> list[PlaceSuggestion]:
+    """Place mentions in ``body``: known places and their aliases, then gazetteer places, then
+    what the words around a name say is a place, then generic nouns for places named before."""
+    if not body.strip():
+        return []
+    gaz = _default_gazetteer() if gazetteer is DEFAULT else gazetteer
+    ctx = _Context(body, gaz)
+    _note_known(ctx, places)
+    _set_people_aside(ctx)
+    if gaz is not None:
+        masked = "".join(" " if t else c for c, t in zip(body, ctx.taken, strict=False))
+        ctx.mentioned, ctx.nearby, ctx.focus = _context_countries(masked, gaz, ctx.known_targets)
+        dateline = _DATELINE_RE.search(body[:1500])
+        if dateline is not None and dateline.group(2):
+            ctx.dateline_country = dateline.span(2)
+    reserved = _named_facilities(ctx)
+    _known_mentions(ctx, places)
+    if gaz is not None:
+        _official_names(ctx)
+        _gazetteer_mentions(ctx)
+        _drop_far_namesakes(ctx)
+    anchors = _Anchors(ctx)
+    _place_reserved(ctx, anchors, reserved)
+    if gaz is not None:
+        _region_suffixes(ctx, anchors)
+        _crossings(ctx, anchors)
+        _settlements(ctx, anchors)
+    _unknown_features(ctx, anchors)
+    _repeats(ctx)
+    _anaphora(ctx)
+    return [_suggestion(body, m) for m in sorted(ctx.mentions, key=lambda m: m.start)]
+
+
+def _suggestion(body: str, mention: _Mention) -> PlaceSuggestion:
+    t = mention.target
+    return PlaceSuggestion(
+        start=mention.start,
+        end=mention.end,
+        text=body[mention.start : mention.end],
+        place=t.name,
+        is_new=t.is_new,
+        latitude=t.latitude,
+        longitude=t.longitude,
+        kind=t.kind,
+        country_code=t.country_code,
+        aliases=t.aliases,
+        note=t.note,
+        rule=mention.rule,
+        confidence=confidence(mention.rule),
+    )
+
+
+def _note_known(ctx: _Context, places: Sequence[KnownPlace]) -> None:
+    for place in places:
+        target = _Target(
+            place.name, place.latitude, place.longitude, place.kind, place.country_code, False
+        )
+        ctx.known_targets[place.name] = target
+        for name in {place.name, *place.aliases}:
+            ctx.known_by_key.setdefault(_key(name), target)
 
 
 def _place_keys(body: str, gaz) -> set[str]:
@@ -73,100 +163,65 @@ def _major_places(body: str, gaz, known_keys=()) -> set[str]:
     return keys
 
 
-def suggest_places(
-    body: str, places: Sequence[KnownPlace] = (), gazetteer=DEFAULT
-) -> list[PlaceSuggestion]:
-    """Place mentions in ``body``: known places and their aliases, then gazetteer places."""
-    if not body.strip():
-        return []
-    gaz = _default_gazetteer() if gazetteer is DEFAULT else gazetteer
-    known_targets: dict[str, _Target] = {}
-    known_by_key: dict[str, _Target] = {}
-    for place in places:
-        target = _Target(
-            place.name,
-            place.latitude,
-            place.longitude,
-            place.kind,
-            place.country_code,
-            False,
-        )
-        known_targets[place.name] = target
-        for name in {place.name, *place.aliases}:
-            known_by_key.setdefault(_key(name), target)
-
-    mentions: list[_Mention] = []
-    taken = [False] * (len(body) + 1)
-
-    def free(s, e):
-        return not any(taken[s:e])
-
-    def take(s, e, target):
-        for k in range(s, e):
-            taken[k] = True
-        mentions.append(_Mention(s, e, target))
-
-    # people are not places: "Carla Lima", and "Lima" once she is named
+def _set_people_aside(ctx: _Context) -> None:
+    """People are not places: "Carla Lima", and "Lima" once she is named; "Georgia Smith" and
+    "Chad Morley" are people (a town called Morley somewhere does not make the pair a place),
+    but "South Kivu province" and "in Intan Jaya" are no people."""
+    body, gaz = ctx.body, ctx.gaz
     people = _person_names(
         body,
         0,
         len(body),
-        _major_places(body, gaz, known_by_key),
-        _place_keys(body, gaz) | set(known_by_key),
+        _major_places(body, gaz, ctx.known_by_key),
+        set(ctx.known_by_key),
         gaz.demonyms if gaz is not None else frozenset(),
     )
+    places = _names_before_place_words(body)
+    places |= {name for s, e, name, _role in people if _placed_by_context(body, s, e)}
+    places |= {name for *_, name, _role in people if name[:1].islower()}  # "del Táchira"
+    place_ends = {name.split()[-1] for name in places}  # "Later South Kivu" is no one either
     surnames = set()
     for s, e, name, _role in people:
-        for k in range(s, e):
-            taken[k] = True
+        if name.split()[-1] in place_ends:
+            continue
+        ctx.mark(s, e)
         surnames.add(name.split()[-1])
-    _mark_surnames(body, surnames, taken)
-
-    # 1. known places, longest name first
-    names = sorted(known_by_key, key=len, reverse=True)
-    if names:
-        alias_forms: dict[str, str] = {}
-        for place in places:
-            for name in {place.name, *place.aliases}:
-                alias_forms.setdefault(_key(name), name)
-        pattern = "|".join(re.escape(alias_forms[k]) for k in names)
-        for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", body, re.IGNORECASE):
-            text = m.group()
-            form = alias_forms[_key(text)]
-            if form[:1].isupper() and not text[:1].isupper():
-                continue
-            if free(m.start(), m.end()):
-                take(m.start(), m.end(), known_by_key[_key(text)])
-
-    # 2. gazetteer places
-    if gaz is not None:
-        _gazetteer_mentions(body, gaz, known_by_key, known_targets, free, take, mentions)
-
-    # 3. "the city", "the regional capital": the place named before
-    _anaphora(body, mentions, free, take, gaz, known_targets)
-
-    out = []
-    for mention in sorted(mentions, key=lambda m: m.start):
-        t = mention.target
-        out.append(
-            PlaceSuggestion(
-                start=mention.start,
-                end=mention.end,
-                text=body[mention.start : mention.end],
-                place=t.name,
-                is_new=t.is_new,
-                latitude=t.latitude,
-                longitude=t.longitude,
-                kind=t.kind,
-                country_code=t.country_code,
-                aliases=t.aliases,
-                note=t.note,
-            )
-        )
-    return out
+    _mark_surnames(body, surnames, ctx)
 
 
-def _mark_surnames(body: str, surnames: set[str], taken: list[bool]) -> None:
+_PLACE_WORD_AFTER_RE = re.compile(
+    r"\s+(?i:province|state|region|oblast|district|regency|department|governorate|county|"
+    r"border crossing|crossing|river|airport)\b"
+)
+_LOCATIVE_BEFORE_RE = re.compile(
+    r"\b(?:in|near|around|outside|toward|towards|across|into|through|"
+    r"(?:village|town|city|hamlet|settlement)s? of)\s+$"
+)
+
+
+_BEFORE_PLACE_WORD_RE = re.compile(
+    r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})(?=" + _PLACE_WORD_AFTER_RE.pattern + ")"
+)
+
+
+def _names_before_place_words(body: str) -> set[str]:
+    """Every run of capitalised words (and its tails) that comes before a place word somewhere:
+    "West Darfur" once the article wrote "Sudan's West Darfur state"."""
+    names: set[str] = set()
+    for m in _BEFORE_PLACE_WORD_RE.finditer(body):
+        words = m.group(1).split()
+        names.update(" ".join(words[i:]) for i in range(len(words)))
+    return names
+
+
+def _placed_by_context(body: str, s: int, e: int) -> bool:
+    """The words around a would-be person's name say it is a place."""
+    return bool(
+        _PLACE_WORD_AFTER_RE.match(body, e) or _LOCATIVE_BEFORE_RE.search(body[max(0, s - 20) : s])
+    )
+
+
+def _mark_surnames(body: str, surnames: set[str], ctx: _Context) -> None:
     """Mark every whole-word occurrence of a surname, as one regex per surname did, in one pass:
     a surname starts with a capital not preceded by [\\w’'] and ends before a character other
     than [\\w’'-] (so only at a full stop inside a run of name characters, or at its end)."""
@@ -179,232 +234,234 @@ def _mark_surnames(body: str, surnames: set[str], taken: list[bool]) -> None:
         run = found.group() if found else ""
         for end in [i for i, ch in enumerate(run) if ch == "."] + [len(run)]:
             if 0 < end <= longest and body[p : p + end] in surnames:
-                for k in range(p, p + end):
-                    taken[k] = True
+                ctx.mark(p, p + end)
 
 
-def _gazetteer_mentions(body, gaz, known_by_key, known_targets, free, take, mentions):
-    context = _context_countries(body, gaz, known_targets)
-    tokens = list(re.finditer(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'-]*", body))
+def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
+    """Known places by name or alias, longest first, whole words; a capitalised name only
+    where the text capitalises it."""
+    names = sorted(ctx.known_by_key, key=len, reverse=True)
+    if not names:
+        return
+    forms: dict[str, str] = {}
+    for place in places:
+        for name in {place.name, *place.aliases}:
+            forms.setdefault(_key(name), name)
+    pattern = "|".join(re.escape(forms[k]) for k in names)
+    for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", ctx.body, re.IGNORECASE):
+        text = m.group()
+        if forms[_key(text)][:1].isupper() and not text[:1].isupper():
+            continue
+        if ctx.free(m.start(), m.end()):
+            target = ctx.known_by_key[_key(text)]
+            region = _REGION_AFTER_RE.match(ctx.body, m.end()) if target.kind == "city" else None
+            if region is not None:  # "the Kharkiv region": not the known city, its region
+                ctx.take(
+                    m.start(),
+                    region.end(),
+                    _known_region(ctx, target, text, region),
+                    "place.region-of-city",
+                )
+            else:
+                ctx.take(m.start(), m.end(), target, "place.known")
+
+
+def _known_region(ctx: _Context, city: _Target, text: str, suffix: re.Match) -> _Target:
+    """The region a known city names ("Kharkiv region"), centred where the gazetteer's city of
+    that name and country has its region, else at the city."""
+    lat, lon = city.latitude, city.longitude
+    if ctx.gaz is not None:
+        same = [
+            e
+            for e in ctx.gaz.lookup(text)
+            if e.kind == "city" and e.country_code == city.country_code
+        ]
+        region = ctx.gaz.region_of(same[0]) if same else None
+        if region is not None:
+            lat, lon = region[0], region[1]
+    name = f"{text} {suffix.group(1).title()}"
+    return _Target(name, lat, lon, "region", city.country_code, True, capital=city)
+
+
+_OFFICIAL_RE = re.compile(
+    r"(?:(?:People[’']s|Islamic|Democratic|Federal|Arab|Socialist|United|Plurinational)\s+)*"
+    r"(?:Republic|Kingdom|Federation|Sultanate|Emirate|Principality|Commonwealth)"
+    r"\s+of\s+(?:the\s+)?([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})"
+)
+
+
+def _official_names(ctx: _Context) -> None:
+    """ "the Republic of Türkiye", "People's Republic of China": the country, the whole name
+    (so that "Republic of China" inside the second is not Taiwan)."""
+    for m in _OFFICIAL_RE.finditer(ctx.body):
+        if not ctx.free(m.start(), m.end()):
+            continue
+        entry = _country(ctx.gaz, m.group()) or _country(ctx.gaz, m.group(1))
+        if entry is not None:
+            target = _Target(
+                entry.name,
+                entry.latitude,
+                entry.longitude,
+                "country",
+                entry.country_code,
+                True,
+                (m.group(),),
+            )
+            ctx.take(m.start(), m.end(), target, "place.gazetteer.official-name")
+
+
+def _country(gaz, name: str):
+    forms = [name, name.replace(" of the ", " of "), name.replace(" of ", " of the ", 1)]
+    for text in [*forms, *map(_plain, forms)]:
+        for entry in gaz.lookup(text):
+            if entry.kind == "country":
+                return entry
+    return None
+
+
+def _plain(text: str) -> str:
+    """Without diacritics: "Türkiye" -> "Turkiye"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+_TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'-]*")
+
+
+def _gazetteer_mentions(ctx: _Context) -> None:
+    """Capitalised runs of words looked up in the gazetteer, longest first."""
+    body, gaz = ctx.body, ctx.gaz
+    tokens = list(_TOKEN_RE.finditer(body))
     # joined[k]: only a space or a hyphen between tokens k and k + 1 (a name may run on)
     joined = [
         body[tokens[k].end() : tokens[k + 1].start()] in (" ", "-") for k in range(len(tokens) - 1)
     ]
     i = 0
     while i < len(tokens):
-        tok = tokens[i]
-        if not tok.group()[:1].isupper():
+        if not tokens[i].group()[:1].isupper():
             i += 1
             continue
-        best = None
-        run = 0  # how many tokens after tok are joined to it
+        run = 0  # how many tokens after this one are joined to it
         while run < gaz.max_words and i + run < len(joined) and joined[i + run]:
             run += 1
-        for n in range(min(gaz.max_words + 1, len(tokens) - i, run + 1), 0, -1):
-            last = tokens[i + n - 1]
-            s, e = tok.start(), last.end()
-            text = body[s:e]
-            if text.endswith("'s"):
-                text, e = text[:-2], e - 2
-            if not text[-1:].isalpha() and not text.endswith("."):
-                continue
-            if text not in gaz:
-                continue
-            if n == 1 and text.casefold() in gazetteer_module.COMMON_WORDS and not text.isupper():
-                continue
-            if text.casefold() in gaz.demonyms:
-                continue
-            strong = _strong_place_context(body, s, e)
-            entry = _choose(gaz, text, context, strong)
-            if entry is None:
-                continue
-            best = (s, e, text, entry, n)
-            break
+        best = _longest_match(ctx, tokens, i, run)
         if best is None:
             i += 1
             continue
         s, e, text, entry, n = best
         i += n
-        if not free(s, e):
+        _take_match(ctx, s, e, text, entry)
+
+
+def _longest_match(ctx: _Context, tokens, i: int, run: int):
+    """The longest run of tokens from ``i`` that names a place here: (s, e, text, entry, n)."""
+    body, gaz = ctx.body, ctx.gaz
+    for n in range(min(gaz.max_words + 1, len(tokens) - i, run + 1), 0, -1):
+        s, e = tokens[i].start(), tokens[i + n - 1].end()
+        text = body[s:e]
+        if text.endswith("'s"):
+            text, e = text[:-2], e - 2
+        if not text[-1:].isalpha() and not text.endswith("."):
             continue
-        target, s, e = _shape(body, gaz, s, e, text, entry)
-        if target is None or not free(s, e):
+        if text not in gaz or text.casefold() in gaz.demonyms:
             continue
-        # a gazetteer place the database already has under another name: use that one
-        for name in (target.name, *target.aliases, text):
-            known = known_by_key.get(_key(name))
-            if known is None or known.kind != target.kind:
-                continue
-            if (
-                _distance_km(known.latitude, known.longitude, target.latitude, target.longitude)
-                < 50
-            ):
-                target = known
-                break
-        take(s, e, target)
-    _unknown_features(body, gaz, free, take, mentions)
+        if n == 1 and text.casefold() in gazetteer_module.COMMON_WORDS and not text.isupper():
+            continue
+        strong = _strong_place_context(body, s, e)
+        # "in Lyptsi", or a list of places: "Numbi, Minova"
+        listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
+        locative = listed or _locative_before(body, s)
+        entry = _choose(gaz, text, ctx.context, strong, ctx.focus, locative)
+        if entry is not None:
+            return s, e, text, entry, n
+    return None
 
 
-# what follows a city's name, matched in place (a slice to the body's end per name was quadratic)
-_REGION_AFTER_RE = re.compile(rf"\s+({_REGION_SUFFIX})\b", re.IGNORECASE)
-
-
-_FACILITY_AFTER_RE = re.compile(rf"\s+({_FACILITY_SUFFIX})\b", re.IGNORECASE)
-
-
-_REGIONAL_AFTER_RE = re.compile(r"\s+Regional\b")
-
-
-def _shape(body: str, gaz, s: int, e: int, text: str, entry):
-    """The mention's extent and place: a city, or the region, dam, ... named after it."""
-    before = body[max(0, s - 40) : s]
-    if entry.kind == "city":
-        m = _REGION_AFTER_RE.match(body, e)
-        if m:
-            suffix = m.group(1)
-            region = gaz.region_of(entry)
-            lat, lon = (region[0], region[1]) if region else (entry.latitude, entry.longitude)
-            name = f"{text} {suffix.title()}"
-            capital = _Target(
-                entry.name, entry.latitude, entry.longitude, "city", entry.country_code, True
-            )
-            target = _Target(
-                name, lat, lon, "region", entry.country_code, True, note="", capital=capital
-            )
-            return target, s, m.end()
-        m = _FACILITY_AFTER_RE.match(body, e)
-        if m:
-            suffix = m.group(1)
-            kind = "facility"
-            name = f"{text} {suffix.title() if suffix.islower() else suffix}"
-            target = _Target(
-                name,
-                entry.latitude,
-                entry.longitude,
-                kind,
-                entry.country_code,
-                True,
-                note=f"coordinates of {entry.name}, the town it is named after",
-            )
-            return target, s, m.end()
-        region_context = re.search(
-            rf"\b{_REGION_SUFFIX}\s+of\s+$", before, re.IGNORECASE
-        ) or _REGIONAL_AFTER_RE.match(body, e)
-        if region_context:
-            region = gaz.region_of(entry)
-            lat, lon = (region[0], region[1]) if region else (entry.latitude, entry.longitude)
-            word = "Region"
-            m = re.search(rf"\b({_REGION_SUFFIX})\s+of\s+$", before, re.IGNORECASE)
-            if m:
-                word = m.group(1).title()
-            capital = _Target(
-                entry.name, entry.latitude, entry.longitude, "city", entry.country_code, True
-            )
-            return (
-                _Target(
-                    f"{text} {word}",
-                    lat,
-                    lon,
-                    "region",
-                    entry.country_code,
-                    True,
-                    (text,),
-                    capital=capital,
-                ),
-                s,
-                e,
-            )
-    aliases = (text,) if _key(text) != _key(entry.name) else ()
-    return (
-        _Target(
-            entry.name,
-            entry.latitude,
-            entry.longitude,
-            entry.kind,
-            entry.country_code,
-            True,
-            aliases,
-            population=entry.population,
-        ),
-        s,
-        e,
-    )
-
-
-def _unknown_features(body, gaz, free, take, mentions):
-    """ "the Moei River", "Lake Kivu": a named feature the gazetteer lacks, placed near what its
-    sentence names."""
-    anchors = _Anchors(body, mentions)
-    for m in re.finditer(r"\b(Lake|Mount|Mt\.|River|Gulf of|Bay of)\s+([A-Z][\w-]+)\b", body):
-        _unknown_feature(m, m.group(1).split()[0], free, take, anchors)
-    for m in re.finditer(rf"\b([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+({_FEATURE_SUFFIX})\b", body):
-        _unknown_feature(m, m.group(2), free, take, anchors)
-
-
-class _Anchors:
-    """The city and facility mentions by position, and where the body has ". " and line breaks,
-    so the mention nearest a feature in its sentence is found by bisection, not by a look at
-    every mention and a search back through the body for the sentence's start."""
-
-    def __init__(self, body: str, mentions: list[_Mention]):
-        self.body, self.mentions = body, mentions
-        self.stops = [m.start() for m in re.finditer(r"\. ", body)]
-        self.breaks = [m.start() for m in re.finditer(r"\n", body)]
-        # (start, order found, mention): the order breaks a tie between two as near
-        self.by_start = sorted(
-            (x.start, i, x) for i, x in enumerate(mentions) if x.target.kind in {"city", "facility"}
-        )
-
-    def sentence(self, s: int, e: int) -> tuple[int, int]:
-        """``(max(body.rfind(". ", 0, s), body.rfind("\\n", 0, s), 0)``, the first ". " or line
-        break from ``e`` or the body's end)."""
-        stop = bisect.bisect_right(self.stops, s - 2) - 1
-        line = bisect.bisect_right(self.breaks, s - 1) - 1
-        lo = max(self.stops[stop] if stop >= 0 else -1, self.breaks[line] if line >= 0 else -1, 0)
-        after = [
-            xs[k] for xs in (self.stops, self.breaks) if (k := bisect.bisect_left(xs, e)) < len(xs)
-        ]
-        return lo, min(after) if after else len(self.body)
-
-    def nearest(self, s: int, e: int) -> _Target | None:
-        """The target of the city or facility mention in s:e's sentence that starts nearest s
-        (the one found first when two are as near)."""
-        lo, hi = self.sentence(s, e)
-        k = bisect.bisect_left(self.by_start, (s,))
-        near = [x for x in self.by_start[max(0, k - 1) : k + 1] if lo <= x[0] < hi]
-        if not near:
-            return None
-        return min(near, key=lambda x: (abs(x[0] - s), x[1]))[2].target
-
-    def taken(self) -> None:
-        """Take in the mention just added to ``mentions``."""
-        x = self.mentions[-1]
-        if x.target.kind in {"city", "facility"}:
-            bisect.insort(self.by_start, (x.start, len(self.mentions) - 1, x))
-
-
-_FEATURE_KINDS = {
-    "river": "river",
-    "dam": "facility",
-    "bridge": "facility",
-    "lake": "lake",
-    "mount": "mountain",
-    "mt.": "mountain",
-    "gulf": "sea",
-    "bay": "sea",
-}
-
-
-def _unknown_feature(m, feature, free, take, anchors: _Anchors):
-    s, e = m.start(), m.end()
-    if not free(s, e) or m.group(1).casefold() in gazetteer_module.COMMON_WORDS:
+def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
+    if not ctx.free(s, e) or _in_longer_name(ctx.body, s, e):
         return
-    if m.group(1).split()[0].casefold() in _STOP_CAPS:
+    gaz = ctx.gaz
+    if _COMPASS_BEFORE_RE.search(ctx.body, max(0, s - 9), s):
+        return  # the "Darfur" of "West Darfur", the "Kivu" of "South Kivu": another place
+    if entry.kind == "city" and _after_another_name(ctx.body, s):
+        return  # the "Delgado" of "Cabo Delgado", the "Bolívar" of "Ciudad Bolívar"
+    if entry.kind == "city" and entry.population < _SMALL and _NEXT_NAME_RE.match(ctx.body, e):
+        return  # a village's name as the first word of a longer one: "Lake Kivu", "Intan Jaya"
+    if entry.kind == "city" and (s, e) == ctx.dateline_country:
+        return  # "MITROVICA, Kosovo": a country the gazetteer lacks, not its namesake town
+    code = entry.country_code
+    primary = gaz.is_primary(entry, text)
+    near = code in ctx.mentioned or code in ctx.nearby
+    big = entry.population >= 100_000
+    trusted = code == ctx.focus or ((primary or big) and (not ctx.focus or near))
+    target, s, e, rule = _shape(ctx.body, gaz, s, e, text, entry, trusted)
+    if target is None or not ctx.free(s, e):
         return
-    anchor = anchors.nearest(s, e)
-    if anchor is None:
+    known = _known_same(ctx, target, text)
+    if known is not None:
+        target, rule = known, "place.known"
+    ctx.take(s, e, target, rule)
+
+
+_NEXT_NAME_RE = re.compile(r" [A-Z][\w’'-]*")
+_COMPASS_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Central|Upper|Lower) $")
+_PREVIOUS_WORD_RE = re.compile(r"([A-Z][\w’'-]*)(?: (?:de|del|da|do|dos|la))? $")
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n\"“‘'(—–-]\s*)$")
+
+
+def _after_another_name(body: str, s: int) -> bool:
+    """A capitalised word that is no place, nor the first of a sentence, comes right before."""
+    m = _PREVIOUS_WORD_RE.search(body, max(0, s - 30), s)
+    if m is None:
+        return False
+    word = m.group(1).casefold()
+    if word.endswith(("'s", "’s")):
+        return False  # "Syria's Idlib"
+    if word in _STOP_CAPS or word in gazetteer_module.COMMON_WORDS or m.group(1).isupper():
+        return False
+    if _SENTENCE_START_RE.search(body, max(0, m.start() - 3), m.start()):
+        return False
+    return m.group(1) not in _ROLE_OR_PLACE_TITLES
+
+
+# words of rank or address that a city's name may follow without being part of a longer name
+_ROLE_OR_PLACE_TITLES = frozenset({"Greater", "Old", "Downtown", "Central"})
+
+
+_LIST_GAP_RE = re.compile(r"(?:,\s*|\s+(?:and|or)\s+|,\s+and\s+)")
+
+
+def _drop_far_namesakes(ctx: _Context) -> None:
+    """A far-away city of a country the article does not name, listed with a city of the
+    article's country, is a namesake the gazetteer lacks: all its mentions go (one name, one
+    place per article)."""
+    cities = [m for m in ctx.mentions if m.target.kind == "city"]
+    far = {
+        m.target.name
+        for m in cities
+        if m.rule == "place.gazetteer.city"
+        and m.target.country_code not in ctx.mentioned | ctx.nearby
+        and _far_from_focus(ctx.gaz, m.target, ctx.focus)
+    }
+    if not far:
         return
-    kind = _FEATURE_KINDS.get(feature.casefold(), "feature")
-    note = f"approximate: placed at {anchor.name}, named in the same sentence"
-    take(s, e, _Target(m.group(), anchor.latitude, anchor.longitude, kind, "", True, note=note))
-    anchors.taken()
+    listed = set()
+    for a, b in zip(cities, cities[1:], strict=False):
+        if not _LIST_GAP_RE.fullmatch(ctx.body, a.end, b.start):
+            continue
+        for one, other in ((a, b), (b, a)):
+            if one.target.name in far and other.target.country_code == ctx.focus:
+                listed.add(one.target.name)
+    for m in [m for m in ctx.mentions if m.target.name in listed and m.target.kind == "city"]:
+        ctx.mentions.remove(m)
+        ctx.taken[m.start : m.end] = bytes(m.end - m.start)
+
+
+def _known_same(ctx: _Context, target: _Target, text: str) -> _Target | None:
+    """A gazetteer place the database already has under another name: that one."""
+    for name in (target.name, *target.aliases, text):
+        known = ctx.known_by_key.get(_key(name))
+        if known is None or known.kind != target.kind:
+            continue
+        if _distance_km(known.latitude, known.longitude, target.latitude, target.longitude) < 50:
+            return known
+    return None

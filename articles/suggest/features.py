@@ -1,0 +1,279 @@
+"""Places the gazetteer lacks, found by the words around them, and placed near what the article
+names: "Lake Kivu", "the Moei River", "South Kivu province", "Shan State", "the Bab al-Hawa
+border crossing", "Mozes Kilangin Airport"; and the bare names the article defined that way."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from .. import gazetteer as gazetteer_module
+from .disambiguation import _SMALL, _in_longer_name
+from .targets import _Context, _Mention, _Target
+from .vocabulary import _STOP_CAPS, _key, _wordset
+
+_FEATURE_SUFFIX = r"(?:River|Dam|Bridge|Lake|Mountains|Valley|Strait|Bay|Gulf|Pass|Airport)"
+
+# a word of a place's name: "Kivu", "al-Hawa", "Táchira"; and the particles inside one
+_WORD = r"(?:[A-Z][\w’'-]*|(?:al|el|ad|as|ar|an|ash|at|az)-[A-Z]?[\w’'-]+)"
+_NAME = rf"{_WORD}(?:\s+(?:(?:de|del|da|do|dos|la)\s+)?{_WORD}){{0,3}}"
+
+_REGION_WORDS = (
+    r"province|state|region|oblast|district|regency|department|governorate|county|prefecture"
+)
+_REGION_SUFFIX_RE = re.compile(rf"({_NAME})\s+((?i:{_REGION_WORDS}))\b")
+_CROSSING_RE = re.compile(rf"({_NAME})\s+((?i:border\s+crossing|crossing|corridor))\b")
+# "the village of Kafr Latah", "Synkivka, a village north of Kupiansk"
+_SETTLEMENT_RE = re.compile(
+    rf"\b(?:town|village|hamlet|settlement|city)s? of ({_NAME})|({_NAME}), an? (?:small )?"
+    r"(?:village|town|hamlet|settlement)\b"
+)
+_NAMED_FACILITY_RE = re.compile(rf"({_NAME})\s+((?:International\s+)?(?:Airport|Bridge))\b")
+
+# words that start no place's name: "Northern Shan State" is Shan State; "Islamic State" no place
+_NOT_NAME_WORDS = _wordset(
+    """
+    northern southern eastern western northeastern northwestern southeastern southwestern
+    central-eastern islamic free sovereign member nation welfare police secretary head deep
+    rogue failed buffer client home border main new old greater
+    """
+)
+
+_COMPASS = frozenset({"north", "south", "east", "west", "central"})
+
+_FEATURE_KINDS = {
+    "river": "river",
+    "dam": "facility",
+    "bridge": "facility",
+    "lake": "lake",
+    "mount": "mountain",
+    "mt.": "mountain",
+    "gulf": "sea",
+    "bay": "sea",
+    "airport": "facility",
+}
+
+
+class _Anchors:
+    """The city and facility mentions by position (and, apart, regions and the cities of the
+    article's country), and where the body has ". " and line breaks, so the mention nearest a
+    feature in its sentence is found by bisection, not by a look at every mention and a search
+    back through the body for the sentence's start."""
+
+    def __init__(self, ctx: _Context):
+        self.body, self.mentions, self.ctx = ctx.body, ctx.mentions, ctx
+        self.stops = [m.start() for m in re.finditer(r"\. ", ctx.body)]
+        self.breaks = [m.start() for m in re.finditer(r"\n", ctx.body)]
+        # (start, order found, mention): the order breaks a tie between two as near
+        self.by_start: list[tuple[int, int, _Mention]] = []
+        self.regions: list[tuple[int, int, _Mention]] = []
+        self.in_focus: list[tuple[int, int, _Mention]] = []
+        for i, x in enumerate(ctx.mentions):
+            self._add(i, x, bisect.insort)
+
+    def _add(self, i: int, x: _Mention, put) -> None:
+        kind = x.target.kind
+        dateline = self.body[x.start : x.end].isupper()  # where the reporter is, not the story
+        if kind in {"city", "facility"} and not dateline:
+            put(self.by_start, (x.start, i, x))
+        if kind == "city" and x.target.country_code == self.ctx.focus:
+            put(self.in_focus, (x.start, i, x))
+        elif kind == "region" and not x.target.note:
+            put(self.regions, (x.start, i, x))
+
+    def sentence(self, s: int, e: int) -> tuple[int, int]:
+        """``(max(body.rfind(". ", 0, s), body.rfind("\\n", 0, s), 0)``, the first ". " or line
+        break from ``e`` or the body's end)."""
+        stop = bisect.bisect_right(self.stops, s - 2) - 1
+        line = bisect.bisect_right(self.breaks, s - 1) - 1
+        lo = max(self.stops[stop] if stop >= 0 else -1, self.breaks[line] if line >= 0 else -1, 0)
+        after = [
+            xs[k] for xs in (self.stops, self.breaks) if (k := bisect.bisect_left(xs, e)) < len(xs)
+        ]
+        return lo, min(after) if after else len(self.body)
+
+    def nearest(self, s: int, e: int, among=None) -> _Target | None:
+        """The target of the city or facility mention in s:e's sentence that starts nearest s
+        (the one found first when two are as near)."""
+        pool = self.by_start if among is None else among
+        lo, hi = self.sentence(s, e)
+        k = bisect.bisect_left(pool, (s,))
+        near = [x for x in pool[max(0, k - 1) : k + 1] if lo <= x[0] < hi]
+        if not near:
+            return None
+        return min(near, key=lambda x: (abs(x[0] - s), x[1]))[2].target
+
+    def around(self, s: int, e: int) -> _Target | None:
+        """The nearest city in the sentence, else its nearest region the gazetteer placed; else
+        the last city of the article's country named before ``s``, else its first; else the
+        last city named before; else the country itself."""
+        found = self.nearest(s, e) or self.nearest(s, e, self.regions)
+        if found is not None:
+            return found
+        k = bisect.bisect_left(self.in_focus, (s,))
+        if self.in_focus:
+            return self.in_focus[k - 1 if k > 0 else 0][2].target
+        k = bisect.bisect_left(self.by_start, (s,))
+        if k > 0:
+            return self.by_start[k - 1][2].target
+        focus = self.ctx.focus
+        country = self.ctx.gaz.countries.get(focus) if self.ctx.gaz is not None else None
+        if country is None:
+            return self.by_start[0][2].target if self.by_start else None
+        return _Target(country.name, country.latitude, country.longitude, "country", focus, False)
+
+    def taken(self) -> None:
+        """Take in the mention just added to ``mentions``."""
+        self._add(len(self.mentions) - 1, self.mentions[-1], bisect.insort)
+
+
+def _clean_name(ctx: _Context, m: re.Match, group: int = 1) -> tuple[int, str] | None:
+    """The start and words of the name in ``m``'s group, without the words that start no name
+    ("In", "Northern", "Russian"), or None when nothing is left or it is taken already."""
+    s = m.start(group)
+    words = list(re.finditer(r"\S+", m.group(group)))
+    demonyms = ctx.gaz.demonyms if ctx.gaz is not None else frozenset()
+    while words:
+        low = words[0].group().casefold()
+        common = low in gazetteer_module.COMMON_WORDS and low not in _COMPASS and len(words) > 1
+        possessive = low.endswith(("'s", "’s")) and len(words) > 1  # "Sudan's West Darfur"
+        if low in _STOP_CAPS or low in _NOT_NAME_WORDS or low in demonyms or common or possessive:
+            words = words[1:]
+        else:
+            break
+    if not words:
+        return None
+    start = s + words[0].start()
+    name = ctx.body[start : m.end(group)]
+    if name.casefold() in gazetteer_module.COMMON_WORDS or not ctx.free(start, m.end(group)):
+        return None
+    return start, name
+
+
+def _placed(ctx: _Context, anchors: _Anchors, s: int, e: int, name: str, kind: str, **kw):
+    anchor = anchors.around(s, e)
+    if anchor is None:
+        return None
+    note = f"approximate: placed at {anchor.name}, named nearby"
+    code = anchor.country_code or ctx.focus
+    return _Target(name, anchor.latitude, anchor.longitude, kind, code, True, note=note, **kw)
+
+
+def _region_suffixes(ctx: _Context, anchors: _Anchors) -> None:
+    """ "South Kivu province", "West Darfur state", "Shan State": a region the gazetteer lacks,
+    named without its region word (the phrase is an alias); "Shan State Army" is no place."""
+    for m in _REGION_SUFFIX_RE.finditer(ctx.body):
+        found = _clean_name(ctx, m)
+        if found is None or _in_longer_name(ctx.body, m.start(2), m.end(2)):
+            continue
+        s, name = found
+        whole = ctx.body[s : m.end()]
+        if m.group(2)[:1].isupper():  # "Shan State", "Rivers State": the word is of the name
+            name, whole = whole, name
+        target = _placed(ctx, anchors, s, m.end(), name, "region", aliases=(whole,))
+        if target is not None:
+            _define(ctx, anchors, s, m.end(), target, "place.region-suffix")
+
+
+def _crossings(ctx: _Context, anchors: _Anchors) -> None:
+    """ "the Jarinje border crossing", "the Adré crossing": the crossing, by its name only."""
+    for m in _CROSSING_RE.finditer(ctx.body):
+        found = _clean_name(ctx, m)
+        if found is None:
+            continue
+        s, name = found
+        feature = "corridor" if m.group(2).casefold() == "corridor" else "crossing"
+        target = _placed(ctx, anchors, s, m.end(1), name, "facility", feature=feature)
+        if target is not None:
+            _define(ctx, anchors, s, m.end(1), target, "place.facility")
+
+
+def _settlements(ctx: _Context, anchors: _Anchors) -> None:
+    """A town or village the gazetteer lacks, named as one: placed near the article's cities."""
+    for m in _SETTLEMENT_RE.finditer(ctx.body):
+        group = 1 if m.group(1) else 2
+        found = _clean_name(ctx, m, group)
+        if found is None:
+            continue
+        s, name = found
+        e = m.end(group)
+        target = _placed(ctx, anchors, s, e, name, "city")
+        if target is not None:
+            _define(ctx, anchors, s, e, target, "place.settlement")
+
+
+def _define(ctx: _Context, anchors: _Anchors, s: int, e: int, target: _Target, rule: str):
+    ctx.take(s, e, target, rule)
+    anchors.taken()
+    ctx.learned.setdefault(target.name, (target, "place.repeat"))
+
+
+def _named_facilities(ctx: _Context) -> list[tuple[int, int, str]]:
+    """ "Sanaa International Airport", "Simón Bolívar International Bridge": reserved before the
+    gazetteer is read (their words are no places of their own), placed by ``_place_reserved``."""
+    found = []
+    for m in _NAMED_FACILITY_RE.finditer(ctx.body):
+        cleaned = _clean_name(ctx, m)
+        if cleaned is None:
+            continue
+        s = cleaned[0]
+        ctx.mark(s, m.end())
+        found.append((s, m.end(), ctx.body[s : m.end()]))
+    return found
+
+
+def _place_reserved(ctx: _Context, anchors: _Anchors, reserved) -> None:
+    for s, e, name in reserved:
+        feature = "airport" if name.endswith("Airport") else "bridge"
+        known = ctx.known_by_key.get(_key(name))
+        target = known or _placed(ctx, anchors, s, e, name, "facility", feature=feature)
+        if target is not None:
+            rule = "place.known" if known else "place.facility"
+            ctx.mentions.append(_Mention(s, e, target, rule))
+            anchors.taken()
+            ctx.learned.setdefault(name, (target, "place.repeat"))
+
+
+def _repeats(ctx: _Context) -> None:
+    """Later (or earlier) bare uses of a name the article defined: "South Kivu", "Jarinje"."""
+    if not ctx.learned:
+        return
+    forms = sorted(ctx.learned, key=len, reverse=True)
+    pattern = "|".join(re.escape(f) for f in forms)
+    # a village the gazetteer has by the name the article gave a region: the region
+    villages = {
+        (m.start, m.end): i
+        for i, m in enumerate(ctx.mentions)
+        if m.rule == "place.gazetteer.city" and m.target.population < _SMALL
+    }
+    for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", ctx.body):
+        target, rule = ctx.learned[m.group()]
+        if m.span() in villages:
+            ctx.mentions[villages[m.span()]] = _Mention(m.start(), m.end(), target, rule)
+        elif ctx.free(m.start(), m.end()) and not _in_longer_name(ctx.body, *m.span()):
+            ctx.take(m.start(), m.end(), target, rule)
+
+
+def _unknown_features(ctx: _Context, anchors: _Anchors) -> None:
+    """ "the Moei River", "Lake Kivu": a named feature the gazetteer lacks, placed near what its
+    sentence names (else near the article's places)."""
+    for m in re.finditer(r"\b(Lake|Mount|Mt\.|River|Gulf of|Bay of)\s+([A-Z][\w-]+)\b", ctx.body):
+        _unknown_feature(ctx, m, m.group(1).split()[0], anchors)
+    pattern = rf"\b([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+({_FEATURE_SUFFIX})\b"
+    for m in re.finditer(pattern, ctx.body):
+        _unknown_feature(ctx, m, m.group(2), anchors)
+
+
+def _unknown_feature(ctx: _Context, m: re.Match, feature: str, anchors: _Anchors) -> None:
+    s, e = m.start(), m.end()
+    if not ctx.free(s, e) or m.group(1).casefold() in gazetteer_module.COMMON_WORDS:
+        return
+    if m.group(1).split()[0].casefold() in _STOP_CAPS or _in_longer_name(ctx.body, s, e):
+        return
+    kind = _FEATURE_KINDS.get(feature.casefold(), "feature")
+    target = _placed(ctx, anchors, s, e, m.group(), kind, feature=feature.casefold())
+    if target is not None:
+        _define(ctx, anchors, s, e, target, "place.feature")
+        stem = m.group(1) if feature[:1].isupper() and m.group(2) == feature else None
+        if stem and kind == "river":  # "the Ibar River", later "the Ibar"
+            ctx.learned.setdefault(stem, (target, "place.repeat"))
