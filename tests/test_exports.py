@@ -159,6 +159,9 @@ def test_formula_cells_are_escaped_and_numbers_are_not(client, make_article):
     assert places[0]["name"] == "'@Westville" and places[0]["longitude"] == "-70.6"
 
 
+HOUSEKEEPING = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL")
+
+
 def test_an_export_is_one_query_streamed_a_chunk_at_a_time(client, make_article, monkeypatch):
     speaker = create(Speaker, name="Peskov", slug="peskov")
     kyiv = create(Place, name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52)
@@ -167,7 +170,9 @@ def test_an_export_is_one_query_streamed_a_chunk_at_a_time(client, make_article,
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("articles:export_quotes"))
             pieces = list(response.streaming_content)
-        return pieces, len(queries)
+        # What reads the rows; not the savepoint and the SET LOCAL work_mem around a COPY.
+        reads = [q for q in queries.captured_queries if not q["sql"].startswith(HOUSEKEEPING)]
+        return pieces, len(reads)
 
     for n in range(33):
         article = make_article(body=BODY)
