@@ -25,17 +25,25 @@ FILES = ("countryInfo.txt", "admin1CodesASCII.txt", "cities1000.zip", "areas.zip
 DEMONYMS = BUNDLE / "demonyms.txt"
 
 
-def paths(folder: Path = BUNDLE) -> list[Path]:
-    return [folder / name for name in FILES]
+def paths(folder: Path | None = None) -> list[Path]:
+    """The bundle's files, in ``folder`` (``BUNDLE`` by default)."""
+    return [(folder or BUNDLE) / name for name in FILES]
 
 
-@lru_cache(maxsize=4)
-def version(folder: Path = BUNDLE) -> str:
-    """A digest of the bundle's files: another bundle, another version."""
+def version(folder: Path | None = None) -> str:
+    """A digest of the bundle's files: another bundle, another version. A missing file is
+    reported by the loader, which names it."""
     digest = hashlib.sha256()
     for path in paths(folder):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.name.encode() + b"\0")
+        if path.is_file():
+            digest.update(_digest(path, path.stat().st_mtime_ns, path.stat().st_size))
     return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=16)
+def _digest(path: Path, mtime: int, size: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def is_bundled(geonames_id: int) -> bool:

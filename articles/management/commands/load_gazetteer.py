@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.geonames import bundle, load
+from articles.geonames import article, bundle, load
 from articles.geonames import files as geonames_files
 from articles.geonames.files import GeoNamesFileError
 from articles.geonames.models import GazetteerBundle
@@ -72,6 +72,7 @@ class Command(BaseCommand):
             raise CommandError("--force goes with --bundled.")
         if not options["bundled"]:
             self.load_files([Path(name) for name in files], progress)
+            article.forget()
             return
         version = bundle.version()
         if GazetteerBundle.objects.filter(version=version).exists() and not options["force"]:
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             return
         self.load_files(bundle.paths(), progress)
         GazetteerBundle.objects.get_or_create(version=version)
+        article.forget()
         self.stdout.write(f"The bundled gazetteer (version {version}) is loaded.")
 
     def load_files(self, paths: list[Path], progress: bool | None) -> None:
