@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from articles.geonames import article, fold
+from articles.geonames import article, files, fold, load
 from articles.suggest import suggest_places
 from tests.test_gazetteer_load import (
     ADMIN1,
@@ -146,3 +146,11 @@ def test_an_empty_gazetteer_gives_no_places(db):
     body = "Shelling hit Donetsk overnight."
     gaz = article.gazetteer_for(body)
     assert gaz.entries == () and suggest_places(body, (), gazetteer=gaz) == []
+
+
+def test_the_context_is_read_again_until_a_gazetteer_is_loaded(db, tmp_path):
+    assert article.context().capitals == {}  # nothing loaded: not kept
+    countries = tmp_path / "countryInfo.txt"
+    countries.write_text(COUNTRY_INFO, encoding="utf-8")
+    load.load(files.source(countries))  # as another process would: no forget() here
+    assert article.context().capitals == {"UA": "Kyiv", "PL": "Warsaw"}

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from articles.gazetteer import COMMON_WORDS, Entry, Gazetteer
 
@@ -122,9 +121,21 @@ def _demonyms() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=1)
+_kept: list[Context] = []  # the context read, once there was a gazetteer to read
+
+
 def context() -> Context:
-    """The countries' capitals and neighbours, the regions' centres: three queries, once."""
+    """The countries' capitals and neighbours, the regions' centres: three queries, once per
+    process (until ``forget()``); read again while no gazetteer is loaded."""
+    if not _kept:
+        read = _read_context()
+        if not read.capitals:
+            return read
+        _kept.append(read)
+    return _kept[0]
+
+
+def _read_context() -> Context:
     capitals, neighbours = {}, {}
     for code, capital, borders in GazetteerCountry.objects.values_list(
         "code", "capital", "neighbours"
@@ -152,7 +163,7 @@ def context() -> Context:
 
 def forget() -> None:
     """Read ``context()`` anew next time (after a load)."""
-    context.cache_clear()
+    _kept.clear()
 
 
 def _entry(candidate: Candidate, aliases: Iterable[str]) -> Entry:
