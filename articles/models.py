@@ -21,6 +21,7 @@ from simple_history.utils import bulk_update_with_history
 from . import anchoring
 
 # The GeoNames gazetteer's tables, in their own module (articles.geonames), are models of this app.
+from .geonames.models import GazetteerBundle as GazetteerBundle
 from .geonames.models import GazetteerCountry as GazetteerCountry
 from .geonames.models import GazetteerEntry as GazetteerEntry
 from .geonames.models import GazetteerName as GazetteerName

@@ -10,6 +10,11 @@ last column divides the CPU time at each size by that at the first: about 2.0 at
 is linear, 4.0 quadratic. CPU time (this process's) leaves out other work on a busy machine; the
 wall-clock seconds are shown too. A normal 1,000-word article, the case that matters most, is
 timed in ms.
+
+``--database``: the normal article only, with the gazetteer in the database instead of the
+fixture: the bundled one (``load_gazetteer --bundled`` is run first, skipped when loaded), cut
+to the article by ``articles.geonames.article.gazetteer_for`` (one query) for each run. Set
+``DATABASE_URL`` for PostgreSQL. The target (#13) is 100 ms with the bundled gazetteer.
 """
 
 from __future__ import annotations
@@ -181,6 +186,41 @@ def suggest_times(body: str, speakers=(), places=()) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+def database_times(body: str) -> tuple[float, float]:
+    """(seconds for the article's gazetteer from the database, seconds for it and both
+    suggesters with it)."""
+    from articles.geonames.article import gazetteer_for
+    from articles.suggest import suggest_places, suggest_quotes
+
+    started = time.perf_counter()
+    gaz = gazetteer_for(body)
+    lookup = time.perf_counter() - started
+    suggest_quotes(body)
+    suggest_places(body, (), gazetteer=gaz)
+    return lookup, time.perf_counter() - started
+
+
+def database_main() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from articles.geonames.article import context
+    from articles.models import GazetteerName
+
+    call_command("load_gazetteer", "--bundled")
+    body = normal_article()
+    context()  # read once per process, as in a worker
+    database_times(body)
+    runs = sorted(database_times(body) for _ in range(7))
+    lookup, total = runs[3]
+    print(
+        f"{connection.vendor}, {GazetteerName.objects.count():,} names: normal article "
+        f"({len(body.split()):,} words): {total * 1000:.0f} ms with the database's gazetteer "
+        f"(of which {lookup * 1000:.0f} ms its gazetteer for the article); the fixture's: "
+        f"{suggest_seconds(body) * 1000:.0f} ms"
+    )
+
+
 def body_for(shape: str, size: int) -> tuple[str, list, list]:
     """The body for ``shape`` at ``size`` bytes, and the known speakers and places to pass."""
     if shape == "many_known":
@@ -214,7 +254,14 @@ def main() -> None:
     parser.add_argument("--shapes", default="", help="comma-separated; default all")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per measurement")
     parser.add_argument("--profile", default="", help="cProfile one shape at the first size")
+    parser.add_argument(
+        "--database", action="store_true", help="the normal article, gazetteer in the database"
+    )
     args = parser.parse_args()
+    if args.database:
+        _world()
+        database_main()
+        return
     sizes = [int(float(s) * KB) for s in args.sizes.split(",")]
     shapes = args.shapes.split(",") if args.shapes else [*SHAPES, "many_known"]
 

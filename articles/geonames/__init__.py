@@ -76,6 +76,7 @@ class Candidate:
     population: int
     latitude: float
     longitude: float
+    region: str = ""  # the key of its first-level region, "UA.07"; "" when none
 
 
 _FIELDS = (
@@ -88,6 +89,7 @@ _FIELDS = (
     "entry__population",
     "entry__latitude",
     "entry__longitude",
+    "entry__region_id",
 )
 
 
@@ -113,11 +115,23 @@ def lookup(names: Iterable[str]) -> dict[str, list[Candidate]]:
         .values_list("folded", *_FIELDS)
     )
     seen: set[tuple[str, int]] = set()
-    for folded, entry_id, name, fclass, fcode, country, admin1, population, lat, lon in rows:
+    for folded, entry_id, name, fclass, fcode, country, admin1, *rest in rows:
         if (folded, entry_id) in seen:  # several of its names fold alike
             continue
         seen.add((folded, entry_id))
+        population, lat, lon, region = rest
         found[folded].append(
-            Candidate(entry_id, name, fclass, fcode, country, admin1 or "", population, lat, lon)
+            Candidate(
+                entry_id,
+                name,
+                fclass,
+                fcode,
+                country,
+                admin1 or "",
+                population,
+                lat,
+                lon,
+                region or "",
+            )  # fmt: skip
         )
     return found

@@ -131,3 +131,17 @@ class GazetteerName(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class GazetteerBundle(models.Model):
+    """A version of the bundled gazetteer (``fixtures/geonames/``) that has been loaded, so that
+    ``load_gazetteer --bundled`` (and ``make run``) skips loading it again."""
+
+    version = models.CharField(max_length=64, primary_key=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+
+    def __str__(self):
+        return self.version
