@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import kept, suggest
+from .geonames import article as article_gazetteer
 from .models import (
     RULE_CHARS,
     Place,
@@ -57,10 +58,12 @@ def known_places() -> list[suggest.KnownPlace]:
 
 
 def find(body: str) -> tuple[list, list]:
-    """What the suggester finds in ``body``, given every speaker and place we know."""
+    """What the suggester finds in ``body``, given every speaker and place we know, with the
+    gazetteer in the database (``load_gazetteer``; the bundled fixture while there is none)."""
+    gazetteer = article_gazetteer.gazetteer_for(body) if article_gazetteer.loaded() else None
     return (
         suggest.suggest_quotes(body, known_speakers()),
-        suggest.suggest_places(body, known_places()),
+        suggest.suggest_places(body, known_places(), gazetteer=gazetteer or suggest.DEFAULT),
     )
 
 

@@ -23,6 +23,17 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _gazetteer_read_anew():
+    """What the database's gazetteer holds is read once per process: a test that loads one (and
+    rolls it back) must not leave it to the next."""
+    from articles.geonames import article
+
+    article.forget()
+    yield
+    article.forget()
+
+
 @pytest.fixture
 def roles(transactional_db):
     """The Annotators and Editors groups, again: a transactional test's flush removes what

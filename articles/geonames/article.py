@@ -135,6 +135,11 @@ def context() -> Context:
     return _kept[0]
 
 
+def loaded() -> bool:
+    """Whether the database holds a gazetteer (its countries, at least)."""
+    return bool(context().capitals)
+
+
 def _read_context() -> Context:
     capitals, neighbours = {}, {}
     for code, capital, borders in GazetteerCountry.objects.values_list(
