@@ -39,6 +39,7 @@ from .models import (
     SpeakerPair,
     SpeakerPlace,
 )
+from .negotiation import prefers_jsonld
 from .presenters import article_colours, body_html, speaker_colour
 
 ARTICLES_PER_PAGE = 20
@@ -243,6 +244,10 @@ def etag(article) -> str:
 @public_page
 def article_detail(request, slug):
     article = _article_for(request, slug)
+    if prefers_jsonld(request.headers.get("Accept", "")):
+        response = _article_jsonld(request, article)
+        patch_vary_headers(response, ["Accept"])
+        return response
     tag = None if request.user.is_authenticated else etag(article)
     if tag and (not_modified := get_conditional_response(request, etag=tag)):
         return not_modified
@@ -250,7 +255,17 @@ def article_detail(request, slug):
     response = render(request, "articles/article_detail.html", context)
     if tag:
         response["ETag"] = tag
+    patch_vary_headers(response, ["Accept"])  # the same URL answers JSON-LD too
     return response
+
+
+def _article_jsonld(request, article):
+    """The article's W3C annotations, asked for on its URL (``Accept``): published only."""
+    from .exports.views import article_jsonld
+
+    if not article.is_published:
+        raise Http404("No published article here.")
+    return article_jsonld(request, article)
 
 
 @require_safe
