@@ -126,8 +126,9 @@ def collection(absolute: Absolute) -> dict:
     )
 
 
-def corpus_page(absolute: Absolute, cursor: Cursor, size: int = w3c.PAGE_SIZE) -> dict:
+def corpus_page(absolute: Absolute, cursor: Cursor) -> dict:
     """The page ``cursor`` names, with its neighbours' links."""
+    size = w3c.PAGE_SIZE
     base = absolute(reverse("articles:corpus_annotations"))
     urls = w3c.Urls.of(absolute)
     if cursor.where in (FIRST, AFTER):
