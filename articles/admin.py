@@ -15,7 +15,7 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import annotate, import_admin, operations, tasks, throttle
+from . import annotate, import_admin, operations, tasks, throttle, w3c_admin
 from .changes import changing, current
 from .forms import VersionedForm
 from .models import Article, Author, Outlet, Place, PlaceMention, Quote, Speaker, StaleEdit
@@ -206,10 +206,19 @@ class ArticleAdmin(NewsroomAdmin):
                 name="articles_article_import_previewed",
             ),
         ]
+        annotations = path(
+            "<int:article_id>/import-annotations/",
+            wrap(
+                lambda request, article_id: w3c_admin.import_annotations_view(
+                    self, request, article_id
+                )
+            ),
+            name="articles_article_import_annotations",
+        )
         return [
             path(f"<int:article_id>/annotate/{suffix}", wrap(view), name=name)
             for suffix, view, name in views
-        ] + [job, *importing, *super().get_urls()]
+        ] + [job, annotations, *importing, *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

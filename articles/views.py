@@ -259,6 +259,21 @@ def article_detail(request, slug):
     return response
 
 
+def _quote_jsonld(request, article, quote_id):
+    """A published, reader-visible quote's ``Annotation``, asked for on its URL."""
+    from .exports.views import jsonld
+    from .exports.w3c import one_annotation
+
+    document = None
+    if article.is_published:
+        document = one_annotation(request.build_absolute_uri, "quote", article, quote_id)
+    if document is None:
+        raise Http404("No such quote.")
+    response = jsonld(document)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
 def _article_jsonld(request, article):
     """The article's W3C annotations, asked for on its URL (``Accept``): published only."""
     from .exports.views import article_jsonld
@@ -271,15 +286,20 @@ def _article_jsonld(request, article):
 @require_safe
 @public_page
 def quote_panel(request, slug, quote_id):
-    """The side panel for one quote: the fragment for htmx, the whole article page otherwise."""
+    """The side panel for one quote: the fragment for htmx, the whole article page otherwise;
+    the quote's W3C ``Annotation`` (this URL is its IRI) for a JSON-LD client."""
     article = _article_for(request, slug)
-    return page_or_fragment(
+    if prefers_jsonld(request.headers.get("Accept", "")):
+        return _quote_jsonld(request, article, quote_id)
+    response = page_or_fragment(
         request,
         "articles/article_detail.html",
         "panel",
         _panel_context(article, quote_id),
         lambda: {"sections": reader_sections(article)},
     )
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 @require_safe

@@ -62,7 +62,13 @@ def test_each_annotations_iri_answers_it_alone(client, seeded):
     assert {k: v for k, v in alone.items() if k != "@context"} == mention
     assert client.get(mention["id"]).status_code == 302  # a reader goes to the place's page
     quote = next(i for i in items if i["motivation"] == "classifying")
-    assert client.get(quote["id"]).status_code == 200  # the quote's panel
+    panel = client.get(quote["id"])
+    assert panel.status_code == 200 and "Accept" in panel["Vary"]  # the quote's panel
+    response = client.get(quote["id"], HTTP_ACCEPT="application/ld+json")
+    assert response["Content-Type"] == w3c.CONTENT_TYPE and "Accept" in response["Vary"]
+    alone = response.json()
+    assert w3c_musts.standalone_annotation_failures(alone) == []
+    assert {k: v for k, v in alone.items() if k != "@context"} == quote
 
 
 def test_the_checks_catch_broken_documents():

@@ -282,6 +282,9 @@ def test_hidden_spans_iris_answer_nothing(client, hidden, annotator):
     # not even an annotator, who may preview drafts on the HTML pages, gets them as JSON-LD
     assert client.get("/articles/draft/", HTTP_ACCEPT="application/ld+json").status_code == 404
     client.logout()
+    for quote in Quote.objects.exclude(exact="Visible"):
+        url = f"/articles/{quote.article.slug}/quotes/{quote.pk}/"
+        assert client.get(url, HTTP_ACCEPT="application/ld+json").status_code == 404
     for mention in PlaceMention.objects.exclude(
         status=Span.Status.CONFIRMED, article__slug="public"
     ):
