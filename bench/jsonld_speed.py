@@ -77,17 +77,24 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="measure the database as it is (it must hold the heavy article), not prepared",
+    )
     args = parser.parse_args(argv)
     exit_cleanly_on_sigterm()
     with exclusive(args.database_url):
-        prepare_database(args.database_url, args.articles)
+        if not args.as_is:
+            prepare_database(args.database_url, args.articles)
         prod = Production(args.database_url)
         prod.apply_to_this_process()
         import django
 
         django.setup()
-        from articles.models import Quote
+        from articles.models import Article, Quote
 
+        articles = Article.objects.count()
         deep = Quote.objects.visible().order_by("pk").values_list("pk", flat=True)
         middle = deep[deep.count() // 2]
         paths = {
@@ -102,7 +109,7 @@ def main(argv=None) -> int:
             report = measure(paths, args.repeat)
         finally:
             prod.cleanup()
-    print(f"\nW3C JSON-LD at {args.articles:,} articles (in-process, page cache retired each time)")
+    print(f"\nW3C JSON-LD at {articles:,} articles (in-process, page cache retired each time)")
     for name, row in report.items():
         print(
             f"  {name:24} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "

@@ -292,3 +292,48 @@ def test_hidden_spans_iris_answer_nothing(client, hidden, annotator):
         assert client.get(url, HTTP_ACCEPT="application/ld+json").status_code == 404
     collection = client.get("/annotations.jsonld").json()
     assert collection["total"] == 2
+
+
+def test_recogito_place_tags_become_mentions(make_article, tmp_path):
+    article = make_article(body="Shelling hit Kherson and Kyiv overnight.", slug="recogito")
+    kherson = create(
+        Place, name="Kherson", slug="kherson", latitude=46.6, longitude=32.6, geonames_id=706448
+    )
+    annotations = [
+        {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": f"https://recogito.example/annotation/{n}",
+            "type": "Annotation",
+            "body": [
+                {"type": "SpecificResource", "purpose": "identifying", "source": iri},
+                {"type": "TextualBody", "purpose": "commenting", "value": "checked"},
+            ],
+            "target": {
+                "source": "https://recogito.example/document/1",
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": exact},
+                    {"type": "TextPositionSelector", "start": start, "end": start + len(exact)},
+                ],
+            },
+        }
+        for n, (exact, start, iri) in enumerate(
+            [
+                ("Kherson", 13, "http://sws.geonames.org/706448"),
+                ("Kyiv", 25, "http://sws.geonames.org/703448"),
+            ]
+        )
+    ]
+    path = tmp_path / "recogito.jsonld"
+    path.write_text(json.dumps(annotations), encoding="utf-8")
+    output = run(path, "recogito")
+    known = PlaceMention.objects.get(exact="Kherson")
+    assert (known.place, known.status, known.anchored) == (kherson, Span.Status.CONFIRMED, True)
+    unknown = PlaceMention.objects.get(exact="Kyiv")  # not here, no gazetteer: to complete
+    assert unknown.place is None and unknown.status == Span.Status.SUGGESTED
+    assert unknown.proposal["unknown_place"]["iri"] == "http://sws.geonames.org/703448"
+    assert "1 anchored, 0 orphan, 1 suggested" in output
+    assert not Quote.objects.filter(article=article).exists()
+    # accepting it cannot confirm a mention of no place: it waits for a person to choose one
+    assert operations.accept_suggestions([unknown]) == 0
+    unknown.refresh_from_db()
+    assert unknown.status == Span.Status.SUGGESTED and unknown.place is None

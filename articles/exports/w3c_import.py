@@ -198,6 +198,7 @@ class _Bodies:
     places: list[Named] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    identifying: bool = False  # a place body with purpose identifying (Recogito's place tags)
 
     def tag(self, value: str) -> None:
         if value.strip().lower() in KINDS and not self.kind:
@@ -221,6 +222,8 @@ class _Bodies:
             self.speaker = named[1]
         elif named[0] == "place":
             self.places.append(named[1])
+            purpose = _list(body.get("purpose")) if isinstance(body, dict) else []
+            self.identifying = self.identifying or "identifying" in purpose
 
 
 def parse(obj: dict, number: int) -> Parsed:
@@ -245,7 +248,8 @@ def parse(obj: dict, number: int) -> Parsed:
     if start is not None and (end is None or end <= start):
         start = end = None
     motivations = {str(m).rsplit(":", 1)[-1] for m in _list(obj.get("motivation"))}
-    mention = "identifying" in motivations and bodies.places and not bodies.speaker
+    identifying = "identifying" in motivations or bodies.identifying
+    mention = identifying and bodies.places and not bodies.speaker
     return Parsed(
         number=number,
         iri=_text(obj.get("id", obj.get("@id"))),

@@ -168,7 +168,8 @@ def _mention(article: Article, parsed: Parsed, names: _Names) -> Outcome:
     mention.place = names.place(named)
     if mention.place is None:
         mention.status = Span.Status.SUGGESTED
-        mention.proposal = {"place": {"name": named.name or mention.exact, "iri": named.iri}}
+        # not a "place" proposal: it has no coordinates to create one from
+        mention.proposal = {"unknown_place": {"name": named.name, "iri": named.iri}}
         outcome.status = SUGGESTED if mention.anchored else ORPHAN
         outcome.warnings.append("its place is unknown here: kept as a suggestion to complete")
     operations.save_span(mention)
