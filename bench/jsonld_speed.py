@@ -9,8 +9,9 @@ Run (PostgreSQL and Redis on 127.0.0.1; the database is created, filled and reus
 
 What it does: production settings in this process (``corpus.Production``), then, interleaved in
 one run, /healthz (the baseline) and each JSON-LD URL through Django's test client, each request
-after its page-cache tags were retired (as an edit of the article does), so every request builds
-its document from the database: median and p95 in ms, the queries of one request, the size.
+after the page cache was retired (no request is a page-cache hit): the heavy article "cold" (the
+cache emptied first, as right after an edit of it: the document built from the database) and
+"warm" (its JSON-LD kept for its revision); median and p95 in ms, queries, size.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ HEAVY = "/articles/heavy/annotations.jsonld"
 
 
 def measure(paths: dict[str, str], repeat: int) -> dict[str, dict]:
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -51,6 +53,8 @@ def measure(paths: dict[str, str], repeat: int) -> dict[str, dict]:
             client.get(path)
     for _ in range(repeat):
         for name, path in [("/healthz", "/healthz"), *paths.items()]:
+            if name.endswith("(cold)"):
+                cache.clear()  # as after an edit of the article: built from the database
             pagecache.retire_everything()
             started = time.perf_counter()
             response = client.get(path)
@@ -58,6 +62,8 @@ def measure(paths: dict[str, str], repeat: int) -> dict[str, dict]:
             assert response.status_code == 200, (path, response.status_code)
     report = {}
     for name, path in [("/healthz", "/healthz"), *paths.items()]:
+        if name.endswith("(cold)"):
+            cache.clear()
         pagecache.retire_everything()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
@@ -98,7 +104,8 @@ def main(argv=None) -> int:
         deep = Quote.objects.visible().order_by("pk").values_list("pk", flat=True)
         middle = deep[deep.count() // 2]
         paths = {
-            "heavy article JSON-LD": HEAVY,
+            "heavy article (cold)": HEAVY,
+            "heavy article (warm)": HEAVY,
             "corpus collection": "/annotations.jsonld",
             "corpus first page": "/annotations.jsonld?page=first",
             "corpus page half-way": f"/annotations.jsonld?after=q{middle}&index=1",
@@ -116,9 +123,10 @@ def main(argv=None) -> int:
             f"{row['queries']} queries  {row['bytes'] / 1000:,.0f} KB  "
             f"{row['annotations']} annotations"
         )
-    heavy = report["heavy article JSON-LD"]
-    verdict = "ok" if heavy["p95_ms"] <= TARGET_MS else "MISSED"
-    print(f"  heavy article p95 {heavy['p95_ms']:.1f} ms (target <= {TARGET_MS:.0f} ms: {verdict})")
+    for name in ("heavy article (cold)", "heavy article (warm)"):
+        p95 = report[name]["p95_ms"]
+        verdict = "ok" if p95 <= TARGET_MS else "MISSED"
+        print(f"  {name} p95 {p95:.1f} ms (target <= {TARGET_MS:.0f} ms: {verdict})")
     return 0
 
 

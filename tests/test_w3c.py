@@ -356,3 +356,23 @@ def test_hostile_text_stays_valid_json(client, make_article, text):
     assert item["body"][0]["source"]["name"] == text[:100]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert w3c_musts.collection_failures(document) == []
+
+
+def test_the_jsonld_built_once_per_revision_follows_a_renamed_speaker(
+    client, seeded, django_assert_max_num_queries
+):
+    document = article_doc(client, seeded)
+    with django_assert_max_num_queries(2):  # the article; its JSON-LD is kept per revision
+        assert article_doc(client, seeded) == document
+    speaker = Speaker.objects.get(slug="dmitry-peskov")
+    speaker.name = "Dmitry S. Peskov"
+    from articles import operations
+
+    operations.save_name(speaker)
+    names = {
+        b["source"]["name"]
+        for item in article_doc(client, seeded)["first"]["items"]
+        for b in item["body"]
+        if "source" in b
+    }
+    assert "Dmitry S. Peskov" in names and "Dmitry Peskov" not in names

@@ -3,8 +3,11 @@ Annotation JSON-LD of an article, of a mention and of the corpus."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import (
     Http404,
     HttpRequest,
@@ -98,18 +101,33 @@ def jsonld_etag(article: Article) -> str:
     return etag(article)[:-1] + '.jsonld"'
 
 
+def article_jsonld_text(request: HttpRequest, article: Article, page: str | None) -> str:
+    """The article's JSON-LD (``page``: ``"1"`` for its one page alone), built once per revision
+    of the article and per site address, as the page's rendering is: the revision moves with
+    every change to the article, its annotations and the names they show."""
+    site = hashlib.blake2b(request.build_absolute_uri("/").encode(), digest_size=8).hexdigest()
+    stamp = f"{article.pk}:{article.revision}:{article.updated_at.timestamp()}"
+    key = f"w3c-article:{stamp}:{site}:{page or ''}"
+    text = cache.get(key)
+    if text is None:
+        document = w3c.article_collection(request.build_absolute_uri, article)
+        if page is not None:
+            if page != "1" or "first" not in document:
+                raise Http404("This collection has one page: ?page=1.")
+            document = w3c.standalone(document["first"])
+        text = w3c.dumps(document)
+        cache.set(key, text, settings.RENDER_CACHE_SECONDS)
+    return text
+
+
 def article_jsonld(request: HttpRequest, article: Article) -> HttpResponse:
     """A published article's annotations (``?page=1``: its one page alone), conditional."""
     tag = jsonld_etag(article)
     if not_modified := get_conditional_response(request, etag=tag):
         return not_modified
-    document = w3c.article_collection(request.build_absolute_uri, article)
-    page = request.GET.get("page")
-    if page is not None:
-        if page != "1" or "first" not in document:
-            raise Http404("This collection has one page: ?page=1.")
-        document = w3c.standalone(document["first"])
-    response = jsonld(document)
+    text = article_jsonld_text(request, article, request.GET.get("page"))
+    response = HttpResponse(text, content_type=w3c.CONTENT_TYPE)
+    response["X-Content-Type-Options"] = "nosniff"
     response["ETag"] = tag
     response["Content-Location"] = request.build_absolute_uri(
         reverse("articles:article_annotations", args=[article.slug])
