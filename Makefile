@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed
 # axe-core runs inside the browser tests (accessibility); fetched from npm, never shipped.
 AXE_VERSION := 4.11.0
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
+# Apache Annotator's W3C selector matchers resolve our exported selectors in the browser tests;
+# fetched from npm and bundled for the page by esbuild (from npm too), never shipped.
+ANNOTATOR_VERSION := 0.2.0
+ESBUILD_VERSION := 0.25.12
+ANNOTATOR := .cache/annotator/annotator.js
 
 .PHONY: run test lint format migrate seed clean
 
@@ -30,7 +35,15 @@ run: $(STAMP)
 $(AXE):
 	npm install --prefix .cache/axe --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
 
-test: $(STAMP) $(AXE)
+$(ANNOTATOR):
+	npm install --prefix .cache/annotator --no-audit --no-fund --loglevel=error \
+		@apache-annotator/dom@$(ANNOTATOR_VERSION) @apache-annotator/selector@$(ANNOTATOR_VERSION) \
+		esbuild@$(ESBUILD_VERSION)
+	cd .cache/annotator && echo 'export { createTextQuoteSelectorMatcher, createTextPositionSelectorMatcher } from "@apache-annotator/dom";' \
+		| node_modules/.bin/esbuild --bundle --format=iife --global-name=ApacheAnnotator \
+		--log-level=warning --outfile=annotator.js.tmp && mv annotator.js.tmp annotator.js
+
+test: $(STAMP) $(AXE) $(ANNOTATOR)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

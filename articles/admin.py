@@ -16,7 +16,7 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import annotate, import_admin, operations, tasks, throttle
+from . import annotate, import_admin, operations, tasks, throttle, w3c_admin
 from .changes import changing, current
 from .exports import views as export_views
 from .forms import VersionedForm
@@ -218,11 +218,20 @@ class ArticleAdmin(NewsroomAdmin):
                 name="articles_article_import_previewed",
             ),
         ]
+        annotations = path(
+            "<int:article_id>/import-annotations/",
+            wrap(
+                lambda request, article_id: w3c_admin.import_annotations_view(
+                    self, request, article_id
+                )
+            ),
+            name="articles_article_import_annotations",
+        )
         dataset = path("dataset.zip", wrap(self.dataset_view), name="articles_article_dataset")
         return [
             path(f"<int:article_id>/annotate/{suffix}", wrap(view), name=name)
             for suffix, view, name in views
-        ] + [job, *importing, dataset, *super().get_urls()]
+        ] + [job, annotations, *importing, dataset, *super().get_urls()]
 
     def dataset_view(self, request):
         """The published corpus as a data package (a ZIP), for whoever may see the articles."""

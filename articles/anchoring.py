@@ -571,3 +571,11 @@ def reanchor(old_body: str, new_body: str, anchors: Iterable[Anchor]) -> list[Pl
     mapper = Mapper(body_diff(old_body, new_body, dmp, time.time() + DIFF_SECONDS * (1 + size)))
     deadline = time.time() + FUZZY_SECONDS * (1 + size)
     return [place(old_body, new_body, anchor, mapper, dmp, deadline) for anchor in spans]
+
+
+def find_fuzzy(body: str, anchor: Anchor, near: int) -> Placement | None:
+    """Where ``anchor``'s text, edited, now stands in ``body`` by its stored context (another
+    tool's quote selector): the fuzzy step of ``place`` alone, or None."""
+    needs = _needs(body, anchor)
+    deadline = time.time() + FUZZY_SECONDS * (1 + len(body) / 100_000)
+    return _fuzzy(body, anchor.exact, near, needs, _dmp(), deadline)

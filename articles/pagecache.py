@@ -37,6 +37,8 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.text import compress_string
 
+from .negotiation import prefers_jsonld
+
 HIT_HEADER = "X-Page-Cache"
 DIRECTIVES = re.compile(r"\s*,\s*")  # between Cache-Control directives
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -48,6 +50,8 @@ TAGGED_VIEWS = {
     "articles:article_detail": "article",
     "articles:speaker_detail": "speaker",
     "articles:place_detail": "place",
+    "articles:article_annotations": "article",
+    "articles:mention": "article",
 }
 
 Page = tuple[tuple[str, ...], int, list[tuple[str, str]], bytes]
@@ -76,8 +80,9 @@ def page_tags(path: str) -> list[str]:
 def page_key(request: HttpRequest) -> str | None:
     """The cache key of this request's page, or None when it must not come from the cache.
 
-    Everything the reader views read from a request is in it: scheme, host, path and query, and
-    the two htmx headers that choose between a fragment and the whole page.
+    Everything the reader views read from a request is in it: scheme, host, path and query, the
+    two htmx headers that choose between a fragment and the whole page, and whether ``Accept``
+    chose JSON-LD over the page (``negotiation``).
     """
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
@@ -90,6 +95,7 @@ def page_key(request: HttpRequest) -> str | None:
             request.get_full_path(),
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-History-Restore-Request", ""),
+            "jsonld" if prefers_jsonld(request.headers.get("Accept", "")) else "",
         ]
     )
     return "page:" + hashlib.blake2b(parts.encode(), digest_size=20).hexdigest()

@@ -190,7 +190,7 @@ def accept_all(spans: Sequence[Span]) -> list[Span]:
     one by that name or alias exists by now): a handful of queries, whatever their number.
     Call inside a transaction (``operations.accept_suggestions``). A suggestion changed by
     someone else since it was loaded refuses the whole lot (``StaleEdit``)."""
-    spans = [s for s in spans if s.status == Span.Status.SUGGESTED]
+    spans = [s for s in spans if s.status == Span.Status.SUGGESTED and not _placeless(s)]
     quotes = [s for s in spans if isinstance(s, Quote)]
     mentions = [s for s in spans if isinstance(s, PlaceMention)]
     _check_versions(Quote, quotes)
@@ -260,6 +260,12 @@ def _check_versions(model: type[Span], spans: Sequence[Span]) -> None:
     for span in spans:
         if stored.get(span.pk) != span.version:
             raise StaleEdit(span)
+
+
+def _placeless(span: Span) -> bool:
+    """A mention that names no place and proposes none (an imported annotation whose place is
+    unknown here): it waits for a person to choose its place; accepting it cannot confirm it."""
+    return isinstance(span, PlaceMention) and span.place_id is None and not _proposes(span, "place")
 
 
 def _named(model: type[Speaker] | type[Place], proposals: list[dict]) -> dict:

@@ -9,6 +9,13 @@ urlpatterns = [
     path("", views.article_list, name="article_list"),
     path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
     path("articles/<slug:slug>/quotes/<int:quote_id>/", views.quote_panel, name="quote_panel"),
+    path(
+        "articles/<slug:slug>/annotations.jsonld",
+        exports.article_annotations,
+        name="article_annotations",
+    ),
+    path("articles/<slug:slug>/mentions/<int:mention_id>/", exports.mention, name="mention"),
+    path("annotations.jsonld", exports.corpus_annotations, name="corpus_annotations"),
     path("speakers/", views.speaker_list, name="speaker_list"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
     path("places/", views.place_list, name="place_list"),

@@ -40,6 +40,7 @@ from .models import (
     SpeakerPair,
     SpeakerPlace,
 )
+from .negotiation import prefers_jsonld
 from .presenters import article_colours, body_html, speaker_colour
 
 ARTICLES_PER_PAGE = 20
@@ -244,6 +245,10 @@ def etag(article) -> str:
 @public_page
 def article_detail(request, slug):
     article = _article_for(request, slug)
+    if prefers_jsonld(request.headers.get("Accept", "")):
+        response = _article_jsonld(request, article)
+        patch_vary_headers(response, ["Accept"])
+        return response
     tag = None if request.user.is_authenticated else etag(article)
     if tag and (not_modified := get_conditional_response(request, etag=tag)):
         return not_modified
@@ -251,21 +256,51 @@ def article_detail(request, slug):
     response = render(request, "articles/article_detail.html", context)
     if tag:
         response["ETag"] = tag
+    patch_vary_headers(response, ["Accept"])  # the same URL answers JSON-LD too
     return response
+
+
+def _quote_jsonld(request, article, quote_id):
+    """A published, reader-visible quote's ``Annotation``, asked for on its URL."""
+    from .exports.views import jsonld
+    from .exports.w3c import one_annotation
+
+    document = None
+    if article.is_published:
+        document = one_annotation(request.build_absolute_uri, "quote", article, quote_id)
+    if document is None:
+        raise Http404("No such quote.")
+    response = jsonld(document)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def _article_jsonld(request, article):
+    """The article's W3C annotations, asked for on its URL (``Accept``): published only."""
+    from .exports.views import article_jsonld
+
+    if not article.is_published:
+        raise Http404("No published article here.")
+    return article_jsonld(request, article)
 
 
 @require_safe
 @public_page
 def quote_panel(request, slug, quote_id):
-    """The side panel for one quote: the fragment for htmx, the whole article page otherwise."""
+    """The side panel for one quote: the fragment for htmx, the whole article page otherwise;
+    the quote's W3C ``Annotation`` (this URL is its IRI) for a JSON-LD client."""
     article = _article_for(request, slug)
-    return page_or_fragment(
+    if prefers_jsonld(request.headers.get("Accept", "")):
+        return _quote_jsonld(request, article, quote_id)
+    response = page_or_fragment(
         request,
         "articles/article_detail.html",
         "panel",
         _panel_context(article, quote_id),
         lambda: {"sections": reader_sections(article)},
     )
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 @require_safe
