@@ -34,6 +34,24 @@ def test_the_seed_exports_as_a_valid_data_package(tmp_path):
     assert geojson["type"] == "FeatureCollection" and geojson["features"]
 
 
+def test_the_packages_annotations_are_the_corpus_as_w3c_web_annotations(tmp_path):
+    """annotations.jsonld: every visible quote and mention, passing the Web Annotation MUSTs
+    and expanded by a JSON-LD processor (pyld) with the bundled context only."""
+    from tests.test_w3c import expand
+    from tests.w3c_musts import collection_failures, page_failures
+
+    load_seed()
+    call_command("export_dataset", str(tmp_path / "d"), base_url="https://newsroom.example")
+    document = json.loads((tmp_path / "d" / "annotations.jsonld").read_text(encoding="utf-8"))
+    items = document["first"]["items"]
+    visible = Quote.objects.visible().count() + PlaceMention.objects.visible().count()
+    assert document["total"] == len(items) == visible
+    assert len({a["id"] for a in items}) == visible
+    assert collection_failures(document) == []
+    assert page_failures({"@context": document["@context"], **document["first"]}) == []
+    assert expand(document)  # no context fetched: the loader refuses any
+
+
 def test_drafts_stay_out_of_the_dataset(tmp_path, make_article):
     draft = make_article(body="Peskov said no.", status=Article.Status.DRAFT)
     create(Quote, article=draft, start=0, end=15, exact="Peskov said no.")
@@ -81,6 +99,7 @@ def test_editors_download_the_same_package_as_one_zip(tmp_path, client, make_art
         archive.extractall(tmp_path)
     folder = tmp_path / "newsroom-corpus"
     assert sorted(p.name for p in folder.iterdir()) == [
+        "annotations.jsonld",
         "datapackage.json",
         "mentions.csv",
         "mentions.geojson",

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import search
-from . import geo, query, tabular
+from . import geo, query, tabular, w3c_corpus
 
 DEFAULT_LICENSE = "CC-BY-4.0"
 LICENSES = {
@@ -59,6 +59,11 @@ DESCRIPTIONS = {
     "places": "Every place with a published mention or quote about it, with their counts.",
     "places-geojson": "The places as GeoJSON (RFC 7946), with their counts.",
     "mentions-geojson": "The place mentions as GeoJSON (RFC 7946), at their places.",
+    "annotations": (
+        "Every reader-visible quote and place mention as a W3C Web Annotation (JSON-LD): one "
+        "AnnotationCollection whose one page holds them all; the context is the W3C's, "
+        "http://www.w3.org/ns/anno.jsonld, and Newsroom's, embedded."
+    ),
 }
 
 
@@ -134,6 +139,16 @@ def descriptor(
         }
         for name in ("places-geojson", "mentions-geojson")
     ]
+    resources.append(
+        {
+            "name": "annotations",
+            "path": "annotations.jsonld",
+            "format": "jsonld",
+            "mediatype": "application/ld+json",
+            "encoding": "utf-8",
+            "description": DESCRIPTIONS["annotations"],
+        }
+    )
     return {
         "profile": "data-package",
         "name": "newsroom-corpus",
@@ -171,6 +186,7 @@ def members(
     yield "places.geojson", geo.geojson_pieces(features)
     mentions = geo.mention_features(absolute, query.mentions_for(search.Filters()))
     yield "mentions.geojson", geo.geojson_pieces(mentions)
+    yield "annotations.jsonld", w3c_corpus.whole_pieces(absolute)
     package = descriptor(title, license_id, base + "/", created, citation)
     yield "datapackage.json", [json.dumps(package, indent=2, ensure_ascii=False) + "\n"]
 

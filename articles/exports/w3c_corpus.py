@@ -10,7 +10,8 @@ sum of the articles' kept counts, cached until a public change retires the lists
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -115,11 +116,14 @@ def total() -> int:
     return int(cache.get_or_set(key, count, settings.FILTER_CHOICES_SECONDS) or 0)
 
 
+LABEL = "Newsroom: every published quote, claim and place mention"
+
+
 def collection(absolute: Absolute) -> dict:
     base = absolute(reverse("articles:corpus_annotations"))
     return w3c.collection(
         base,
-        "Newsroom: every published quote, claim and place mention",
+        LABEL,
         total(),
         _url(base, page=FIRST),
         _url(base, page=LAST),
@@ -155,3 +159,31 @@ def corpus_page(absolute: Absolute, cursor: Cursor) -> dict:
         prev_iri = _url(base, before=_key_of(items[0]), index=start)
     document = w3c.page(iri, base, items, start, urls.site, next_iri, prev_iri)
     return w3c.standalone(document)
+
+
+def whole_pieces(absolute: Absolute) -> Iterator[str]:
+    """The whole corpus as one document, for the data package: the collection with one page
+    holding every annotation in the corpus's order, written a page of items at a time (the
+    items are read by the same keyset as the served pages)."""
+    base = absolute(reverse("articles:corpus_annotations"))
+    urls = w3c.Urls.of(absolute)
+    everything = base + "#all"
+    first = w3c.page(everything, base, [], 0, urls.site)
+    first["items"] = ITEMS_MARK
+    text = w3c.dumps(w3c.collection(base, LABEL, total(), first, everything))
+    if json.dumps(ITEMS_MARK) not in text:  # nothing published: a collection without pages
+        yield text
+        return
+    head, tail = text.split(json.dumps(ITEMS_MARK))
+    yield head + "["
+    key, n = ("q", 0), 0
+    while items := _forward(urls, key, w3c.PAGE_SIZE):
+        annotations = ",".join(w3c.dumps(w3c.annotation(item, urls.site)) for item in items)
+        yield ("," if n else "") + annotations
+        n += len(items)
+        last = _key_of(items[-1])
+        key = (last[0], int(last[1:]))
+    yield "]" + tail
+
+
+ITEMS_MARK = "\u0000items\u0000"  # where the items go in the document's text; no value has it
