@@ -436,3 +436,7 @@ class PlaceMentionAdmin(SpanAdmin):
     list_select_related = ["article", "place"]
     search_fields = ["exact", "place__name", "article__headline"]
     autocomplete_fields = ["article", "place"]
+
+
+# The API tokens (articles.api.admin) register themselves here.
+from .api import admin as api_admin  # noqa: E402, F401

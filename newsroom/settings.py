@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "ninja",  # the API's interactive docs (Swagger UI) from our static files, not a CDN
     # Background jobs: Django's Tasks framework (django.tasks from Django 6; the django-tasks
     # backport before it) with django-tasks-db's database backend. See TASKS below.
     *([] if find_spec("django.tasks") else ["django_tasks"]),
