@@ -178,6 +178,10 @@ FILTER_CHOICES_SECONDS = int(os.environ.get("FILTER_CHOICES_SECONDS", "60"))
 SEARCH_RESULTS_SECONDS = int(os.environ.get("SEARCH_RESULTS_SECONDS", "600"))
 RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", str(60 * 60 * 24)))
 
+# The JSON API (articles.api): anonymous clients may make this many requests per period (s, m, h
+# or d) from one address, then get 429 with Retry-After; a personal API token is not limited.
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/m")
+
 # Background jobs (articles.tasks), run by `manage.py db_worker`, which `make run` starts.
 # NEWSROOM_TASK_BACKEND: "database" (jobs kept in the database, run by the worker), "immediate"
 # (run at once, inside the request that enqueues them: only for tests and one-off scripts) or

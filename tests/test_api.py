@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
 from django.urls import reverse
 
 from articles.api.models import ApiToken, create_token, digest
@@ -139,7 +140,7 @@ def _filter_queries():
     speaker = Speaker.objects.filter(n_quotes__gt=0).order_by("-n_quotes").first()
     quote = Quote.objects.visible().filter(places__isnull=False).first()
     place = quote.places.first()
-    article = Article.objects.published().exclude(outlet=None).first()
+    article = Article.objects.published().exclude(outlet=None).exclude(published_on=None).first()
     return [
         *LIST_QUERIES,
         {"speaker": speaker.slug},
@@ -324,7 +325,8 @@ def test_queries_do_not_grow_with_the_page(client, seeded, django_assert_num_que
         "/quotes?speaker=" + Quote.objects.visible().exclude(speaker=None)[0].speaker.slug: 2,
         "/place-mentions": 1,
         "/articles": 1,
-        "/articles?q=said&place=kyiv": 1,
+        # on PostgreSQL a search also finds the speakers and places it names (pg_trgm): two more
+        "/articles?q=said&place=kyiv": 3 if connection.vendor == "postgresql" else 1,
         f"/articles/{article.slug}": 4,  # the article; its quotes; their places; its mentions
         "/speakers": 1,
         "/places": 1,

@@ -13,7 +13,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def seeded(db, settings):
+def in_one_connection():
+    """Requests through the WSGI handler keep the test's connection, as Django's test client
+    does: its request signals would close it (inside the test's transaction) on PostgreSQL."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(db, settings, in_one_connection):
     from tests.ops import load_seed
 
     settings.API_ANON_RATE = "1000000/m"  # the fuzzing is one client: not the limit's test

@@ -27,20 +27,16 @@ from . import problems
 from .auth import TokenAuth, viewer
 from .routes import router
 
-# Anonymous clients: this many requests per period (s, m, h or d) from one address.
-DEFAULT_ANON_RATE = "120/m"
-
-
 class AnonymousThrottle(AnonRateThrottle):
     """Ninja's anonymous throttle (a history of request times in the cache, per client) at
     ``settings.API_ANON_RATE``, read per request; the client's address as the login throttle
     finds it (django-axes' ipware settings), never from a header a client may forge."""
 
     def __init__(self) -> None:
-        super().__init__(DEFAULT_ANON_RATE)
+        super().__init__(settings.API_ANON_RATE)
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = getattr(settings, "API_ANON_RATE", DEFAULT_ANON_RATE)
+        self.rate = settings.API_ANON_RATE
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
 
