@@ -439,3 +439,10 @@ def test_not_found_is_a_problem_everywhere_under_the_api(client, seeded):
     problem(get(client, "/places/nowhere"), 404)
     problem(get(client, "/outlets/none"), 404)
     problem(get(client, "/no-such-endpoint"), 404)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_api_is_read_only(client, db, method):
+    response = getattr(client, method)(f"{API}/quotes")
+    assert "read-only" in problem(response, 405)["detail"]
+    assert response["Allow"] == "GET"

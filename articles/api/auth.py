@@ -60,7 +60,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Viewer:
         prefix = split_token(token)
         found = (
-            ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+            ApiToken.objects.using("default").select_related("user").filter(prefix=prefix).first()
             if prefix
             else None
         )
@@ -70,7 +70,7 @@ class TokenAuth(HttpBearer):
             raise InvalidToken("This API token has been revoked.")
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_EVERY:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)  # the primary's
         return Viewer(token=found, unpublished=can_preview_drafts(found.user))
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from axes.helpers import get_client_ip_address
@@ -23,9 +25,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from ninja import NinjaAPI, Swagger
 from ninja.throttling import AnonRateThrottle
 
+from newsroom.routers import public_read
+
 from . import problems
 from .auth import TokenAuth, viewer
 from .routes import router
+
 
 class AnonymousThrottle(AnonRateThrottle):
     """Ninja's anonymous throttle (a history of request times in the cache, per client) at
@@ -118,3 +123,28 @@ api = NewsroomAPI(
 api.add_router("/", router)
 for exception, handler in problems.HANDLERS:
     api.add_exception_handler(exception, handler)
+
+
+def _reader_view(view: Callable) -> Callable:
+    """An API view as a reader page is: its reads may go to the replica (the token is looked up
+    on the primary, ``auth``); a method it does not answer is a problem document too."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with public_read():
+            response = view(request, *args, **kwargs)
+        if response.status_code == 405:
+            allowed = response.get("Allow", "GET")
+            detail = f"The API is read-only: {request.method} is not allowed here (only {allowed})."
+            return problems.problem(405, detail, headers={"Allow": allowed})
+        return response
+
+    return wrapped
+
+
+def urls() -> tuple[list, str, str]:
+    """``api.urls`` with every view a ``_reader_view``: what ``newsroom/urls.py`` mounts."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = _reader_view(pattern.callback)
+    return patterns, app_name, namespace
