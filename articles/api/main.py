@@ -146,5 +146,6 @@ def urls() -> tuple[list, str, str]:
     """``api.urls`` with every view a ``_reader_view``: what ``newsroom/urls.py`` mounts."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = _reader_view(pattern.callback)
+        if pattern.callback is not None:
+            pattern.callback = _reader_view(pattern.callback)
     return patterns, app_name, namespace
