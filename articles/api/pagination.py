@@ -71,7 +71,7 @@ class Order:
     def cursor(self, row: Any) -> str:
         values = []
         for key in self.keys:
-            value = getattr(row, key.field)
+            value = row[key.field] if isinstance(row, dict) else getattr(row, key.field)
             values.append(None if value is None else key.dump(value))
         return signing.dumps(values, salt=f"api-cursor:{self.name}", compress=True)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from .. import exports, search, views
@@ -46,7 +46,7 @@ PLACES = Order("places", [Key("n_mentions", True), Key("name", **TEXT), Key("pk"
 OUTLETS = Order("outlets", [Key("n_articles", True), Key("name", **TEXT), Key("pk")])
 
 
-class Filters(schemas.Schema):
+class Filters(Schema):
     """The article list's query parameters, with their meaning there (``search.Filters``): any
     value is taken, and one that names nothing selects nothing."""
 
@@ -59,7 +59,7 @@ class Filters(schemas.Schema):
     outlet: str = Field("", description="An outlet's slug or domain.")
 
 
-class Page(schemas.Schema):
+class Page(Schema):
     cursor: str = Field("", description="From the previous page's next link.")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
 
@@ -67,10 +67,15 @@ class Page(schemas.Schema):
 # --- What a viewer may see ----------------------------------------------------------------------
 
 SEEN_BY_STAFF = [Span.Status.CONFIRMED, Span.Status.SUGGESTED]
+# A quote's places, as a list on it (``place_list``): no queryset made per quote to read them
+PLACE_REFS = Prefetch("places", Place.objects.only("slug", "name"), to_attr="place_list")
 
 
-def articles(who: Viewer) -> QuerySet[Article]:
-    rows = Article.objects.select_related("author", "outlet").defer("search_vector")
+def articles(who: Viewer, body: bool = False) -> QuerySet[Article]:
+    """What ``who`` may read; with the ``body`` only where it is shown (not a list's rows)."""
+    rows = Article.objects.select_related("author", "outlet").defer(
+        "search_vector", *([] if body else ["body"])
+    )
     return rows if who.unpublished else rows.published()
 
 
@@ -161,7 +166,7 @@ def quote_item(quote: Quote) -> dict:
         **_span(quote),
         "kind": quote.kind,
         "speaker": _ref(quote.speaker),
-        "places": [_ref(p) for p in quote.places.all()],
+        "places": [_ref(p) for p in quote.place_list],
     }
 
 
@@ -205,15 +210,44 @@ def _listed(request: HttpRequest, page, item) -> dict:
     return {"items": [item(row) for row in page.items], "next": next_url(request, page.next_cursor)}
 
 
-IN_LIST = ("slug", "headline", "published_on", "status")  # what a span's article shows of it
+# A list's spans are read as values (no model instances: a page of 100 is mostly that cost)
+SPAN_VALUES = ("pk", "start", "end", "exact", "prefix", "suffix", "status")
+ARTICLE_VALUES = ("article__slug", "article__headline", "article__published_on")
+QUOTE_VALUES = (*SPAN_VALUES, *ARTICLE_VALUES, "kind", "speaker__slug", "speaker__name")
+MENTION_VALUES = (*SPAN_VALUES, *ARTICLE_VALUES, "place__slug", "place__name")
 
 
-def _with_articles(rows: QuerySet) -> QuerySet:
-    """Spans with their article's few fields (never its body) in the same query."""
-    return rows.select_related("article").only(
-        *(f.name for f in rows.model._meta.concrete_fields if f.name != "article"),
-        *(f"article__{f}" for f in IN_LIST),
+def _named(slug: str | None, name: str | None) -> dict | None:
+    return {"slug": slug, "name": name} if slug is not None else None
+
+
+def span_row(row: dict, urls: Urls) -> dict:
+    """A span of a list, from its values, with its article."""
+    slug = row["article__slug"]
+    return {
+        "id": row["pk"],
+        **{f: row[f] for f in ("start", "end", "prefix", "suffix", "status")},
+        "text": row["exact"],
+        "article": {
+            "slug": slug,
+            "headline": row["article__headline"],
+            "published_on": row["article__published_on"],
+            "url": urls.article(slug=slug),
+            "api_url": urls.api_article(slug=slug),
+        },
+    }
+
+
+def places_of(quote_ids: list[int]) -> dict[int, list[dict]]:
+    """The places each quote is about (by name, as on the article), in one query."""
+    through = Quote.places.through.objects.filter(quote_id__in=quote_ids)
+    rows = through.order_by("place__name", "place_id").values_list(
+        "quote_id", "place__slug", "place__name"
     )
+    found: dict[int, list[dict]] = {}
+    for quote_id, slug, name in rows:
+        found.setdefault(quote_id, []).append({"slug": slug, "name": name})
+    return found
 
 
 # --- Endpoints ----------------------------------------------------------------------------------
@@ -238,14 +272,14 @@ def list_articles(request, filters: Query[Filters], paging: Query[Page]):
 def article(request, slug: str):
     """An article with its body and every quote and place mention readers see in it."""
     who = viewer(request)
-    found = articles(who).filter(slug=slug).first()
+    found = articles(who, body=True).filter(slug=slug).first()
     if found is None:
         raise Http404(f"No article is at {slug!r}.")
     quotes = (
         spans(Quote, who)
         .filter(article=found)
         .select_related("speaker")
-        .prefetch_related(Prefetch("places", Place.objects.only("slug", "name")))
+        .prefetch_related(PLACE_REFS)
     )
     mentions = spans(PlaceMention, who).filter(article=found).select_related("place")
     return {
@@ -263,14 +297,18 @@ def list_quotes(request, filters: Query[Filters], paging: Query[Page]):
     filters; a speaker, a kind and a place also choose the quotes, as the CSV export does."""
     who, chosen = viewer(request), search.Filters.from_query(request.GET)
     rows = exports.quotes_for(chosen, spans(Quote, who), articles(who))
-    rows = _with_articles(rows.select_related("speaker")).prefetch_related(
-        Prefetch("places", Place.objects.only("slug", "name"))
-    )
-    page = keyset_page(rows, SPANS, paging.cursor, paging.limit)
-    urls = Urls(request)
-    return _listed(
-        request, page, lambda q: {**quote_item(q), "article": article_ref(q.article, urls)}
-    )
+    page = keyset_page(rows.values(*QUOTE_VALUES), SPANS, paging.cursor, paging.limit)
+    places, urls = places_of([q["pk"] for q in page.items]), Urls(request)
+
+    def item(q: dict) -> dict:
+        return {
+            **span_row(q, urls),
+            "kind": q["kind"],
+            "speaker": _named(q["speaker__slug"], q["speaker__name"]),
+            "places": places.get(q["pk"], []),
+        }
+
+    return _listed(request, page, item)
 
 
 @router.get("/place-mentions", response=responses(schemas.MentionPage), url_name="mentions")
@@ -279,13 +317,13 @@ def list_mentions(request, filters: Query[Filters], paging: Query[Page]):
     a place also chooses the mentions."""
     who, chosen = viewer(request), search.Filters.from_query(request.GET)
     rows = exports.mentions_for(chosen, spans(PlaceMention, who), articles(who))
-    page = keyset_page(
-        _with_articles(rows.select_related("place")), SPANS, paging.cursor, paging.limit
-    )
+    page = keyset_page(rows.values(*MENTION_VALUES), SPANS, paging.cursor, paging.limit)
     urls = Urls(request)
-    return _listed(
-        request, page, lambda m: {**mention_item(m), "article": article_ref(m.article, urls)}
-    )
+
+    def item(m: dict) -> dict:
+        return {**span_row(m, urls), "place": _named(m["place__slug"], m["place__name"])}
+
+    return _listed(request, page, item)
 
 
 def _one(rows: QuerySet, slug: str, kind: str):
@@ -348,7 +386,7 @@ def search_articles(request, filters: Query[SearchQuery], paging: Query[Page]):
     chosen = search.Filters.from_query(request.GET)
     if not chosen.q:
         return {"items": [], "next": None, "speakers": [], "places": [], "more": False}
-    results = search.search(articles(Viewer()), chosen)
+    results = search.search(articles(Viewer(), body=True), chosen)  # snippets read the body
     page = offset_page(results.articles, paging.cursor, paging.limit)
     urls = Urls(request)
     hits = [
