@@ -162,11 +162,12 @@ def _ref(entity: Speaker | Place | None) -> dict | None:
 
 
 def quote_item(quote: Quote) -> dict:
+    """A quote of an article, its places prefetched (``PLACE_REFS``)."""
     return {
         **_span(quote),
         "kind": quote.kind,
         "speaker": _ref(quote.speaker),
-        "places": [_ref(p) for p in quote.place_list],
+        "places": [_ref(p) for p in getattr(quote, "place_list", [])],
     }
 
 
