@@ -322,7 +322,9 @@ def test_queries_do_not_grow_with_the_page(client, seeded, django_assert_num_que
     article = Article.objects.published().first()
     expected = {
         "/quotes": 2,  # the quotes with article and speaker; their places
-        "/quotes?speaker=" + Quote.objects.visible().exclude(speaker=None)[0].speaker.slug: 2,
+        # the speaker's key, then their quotes from their index, and the quotes' places
+        "/quotes?speaker=" + Quote.objects.visible().exclude(speaker=None)[0].speaker.slug: 3,
+        "/place-mentions?place=" + PlaceMention.objects.visible()[0].place.slug: 2,
         "/place-mentions": 1,
         "/articles": 1,
         # on PostgreSQL a search also finds the speakers and places it names (pg_trgm): two more

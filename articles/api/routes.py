@@ -9,6 +9,7 @@ endpoint runs a fixed number of queries whatever the size of the page or the cor
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -41,6 +42,12 @@ ARTICLES = Order(
     [Key("published_on", True, True, **DATE), Key("created_at", True, **TIME), Key("pk", True)],
 )
 SPANS = Order("spans", [Key("pk", True)])  # newest annotation first: the primary key's index
+# A speaker's quotes and a place's mentions: their newest article first, in the text's order, as
+# on the speaker's and the place's pages, from the indexes those pages read
+BY_ARTICLE = Order(
+    "spans-by-article",
+    [Key("article_date", True, **DATE), Key("article_id"), Key("start"), Key("pk")],
+)
 SPEAKERS = Order("speakers", [Key("n_quotes", True), Key("name", **TEXT), Key("pk")])
 PLACES = Order("places", [Key("n_mentions", True), Key("name", **TEXT), Key("pk")])
 OUTLETS = Order("outlets", [Key("n_articles", True), Key("name", **TEXT), Key("pk")])
@@ -212,7 +219,17 @@ def _listed(request: HttpRequest, page, item) -> dict:
 
 
 # A list's spans are read as values (no model instances: a page of 100 is mostly that cost)
-SPAN_VALUES = ("pk", "start", "end", "exact", "prefix", "suffix", "status")
+SPAN_VALUES = (
+    "pk",
+    "start",
+    "end",
+    "exact",
+    "prefix",
+    "suffix",
+    "status",
+    "article_date",
+    "article_id",
+)
 ARTICLE_VALUES = ("article__slug", "article__headline", "article__published_on")
 QUOTE_VALUES = (*SPAN_VALUES, *ARTICLE_VALUES, "kind", "speaker__slug", "speaker__name")
 MENTION_VALUES = (*SPAN_VALUES, *ARTICLE_VALUES, "place__slug", "place__name")
@@ -237,6 +254,19 @@ def span_row(row: dict, urls: Urls) -> dict:
             "api_url": urls.api_article(slug=slug),
         },
     }
+
+
+def _id_of(model: type[Speaker] | type[Place], slug: str) -> int | None:
+    """The key of the speaker or place a filter names: filtering by it (not by a join on the
+    slug) lets PostgreSQL read their newest spans from their index, as their pages do."""
+    return model.objects.filter(slug=slug).values_list("pk", flat=True).first()
+
+
+def _of_speaker_and_kind(quotes: QuerySet, chosen: search.Filters) -> QuerySet:
+    if chosen.speaker:
+        speaker_id = _id_of(Speaker, chosen.speaker)
+        quotes = quotes.none() if speaker_id is None else quotes.filter(speaker_id=speaker_id)
+    return quotes.filter(kind=chosen.kind) if chosen.kind else quotes
 
 
 def places_of(quote_ids: list[int]) -> dict[int, list[dict]]:
@@ -294,11 +324,19 @@ def article(request, slug: str):
 
 @router.get("/quotes", response=responses(schemas.QuotePage), url_name="quotes")
 def list_quotes(request, filters: Query[Filters], paging: Query[Page]):
-    """Quotes and claims, newest annotation first, in the articles the list shows for the
-    filters; a speaker, a kind and a place also choose the quotes, as the CSV export does."""
+    """Quotes and claims in the articles the list shows for the filters; a speaker, a kind and a
+    place also choose the quotes, as the CSV export does. Newest annotation first; a speaker's
+    newest article first, as on their page."""
     who, chosen = viewer(request), search.Filters.from_query(request.GET)
-    rows = exports.quotes_for(chosen, spans(Quote, who), articles(who))
-    page = keyset_page(rows.values(*QUOTE_VALUES), SPANS, paging.cursor, paging.limit)
+    # The speaker and kind choose the quotes; that their article has such a quote (the list's
+    # rule) is then true of every quote shown, so it is not asked again of every article.
+    rows = exports.quotes_for(
+        replace(chosen, speaker="", kind=""),
+        _of_speaker_and_kind(spans(Quote, who), chosen),
+        articles(who),
+    )
+    order = BY_ARTICLE if chosen.speaker else SPANS
+    page = keyset_page(rows.values(*QUOTE_VALUES), order, paging.cursor, paging.limit)
     places, urls = places_of([q["pk"] for q in page.items]), Urls(request)
 
     def item(q: dict) -> dict:
@@ -314,11 +352,16 @@ def list_quotes(request, filters: Query[Filters], paging: Query[Page]):
 
 @router.get("/place-mentions", response=responses(schemas.MentionPage), url_name="mentions")
 def list_mentions(request, filters: Query[Filters], paging: Query[Page]):
-    """Place mentions, newest annotation first, in the articles the list shows for the filters;
-    a place also chooses the mentions."""
+    """Place mentions in the articles the list shows for the filters; a place also chooses the
+    mentions. Newest annotation first; a place's newest article first, as on its page."""
     who, chosen = viewer(request), search.Filters.from_query(request.GET)
-    rows = exports.mentions_for(chosen, spans(PlaceMention, who), articles(who))
-    page = keyset_page(rows.values(*MENTION_VALUES), SPANS, paging.cursor, paging.limit)
+    mentions = spans(PlaceMention, who).filter(place__isnull=False)
+    if chosen.place:  # (and mentions_for's own test of the slug, then true of them all)
+        place_id = _id_of(Place, chosen.place)
+        mentions = mentions.none() if place_id is None else mentions.filter(place_id=place_id)
+    rows = exports.mentions_for(chosen, mentions, articles(who))
+    order = BY_ARTICLE if chosen.place else SPANS
+    page = keyset_page(rows.values(*MENTION_VALUES), order, paging.cursor, paging.limit)
     urls = Urls(request)
 
     def item(m: dict) -> dict:
