@@ -509,3 +509,7 @@ class RuleTallyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The API tokens (articles.api.admin) register themselves here.
+from .api import admin as api_admin  # noqa: E402, F401

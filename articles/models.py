@@ -20,6 +20,9 @@ from simple_history.utils import bulk_update_with_history
 
 from . import anchoring
 
+# The API's tokens (articles.api.models) are models of this app.
+from .api.models import ApiToken as ApiToken
+
 # The GeoNames gazetteer's tables, in their own module (articles.geonames), are models of this app.
 from .geonames.models import GazetteerBundle as GazetteerBundle
 from .geonames.models import GazetteerCountry as GazetteerCountry

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "ninja",  # the API's interactive docs (Swagger UI) from our static files, not a CDN
     # Background jobs: Django's Tasks framework (django.tasks from Django 6; the django-tasks
     # backport before it) with django-tasks-db's database backend. See TASKS below.
     *([] if find_spec("django.tasks") else ["django_tasks"]),
@@ -176,6 +177,10 @@ FILTER_CHOICES_SECONDS = int(os.environ.get("FILTER_CHOICES_SECONDS", "60"))
 # readers can see retires the lists; this bounds how long an unused one takes up room.
 SEARCH_RESULTS_SECONDS = int(os.environ.get("SEARCH_RESULTS_SECONDS", "600"))
 RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", str(60 * 60 * 24)))
+
+# The JSON API (articles.api): anonymous clients may make this many requests per period (s, m, h
+# or d) from one address, then get 429 with Retry-After; a personal API token is not limited.
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/m")
 
 # Background jobs (articles.tasks), run by `manage.py db_worker`, which `make run` starts.
 # NEWSROOM_TASK_BACKEND: "database" (jobs kept in the database, run by the worker), "immediate"

@@ -72,34 +72,41 @@ def iso_time(value) -> str:
 # --- What a list holds ---------------------------------------------------------------------------
 
 
-def quotes_for(filters: search.Filters) -> QuerySet[Quote]:
+def quotes_for(
+    filters: search.Filters, quotes: QuerySet[Quote] | None = None, articles: QuerySet | None = None
+) -> QuerySet[Quote]:
     """The reader-visible quotes of the articles the list shows for ``filters``; a speaker, a
     kind and a place also choose the quotes (the speaker's, of that kind, about that place), as
-    they do on the speaker's and the place's pages."""
-    quotes = Quote.objects.visible()
+    they do on the speaker's and the place's pages. (The API passes other ``quotes`` and
+    ``articles`` for staff, who also see suggestions and drafts.)"""
+    quotes = Quote.objects.visible() if quotes is None else quotes
     if filters.speaker:
         quotes = quotes.filter(speaker__slug=filters.speaker)
     if filters.kind:
         quotes = quotes.filter(kind=filters.kind)
     if filters.place:
         quotes = quotes.filter(places__slug=filters.place)
-    return quotes.filter(_in_articles(filters))
+    return quotes.filter(_in_articles(filters, articles))
 
 
-def mentions_for(filters: search.Filters) -> QuerySet[PlaceMention]:
+def mentions_for(
+    filters: search.Filters,
+    mentions: QuerySet[PlaceMention] | None = None,
+    articles: QuerySet | None = None,
+) -> QuerySet[PlaceMention]:
     """The reader-visible place mentions of the articles the list shows for ``filters``; a
     place also chooses the mentions (of that place)."""
-    mentions = PlaceMention.objects.visible().filter(place__isnull=False)
+    if mentions is None:
+        mentions = PlaceMention.objects.visible().filter(place__isnull=False)
     if filters.place:
         mentions = mentions.filter(place__slug=filters.place)
-    return mentions.filter(_in_articles(filters))
+    return mentions.filter(_in_articles(filters, articles))
 
 
-def _in_articles(filters: search.Filters) -> Q:
+def _in_articles(filters: search.Filters, articles: QuerySet | None = None) -> Q:
     """The articles' part of the filters (the list's own rules), when there is one to apply."""
     if not (filters.q or filters.author or filters.year or filters.outlet or filters.speaker):
         return Q()  # the spans' own conditions say it all: no subquery of every article
-    articles = search.matching(
-        search.filter_articles(Article.objects.published(), filters), filters.q
-    )
-    return Q(article__in=articles.values("pk"))
+    articles = Article.objects.published() if articles is None else articles
+    matches = search.matching(search.filter_articles(articles, filters), filters.q)
+    return Q(article__in=matches.values("pk"))
