@@ -97,7 +97,15 @@ def mentions_for(filters: search.Filters) -> QuerySet[PlaceMention]:
 
 def _in_articles(filters: search.Filters) -> Q:
     """The articles' part of the filters (the list's own rules), when there is one to apply."""
-    if not (filters.q or filters.author or filters.year or filters.outlet or filters.speaker):
+    if not (
+        filters.q
+        or filters.author
+        or filters.year
+        or filters.outlet
+        or filters.speaker
+        or filters.date_from
+        or filters.date_to
+    ):
         return Q()  # the spans' own conditions say it all: no subquery of every article
     articles = search.matching(
         search.filter_articles(Article.objects.published(), filters), filters.q
