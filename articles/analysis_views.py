@@ -136,7 +136,7 @@ def matrix_table(request, matrix: analysis.Matrix, group: str) -> dict[str, Any]
         row = rows[r]
         cell_query = _cell_query(query, group, row)
         cells = [
-            {"n": matrix.cell(r, c), "url": with_query(claims[i], cell_query)}
+            {"n": matrix.cell(r, c), "url": with_query(claims[i], cell_query), "place": places[c]}
             for i, c in enumerate(col_keys)
         ]
         sort = _sort_link(query, ("csort",), csort=ROW_SORT + row["param"])
