@@ -205,13 +205,21 @@ def subject_place(subject: str) -> Place | None:
     return search.public_places().filter(slug=subject).first()
 
 
-def claim_quotes(filters: search.Filters, focus: tuple[str, str] | None) -> QuerySet[Quote]:
-    """The reader-visible quotes the filters choose (what the quotes CSV holds for them), and of
-    one affiliation when ``focus`` is (AFFILIATION, its text)."""
-    quotes = quotes_for(filters)
+def claim_rows(
+    filters: search.Filters, place: Place | None, focus: tuple[str, str] | None
+) -> tuple[QuerySet, str]:
+    """The rows of the quotes the filters choose (what the quotes CSV holds for them), and of
+    one affiliation when ``focus`` is (AFFILIATION, its text); with the field naming the quote.
+    About a place: its kept ``PlaceQuote`` rows (no join to check what readers may see);
+    for a search: the reader-visible quotes."""
+    rows: QuerySet
+    if place is not None:
+        rows, field = place_quotes(replace(filters, place="")).filter(place=place), "quote_id"
+    else:
+        rows, field = quotes_for(filters), "pk"
     if focus is not None and focus[0] == AFFILIATION:
-        quotes = quotes.filter(speaker__isnull=False, speaker__affiliation=focus[1])
-    return quotes
+        rows = rows.filter(speaker__isnull=False, speaker__affiliation=focus[1])
+    return rows, field
 
 
 def column_key(group: str) -> str:
@@ -219,14 +227,12 @@ def column_key(group: str) -> str:
 
 
 def claim_columns(
-    quotes: QuerySet[Quote], group: str, show_all: bool
+    rows: QuerySet, quote_field: str, group: str, show_all: bool
 ) -> tuple[list[Column], int, int]:
     """The columns with most quotes (all, with ``show_all``), each with its newest quotes, how
-    many columns and quotes there are in all: two queries, whatever the number of quotes."""
+    many columns and quotes there are in all: three queries, whatever the number of quotes."""
     key = column_key(group)
-    counts = list(
-        quotes.order_by().values_list(key).annotate(n=Count("pk", distinct=True)).order_by("-n")
-    )
+    counts = list(rows.order_by().values_list(key).annotate(n=Count(quote_field, distinct=True)))
     counts.sort(key=lambda row: (-row[1], row[0] is None, str(row[0])))
     chosen = counts if show_all else counts[:CLAIM_COLUMNS]
     columns = {k: Column(k, n) for k, n in chosen}
@@ -238,20 +244,24 @@ def claim_columns(
     within = Q(**{f"{key}__in": keys}) if keys else Q(pk__in=[])
     if None in columns:
         within |= Q(**{f"{key}__isnull": True})
-    newest = (
-        quotes.filter(within)
+    newest = list(
+        rows.filter(within)
         .annotate(
             nth=Window(
                 RowNumber(),
                 partition_by=[F(key)],
                 order_by=[F("article_date").desc(), F("article_id").asc(), F("start").asc()],
-            ),
-            side=F(key),
+            )
         )
         .filter(nth__lte=per)
-        .select_related("article__outlet", "speaker")
         .order_by("-article_date", "article_id", "start")
+        .values_list(quote_field, key)
     )
-    for quote in newest:
-        columns[quote.side].quotes.append(quote)
+    quotes = (
+        Quote.objects.select_related("article__outlet", "speaker")
+        .defer("article__body", "article__search_vector", "speaker__description")
+        .in_bulk([pk for pk, _ in newest])
+    )
+    for pk, side in newest:
+        columns[side].quotes.append(quotes[pk])
     return list(columns.values()), len(counts), total

@@ -10,14 +10,18 @@ whatever the number of speakers, places and quotes (see ``analysis``).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from . import analysis, search
+from . import analysis, pagecache, search
 from .analysis import AFFILIATION, GROUPS, SPEAKER
 from .htmx import page_or_fragment
 from .models import Place, Speaker
@@ -162,8 +166,19 @@ def _claims_url(q: str, query: QueryDict) -> str | None:
     return with_query(path, query_string(query, (*VIEW_PARAMS, "q")))
 
 
-def _page_context(request, filters: search.Filters) -> dict[str, Any]:
-    return {"choices": _filter_choices(), "filters": filters}
+def _page_context(request, filters: search.Filters, group: str, with_q: bool) -> dict[str, Any]:
+    """The filter fields, rendered once per selection while the choices are cached (hundreds
+    of speakers and places: most of the page's time otherwise)."""
+    parts = (request.path, filters, group, with_q)
+    generation = pagecache.generation(pagecache.LISTS)
+    key = "compare-fields:" + hashlib.blake2b(repr((generation, parts)).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        context = {"choices": _filter_choices(), "filters": filters, "group": group}
+        context |= {"with_q": with_q, "request": request}
+        html = render_to_string("articles/compare_filters.html", context)
+        cache.set(key, html, settings.FILTER_CHOICES_SECONDS)
+    return {"filter_fields": html}
 
 
 @require_safe
@@ -190,7 +205,7 @@ def compare(request):
         "articles/compare.html",
         "results",
         context,
-        lambda: _page_context(request, filters),
+        lambda: _page_context(request, filters, group, with_q=False),
     )
 
 
@@ -229,8 +244,8 @@ def compare_claims(request, subject):
     focus = None
     if group == AFFILIATION and "affiliation" in request.GET:
         focus = (AFFILIATION, search.text_param(request.GET, "affiliation"))
-    quotes = analysis.claim_quotes(filters, focus)
-    columns, n_columns, n_quotes = analysis.claim_columns(quotes, group, show_all)
+    rows, quote_field = analysis.claim_rows(filters, place, focus)
+    columns, n_columns, n_quotes = analysis.claim_columns(rows, quote_field, group, show_all)
     export = replace(filters, place="") if place is None else filters
     export_query = query_string(request.GET, VIEW_PARAMS, q=export.q, place=export.place)
     context = {
@@ -256,7 +271,7 @@ def compare_claims(request, subject):
         "articles/compare_claims.html",
         "results",
         context,
-        lambda: _page_context(request, filters),
+        lambda: _page_context(request, filters, group, with_q=False),
     )
 
 
