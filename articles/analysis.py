@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from . import pagecache, search
-from .exports.query import quotes_for
+from .exports.query import quotes_for, url_maker
 from .models import UNDATED, Article, Place, PlaceQuote, Quote, SpeakerPlace
 
 SPEAKER, AFFILIATION = "speaker", "affiliation"
@@ -34,7 +34,7 @@ NO_AFFILIATION = "No affiliation"
 UNATTRIBUTED = "Unattributed"
 TOP = 15  # rows and columns of the matrix, unless all are asked for
 CLAIM_COLUMNS = 12  # columns side by side, unless all are asked for (they wrap in rows)
-CLAIMS_PER_COLUMN = 10  # the newest quotes in each column
+CLAIMS_PER_COLUMN = 5  # the newest quotes in each column
 CLAIMS_PER_COLUMN_ALL = 50  # ... when all are asked for
 BY_TOTAL, BY_NAME = "", "name"
 
@@ -262,6 +262,11 @@ def claim_columns(
         .defer("article__body", "article__search_vector", "speaker__description")
         .in_bulk([pk for pk, _ in newest])
     )
+    panel = url_maker(str, "articles:quote_panel", "slug", "quote_id")
+    article = url_maker(str, "articles:article_detail", "slug")
     for pk, side in newest:
-        columns[side].quotes.append(quotes[pk])
+        quote = quotes[pk]  # its links made without a reverse() each
+        quote.panel_url = panel(slug=quote.article.slug, quote_id=pk)  # type: ignore[attr-defined]
+        quote.article_url = article(slug=quote.article.slug)  # type: ignore[attr-defined]
+        columns[side].quotes.append(quote)
     return list(columns.values()), len(counts), total
