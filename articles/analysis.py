@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
@@ -244,19 +245,7 @@ def claim_columns(
     within = Q(**{f"{key}__in": keys}) if keys else Q(pk__in=[])
     if None in columns:
         within |= Q(**{f"{key}__isnull": True})
-    newest = list(
-        rows.filter(within)
-        .annotate(
-            nth=Window(
-                RowNumber(),
-                partition_by=[F(key)],
-                order_by=[F("article_date").desc(), F("article_id").asc(), F("start").asc()],
-            )
-        )
-        .filter(nth__lte=per)
-        .order_by("-article_date", "article_id", "start")
-        .values_list(quote_field, key)
-    )
+    newest = _newest(rows.filter(within), quote_field, key, list(columns), per)
     quotes = (
         Quote.objects.select_related("article__outlet", "speaker")
         .defer("article__body", "article__search_vector", "speaker__description")
@@ -270,3 +259,30 @@ def claim_columns(
         quote.article_url = article(slug=quote.article.slug)  # type: ignore[attr-defined]
         columns[side].quotes.append(quote)
     return list(columns.values()), len(counts), total
+
+
+def _newest(rows: QuerySet, quote_field: str, key: str, keys: list, per: int) -> list[tuple]:
+    """(quote id, column key) of the ``per`` newest of ``rows`` in each column, newest first.
+
+    On PostgreSQL each column is a LATERAL walk of the rows newest first (the place's kept rows
+    are an index in that order), stopping at ``per``: the columns are the sides quoted most, so
+    each walk stops early, whatever the number of quotes. Elsewhere, a window over the rows."""
+    order = [F("article_date").desc(), F("article_id").asc(), F("start").asc()]
+    if connection.vendor != "postgresql":
+        ranked = rows.annotate(nth=Window(RowNumber(), partition_by=[F(key)], order_by=order))
+        newest = ranked.filter(nth__lte=per).order_by(*order).values_list(quote_field, key)
+        return list(newest)
+    inner = rows.order_by().values_list(
+        quote_field, key, "article_date", "article_id", "start", named=False
+    )
+    sql, params = inner.query.sql_with_params()
+    kind = "bigint" if key == "speaker_id" else "text"
+    query = (
+        f"SELECT r.c0, s.k FROM unnest(%s::{kind}[]) AS s(k) CROSS JOIN LATERAL ("
+        f"SELECT * FROM ({sql}) AS i(c0, c1, c2, c3, c4) WHERE i.c1 IS NOT DISTINCT FROM s.k"
+        " ORDER BY i.c2 DESC, i.c3, i.c4 LIMIT %s) AS r(c0, c1, c2, c3, c4)"
+        " ORDER BY r.c2 DESC, r.c3, r.c4"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [keys, *params, per])
+        return [tuple(row) for row in cursor.fetchall()]

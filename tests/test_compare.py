@@ -123,10 +123,14 @@ def world():
     return {"speakers": speakers, "places": places, "articles": articles, "outlets": outlets}
 
 
+DATES: dict = {}  # side -> the dates of its quotes, as the last by_hand() found them
+
+
 def by_hand(params):
     """(row, place slug) -> quotes, counted from every quote in Python: the visibility rule
     applied by hand, and every filter of ``params``."""
     group = params.get("group", "speaker")
+    DATES.clear()
     counts: Counter = Counter()
     sides: Counter = Counter()
     for q in Quote.objects.select_related("article__outlet", "article__author", "speaker"):
@@ -160,6 +164,7 @@ def by_hand(params):
             else (q.speaker.slug if group == "speaker" else q.speaker.affiliation)
         )
         sides[side] += 1
+        DATES.setdefault(side, []).append(str(a.published_on) if a.published_on else "")
         if q.speaker is None:
             continue
         for slug in places:
@@ -243,10 +248,24 @@ def test_claims_side_by_side_count_what_a_count_by_hand_finds(client):
             ("-" if k is None else ids[k] if group == "speaker" else k): n for k, n in sides.items()
         }
         assert found == want, params
-        # newest first within each column
+        # every quote shown (fewer than show=all's limit), newest first within each column
         for column in re.findall(r"<section class=\"claims-column\".*?</section>", html, re.S):
             dates = re.findall(r'datetime="([\d-]+)"', column)
             assert dates == sorted(dates, reverse=True), params
+            count = int(re.search(r'data-count="(\d+)"', column)[1])
+            assert column.count("<blockquote") == count, params
+        # by default, the newest few of each side
+        default = client.get(f"/compare/{subject}/", query).content.decode()
+        by_side = dict(
+            re.findall(r'data-side="([^"]*)" data-count="\d+">(.*?)</section>', default, re.S)
+        )
+        assert by_side, params
+        for k, dates in DATES.items():
+            name = "-" if k is None else ids[k] if group == "speaker" else k
+            if name in by_side:
+                newest = sorted(dates, reverse=True)[: analysis.CLAIMS_PER_COLUMN]
+                shown = re.findall(r'datetime="([\d-]+)"', by_side[name])
+                assert shown == [d for d in newest if d], (params, name)
 
 
 def test_a_search_as_the_subject_finds_the_quotes_of_the_matching_articles(client):
