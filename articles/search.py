@@ -10,6 +10,7 @@ Snippets are built from escaped text either way: matches are marked with two pri
 characters, and ``marked_html`` escapes everything and turns only those into ``<mark>``.
 """
 
+import datetime
 import functools
 import hashlib
 import re
@@ -69,6 +70,19 @@ def parse_year(value: str) -> int | None:
     return int(value) if YEAR.fullmatch(value) else None
 
 
+ISO_DATE = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, as YEAR
+
+
+def parse_date(value: str) -> datetime.date | None:
+    """An ISO date (``2022-11-11``, what ``<input type="date">`` sends), or None."""
+    if not ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:  # 2022-02-30
+        return None
+
+
 def bounded_query(raw: str) -> str:
     """The search query as websearch_to_tsquery can always parse it: control characters and
     white space one space, a run of negations or of ``or``s one, at most MAX_QUERY_TERMS terms
@@ -88,6 +102,8 @@ class Filters:
     author: str = ""  # slug
     year: int | None = None
     outlet: str = ""  # slug or domain
+    date_from: datetime.date | None = None  # published on or after (``from``)
+    date_to: datetime.date | None = None  # published on or before (``to``)
 
     @classmethod
     def from_query(cls, query) -> "Filters":
@@ -101,6 +117,8 @@ class Filters:
             author=text_param(query, "author"),
             year=parse_year(text_param(query, "year")),
             outlet=text_param(query, "outlet").strip().lower().removeprefix("www."),
+            date_from=parse_date(text_param(query, "from")),
+            date_to=parse_date(text_param(query, "to")),
         )
 
     @property
@@ -113,6 +131,8 @@ class Filters:
             or self.author
             or self.year
             or self.outlet
+            or self.date_from
+            or self.date_to
         )
 
 
@@ -261,6 +281,10 @@ def filter_articles(articles, filters: Filters):
         articles = articles.filter(author__slug=filters.author)
     if filters.year:
         articles = articles.filter(published_on__year=filters.year)
+    if filters.date_from:
+        articles = articles.filter(published_on__gte=filters.date_from)
+    if filters.date_to:
+        articles = articles.filter(published_on__lte=filters.date_to)
     if filters.outlet:
         outlet = filters.outlet
         articles = articles.filter(Q(outlet__slug=outlet) | Q(outlet__domain=outlet))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import analysis_views, views
 from .exports import views as exports
 
 app_name = "articles"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("places/<slug:slug>/", views.place_detail, name="place_detail"),
     path("outlets/", views.outlet_list, name="outlet_list"),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),
+    path("compare/", analysis_views.compare, name="compare"),
+    path("compare/<str:subject>/", analysis_views.compare_claims, name="compare_claims"),
     path("export/quotes.csv", exports.export_quotes, name="export_quotes"),
     path("export/mentions.csv", exports.export_mentions, name="export_mentions"),
     path("export/speakers.csv", exports.export_speakers, name="export_speakers"),

@@ -105,7 +105,15 @@ def mentions_for(
 
 def _in_articles(filters: search.Filters, articles: QuerySet | None = None) -> Q:
     """The articles' part of the filters (the list's own rules), when there is one to apply."""
-    if not (filters.q or filters.author or filters.year or filters.outlet or filters.speaker):
+    if not (
+        filters.q
+        or filters.author
+        or filters.year
+        or filters.outlet
+        or filters.speaker
+        or filters.date_from
+        or filters.date_to
+    ):
         return Q()  # the spans' own conditions say it all: no subquery of every article
     articles = Article.objects.published() if articles is None else articles
     matches = search.matching(search.filter_articles(articles, filters), filters.q)

@@ -1,0 +1,288 @@
+"""Aggregates behind the views across articles: who said what about where (a matrix of speakers,
+or their affiliations, by places) and claims side by side (what each side said about a place or
+a search, newest first).
+
+Only reader-visible quotes count, read from the rows the operations keep: unfiltered, the
+matrix is the kept ``SpeakerPlace`` counts (one row per speaker and place, whatever the number
+of quotes); filtered, the kept ``PlaceQuote`` rows (one per visible quote about a place) of the
+articles the filters choose, counted by indexed queries. Either way what was counted is kept in
+the cache under the lists' generation, which every change readers can see retires.
+
+Building and ordering the matrix is pure (``build_matrix``, ``ordered``): plain keys and
+counts in, plain keys out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+
+from . import pagecache, search
+from .exports.query import quotes_for, url_maker
+from .models import UNDATED, Article, Place, PlaceQuote, Quote, SpeakerPlace
+
+SPEAKER, AFFILIATION = "speaker", "affiliation"
+GROUPS = (SPEAKER, AFFILIATION)
+NO_AFFILIATION = "No affiliation"
+UNATTRIBUTED = "Unattributed"
+TOP = 15  # rows and columns of the matrix, unless all are asked for
+CLAIM_COLUMNS = 12  # columns side by side, unless all are asked for (they wrap in rows)
+CLAIMS_PER_COLUMN = 5  # the newest quotes in each column
+CLAIMS_PER_COLUMN_ALL = 50  # ... when all are asked for
+BY_TOTAL, BY_NAME = "", "name"
+
+Key = Hashable  # a row's key: a speaker's id, or an affiliation's text
+
+
+# --- Pure: the matrix from counted rows ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Counts of quotes by row (speaker or affiliation) and place, the largest rows and columns
+    first; ``n_rows``/``n_cols`` say how many there are in all."""
+
+    rows: tuple[Key, ...]
+    cols: tuple[int, ...]
+    cells: Mapping[tuple[Key, int], int]
+    row_totals: Mapping[Key, int]
+    col_totals: Mapping[int, int]
+    n_rows: int
+    n_cols: int
+    total: int = 0
+
+    def cell(self, row: Key, col: int) -> int:
+        return self.cells.get((row, col), 0)
+
+
+def _largest(totals: Mapping[Any, int], limit: int | None) -> tuple:
+    ranked = sorted(totals, key=lambda k: (-totals[k], str(k)))
+    return tuple(ranked if limit is None else ranked[:limit])
+
+
+def build_matrix(counted: Iterable[tuple[Key, int, int]], limit: int | None) -> Matrix:
+    """The matrix of ``counted`` (row key, place id, number of quotes) rows, a key pair at most
+    once: the ``limit`` rows and columns with most quotes (all when None). Totals count every
+    column and row, shown or not."""
+    cells: dict[tuple[Key, int], int] = {}
+    row_totals: dict[Key, int] = {}
+    col_totals: dict[int, int] = {}
+    for row, col, n in counted:
+        if not n:
+            continue
+        cells[row, col] = cells.get((row, col), 0) + n
+        row_totals[row] = row_totals.get(row, 0) + n
+        col_totals[col] = col_totals.get(col, 0) + n
+    rows, cols = _largest(row_totals, limit), _largest(col_totals, limit)
+    shown = {(r, c): n for (r, c), n in cells.items() if r in set(rows) and c in set(cols)}
+    return Matrix(
+        rows,
+        cols,
+        shown,
+        {r: row_totals[r] for r in rows},
+        {c: col_totals[c] for c in cols},
+        len(row_totals),
+        len(col_totals),
+        sum(row_totals.values()),
+    )
+
+
+def ordered(
+    keys: Iterable[Any],
+    totals: Mapping[Any, int],
+    labels: Mapping[Any, str],
+    by: str = BY_TOTAL,
+    against: Mapping[Any, int] | None = None,
+) -> list[Any]:
+    """``keys`` in the order a reader asked for: by label (``BY_NAME``), by their cells against
+    one key of the other axis (``against``: key -> count), or by total; most first, then by
+    label, so every order is total."""
+
+    def label(k: Key) -> tuple[str, str]:
+        return (labels.get(k, "").casefold(), str(k))
+
+    if by == BY_NAME:
+        return sorted(keys, key=label)
+    counts = against if against is not None else totals
+    return sorted(keys, key=lambda k: (-counts.get(k, 0), *label(k)))
+
+
+def sorted_matrix(matrix: Matrix, rows: list[Key], cols: list[int]) -> Matrix:
+    return replace(matrix, rows=tuple(rows), cols=tuple(cols))
+
+
+# --- What the filters choose ---------------------------------------------------------------------
+
+
+def articles_filtered(filters: search.Filters) -> bool:
+    """Whether the filters choose articles (the query, an author, an outlet), beyond what the
+    kept rows carry themselves (speaker, place, dates)."""
+    return bool(filters.q or filters.author or filters.outlet)
+
+
+def place_quotes(filters: search.Filters) -> QuerySet[PlaceQuote]:
+    """The kept rows (a visible quote about a place) of the quotes ``quotes_for(filters)``
+    exports, restricted to the filtered place: the matrix's quotes."""
+    rows = PlaceQuote.objects.all()
+    if filters.speaker:
+        rows = rows.filter(speaker__slug=filters.speaker)
+    if filters.place:
+        rows = rows.filter(place__slug=filters.place)
+    if filters.kind:
+        rows = rows.filter(quote__kind=filters.kind)
+    if filters.year:
+        rows = rows.filter(article_date__year=filters.year)
+    if filters.date_from or filters.date_to:
+        rows = rows.filter(article_date__gt=UNDATED)  # undated articles have no date to compare
+    if filters.date_from:
+        rows = rows.filter(article_date__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(article_date__lte=filters.date_to)
+    if articles_filtered(filters):
+        articles = search.filter_articles(Article.objects.published(), filters)
+        rows = rows.filter(article__in=search.matching(articles, filters.q).values("pk"))
+    return rows
+
+
+def _cached(name: str, parts: tuple, compute):
+    """``compute()``, kept until a change readers can see retires the lists."""
+    generation = pagecache.generation(pagecache.LISTS)
+    key = f"{name}:" + hashlib.blake2b(repr((generation, parts)).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, settings.FILTER_CHOICES_SECONDS)
+    return found
+
+
+def counted(filters: search.Filters, group: str) -> list[tuple[Key, int, int]]:
+    """(row key, place id, quotes) for every speaker (or affiliation) and place the filters
+    leave, unattributed quotes left out: one query, on the kept counts when nothing is
+    filtered."""
+
+    def compute() -> list[tuple[Key, int, int]]:
+        row = "speaker_id" if group == SPEAKER else "speaker__affiliation"
+        rows: QuerySet[Any]
+        if not filters.active:
+            rows = SpeakerPlace.objects.values_list(row, "place_id").annotate(n=Sum("n_quotes"))
+        else:
+            rows = (
+                place_quotes(filters)
+                .filter(speaker__isnull=False)
+                .values_list(row, "place_id")
+                .annotate(n=Count("pk"))
+            )
+        return [tuple(r) for r in rows.order_by()]
+
+    return _cached("compare-matrix", (filters, group), compute)
+
+
+def matrix_for(filters: search.Filters, group: str, limit: int | None) -> Matrix:
+    return build_matrix(counted(filters, group), limit)
+
+
+# --- Claims side by side -------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    """One side: a speaker (key: id), an affiliation (key: its text), or nobody (key: None)."""
+
+    key: Key
+    n_quotes: int
+    quotes: list = field(default_factory=list)
+
+
+def subject_place(subject: str) -> Place | None:
+    """The public place whose slug ``subject`` is, if any: claims about a place, else a search."""
+    return search.public_places().filter(slug=subject).first()
+
+
+def claim_rows(
+    filters: search.Filters, place: Place | None, focus: tuple[str, str] | None
+) -> tuple[QuerySet, str]:
+    """The rows of the quotes the filters choose (what the quotes CSV holds for them), and of
+    one affiliation when ``focus`` is (AFFILIATION, its text); with the field naming the quote.
+    About a place: its kept ``PlaceQuote`` rows (no join to check what readers may see);
+    for a search: the reader-visible quotes."""
+    rows: QuerySet
+    if place is not None:
+        rows, field = place_quotes(replace(filters, place="")).filter(place=place), "quote_id"
+    else:
+        rows, field = quotes_for(filters), "pk"
+    if focus is not None and focus[0] == AFFILIATION:
+        rows = rows.filter(speaker__isnull=False, speaker__affiliation=focus[1])
+    return rows, field
+
+
+def column_key(group: str) -> str:
+    return "speaker_id" if group == SPEAKER else "speaker__affiliation"
+
+
+def claim_columns(
+    rows: QuerySet, quote_field: str, group: str, show_all: bool
+) -> tuple[list[Column], int, int]:
+    """The columns with most quotes (all, with ``show_all``), each with its newest quotes, how
+    many columns and quotes there are in all: three queries, whatever the number of quotes."""
+    key = column_key(group)
+    counts = list(rows.order_by().values_list(key).annotate(n=Count(quote_field, distinct=True)))
+    counts.sort(key=lambda row: (-row[1], row[0] is None, str(row[0])))
+    chosen = counts if show_all else counts[:CLAIM_COLUMNS]
+    columns = {k: Column(k, n) for k, n in chosen}
+    total = sum(n for _, n in counts)
+    if not columns:
+        return [], 0, 0
+    per = CLAIMS_PER_COLUMN_ALL if show_all else CLAIMS_PER_COLUMN
+    keys = [k for k in columns if k is not None]
+    within = Q(**{f"{key}__in": keys}) if keys else Q(pk__in=[])
+    if None in columns:
+        within |= Q(**{f"{key}__isnull": True})
+    newest = _newest(rows.filter(within), quote_field, key, list(columns), per)
+    quotes = (
+        Quote.objects.select_related("article__outlet", "speaker")
+        .defer("article__body", "article__search_vector", "speaker__description")
+        .in_bulk([pk for pk, _ in newest])
+    )
+    panel = url_maker(str, "articles:quote_panel", "slug", "quote_id")
+    article = url_maker(str, "articles:article_detail", "slug")
+    for pk, side in newest:
+        quote = quotes[pk]  # its links made without a reverse() each
+        quote.panel_url = panel(slug=quote.article.slug, quote_id=pk)  # type: ignore[attr-defined]
+        quote.article_url = article(slug=quote.article.slug)  # type: ignore[attr-defined]
+        columns[side].quotes.append(quote)
+    return list(columns.values()), len(counts), total
+
+
+def _newest(rows: QuerySet, quote_field: str, key: str, keys: list, per: int) -> list[tuple]:
+    """(quote id, column key) of the ``per`` newest of ``rows`` in each column, newest first.
+
+    On PostgreSQL each column is a LATERAL walk of the rows newest first (the place's kept rows
+    are an index in that order), stopping at ``per``: the columns are the sides quoted most, so
+    each walk stops early, whatever the number of quotes. Elsewhere, a window over the rows."""
+    order = [F("article_date").desc(), F("article_id").asc(), F("start").asc()]
+    if connection.vendor != "postgresql":
+        ranked = rows.annotate(nth=Window(RowNumber(), partition_by=[F(key)], order_by=order))
+        newest = ranked.filter(nth__lte=per).order_by(*order).values_list(quote_field, key)
+        return list(newest)
+    inner = rows.order_by().values_list(
+        quote_field, key, "article_date", "article_id", "start", named=False
+    )
+    sql, params = inner.query.sql_with_params()
+    kind = "bigint" if key == "speaker_id" else "text"
+    query = (
+        f"SELECT r.c0, s.k FROM unnest(%s::{kind}[]) AS s(k) CROSS JOIN LATERAL ("
+        f"SELECT * FROM ({sql}) AS i(c0, c1, c2, c3, c4) WHERE i.c1 IS NOT DISTINCT FROM s.k"
+        " ORDER BY i.c2 DESC, i.c3, i.c4 LIMIT %s) AS r(c0, c1, c2, c3, c4)"
+        " ORDER BY r.c2 DESC, r.c3, r.c4"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [keys, *params, per])
+        return [tuple(row) for row in cursor.fetchall()]

@@ -1,0 +1,278 @@
+"""The views across articles: ``/compare/`` (who said what about where) and
+``/compare/<place-or-search>/`` (claims side by side).
+
+Both take the article list's search and filters (``search.Filters``, with a date range), the
+grouping (``group``: by speaker or by affiliation) and ``show=all``; the matrix also takes its
+orders (``rsort``: rows by name or by one place's column, ``csort``: columns by name or by one
+row). The URL holds all of it; htmx swaps only the results. A fixed number of queries each,
+whatever the number of speakers, places and quotes (see ``analysis``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from . import analysis, pagecache, search
+from .analysis import AFFILIATION, GROUPS, SPEAKER
+from .htmx import page_or_fragment
+from .models import Place, Speaker
+from .presenters import speaker_colour
+from .views import _filter_choices, public_page
+
+# What the matrix's own parameters are: left out of the links to claims and to the CSV.
+VIEW_PARAMS = ("group", "show", "rsort", "csort", "affiliation", "page")
+PLACE_SORT, ROW_SORT = "place:", "row:"
+
+
+def choice(query: QueryDict, name: str, allowed: tuple[str, ...]) -> str:
+    """The parameter if it is one of ``allowed``, else the first of them: never an error."""
+    value = search.text_param(query, name)
+    return value if value in allowed else allowed[0]
+
+
+def query_string(query: QueryDict, drop: tuple[str, ...] = (), **changes: str) -> str:
+    """``query`` without ``drop`` and with ``changes`` (an empty value removes the key), as a
+    string to follow "?"."""
+    out = query.copy()
+    for name in drop:
+        out.pop(name, None)
+    for name, value in changes.items():
+        out.pop(name, None)
+        if value:
+            out[name] = value
+    return out.urlencode()
+
+
+def with_query(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
+def filters_query(query: QueryDict) -> str:
+    """The search and filters alone: what the CSV export and the claims links take."""
+    return query_string(query, VIEW_PARAMS)
+
+
+def _row_labels(matrix: analysis.Matrix, group: str) -> dict[Any, dict[str, Any]]:
+    """How each row shows: its name, link and colour (a speaker) or its text (an affiliation)."""
+    if group == AFFILIATION:
+        return {k: {"label": k or analysis.NO_AFFILIATION, "param": k} for k in matrix.rows}
+    speakers = Speaker.objects.in_bulk(list(matrix.rows))
+    return {
+        pk: {
+            "label": s.name,
+            "param": s.slug,
+            "url": s.get_absolute_url(),
+            "colour": speaker_colour(pk),
+            "speaker": s,
+        }
+        for pk, s in speakers.items()
+    }
+
+
+def _cell_query(query: QueryDict, group: str, row: dict[str, Any]) -> str:
+    base = query_string(query, (*VIEW_PARAMS, "place", "speaker"))
+    extra = QueryDict(mutable=True)
+    if group == AFFILIATION:
+        extra.update({"group": AFFILIATION, "affiliation": row["param"]})
+    else:
+        extra["speaker"] = row["param"]
+    return "&".join(p for p in (base, extra.urlencode()) if p)
+
+
+def _orders(query: QueryDict, matrix: analysis.Matrix, rows: dict, places: dict) -> tuple:
+    """The rows' and the columns' keys in the order asked for (``rsort``, ``csort``), and the
+    place and row they are sorted against, if any."""
+    rsort, csort = search.text_param(query, "rsort"), search.text_param(query, "csort")
+    slugs = {p.slug: pk for pk, p in places.items()}
+    params = {v["param"]: k for k, v in rows.items()}
+    by_place = slugs.get(rsort.removeprefix(PLACE_SORT)) if rsort.startswith(PLACE_SORT) else None
+    by_row = params.get(csort.removeprefix(ROW_SORT)) if csort.startswith(ROW_SORT) else None
+    row_keys = analysis.ordered(
+        matrix.rows,
+        matrix.row_totals,
+        {k: v["label"] for k, v in rows.items()},
+        analysis.BY_NAME if rsort == "name" else analysis.BY_TOTAL,
+        {r: matrix.cell(r, by_place) for r in matrix.rows} if by_place is not None else None,
+    )
+    col_keys = analysis.ordered(
+        matrix.cols,
+        matrix.col_totals,
+        {pk: p.name for pk, p in places.items()},
+        analysis.BY_NAME if csort == "name" else analysis.BY_TOTAL,
+        {c: matrix.cell(by_row, c) for c in matrix.cols} if by_row is not None else None,
+    )
+    return row_keys, col_keys, by_place, by_row
+
+
+def _sort_link(query: QueryDict, drop: tuple[str, ...], **changes: str) -> str:
+    return "?" + query_string(query, drop, **changes)
+
+
+def matrix_table(request, matrix: analysis.Matrix, group: str) -> dict[str, Any]:
+    """The matrix as the template shows it: rows and columns in the reader's order, each
+    header with its links, each cell with its count and the link to its quotes."""
+    query = request.GET
+    rows = _row_labels(matrix, group)
+    places = Place.objects.in_bulk(list(matrix.cols))
+    row_keys, col_keys, by_place, by_row = _orders(query, matrix, rows, places)
+    claims = [reverse("articles:compare_claims", args=[places[c].slug]) for c in col_keys]
+    cols = [
+        {
+            "place": places[c],
+            "total": matrix.col_totals[c],
+            "url": with_query(claims[i], query_string(query, (*VIEW_PARAMS, "place"))),
+            "sort": _sort_link(query, ("rsort",), rsort=PLACE_SORT + places[c].slug),
+            "sorted": by_place == c,
+        }
+        for i, c in enumerate(col_keys)
+    ]
+    table = []
+    for r in row_keys:
+        row = rows[r]
+        cell_query = _cell_query(query, group, row)
+        cells = [
+            {"n": matrix.cell(r, c), "url": with_query(claims[i], cell_query), "place": places[c]}
+            for i, c in enumerate(col_keys)
+        ]
+        sort = _sort_link(query, ("csort",), csort=ROW_SORT + row["param"])
+        table.append({**row, "total": matrix.row_totals[r], "cells": cells, "sort": sort})
+        table[-1]["sorted"] = by_row == r
+    return {
+        "rows": table,
+        "cols": cols,
+        "rsort": search.text_param(query, "rsort"),
+        "by_name": {
+            "rows": _sort_link(query, ("rsort",), rsort="name"),
+            "cols": _sort_link(query, ("csort",), csort="name"),
+            "total": _sort_link(query, ("rsort", "csort")),
+        },
+    }
+
+
+def _claims_url(q: str, query: QueryDict) -> str | None:
+    """Claims side by side for the search ``q`` (none for a query a path segment cannot hold)."""
+    if not q or "/" in q:
+        return None
+    path = reverse("articles:compare_claims", args=[q])
+    return with_query(path, query_string(query, (*VIEW_PARAMS, "q")))
+
+
+def _page_context(request, filters: search.Filters, group: str, with_q: bool) -> dict[str, Any]:
+    """The filter fields, rendered once per selection while the choices are cached (hundreds
+    of speakers and places: most of the page's time otherwise)."""
+    parts = (request.path, filters, group, with_q)
+    generation = pagecache.generation(pagecache.LISTS)
+    key = "compare-fields:" + hashlib.blake2b(repr((generation, parts)).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        context = {"choices": _filter_choices(), "filters": filters, "group": group}
+        context |= {"with_q": with_q, "request": request}
+        html = render_to_string("articles/compare_filters.html", context)
+        cache.set(key, html, settings.FILTER_CHOICES_SECONDS)
+    return {"filter_fields": html}
+
+
+@require_safe
+@public_page
+def compare(request):
+    """Who said what about where: quotes by speaker (or affiliation) and place."""
+    filters = search.Filters.from_query(request.GET)
+    group = choice(request.GET, "group", GROUPS)
+    show_all = request.GET.get("show") == "all"
+    matrix = analysis.matrix_for(filters, group, None if show_all else analysis.TOP)
+    context = {
+        "filters": filters,
+        "group": group,
+        "show_all": show_all,
+        "matrix": matrix,
+        "table": matrix_table(request, matrix, group),
+        "export_query": filters_query(request.GET),
+        "toggle_all": "?" + query_string(request.GET, ("show",), show="" if show_all else "all"),
+        "top": analysis.TOP,
+        "claims_url": _claims_url(filters.q, request.GET),
+    }
+    return page_or_fragment(
+        request,
+        "articles/compare.html",
+        "results",
+        context,
+        lambda: _page_context(request, filters, group, with_q=False),
+    )
+
+
+def _claims_filters(request, subject: str) -> tuple[search.Filters, Place | None]:
+    """The filters of the query string, with the subject: a public place's slug chooses the
+    quotes about it, anything else is searched for."""
+    filters = search.Filters.from_query(request.GET)
+    place = analysis.subject_place(subject)
+    if place is not None:
+        return replace(filters, place=place.slug), place
+    return replace(filters, q=search.bounded_query(subject[: search.RAW_QUERY_CHARS])), None
+
+
+def _column_view(column: analysis.Column, group: str) -> dict[str, Any]:
+    if column.key is None:
+        return {"column": column, "label": analysis.UNATTRIBUTED, "colour": "speaker-none"}
+    if group == AFFILIATION:
+        return {"column": column, "label": column.key or analysis.NO_AFFILIATION}
+    speaker = column.quotes[0].speaker
+    return {
+        "column": column,
+        "label": speaker.name,
+        "url": speaker.get_absolute_url(),
+        "colour": speaker_colour(speaker.pk),
+    }
+
+
+@require_safe
+@public_page
+def compare_claims(request, subject):
+    """Claims side by side: what each speaker (or affiliation) said about a place, or in the
+    articles a search finds, newest first, each quote linking into its article."""
+    filters, place = _claims_filters(request, subject)
+    group = choice(request.GET, "group", GROUPS)
+    show_all = request.GET.get("show") == "all"
+    focus = None
+    if group == AFFILIATION and "affiliation" in request.GET:
+        focus = (AFFILIATION, search.text_param(request.GET, "affiliation"))
+    rows, quote_field = analysis.claim_rows(filters, place, focus)
+    columns, n_columns, n_quotes = analysis.claim_columns(rows, quote_field, group, show_all)
+    export = replace(filters, place="") if place is None else filters
+    export_query = query_string(request.GET, VIEW_PARAMS, q=export.q, place=export.place)
+    context = {
+        "filters": filters,
+        "subject": subject,
+        "place": place,
+        "group": group,
+        "show_all": show_all,
+        "focus": focus,
+        "columns": [_column_view(c, group) for c in columns],
+        "n_columns": n_columns,
+        "n_quotes": n_quotes,
+        "export_query": export_query,
+        "toggle_all": "?" + query_string(request.GET, ("show",), show="" if show_all else "all"),
+        "matrix_url": with_query(
+            reverse("articles:compare"),
+            query_string(request.GET, ("show", "affiliation"), q=export.q, place=export.place),
+        ),
+        "narrowed": replace(filters, q="", place="").active or focus is not None,
+    }
+    return page_or_fragment(
+        request,
+        "articles/compare_claims.html",
+        "results",
+        context,
+        lambda: _page_context(request, filters, group, with_q=False),
+    )
+
+
+__all__ = ["compare", "compare_claims", "SPEAKER", "AFFILIATION"]
