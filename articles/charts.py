@@ -19,10 +19,10 @@ DAYS_MAX = 62  # up to this many days between the first and last date: one bar a
 WEEKS_MAX = 731  # up to this many: one a week; beyond, one a month
 
 # The drawing, in the SVG's own units (its viewBox); CSS scales it to the width available.
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 36
+WIDTH, HEIGHT = 560, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 38
 Y_TICKS = 4  # at most this many ticks above zero
-X_LABELS = 8  # at most this many period labels under the bars
+X_LABELS = 6  # at most this many period labels under the bars
 
 
 @dataclass(frozen=True)
