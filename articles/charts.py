@@ -22,7 +22,7 @@ WEEKS_MAX = 731  # up to this many: one a week; beyond, one a month
 WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 38
 Y_TICKS = 4  # at most this many ticks above zero
-X_LABELS = 6  # at most this many period labels under the bars
+X_LABELS = 5  # at most this many period labels under the bars
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,6 @@ class Bar:
 class Bucket:
     start: datetime.date
     label: str  # the period in words: "3 March 2024", "week of 4 March 2024", "March 2024"
-    short: str  # what the axis says under it
     values: tuple[int, ...]  # one per series
     aria: str  # the period and its values, as a screen reader announces the bar
     x: float
@@ -152,10 +151,12 @@ def period_label(start: datetime.date, unit: str) -> str:
     return f"{start:%B %Y}"
 
 
-def short_label(start: datetime.date, unit: str) -> str:
+def short_label(start: datetime.date, unit: str, year_too: bool = True) -> str:
+    """What the axis says under a bucket: ``Mar 2024``, or ``4 Mar`` (``4 Mar 2024`` for the
+    first label and where the year changes)."""
     if unit == MONTH:
         return f"{start:%b %Y}"
-    return f"{start.day} {start:%b %Y}"
+    return f"{start.day} {start:%b}" + (f" {start.year}" if year_too else "")
 
 
 def nice_step(top: int, ticks: int = Y_TICKS) -> int:
@@ -215,7 +216,6 @@ def layout(series: Sequence[Series]) -> Timeline:
             Bucket(
                 start,
                 label,
-                short_label(start, unit),
                 values,
                 f"{label}: {describe(values, series)}",
                 round(x, 2),
@@ -224,6 +224,13 @@ def layout(series: Sequence[Series]) -> Timeline:
             )
         )
     every = -(-len(buckets) // X_LABELS)
-    x_labels = tuple(XLabel(b.short, round(b.x + b.width / 2, 2)) for b in buckets[::every])
+    labelled = buckets[::every]
+    x_labels = tuple(
+        XLabel(
+            short_label(b.start, unit, i == 0 or b.start.year != labelled[i - 1].start.year),
+            round(b.x + b.width / 2, 2),
+        )
+        for i, b in enumerate(labelled)
+    )
     ticks = tuple(Tick(v, y_of(v)) for v in range(0, top + 1, step))
     return Timeline(unit, tuple(series), tuple(buckets), totals, ticks, x_labels)

@@ -88,6 +88,12 @@ def test_labels_are_few_and_periods_named():
     assert len(timeline.x_labels) <= charts.X_LABELS
     assert timeline.x_labels[0].text == "Jan 2019"
     assert timeline.buckets[1].label == "February 2019"
+    across = charts.layout([Series("quotes", "quotes", {D(2023, 11, 1): 1, D(2024, 3, 1): 1})])
+    assert across.unit == WEEK
+    texts = [label.text for label in across.x_labels]
+    # the year on the first label and where it changes, not on every one
+    assert texts[0] == "30 Oct 2023" and [t[-4:] for t in texts].count("2024") == 1
+    assert sum(t[-4:].isdigit() for t in texts) == 2
     weekly = charts.layout([Series("quotes", "quotes", {D(2024, 1, 3): 1, D(2024, 6, 3): 2})])
     assert weekly.buckets[0].label == "week of 1 January 2024"
     assert weekly.buckets[-1].aria == "week of 3 June 2024: 2 quotes"
