@@ -69,7 +69,7 @@ def articles_counts(articles: QuerySet) -> dict[str, Counts]:
     counts each article keeps (``Article.n_quotes``, ``n_mentions``): one query over a covering
     index of published articles by date (migration 0024), one row per article, no span read."""
     rows = (
-        articles.published()
+        articles.filter(status=Article.Status.PUBLISHED)
         .exclude(published_on=None)
         .order_by()
         .values_list("published_on")
@@ -126,8 +126,13 @@ def for_search(results, filters) -> charts.Timeline | None:
     if not filters.active:
         return None
     ids = getattr(results.articles, "ids", None)
-    if ids is not None:
-        window = Article.objects.filter(pk__in=ids)
-        return _kept(pagecache.LISTS, f"search:{ids}", lambda: articles_counts(window))
-    articles = results.articles
-    return _kept(pagecache.LISTS, f"filters:{filters!r}", lambda: articles_counts(articles))
+    what = f"search:{ids}" if ids is not None else f"filters:{filters!r}"
+    return _kept(pagecache.LISTS, what, lambda: search_counts(results))
+
+
+def search_counts(results) -> dict[str, Counts]:
+    """A search's articles: its window's when it has a query, else all its filters select."""
+    ids = getattr(results.articles, "ids", None)
+    return articles_counts(
+        Article.objects.filter(pk__in=ids) if ids is not None else results.articles
+    )
