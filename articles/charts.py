@@ -22,6 +22,7 @@ WEEKS_MAX = 731  # up to this many: one a week; beyond, one a month
 WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 38
 Y_TICKS = 4  # at most this many ticks above zero
+MAX_SLOT = 40  # the widest a bucket's bars may be, together
 X_LABELS = 5  # at most this many period labels under the bars
 
 
@@ -196,11 +197,13 @@ def layout(series: Sequence[Series]) -> Timeline:
     def y_of(value: int) -> float:
         return round(base - plot_height * value / top, 2)
 
-    slot = (WIDTH - LEFT - RIGHT) / len(filled)
+    plot_width = WIDTH - LEFT - RIGHT
+    slot = min(plot_width / len(filled), MAX_SLOT)  # a few buckets: bars of a bar's width
+    offset = LEFT + (plot_width - slot * len(filled)) / 2
     bar_width = slot * 0.8 / len(series)
     buckets = []
     for i, (start, values) in enumerate(filled):
-        x = LEFT + i * slot
+        x = offset + i * slot
         bars = tuple(
             Bar(
                 s.key,

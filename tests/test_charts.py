@@ -99,6 +99,14 @@ def test_labels_are_few_and_periods_named():
     assert weekly.buckets[-1].aria == "week of 3 June 2024: 2 quotes"
 
 
+def test_a_few_buckets_keep_narrow_bars_in_the_middle():
+    timeline = charts.layout([Series("quotes", "quotes", {D(2022, 11, 11): 8})])
+    (bucket,) = timeline.buckets
+    assert bucket.width == charts.MAX_SLOT
+    middle = (timeline.left + timeline.right_edge) / 2
+    assert bucket.x + bucket.width / 2 == pytest.approx(middle)
+
+
 def test_no_data_no_chart():
     timeline = charts.layout([Series("quotes", "quotes", {})])
     assert timeline.empty and timeline.summary == "" and timeline.totals == (0,)
