@@ -283,7 +283,23 @@ class Article(Versioned, KeptFields):
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
-        indexes = [models.Index(fields=["status", "-published_on"])]
+        indexes = [
+            models.Index(fields=["status", "-published_on"]),
+            # The timelines (articles.timelines): published articles' kept counts by date, of
+            # all and of an outlet, read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["published_on"],
+                include=["n_quotes", "n_mentions"],
+                condition=Q(status="published"),
+                name="article_timeline",
+            ),
+            models.Index(
+                fields=["outlet", "published_on"],
+                include=["n_quotes", "n_mentions"],
+                condition=Q(status="published"),
+                name="article_outlet_timeline",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_url"],

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from newsroom.routers import public_read
 
-from . import pagecache, search
+from . import pagecache, search, timelines
 from .exports import geo
 from .htmx import HTMX_HEADERS, page_or_fragment
 from .models import (
@@ -95,6 +95,7 @@ def article_list(request):
         "filters": filters,
         "results": results,
         "query": query.urlencode(),
+        "timeline": timelines.for_search(results, filters),
     }
     return page_or_fragment(
         request,
@@ -361,6 +362,7 @@ def speaker_detail(request, slug):
                 request.GET.get("beside_page")
             ),
             "colour": speaker_colour(speaker.pk),
+            "timeline": timelines.for_speaker(speaker),
         },
     )
 
@@ -415,7 +417,13 @@ def place_detail(request, slug):
     return render(
         request,
         "articles/place_detail.html",
-        {"place": place, "mentions": mentions, "quotes": quotes, "map_data": map_data},
+        {
+            "place": place,
+            "mentions": mentions,
+            "quotes": quotes,
+            "map_data": map_data,
+            "timeline": timelines.for_place(place),
+        },
     )
 
 
@@ -463,7 +471,13 @@ def outlet_detail(request, slug):
     return render(
         request,
         "articles/outlet_detail.html",
-        {"outlet": outlet, "articles": articles, "speakers": speakers, "places": places},
+        {
+            "outlet": outlet,
+            "articles": articles,
+            "speakers": speakers,
+            "places": places,
+            "timeline": timelines.for_outlet(outlet),
+        },
     )
 
 

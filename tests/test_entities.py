@@ -459,8 +459,9 @@ def test_entity_pages_run_constant_queries(client, make_article):
     assert counts[0] == counts[1]
     # lists: a COUNT and a page (the map fetches the places GeoJSON); a speaker: itself, a page of
     # quotes, a page and a count each of the kept places and co-speakers; a place: itself and
-    # a page each of mentions and quotes
-    assert counts[0] == [2, 6, 2, 3]
+    # a page each of mentions and quotes; and the timelines' own queries: a speaker's quotes by
+    # date (1), a place's quotes and mentions by date (2)
+    assert counts[0] == [2, 6 + 1, 2, 3 + 2]
 
 
 def test_speaker_and_place_pages_come_a_page_at_a_time(client, make_article, monkeypatch):
