@@ -367,8 +367,9 @@ def test_postgresql_writes_the_same_csv_as_python_byte_for_byte(make_article):
         by_python = "".join(
             tabular.csv_pieces(tabular.span_rows(absolute, table, spans), table.header)
         )
-        by_postgresql = b"".join(copy.copy_pieces(absolute, table, spans)).decode()
-        assert by_postgresql == by_python
+        for whole in (False, True):  # joined for the chosen spans, or whole in parallel
+            by_postgresql = b"".join(copy.copy_pieces(absolute, table, spans, whole)).decode()
+            assert by_postgresql == by_python, whole
         rows = list(csv.reader(io.StringIO(by_python, newline="")))
         assert len(rows) == 1 + len(HOSTILE) * (2 if table is tabular.QUOTES else 1)
 

@@ -32,8 +32,14 @@ def available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def copy_pieces(absolute: Absolute, table: SpanTable, spans: QuerySet) -> Iterator[bytes]:
-    """``table``'s CSV of ``spans``, the header first, in the pieces PostgreSQL sends."""
+def copy_pieces(
+    absolute: Absolute, table: SpanTable, spans: QuerySet, whole: bool = False
+) -> Iterator[bytes]:
+    """``table``'s CSV of ``spans``, the header first, in the pieces PostgreSQL sends.
+
+    ``whole``: the spans are every visible one (no filter), so what the rows join (places,
+    annotators) is joined whole, in a plan PostgreSQL runs in parallel; otherwise only for the
+    spans chosen, which are read once into a common table first."""
     fields = [f for f in table.fields() if f not in JOINED]
     alias = {f: f"c{i}" for i, f in enumerate(fields)}
     order = {f: f"o{i}" for i, f in enumerate(table.order)}
@@ -46,49 +52,53 @@ def copy_pieces(absolute: Absolute, table: SpanTable, spans: QuerySet) -> Iterat
     for field in table.fields():
         if field in JOINED:
             value[field] = f"j_{field}.v"
-            joins.append(
-                f" LEFT JOIN ({JOINED[field](spans.model)}) j_{field} ON j_{field}.k = t.key"
-            )
+            joined = JOINED[field](spans.model, "" if whole else CHOSEN)
+            joins.append(f" LEFT JOIN ({joined}) j_{field} ON j_{field}.k = t.key")
     cells: list[str] = []
     params: list[object] = []
     for column in table.columns:
         sql, values = _cell_sql(absolute, column, value)
         cells.append(sql)
         params.extend(values)
-    statement = (
-        f"COPY (WITH s AS MATERIALIZED ({inner_sql})"
-        f" SELECT {', '.join(cells)} FROM s t{''.join(joins)}"
-        f" ORDER BY {', '.join('t.' + order[f] for f in table.order)})"
-        " TO STDOUT WITH (FORMAT csv)"
-    )
+    select = f"SELECT {', '.join(cells)} FROM {{}} t{''.join(joins)}"
+    select += f" ORDER BY {', '.join('t.' + order[f] for f in table.order)}"
+    if whole:
+        statement, bound = select.format(f"({inner_sql})"), (*params, *inner_params)
+    else:
+        statement = f"WITH s AS MATERIALIZED ({inner_sql}) " + select.format("s")
+        bound = (*inner_params, *params)
     yield from (piece.encode() for piece in csv_pieces((), table.header))
-    yield from _stream(statement, (*inner_params, *params))
+    yield from _stream(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", bound)
+
+
+CHOSEN = "IN (SELECT key FROM s)"  # the spans of a filtered export, in its common table
 
 
 # What the Python writer reads from a subquery per row (``query.place_names``,
 # ``query.created_by``), joined here for the spans of the export at once: PostgreSQL runs a
 # subquery per row one row at a time, which made the export four times slower.
-def _place_names(model: type[Model]) -> str:
+def _place_names(model: type[Model], chosen: str) -> str:
     through = Quote.places.through._meta.db_table
+    where = f" WHERE qp.quote_id {chosen}" if chosen else ""
     return (
         f"SELECT qp.quote_id AS k, string_agg(p.name, '; ' ORDER BY p.name) AS v"
         f" FROM {through} qp JOIN {Place._meta.db_table} p ON p.id = qp.place_id"
-        " WHERE qp.quote_id IN (SELECT key FROM s) GROUP BY qp.quote_id"
+        f"{where} GROUP BY qp.quote_id"
     )
 
 
-def _created_by(model: type[Model]) -> str:
+def _created_by(model: type[Model], chosen: str) -> str:
     history = model.history.model._meta.db_table  # type: ignore[attr-defined]
     users = get_user_model()._meta.db_table
     return (
         f"SELECT DISTINCT ON (h.id) h.id AS k, u.username AS v FROM {history} h"
         f" JOIN {users} u ON u.id = h.history_user_id"
-        " WHERE h.history_type = '+' AND h.id IN (SELECT key FROM s)"
+        f" WHERE h.history_type = '+'{f' AND h.id {chosen}' if chosen else ''}"
         " ORDER BY h.id, h.history_date"
     )
 
 
-JOINED: dict[str, Callable[[type[Model]], str]] = {
+JOINED: dict[str, Callable[[type[Model], str], str]] = {
     "place_names": _place_names,
     "annotator": _created_by,
 }

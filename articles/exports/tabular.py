@@ -193,13 +193,15 @@ def mention_source(mentions: QuerySet[PlaceMention]) -> QuerySet[PlaceMention]:
     return mentions.annotate(annotator=created_by(PlaceMention))
 
 
-def span_pieces(absolute: Absolute, table: SpanTable, spans: QuerySet) -> Iterator[bytes]:
+def span_pieces(
+    absolute: Absolute, table: SpanTable, spans: QuerySet, whole: bool = False
+) -> Iterator[bytes]:
     """``table``'s CSV of ``spans`` as UTF-8: written by PostgreSQL where it can (the same bytes,
     much faster: ``exports.copy``), by Python's ``csv`` elsewhere."""
     from . import copy
 
     if copy.available():
-        return copy.copy_pieces(absolute, table, spans)
+        return copy.copy_pieces(absolute, table, spans, whole)
     return (p.encode() for p in csv_pieces(span_rows(absolute, table, spans), table.header))
 
 

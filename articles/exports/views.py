@@ -45,16 +45,22 @@ GEOJSON = "application/geo+json; charset=utf-8"
 @require_safe
 def export_quotes(request):
     """``/export/quotes.csv?<the article list's query>``: one row per quote."""
-    quotes = tabular.quote_source(quotes_for(search.Filters.from_query(request.GET)))
-    pieces = tabular.span_pieces(request.build_absolute_uri, tabular.QUOTES, quotes)
+    filters = search.Filters.from_query(request.GET)
+    quotes = tabular.quote_source(quotes_for(filters))
+    pieces = tabular.span_pieces(
+        request.build_absolute_uri, tabular.QUOTES, quotes, whole=not filters.active
+    )
     return download(pieces, CSV, "quotes.csv")
 
 
 @require_safe
 def export_mentions(request):
     """``/export/mentions.csv?<the article list's query>``: one row per place mention."""
-    mentions = tabular.mention_source(mentions_for(search.Filters.from_query(request.GET)))
-    pieces = tabular.span_pieces(request.build_absolute_uri, tabular.MENTIONS, mentions)
+    filters = search.Filters.from_query(request.GET)
+    mentions = tabular.mention_source(mentions_for(filters))
+    pieces = tabular.span_pieces(
+        request.build_absolute_uri, tabular.MENTIONS, mentions, whole=not filters.active
+    )
     return download(pieces, CSV, "mentions.csv")
 
 
