@@ -16,10 +16,12 @@ from tests.ops import create
 
 pytestmark = pytest.mark.django_db
 
-# What the migrations give each group: the roles, then the outlets (0014).
+# What the migrations give each group: the roles, then the outlets (0014), then their own API
+# tokens (0021).
 OUTLET_ROLES = importlib.import_module("articles.migrations.0014_outlet_roles").ROLES
+TOKENS = importlib.import_module("articles.migrations.0021_api_tokens")
 ROLES = {
-    name: [*codenames, *OUTLET_ROLES[name]]
+    name: [*codenames, *OUTLET_ROLES[name], *(TOKENS.CODENAMES if name in TOKENS.ROLES else [])]
     for name, codenames in importlib.import_module("articles.migrations.0002_roles").ROLES.items()
 }
 

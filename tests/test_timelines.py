@@ -223,7 +223,7 @@ def test_hostile_names_stay_inert_in_every_chart_label(client, make_article):
         assert "<script>" not in chart and "<img" not in chart and "</svg> " not in chart
         assert chart.count("<svg") == chart.count("</svg>") == 1
         title = re.search(r'<title id="timeline-title">(.*?)</title>', chart, re.S)[1]
-        assert unescape(title).endswith(HOSTILE + ", by day")
+        assert unescape(title).endswith("\u2068" + HOSTILE + "\u2069, by day")  # isolated
         caption = re.search(r"<caption>(.*?)</caption>", chart, re.S)[1]
         assert HOSTILE in unescape(caption) and "&lt;script&gt;" in caption
         assert " style=" not in chart  # the CSP allows no style attribute
