@@ -376,3 +376,25 @@ def test_the_jsonld_built_once_per_revision_follows_a_renamed_speaker(
         if "source" in b
     }
     assert "Dmitry S. Peskov" in names and "Dmitry Peskov" not in names
+
+
+def test_times_are_utc_to_the_second_as_the_database_keeps_them(client, make_article):
+    """``created``/``modified`` are written by the database (``IsoSeconds``): the span's times
+    in UTC, the fraction of a second cut, never rounded up into the next second."""
+    import datetime
+
+    article = make_article(body="Kyiv said it would talk.", slug="times")
+    quote = create(Quote, article=article, start=0, end=24, exact=article.body)
+    created = datetime.datetime(2024, 2, 29, 23, 59, 59, 999_999, tzinfo=datetime.UTC)
+    modified = datetime.datetime(2024, 3, 1, 1, 2, 3, 500_000, tzinfo=datetime.UTC)
+    Quote.objects.filter(pk=quote.pk).update(created_at=created, updated_at=modified)
+    cache.clear()
+    [item] = article_doc(client, article)["first"]["items"]
+    assert (item["created"], item["modified"]) == ("2024-02-29T23:59:59Z", "2024-03-01T01:02:03Z")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_dumps_writes_what_pythons_json_writes(text):
+    document = {"a": [text, {"b": text, "n": 1.5, "i": -3, "t": True, "z": None}], text: 50.45}
+    python = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    assert w3c.dumps(document) == python

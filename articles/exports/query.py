@@ -11,7 +11,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
@@ -27,7 +27,7 @@ def chunks(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
         yield chunk
 
 
-URL_MARKS = {"slug": "zz0slug0zz", "quote_id": "987654321"}
+URL_MARKS = {"slug": "zz0slug0zz", "quote_id": "987654321", "mention_id": "987654322"}
 
 
 Absolute = Callable[[str], str]  # a path made an absolute URL (``request.build_absolute_uri``)
@@ -46,6 +46,19 @@ def created_by(model: type[Quote] | type[PlaceMention]) -> Subquery:
     """Who created the span, from its history (nobody for spans loaded in bulk): a subquery."""
     created = model.history.filter(id=OuterRef("pk"), history_type="+", history_user__isnull=False)
     return Subquery(created.order_by("history_date").values("history_user__username")[:1])
+
+
+class IsoSeconds(Func):
+    """A time as ISO 8601 text to the second in UTC, ``2024-03-01T12:00:00Z``, written by the
+    database (no datetime made per row): PostgreSQL's ``to_char``; SQLite keeps the time as
+    UTC text already, ``2024-03-01 12:00:00.123456``, whose first 19 characters it is."""
+
+    output_field = CharField()
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "substr(replace(%(expressions)s, ' ', 'T'), 1, 19) || 'Z'"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def place_names() -> RawSQL:

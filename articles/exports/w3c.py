@@ -31,7 +31,6 @@ served as JSON-LD with ``nosniff``, never inside HTML.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -40,11 +39,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from ..models import Article, PlaceMention, Quote
-from .query import Absolute, created_by
+from .query import Absolute, IsoSeconds, created_by, url_maker
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTENT_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -68,8 +68,11 @@ def context() -> list:
     return [ANNO_CONTEXT, bundled("newsroom")["@context"]]
 
 
-def dumps(document: dict) -> str:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+def dumps(document: Any) -> str:
+    """Compact JSON in UTF-8 (no ``\\u`` escapes but those JSON requires), written by
+    pydantic-core's serialiser: the same text as ``json.dumps(..., ensure_ascii=False,
+    separators=(",", ":"))``, several times faster for an article's thousand annotations."""
+    return pydantic_core.to_json(document).decode()
 
 
 # --- Plain values -> documents (pure) --------------------------------------------------------
@@ -107,8 +110,8 @@ class Item:
     exact: str
     prefix: str
     suffix: str
-    created: datetime.datetime
-    modified: datetime.datetime
+    created: str  # ISO 8601 to the second, in UTC (``...Z``)
+    modified: str
     creator: str | None  # the annotator's username, None for spans loaded in bulk
     mention: bool
     kind: str = ""
@@ -119,10 +122,6 @@ class Item:
     @property
     def order(self) -> tuple:
         return (self.start, -self.end, self.mention, self.iri)
-
-
-def _time(value: datetime.datetime) -> str:
-    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def speaker_body(speaker: SpeakerInfo) -> dict:
@@ -184,8 +183,8 @@ def annotation(item: Item, site: str) -> dict:
         "id": item.iri,
         "type": "Annotation",
         "motivation": "identifying" if item.mention else "classifying",
-        "created": _time(item.created),
-        "modified": _time(item.modified),
+        "created": item.created,
+        "modified": item.modified,
         "creator": creator(item.creator, site),
         "body": bodies,
         "target": {
@@ -251,15 +250,6 @@ def standalone(document: dict) -> dict:
 # --- What readers see, as plain values (the queries) -----------------------------------------
 
 
-def _template(absolute: Absolute, name: str, **marks: str) -> Callable[..., str]:
-    """Absolute URLs of the view ``name``, one per row without a ``reverse()`` each."""
-    placeholders = {key: f"zz0{key}0zz" if key == "slug" else "987654321" for key in marks}
-    url = absolute(reverse(name, kwargs=placeholders))
-    for key, mark in placeholders.items():
-        url = url.replace(mark, "{" + key + "}")
-    return url.format
-
-
 @dataclass
 class Urls:
     """The URLs the documents link to, each made from a template (no ``reverse()`` per row)."""
@@ -275,11 +265,11 @@ class Urls:
     def of(cls, absolute: Absolute) -> Urls:
         return cls(
             site=absolute("/"),
-            article=_template(absolute, "articles:article_detail", slug="slug"),
-            quote=_template(absolute, "articles:quote_panel", slug="slug", quote_id="quote_id"),
-            mention=_template(absolute, "articles:mention", slug="slug", mention_id="mention_id"),
-            speaker=_template(absolute, "articles:speaker_detail", slug="slug"),
-            place=_template(absolute, "articles:place_detail", slug="slug"),
+            article=url_maker(absolute, "articles:article_detail", "slug"),
+            quote=url_maker(absolute, "articles:quote_panel", "slug", "quote_id"),
+            mention=url_maker(absolute, "articles:mention", "slug", "mention_id"),
+            speaker=url_maker(absolute, "articles:speaker_detail", "slug"),
+            place=url_maker(absolute, "articles:place_detail", "slug"),
         )
 
 
@@ -291,8 +281,8 @@ SPAN_FIELDS = (
     "exact",
     "prefix",
     "suffix",
-    "created_at",
-    "updated_at",
+    "created",
+    "modified",
     "annotator",
 )
 SPEAKER_FIELDS = (
@@ -312,6 +302,15 @@ PLACE_FIELDS = (
     "geonames_id",
     "slug",
 )
+
+
+def _span_values(spans: QuerySet, model: type[Quote] | type[PlaceMention]) -> QuerySet:
+    """The spans with what every item needs: its times as text and who created it."""
+    return spans.annotate(
+        created=IsoSeconds("created_at"),
+        modified=IsoSeconds("updated_at"),
+        annotator=created_by(model),
+    )
 
 
 def _place(urls: Urls, row: Sequence) -> PlaceInfo:
@@ -334,9 +333,7 @@ def quote_places(urls: Urls, quote_ids: Iterable[int]) -> dict[int, list[PlaceIn
 
 def quote_items(urls: Urls, quotes: QuerySet[Quote], limit: int | None = None) -> list[Item]:
     """Items for (the first ``limit`` of) these quotes, filtered and ordered: two queries."""
-    values = quotes.annotate(annotator=created_by(Quote)).values_list(
-        *SPAN_FIELDS, "kind", "note", *SPEAKER_FIELDS
-    )
+    values = _span_values(quotes, Quote).values_list(*SPAN_FIELDS, "kind", "note", *SPEAKER_FIELDS)
     rows = list(values if limit is None else values[:limit])
     places = quote_places(urls, (row[0] for row in rows))
     items = []
@@ -373,7 +370,7 @@ def mention_items(
     urls: Urls, mentions: QuerySet[PlaceMention], limit: int | None = None
 ) -> list[Item]:
     """Items for (the first ``limit`` of) these mentions, filtered and ordered: one query."""
-    values = mentions.annotate(annotator=created_by(PlaceMention)).values_list(
+    values = _span_values(mentions, PlaceMention).values_list(
         *SPAN_FIELDS, *(f"place__{f}" for f in PLACE_FIELDS)
     )
     rows = values if limit is None else values[:limit]

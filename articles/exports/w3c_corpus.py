@@ -10,7 +10,6 @@ sum of the articles' kept counts, cached until a public change retires the lists
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -171,10 +170,10 @@ def whole_pieces(absolute: Absolute) -> Iterator[str]:
     first = w3c.page(everything, base, [], 0, urls.site)
     first["items"] = ITEMS_MARK
     text = w3c.dumps(w3c.collection(base, LABEL, total(), first, everything))
-    if json.dumps(ITEMS_MARK) not in text:  # nothing published: a collection without pages
+    if w3c.dumps(ITEMS_MARK) not in text:  # nothing published: a collection without pages
         yield text
         return
-    head, tail = text.split(json.dumps(ITEMS_MARK))
+    head, tail = text.split(w3c.dumps(ITEMS_MARK))
     yield head + "["
     key, n = ("q", 0), 0
     while items := _forward(urls, key, w3c.PAGE_SIZE):
