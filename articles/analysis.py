@@ -227,13 +227,34 @@ def column_key(group: str) -> str:
     return "speaker_id" if group == SPEAKER else "speaker__affiliation"
 
 
+def kept_claim_counts(
+    filters: search.Filters, place: Place | None, focus: tuple[str, str] | None, group: str
+) -> list[tuple[Key, int]] | None:
+    """(column key, quotes) about ``place`` from the kept counts (``SpeakerPlace``, and the
+    place's own count for the unattributed), when nothing but the place chooses the quotes:
+    one query, whatever the number of quotes about it. None when other filters choose."""
+    if place is None or focus is not None or replace(filters, place="").active:
+        return None
+    kept = SpeakerPlace.objects.filter(place=place).values_list(column_key(group))
+    counts = [tuple(row) for row in kept.annotate(n=Sum("n_quotes")).order_by()]
+    unattributed = place.n_quotes - sum(n for _, n in counts)
+    return counts + ([(None, unattributed)] if unattributed > 0 else [])
+
+
 def claim_columns(
-    rows: QuerySet, quote_field: str, group: str, show_all: bool
+    rows: QuerySet,
+    quote_field: str,
+    group: str,
+    show_all: bool,
+    counts: list[tuple[Key, int]] | None = None,
 ) -> tuple[list[Column], int, int]:
     """The columns with most quotes (all, with ``show_all``), each with its newest quotes, how
-    many columns and quotes there are in all: three queries, whatever the number of quotes."""
+    many columns and quotes there are in all: three queries, whatever the number of quotes
+    (``counts``, when kept, are the columns' sizes, else counted from ``rows``)."""
     key = column_key(group)
-    counts = list(rows.order_by().values_list(key).annotate(n=Count(quote_field, distinct=True)))
+    if counts is None:
+        counted = rows.order_by().values_list(key).annotate(n=Count(quote_field, distinct=True))
+        counts = [tuple(row) for row in counted]
     counts.sort(key=lambda row: (-row[1], row[0] is None, str(row[0])))
     chosen = counts if show_all else counts[:CLAIM_COLUMNS]
     columns = {k: Column(k, n) for k, n in chosen}

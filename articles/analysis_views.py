@@ -245,7 +245,8 @@ def compare_claims(request, subject):
     if group == AFFILIATION and "affiliation" in request.GET:
         focus = (AFFILIATION, search.text_param(request.GET, "affiliation"))
     rows, quote_field = analysis.claim_rows(filters, place, focus)
-    columns, n_columns, n_quotes = analysis.claim_columns(rows, quote_field, group, show_all)
+    kept = analysis.kept_claim_counts(filters, place, focus, group)
+    columns, n_columns, n_quotes = analysis.claim_columns(rows, quote_field, group, show_all, kept)
     export = replace(filters, place="") if place is None else filters
     export_query = query_string(request.GET, VIEW_PARAMS, q=export.q, place=export.place)
     context = {
