@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -318,10 +318,11 @@ def _place(urls: Urls, row: Sequence) -> PlaceInfo:
     return PlaceInfo(name, kind, lat, lon, country, geonames, urls.place(slug=slug))
 
 
-def quote_places(urls: Urls, quote_ids: Iterable[int]) -> dict[int, list[PlaceInfo]]:
-    """The places of these quotes, in name order: one query."""
+def quote_places(urls: Urls, quotes: QuerySet[Quote]) -> dict[int, list[PlaceInfo]]:
+    """The places of these quotes, in name order: one query (the quotes a subquery, not a
+    parameter per quote)."""
     links = (
-        Quote.places.through.objects.filter(quote_id__in=list(quote_ids))
+        Quote.places.through.objects.filter(quote_id__in=quotes.values("pk"))
         .order_by("place__name", "place_id")
         .values_list("quote_id", *(f"place__{f}" for f in PLACE_FIELDS))
     )
@@ -335,7 +336,7 @@ def quote_items(urls: Urls, quotes: QuerySet[Quote], limit: int | None = None) -
     """Items for (the first ``limit`` of) these quotes, filtered and ordered: two queries."""
     values = _span_values(quotes, Quote).values_list(*SPAN_FIELDS, "kind", "note", *SPEAKER_FIELDS)
     rows = list(values if limit is None else values[:limit])
-    places = quote_places(urls, (row[0] for row in rows))
+    places = quote_places(urls, quotes if limit is None else quotes[:limit])
     items = []
     for pk, slug, start, end, exact, prefix, suffix, created, modified, who, *rest in rows:
         kind, note, name, speaker_kind, role, affiliation, wikidata, speaker_slug = rest
