@@ -78,7 +78,7 @@ def dumps(document: Any) -> str:
 # --- Plain values -> documents (pure) --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SpeakerInfo:
     name: str
     kind: str  # person | organisation
@@ -88,7 +88,7 @@ class SpeakerInfo:
     url: str  # their page here
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PlaceInfo:
     name: str
     kind: str
@@ -99,7 +99,7 @@ class PlaceInfo:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Item:
     """One reader-visible quote or mention, as plain values."""
 
