@@ -178,7 +178,7 @@ def counted(filters: search.Filters, group: str) -> list[tuple[Key, int, int]]:
                 place_quotes(filters)
                 .filter(speaker__isnull=False)
                 .values_list(row, "place_id")
-                .annotate(n=Count("pk"))
+                .annotate(n=Count("*"))  # not the id: the dated index holds all it reads
             )
         return [tuple(r) for r in rows.order_by()]
 
