@@ -253,7 +253,7 @@ def claim_columns(
     (``counts``, when kept, are the columns' sizes, else counted from ``rows``)."""
     key = column_key(group)
     if counts is None:
-        counted = rows.order_by().values_list(key).annotate(n=Count(quote_field, distinct=True))
+        counted = rows.order_by().values_list(key).annotate(n=Count("*"))  # a row per quote
         counts = [tuple(row) for row in counted]
     counts.sort(key=lambda row: (-row[1], row[0] is None, str(row[0])))
     chosen = counts if show_all else counts[:CLAIM_COLUMNS]
@@ -287,7 +287,10 @@ def _newest(rows: QuerySet, quote_field: str, key: str, keys: list, per: int) ->
 
     On PostgreSQL each column is a LATERAL walk of the rows newest first (the place's kept rows
     are an index in that order), stopping at ``per``: the columns are the sides quoted most, so
-    each walk stops early, whatever the number of quotes. Elsewhere, a window over the rows."""
+    each walk stops early, whatever the number of quotes. A search's rows are a join no index
+    keeps in that order: they are read once (a materialised common table) and each column
+    walks them, rather than each column running the search again. Elsewhere, a window over
+    the rows."""
     order = [F("article_date").desc(), F("article_id").asc(), F("start").asc()]
     if connection.vendor != "postgresql":
         ranked = rows.annotate(nth=Window(RowNumber(), partition_by=[F(key)], order_by=order))
@@ -298,12 +301,17 @@ def _newest(rows: QuerySet, quote_field: str, key: str, keys: list, per: int) ->
     )
     sql, params = inner.query.sql_with_params()
     kind = "bigint" if key == "speaker_id" else "text"
+    walked = f"({sql})"
+    head, head_params = "", []
+    if quote_field != "quote_id":  # not the kept rows of a place: a search's join
+        head, head_params, walked = f"WITH i AS MATERIALIZED ({sql}) ", list(params), "i"
+        params = ()
     query = (
-        f"SELECT r.c0, s.k FROM unnest(%s::{kind}[]) AS s(k) CROSS JOIN LATERAL ("
-        f"SELECT * FROM ({sql}) AS i(c0, c1, c2, c3, c4) WHERE i.c1 IS NOT DISTINCT FROM s.k"
+        f"{head}SELECT r.c0, s.k FROM unnest(%s::{kind}[]) AS s(k) CROSS JOIN LATERAL ("
+        f"SELECT * FROM {walked} AS i(c0, c1, c2, c3, c4) WHERE i.c1 IS NOT DISTINCT FROM s.k"
         " ORDER BY i.c2 DESC, i.c3, i.c4 LIMIT %s) AS r(c0, c1, c2, c3, c4)"
         " ORDER BY r.c2 DESC, r.c3, r.c4"
     )
     with connection.cursor() as cursor:
-        cursor.execute(query, [keys, *params, per])
+        cursor.execute(query, [*head_params, keys, *params, per])
         return [tuple(row) for row in cursor.fetchall()]
