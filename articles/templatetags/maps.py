@@ -14,6 +14,4 @@ OUTLINES = "vendor/world-atlas/countries-50m.json"
 
 @register.simple_tag
 def map_sources() -> SafeString:
-    return format_html(
-        'data-outlines="{}" data-tiles="{}"', static(OUTLINES), settings.MAP_TILES
-    )
+    return format_html('data-outlines="{}" data-tiles="{}"', static(OUTLINES), settings.MAP_TILES)
