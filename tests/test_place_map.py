@@ -115,9 +115,9 @@ def expected(query: dict) -> dict[str, tuple[int, int]]:
         if not chosen(article, query):
             continue
         for m in PlaceMention.objects.filter(article=article).select_related("place"):
-            if m.status == Span.Status.CONFIRMED and m.anchored and m.place is not None:
-                if query.get("place", m.place.slug) == m.place.slug:
-                    counts.setdefault(m.place.slug, [0, 0])[0] += 1
+            shown = m.status == Span.Status.CONFIRMED and m.anchored and m.place is not None
+            if shown and query.get("place", m.place.slug) == m.place.slug:
+                counts.setdefault(m.place.slug, [0, 0])[0] += 1
         for q in Quote.objects.filter(article=article):
             if q.status != Span.Status.CONFIRMED or not q.anchored:
                 continue

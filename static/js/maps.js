@@ -87,6 +87,34 @@
     return box;
   }
 
+  // A line of [longitude, latitude] made continuous across the antimeridian: world-atlas keeps
+  // Russia's and Fiji's rings whole on the sphere, so a ring may step from 179.9 to -180, which
+  // a flat map would draw as a stroke across the world. Steps along a pole are left alone.
+  function unwrapLine(line) {
+    var shift = 0;
+    return line.map(function (at, i) {
+      var before = line[i - 1];
+      if (before && Math.abs(at[1]) < 89 && Math.abs(before[1]) < 89) {
+        var step = at[0] - before[0];
+        if (step > 180) { shift -= 360; } else if (step < -180) { shift += 360; }
+      }
+      return [at[0] + shift, at[1]];
+    });
+  }
+
+  function unwrap(geojson) {
+    var geometry = geojson.type === "Feature" ? geojson.geometry : geojson;
+    var lines = function (list) { return list.map(unwrapLine); };
+    if (geometry.type === "Polygon" || geometry.type === "MultiLineString") {
+      geometry.coordinates = lines(geometry.coordinates);
+    } else if (geometry.type === "MultiPolygon") {
+      geometry.coordinates = geometry.coordinates.map(lines);
+    } else if (geometry.type === "LineString") {
+      geometry.coordinates = unwrapLine(geometry.coordinates);
+    }
+    return geojson;
+  }
+
   // The country outlines, in a pane of their own beneath the tiles (places.css): covered where
   // tiles come, the map's background where they fail or are off. Land is filled, borders
   // between countries drawn once; neither takes clicks.
@@ -101,9 +129,11 @@
         if (!world || !world.objects || !world.objects.countries) { return; }
         var countries = world.objects.countries;
         var style = { pane: "outlines", interactive: false };
-        L.geoJSON(topojson.feature(world, world.objects.land || countries),
-          L.extend({ className: "map-land", weight: 1, fillOpacity: 1 }, style)).addTo(map);
-        var borders = topojson.mesh(world, countries, function (a, b) { return a !== b; });
+        var land = topojson.feature(world, world.objects.land || countries);
+        (land.type === "FeatureCollection" ? land.features : [land]).forEach(unwrap);
+        L.geoJSON(land, L.extend({ className: "map-land", weight: 1, fillOpacity: 1 }, style))
+          .addTo(map);
+        var borders = unwrap(topojson.mesh(world, countries, function (a, b) { return a !== b; }));
         L.geoJSON(borders, L.extend({ className: "map-border", weight: 1, fill: false }, style))
           .addTo(map);
         map.getContainer().classList.add("map-outlined");
@@ -150,7 +180,9 @@
     // Leaflet adds layers only once the map has a view: set it first.
     if (features.length === 1) {
       var at = features[0].geometry.coordinates;
-      map.setView([at[1], at[0]], ZOOM[features[0].properties.kind] || 8);
+      var zoom = ZOOM[features[0].properties.kind] || 8;
+      // Without tiles the outlines are the background: near enough to show the coast or border.
+      map.setView([at[1], at[0]], container.getAttribute("data-tiles") ? zoom : Math.min(zoom, 6));
     } else {
       map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 10 });
     }
