@@ -36,9 +36,9 @@ def place_list(request):
         found = Place.objects.in_bulk([pk for pk, _, _ in page])
         places = []
         for pk, n_mentions, n_quotes in page:
-            place = found[pk]
-            place.n_mentions, place.n_quotes = n_mentions, n_quotes  # within the filters
-            places.append(place)
+            if (place := found.get(pk)) is not None:  # (gone since the counts were kept)
+                place.n_mentions, place.n_quotes = n_mentions, n_quotes  # within the filters
+                places.append(place)
     context = {
         "places": places,
         "page": page,

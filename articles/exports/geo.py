@@ -38,8 +38,8 @@ def place_features(absolute: Absolute, filters: search.Filters) -> Iterator[dict
     for chunk in chunks(placecounts.ranked(filters)):
         found = Place.objects.in_bulk([pk for pk, _, _ in chunk])
         for pk, n_mentions, n_quotes in chunk:
-            place = found[pk]
-            yield place_feature(url(slug=place.slug), place, n_mentions, n_quotes)
+            if (place := found.get(pk)) is not None:  # (gone since the counts were kept)
+                yield place_feature(url(slug=place.slug), place, n_mentions, n_quotes)
 
 
 def place_feature(url: str, place: Place, mentions: int, quotes_about: int) -> dict:
