@@ -290,3 +290,17 @@ def test_the_outlines_and_their_reader_are_vendored_with_their_licences():
         assert "Permission to use, copy, modify" in (folder / "LICENSE").read_text()
         assert "npm pack" in (folder / "README.md").read_text()
     assert "Natural Earth" in (atlas / "README.md").read_text()
+
+
+@pytest.mark.parametrize(
+    "query", QUERIES[1:], ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items())
+)
+def test_the_mentions_export_holds_what_the_map_counts(client, reporting, query):
+    """The place mentions CSV of a list holds the mentions its map counts (a kind of quote, too,
+    chooses the articles with such a quote, as the article list does)."""
+    from articles import search
+    from articles.exports.query import mentions_for
+
+    cache.clear()
+    filters = search.Filters.from_query(query)
+    assert mentions_for(filters).count() == sum(m for m, _ in geojson(client, query).values())
