@@ -152,7 +152,7 @@ def place_quotes(filters: search.Filters) -> QuerySet[PlaceQuote]:
     return rows
 
 
-def _cached(name: str, parts: tuple, compute):
+def cached(name: str, parts: tuple, compute):
     """``compute()``, kept until a change readers can see retires the lists."""
     generation = pagecache.generation(pagecache.LISTS)
     key = f"{name}:" + hashlib.blake2b(repr((generation, parts)).encode()).hexdigest()
@@ -182,7 +182,7 @@ def counted(filters: search.Filters, group: str) -> list[tuple[Key, int, int]]:
             )
         return [tuple(r) for r in rows.order_by()]
 
-    return _cached("compare-matrix", (filters, group), compute)
+    return cached("compare-matrix", (filters, group), compute)
 
 
 def matrix_for(filters: search.Filters, group: str, limit: int | None) -> Matrix:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analysis_views, views
+from . import analysis_views, place_views, views
 from .exports import views as exports
 
 app_name = "articles"
@@ -18,7 +18,7 @@ urlpatterns = [
     path("annotations.jsonld", exports.corpus_annotations, name="corpus_annotations"),
     path("speakers/", views.speaker_list, name="speaker_list"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
-    path("places/", views.place_list, name="place_list"),
+    path("places/", place_views.place_list, name="place_list"),
     path("places/<slug:slug>/", views.place_detail, name="place_detail"),
     path("outlets/", views.outlet_list, name="outlet_list"),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),

@@ -369,20 +369,6 @@ def speaker_detail(request, slug):
 
 @require_safe
 @public_page
-def place_list(request):
-    """Every place with a reader-visible mention: a list in the HTML, a map from the same data.
-
-    One query. The map reads ``places`` through ``json_script``; a marker's area grows with the
-    place's number of mentions (radius from 5 to 20 pixels).
-    """
-    ranked = Place.objects.filter(n_mentions__gt=0).order_by("-n_mentions", "name", "pk")
-    page = Paginator(ranked, ENTITIES_PER_PAGE).get_page(request.GET.get("page"))
-    places = list(page)
-    return render(request, "articles/place_list.html", {"places": places, "page": page})
-
-
-@require_safe
-@public_page
 def place_detail(request, slug):
     """A place: its marker, its mentions in context, the quotes about it, each a page at a time
     (``mentions_page``, ``quotes_page``). Three queries, whatever the number of mentions (their

@@ -11,13 +11,17 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = "; ".join(
+
+    @staticmethod
+    def policy() -> str:
+        """The header, from the setting as it is now (a test may change it while serving)."""
+        return "; ".join(
             f"{directive} {' '.join(sources)}".strip()
             for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
         )
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Content-Security-Policy", self.policy())
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

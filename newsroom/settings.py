@@ -284,14 +284,37 @@ STORAGES = {
     },
 }
 
+
+def map_tiles(value: str) -> tuple[str, str]:
+    """``MAP_TILES`` as (the tile URL template Leaflet asks, its origin for the CSP), or
+    ("", "") for ``off``: a server's origin (``https://tile.example``) means its
+    ``/{z}/{x}/{y}.png`` tiles; a template names ``{z}``, ``{x}`` and ``{y}`` itself."""
+    value = value.strip()
+    if value.lower() in {"off", "0", "no", "false", "none"}:
+        return "", ""
+    scheme, sep, rest = value.partition("://")
+    host = rest.split("/", 1)[0]
+    if scheme not in {"https", "http"} or not sep or not host or any(c in host for c in "{}@ "):
+        raise ImproperlyConfigured(
+            f"MAP_TILES must be off, a tile server's https:// origin or a URL template with "
+            f"{{z}}/{{x}}/{{y}}, not {value!r}"
+        )
+    template = value if "{z}" in value else value.rstrip("/") + "/{z}/{x}/{y}.png"
+    return template, f"{scheme}://{host}"
+
+
 # No inline scripts or styles anywhere (htmx is configured to match: no eval, no injected
-# styles); map tiles come from OpenStreetMap, loaded by the reader's browser.
-MAP_TILES = os.environ.get("MAP_TILES", "https://tile.openstreetmap.org")
+# styles). Map tiles come from a tile server (OpenStreetMap's by default), loaded by the reader's
+# browser; MAP_TILES=off draws the maps from the vendored country outlines alone, and then no
+# page asks any host but this one for anything.
+MAP_TILES, MAP_TILES_ORIGIN = map_tiles(
+    os.environ.get("MAP_TILES", "https://tile.openstreetmap.org")
+)
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:", MAP_TILES],
+    "img-src": ["'self'", "data:", *([MAP_TILES_ORIGIN] if MAP_TILES_ORIGIN else [])],
     "connect-src": ["'self'"],
     "font-src": ["'self'"],
     "object-src": ["'none'"],

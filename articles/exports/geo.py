@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
-from .. import search
+from .. import placecounts, search
 from ..models import Place, PlaceMention
-from .query import CHUNK, Absolute, iso_date, mentions_for, quotes_for, url_maker
+from .query import CHUNK, Absolute, chunks, iso_date, url_maker
 
 
 def geojson_pieces(features: Iterable[dict]) -> Iterator[str]:
@@ -27,33 +27,19 @@ def _point(longitude: float, latitude: float) -> dict:
 
 def place_features(absolute: Absolute, filters: search.Filters) -> Iterator[dict]:
     """Each public place as a feature with its counts: of the whole corpus (the kept counts),
-    or, for a search or filter, of the mentions and quotes that list holds."""
+    or, for a search or filter, of the mentions and quotes that list holds (``placecounts``),
+    in the places list's order."""
     url = url_maker(absolute, "articles:place_detail", "slug")
-    places = search.public_places().order_by("-n_mentions", "name", "pk")
-    counts: dict[int, tuple[int, int]] | None = None
-    if filters.active:
-        mentions = dict(
-            mentions_for(filters)
-            .order_by()
-            .values("place")
-            .annotate(n=Count("pk"))
-            .values_list("place", "n")
-        )
-        quotes = dict(
-            quotes_for(filters)
-            .filter(places__isnull=False)
-            .order_by()
-            .values("places")
-            .annotate(n=Count("pk"))
-            .values_list("places", "n")
-        )
-        counts = {pk: (mentions.get(pk, 0), quotes.get(pk, 0)) for pk in {*mentions, *quotes}}
-        places = places.filter(pk__in=counts)
-    for place in places.iterator(CHUNK):
-        n_mentions, n_quotes = (
-            counts[place.pk] if counts is not None else (place.n_mentions, place.n_quotes)
-        )
-        yield place_feature(url(slug=place.slug), place, n_mentions, n_quotes)
+    if not filters.active:
+        places = search.public_places().order_by("-n_mentions", "name", "pk")
+        for place in places.iterator(CHUNK):
+            yield place_feature(url(slug=place.slug), place, place.n_mentions, place.n_quotes)
+        return
+    for chunk in chunks(placecounts.ranked(filters)):
+        found = Place.objects.in_bulk([pk for pk, _, _ in chunk])
+        for pk, n_mentions, n_quotes in chunk:
+            if (place := found.get(pk)) is not None:  # (gone since the counts were kept)
+                yield place_feature(url(slug=place.slug), place, n_mentions, n_quotes)
 
 
 def place_feature(url: str, place: Place, mentions: int, quotes_about: int) -> dict:

@@ -120,6 +120,7 @@ def _in_articles(filters: search.Filters, articles: QuerySet | None = None) -> Q
     """The articles' part of the filters (the list's own rules), when there is one to apply."""
     if not (
         filters.q
+        or filters.kind
         or filters.author
         or filters.year
         or filters.outlet

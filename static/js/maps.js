@@ -1,14 +1,16 @@
 // Maps for the place pages. The server-rendered list is the page; the map is an enhancement:
 // it stays hidden unless Leaflet and the GeoJSON (fetched from data-geojson, or written by
-// json_script) are both here. Tiles come from OpenStreetMap, fetched by the reader's browser;
-// when they fail, the circles still show where each place is and a status line says so. Popups
-// are built from DOM nodes and textContent, never from HTML strings, so no name can inject markup.
+// json_script) are both here. Under the markers lie Natural Earth's country outlines (the
+// vendored world-atlas TopoJSON, from data-outlines), beneath the tiles of the server named in
+// data-tiles (MAP_TILES): when the tiles fail or are switched off (no data-tiles), the outlines
+// still show where each place is, and no request leaves this site. Popups are built from DOM
+// nodes and textContent, never from HTML strings, so no name can inject markup.
 (function () {
   "use strict";
 
-  var TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
   var ATTRIBUTION =
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
+  var OUTLINES_ATTRIBUTION = 'Outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>';
   // How close to zoom when a map shows a single place, by the kind of place.
   var ZOOM = { country: 5, region: 7, river: 6, city: 10, facility: 12, other: 8 };
 
@@ -85,6 +87,72 @@
     return box;
   }
 
+  // A line of [longitude, latitude] made continuous across the antimeridian: world-atlas keeps
+  // Russia's and Fiji's rings whole on the sphere, so a ring may step from 179.9 to -180, which
+  // a flat map would draw as a stroke across the world. Steps along a pole are left alone.
+  function unwrapLine(line) {
+    var shift = 0;
+    return line.map(function (at, i) {
+      var before = line[i - 1];
+      if (before && Math.abs(at[1]) < 89 && Math.abs(before[1]) < 89) {
+        var step = at[0] - before[0];
+        if (step > 180) { shift -= 360; } else if (step < -180) { shift += 360; }
+      }
+      return [at[0] + shift, at[1]];
+    });
+  }
+
+  function unwrap(geojson) {
+    var geometry = geojson.type === "Feature" ? geojson.geometry : geojson;
+    var lines = function (list) { return list.map(unwrapLine); };
+    if (geometry.type === "Polygon" || geometry.type === "MultiLineString") {
+      geometry.coordinates = lines(geometry.coordinates);
+    } else if (geometry.type === "MultiPolygon") {
+      geometry.coordinates = geometry.coordinates.map(lines);
+    } else if (geometry.type === "LineString") {
+      geometry.coordinates = unwrapLine(geometry.coordinates);
+    }
+    return geojson;
+  }
+
+  // The country outlines, in a pane of their own beneath the tiles (places.css): covered where
+  // tiles come, the map's background where they fail or are off. Land is filled, borders
+  // between countries drawn once; neither takes clicks.
+  function drawOutlines(map, url) {
+    var L = window.L, topojson = window.topojson;
+    if (!url || !topojson || typeof window.fetch !== "function") { return; }
+    map.createPane("outlines");
+    map.attributionControl.addAttribution(OUTLINES_ATTRIBUTION);
+    window.fetch(url, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (world) {
+        if (!world || !world.objects || !world.objects.countries) { return; }
+        var countries = world.objects.countries;
+        var style = { pane: "outlines", interactive: false };
+        var land = topojson.feature(world, world.objects.land || countries);
+        (land.type === "FeatureCollection" ? land.features : [land]).forEach(unwrap);
+        L.geoJSON(land, L.extend({ className: "map-land", weight: 1, fillOpacity: 1 }, style))
+          .addTo(map);
+        var borders = unwrap(topojson.mesh(world, countries, function (a, b) { return a !== b; }));
+        L.geoJSON(borders, L.extend({ className: "map-border", weight: 1, fill: false }, style))
+          .addTo(map);
+        map.getContainer().classList.add("map-outlined");
+      }, function () { return null; });
+  }
+
+  // Tiles from the server MAP_TILES names, when it names one; a status line says when they fail.
+  function drawTiles(map, container) {
+    var L = window.L, url = container.getAttribute("data-tiles");
+    if (!url) { return; }
+    var status = document.getElementById(container.id + "-status");
+    var tiles = L.tileLayer(url, { maxZoom: 19, attribution: ATTRIBUTION });
+    tiles.on("tileerror", function () {
+      container.classList.add("map-no-tiles");
+      if (status) { status.hidden = false; }
+    });
+    tiles.addTo(map);
+  }
+
   function draw(container, collection) {
     var features = points(collection);
     if (!features.length || typeof window.L === "undefined") { return; }
@@ -112,18 +180,15 @@
     // Leaflet adds layers only once the map has a view: set it first.
     if (features.length === 1) {
       var at = features[0].geometry.coordinates;
-      map.setView([at[1], at[0]], ZOOM[features[0].properties.kind] || 8);
+      var zoom = ZOOM[features[0].properties.kind] || 8;
+      // Without tiles the outlines are the background: near enough to show the coast or border.
+      map.setView([at[1], at[0]], container.getAttribute("data-tiles") ? zoom : Math.min(zoom, 6));
     } else {
       map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 10 });
     }
 
-    var status = document.getElementById(container.id + "-status");
-    var tiles = L.tileLayer(TILES, { maxZoom: 19, attribution: ATTRIBUTION });
-    tiles.on("tileerror", function () {
-      container.classList.add("map-no-tiles");
-      if (status) { status.hidden = false; }
-    });
-    tiles.addTo(map);
+    drawOutlines(map, container.getAttribute("data-outlines"));
+    drawTiles(map, container);
     layer.addTo(map);
     layer.eachLayer(function (marker) {
       // Names the marker for tests and user styles; an attribute, never parsed as HTML.
@@ -132,15 +197,22 @@
     });
   }
 
-  function start() {
-    document.querySelectorAll("[data-map-for], [data-geojson]").forEach(function (container) {
+  // Every map in ``root`` not drawn yet: the page's, then those htmx swaps in.
+  function start(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var found = Array.prototype.slice.call(scope.querySelectorAll("[data-map-for], [data-geojson]"));
+    if (scope.matches && scope.matches("[data-map-for], [data-geojson]")) { found.push(scope); }
+    found.forEach(function (container) {
+      if (container.getAttribute("data-map-started")) { return; }
+      container.setAttribute("data-map-started", "1");
       load(container, function (collection) { draw(container, collection); });
     });
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", function () { start(document); });
   } else {
-    start();
+    start(document);
   }
+  document.addEventListener("htmx:load", function (event) { start(event.target); });
 })();
