@@ -55,7 +55,7 @@ def ranked(filters: search.Filters) -> Ranked:
             names[pk], mentions[pk] = name, int(n)
         quotes: dict[int, int] = {}
         about = analysis.place_quotes(filters).order_by().values_list("place", "place__name")
-        for pk, name, n in about.annotate(n=Count("pk")):
+        for pk, name, n in about.annotate(n=Count("*")):
             names[pk], quotes[pk] = name, int(n)
         return rank(names, mentions, quotes)
 
