@@ -11,6 +11,7 @@ from articles import gazetteer as gazetteer_module
 from articles.gazetteer import Entry, Gazetteer
 from articles.importer import parse
 from articles.suggest import KnownPlace, suggest_places
+from articles.suggest.disambiguation import _DATELINE_RE
 from articles.suggest.place_rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -374,3 +375,46 @@ def test_a_known_facility_is_the_known_place():
         False,
         "place.known",
     )
+
+
+# -- issue #13, tuned on 22-31: dated datelines, features that are no people, named airports ----
+
+
+def test_a_dateline_with_a_date_still_names_the_articles_country():
+    # "HERAT, Afghanistan, Jan 21 (...)": the dateline decides, though Iran is named more often
+    body = (
+        "HERAT, Afghanistan, Jan 21 (Khorasan Wire) — Deportees from Iran crossed at the "
+        "border town of Ghoryan. Iran said Iran would go on; Iran's police agreed."
+    )
+    ghoryan = next(p for p in found(body) if p.text == "Ghoryan")
+    assert ghoryan.country_code == "AF"
+    for dateline in ("KABUL, Sept. 28 (Wire) -", "JUBA, South Sudan, March 12 (Nile Desk) –"):
+        m = _DATELINE_RE.search(dateline)
+        assert m is not None and m.group(2) in (None, "South Sudan"), dateline
+
+
+def test_a_mountain_is_no_person_and_its_name_stays_a_place():
+    # "Mount Sinjar" read as a person made "Sinjar" a surname, so the town was never found
+    body = "Families returned to Sinjar, at the foot of Mount Sinjar in Iraq. Sinjar was quiet."
+    out = [(p.text, p.kind) for p in found(body) if "Sinjar" in p.text]
+    assert out == [("Sinjar", "city"), ("Mount Sinjar", "mountain"), ("Sinjar", "city")]
+
+
+def test_an_airport_named_after_a_city_is_at_that_city_else_at_the_capital():
+    body = (
+        "MOGADISHU, Somalia, Aug 9 (Horn Wire) - Flights left Maiduguri International Airport "
+        "in Nigeria for Beledweyne, and Aden Adde International Airport for Baidoa."
+    )
+    airports = {p.text: p for p in found(body) if p.kind == "facility"}
+    maiduguri = airports["Maiduguri International Airport"]
+    assert (round(maiduguri.latitude), round(maiduguri.longitude)) == (12, 13)
+    aden_adde = airports["Aden Adde International Airport"]  # not Aden in Yemen, nor Baidoa
+    assert (aden_adde.country_code, round(aden_adde.latitude), round(aden_adde.longitude)) == (
+        "SO",
+        2,
+        45,
+    )
+    # a namesake town in a country the article does not name is not the one meant
+    body = "Colombians crossed the Simón Bolívar International Bridge from Venezuela."
+    bridge = next(p for p in found(body) if p.kind == "facility")
+    assert bridge.country_code != "EC"

@@ -31,9 +31,16 @@ _NAME_TAIL = _wordset(
     """
 )
 
-# "LASHIO, Myanmar (Salween Post) –", "BEIRUT (Cedar Wire) -": the dateline of wire copy
+# the date some wire services put in a dateline: "Jan 21", "Sept. 28", "March 12"
+_DATELINE_DATE = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?!\d)"
+)
+# "LASHIO, Myanmar (Salween Post) –", "BEIRUT (Cedar Wire) -", and with a date: "HERAT,
+# Afghanistan, Jan 21 (Khorasan Wire) —", "OUAGADOUGOU, Nov 20 (Volta Wire) -"
 _DATELINE_RE = re.compile(
-    r"^([A-Z][A-Z'’.\-]+(?:[ -][A-Z][A-Z'’.\-]+)*)(?:,\s*([A-Z][\w.' -]*?))?\s*(?:\(|—|–|-\s)",
+    r"^([A-Z][A-Z'’.\-]+(?:[ -][A-Z][A-Z'’.\-]+)*)"
+    rf"(?:,\s*(?!{_DATELINE_DATE})([A-Z][\w.' -]*?))?(?:,?\s*{_DATELINE_DATE})?"
+    r"\s*(?:\(|—|–|-\s)",
     re.MULTILINE,
 )
 

@@ -8,7 +8,7 @@ import bisect
 import re
 
 from .. import gazetteer as gazetteer_module
-from .disambiguation import _SMALL, _in_longer_name
+from .disambiguation import _SMALL, _choose, _in_longer_name
 from .targets import _Context, _Mention, _Target
 from .vocabulary import _STOP_CAPS, _key, _wordset
 
@@ -226,12 +226,40 @@ def _place_reserved(ctx: _Context, anchors: _Anchors, reserved) -> None:
     for s, e, name in reserved:
         feature = "airport" if name.endswith("Airport") else "bridge"
         known = ctx.known_by_key.get(_key(name))
-        target = known or _placed(ctx, anchors, s, e, name, "facility", feature=feature)
+        target = (
+            known
+            or _at_named_city(ctx, name, feature)
+            or _placed(ctx, anchors, s, e, name, "facility", feature=feature)
+        )
         if target is not None:
             rule = "place.known" if known else "place.facility"
             ctx.mentions.append(_Mention(s, e, target, rule))
             anchors.taken()
             ctx.learned.setdefault(name, (target, "place.repeat"))
+
+
+_FACILITY_WORDS_RE = re.compile(r"\s+(?:International\s+)?(?:Airport|Bridge)$")
+
+
+def _at_named_city(ctx: _Context, name: str, feature: str) -> _Target | None:
+    """ "Herat International Airport": at the city its name is, in a country the article names;
+    "Zvartnots International Airport", named after no city the gazetteer has:
+    at the capital of the article's country, where most international airports are."""
+    if ctx.gaz is None:
+        return None
+    stem = _FACILITY_WORDS_RE.sub("", name)
+    entry = _choose(ctx.gaz, stem, ctx.context, True, ctx.focus) if stem in ctx.gaz else None
+    note = f"coordinates of {entry.name}, the city it is named after" if entry else ""
+    # (a town in a country the article does not name is a namesake: "Simón Bolívar" in Ecuador)
+    if entry is None or entry.kind != "city" or entry.country_code not in ctx.mentioned:
+        capital = ctx.gaz.capital_of(ctx.focus) if ctx.focus else None
+        if capital is None or not name.endswith("International Airport"):
+            return None
+        entry, note = capital, f"approximate: placed at {capital.name}, the country's capital"
+    return _Target(
+        name, entry.latitude, entry.longitude, "facility", entry.country_code, True,
+        note=note, feature=feature,
+    )  # fmt: skip
 
 
 def _repeats(ctx: _Context) -> None:

@@ -182,11 +182,16 @@ def _set_people_aside(ctx: _Context) -> None:
     place_ends = {name.split()[-1] for name in places}  # "Later South Kivu" is no one either
     surnames = set()
     for s, e, name, _role in people:
-        if name.split()[-1] in place_ends:
+        if name.split()[-1] in place_ends or name.split()[0].casefold() in _FEATURE_FIRST:
             continue
         ctx.mark(s, e)
         surnames.add(name.split()[-1])
     _mark_surnames(body, surnames, ctx)
+
+
+# a name that starts with one of these is a feature's, no person's: "Mount Sinjar" (else
+# "Sinjar" would be taken for a surname everywhere), "Lake Chad", "Jabal al-Zawiya"
+_FEATURE_FIRST = frozenset({"mount", "mt.", "lake", "jabal", "jebel", "cape", "gulf"})
 
 
 _PLACE_WORD_AFTER_RE = re.compile(
