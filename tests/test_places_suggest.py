@@ -418,3 +418,30 @@ def test_an_airport_named_after_a_city_is_at_that_city_else_at_the_capital():
     body = "Colombians crossed the Simón Bolívar International Bridge from Venezuela."
     bridge = next(p for p in found(body) if p.kind == "facility")
     assert bridge.country_code != "EC"
+
+
+def test_place_names_inside_organisations_names_are_no_places():
+    known = [KnownPlace("Herat", 34.35, 62.2, kind="city", country_code="AF")]
+    body = (
+        "The Herat Relief Committee and the Chad Basin Relief group met the Syunik Shelter "
+        "Initiative in Herat."
+    )
+    assert [p.text for p in found(body, known)] == ["Herat"]
+    assert found(body, known)[0].start == body.rindex("Herat")
+    # nor is a military region or an armed group's "province" a region
+    body = (
+        "BAMENDA, Cameroon (Savannah Post) - The army's Third Military Region and Islamic State "
+        "West Africa Province fought in Cameroon's English-speaking North-West region."
+    )
+    regions = [(p.text, p.place) for p in found(body) if p.kind == "region"]
+    assert regions == [("North-West region", "North-West")]
+
+
+def test_a_big_city_of_a_country_the_article_names_beats_a_namesake_of_its_own_country():
+    # Islamabad is also another name of India's Anantnag; the article is about India
+    body = (
+        "SRINAGAR, India, Oct 3 (Valley Desk) - India said it had protested to Pakistan and "
+        "urged Islamabad to respect the ceasefire. India's army said so in Srinagar."
+    )
+    islamabad = next(p for p in found(body) if p.text == "Islamabad")
+    assert (islamabad.place, islamabad.country_code) == ("Islamabad", "PK")

@@ -28,6 +28,7 @@ _NAME_TAIL = _wordset(
     company corporation airlines airways club institute foundation federation league alliance
     coalition commission committee fund trust society association observer monitor telegraph
     express standard mirror star courier review desk defence defense guard guards militia
+    initiative relief project
     """
 )
 
@@ -204,8 +205,13 @@ def _choose(
         primary = gaz.is_primary(entry, text)
         rank = _RANK.get(entry.kind, 1)
         in_focus = bool(focus) and code == focus
+        # a big city by its own name, in a country the article names, is the one meant, not a
+        # village of the article's country: "deported from Mashhad" (Iran's, not an Afghan
+        # hamlet), "urged Islamabad" (not India's Anantnag, also called Islamabad)
+        big = entry.kind == "city" and primary and entry.population >= 100_000
         return (
             not code or code in mentioned,
+            big,
             in_focus,
             code in nearby,
             primary,

@@ -21,6 +21,7 @@ _NAME = rf"{_WORD}(?:\s+(?:(?:de|del|da|do|dos|la)\s+)?{_WORD}){{0,3}}"
 _REGION_WORDS = (
     r"province|state|region|oblast|district|regency|department|governorate|county|prefecture"
 )
+_REGION_WORD_IN_NAME_RE = re.compile(rf"\b(?:{_REGION_WORDS.title()})\b")
 _REGION_SUFFIX_RE = re.compile(rf"({_NAME})\s+((?i:{_REGION_WORDS}))\b")
 _CROSSING_RE = re.compile(rf"({_NAME})\s+((?i:border\s+crossing|crossing|corridor))\b")
 # "the village of Kafr Latah", "Synkivka, a village north of Kupiansk"
@@ -35,11 +36,13 @@ _NOT_NAME_WORDS = _wordset(
     """
     northern southern eastern western northeastern northwestern southeastern southwestern
     central-eastern islamic free sovereign member nation welfare police secretary head deep
-    rogue failed buffer client home border main new old greater
+    rogue failed buffer client home border main new old greater military first second third
+    fourth fifth sixth seventh eighth ninth tenth
     """
 )
 
 _COMPASS = frozenset({"north", "south", "east", "west", "central"})
+_DESCRIBING_RE = re.compile(r"-(?:speaking|majority|dominated|controlled|held|populated)$")
 
 _FEATURE_KINDS = {
     "river": "river",
@@ -137,7 +140,10 @@ def _clean_name(ctx: _Context, m: re.Match, group: int = 1) -> tuple[int, str] |
         low = words[0].group().casefold()
         common = low in gazetteer_module.COMMON_WORDS and low not in _COMPASS and len(words) > 1
         possessive = low.endswith(("'s", "’s")) and len(words) > 1  # "Sudan's West Darfur"
-        if low in _STOP_CAPS or low in _NOT_NAME_WORDS or low in demonyms or common or possessive:
+        # "English-speaking North-West region", "Kurdish-majority Sinjar district"
+        described = len(words) > 1 and bool(_DESCRIBING_RE.search(low))
+        no_name = low in _STOP_CAPS or low in _NOT_NAME_WORDS or low in demonyms
+        if no_name or common or possessive or described:
             words = words[1:]
         else:
             break
@@ -166,6 +172,8 @@ def _region_suffixes(ctx: _Context, anchors: _Anchors) -> None:
         found = _clean_name(ctx, m)
         if found is None or _in_longer_name(ctx.body, m.start(2), m.end(2)):
             continue
+        if _REGION_WORD_IN_NAME_RE.search(m.group(1)):
+            continue  # "Islamic State West Africa Province": an organisation's name
         s, name = found
         whole = ctx.body[s : m.end()]
         if m.group(2)[:1].isupper():  # "Shan State", "Rivers State": the word is of the name

@@ -244,7 +244,7 @@ def _mark_surnames(body: str, surnames: set[str], ctx: _Context) -> None:
 
 def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
     """Known places by name or alias, longest first, whole words; a capitalised name only
-    where the text capitalises it."""
+    where the text capitalises it, and not as a word of an organisation's or outlet's name."""
     names = sorted(ctx.known_by_key, key=len, reverse=True)
     if not names:
         return
@@ -257,6 +257,8 @@ def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
         text = m.group()
         if forms[_key(text)][:1].isupper() and not text[:1].isupper():
             continue
+        if _in_longer_name(ctx.body, m.start(), m.end()):
+            continue  # "the Herat Relief Committee": an organisation's name, not Herat
         if ctx.free(m.start(), m.end()):
             target = ctx.known_by_key[_key(text)]
             region = _REGION_AFTER_RE.match(ctx.body, m.end()) if target.kind == "city" else None
