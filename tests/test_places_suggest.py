@@ -445,3 +445,20 @@ def test_a_big_city_of_a_country_the_article_names_beats_a_namesake_of_its_own_c
     )
     islamabad = next(p for p in found(body) if p.text == "Islamabad")
     assert (islamabad.place, islamabad.country_code) == ("Islamabad", "PK")
+
+
+def test_a_place_described_by_who_holds_it_is_no_person_and_no_whole_region():
+    # "Pakistan-administered Kashmir" read as a person made "Kashmir" a surname everywhere
+    body = (
+        "SRINAGAR, India (Valley Desk) - Shells fell across the line that divides Kashmir. "
+        "In Pakistan-administered Kashmir, officials said two men died."
+    )
+    assert [(p.text, p.start) for p in found(body) if p.text == "Kashmir"] == [
+        ("Kashmir", body.index("Kashmir"))
+    ]
+
+
+def test_a_crossing_or_corridor_is_also_known_by_its_whole_name():
+    body = "BAKU, Azerbaijan - Azerbaijan closed the Lachin corridor and the Joda border crossing."
+    aliases = {p.text: p.aliases for p in found(body) if p.kind == "facility"}
+    assert aliases == {"Lachin": ("Lachin corridor",), "Joda": ("Joda border crossing",)}

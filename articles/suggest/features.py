@@ -42,7 +42,10 @@ _NOT_NAME_WORDS = _wordset(
 )
 
 _COMPASS = frozenset({"north", "south", "east", "west", "central"})
-_DESCRIBING_RE = re.compile(r"-(?:speaking|majority|dominated|controlled|held|populated)$")
+# a word describing the name after it: "English-speaking", "Pakistan-administered"
+_DESCRIBING_RE = re.compile(
+    r"-(?:speaking|majority|dominated|controlled|held|populated|administered|occupied)$"
+)
 
 _FEATURE_KINDS = {
     "river": "river",
@@ -191,7 +194,10 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
             continue
         s, name = found
         feature = "corridor" if m.group(2).casefold() == "corridor" else "crossing"
-        target = _placed(ctx, anchors, s, m.end(1), name, "facility", feature=feature)
+        whole = " ".join(ctx.body[s : m.end()].split())  # "Lachin corridor": its name too
+        target = _placed(
+            ctx, anchors, s, m.end(1), name, "facility", feature=feature, aliases=(whole,)
+        )
         if target is not None:
             _define(ctx, anchors, s, m.end(1), target, "place.facility")
 

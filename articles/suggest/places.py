@@ -35,6 +35,7 @@ from .disambiguation import (
     _strong_place_context,
 )
 from .features import (
+    _DESCRIBING_RE,
     _Anchors,
     _crossings,
     _named_facilities,
@@ -182,8 +183,11 @@ def _set_people_aside(ctx: _Context) -> None:
     place_ends = {name.split()[-1] for name in places}  # "Later South Kivu" is no one either
     surnames = set()
     for s, e, name, _role in people:
-        if name.split()[-1] in place_ends or name.split()[0].casefold() in _FEATURE_FIRST:
+        first = name.split()[0].casefold()
+        if name.split()[-1] in place_ends or first in _FEATURE_FIRST:
             continue
+        if _DESCRIBING_RE.search(first):
+            continue  # "Pakistan-administered Kashmir": a place described, no person
         ctx.mark(s, e)
         surnames.add(name.split()[-1])
     _mark_surnames(body, surnames, ctx)
@@ -389,6 +393,8 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     gaz = ctx.gaz
     if _COMPASS_BEFORE_RE.search(ctx.body, max(0, s - 9), s):
         return  # the "Darfur" of "West Darfur", the "Kivu" of "South Kivu": another place
+    if ctx.body.endswith("-administered ", max(0, s - 14), s):
+        return  # "Pakistan-administered Kashmir": a part of the region, not the whole
     if entry.kind == "city" and _after_another_name(ctx.body, s):
         return  # the "Delgado" of "Cabo Delgado", the "Bolívar" of "Ciudad Bolívar"
     if entry.kind == "city" and entry.population < _SMALL and _NEXT_NAME_RE.match(ctx.body, e):
