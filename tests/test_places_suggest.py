@@ -462,3 +462,14 @@ def test_a_crossing_or_corridor_is_also_known_by_its_whole_name():
     body = "BAKU, Azerbaijan - Azerbaijan closed the Lachin corridor and the Joda border crossing."
     aliases = {p.text: p.aliases for p in found(body) if p.kind == "facility"}
     assert aliases == {"Lachin": ("Lachin corridor",), "Joda": ("Joda border crossing",)}
+
+
+def test_a_settlement_with_no_city_in_its_sentence_is_placed_at_the_articles_main_city():
+    body = (
+        "HERAT, Afghanistan, Jan 21 (Khorasan Wire) — Herat took in 9,000 people. Officials in "
+        "Herat said so. Flights to Kandahar were booked.\n\nIn the border town of Ghoryan, "
+        "smugglers waited."
+    )
+    ghoryan = next(p for p in found(body) if p.text == "Ghoryan")
+    assert ghoryan.rule == "place.settlement"
+    assert "Herāt" in ghoryan.note or "Herat" in ghoryan.note  # not the last named, Kandahar

@@ -74,6 +74,7 @@ class _Anchors:
         self.by_start: list[tuple[int, int, _Mention]] = []
         self.regions: list[tuple[int, int, _Mention]] = []
         self.in_focus: list[tuple[int, int, _Mention]] = []
+        self.focus_counts: dict[str, list] = {}  # name -> [mentions, first start, its target]
         for i, x in enumerate(ctx.mentions):
             self._add(i, x, bisect.insort)
 
@@ -84,6 +85,10 @@ class _Anchors:
             put(self.by_start, (x.start, i, x))
         if kind == "city" and x.target.country_code == self.ctx.focus:
             put(self.in_focus, (x.start, i, x))
+            count = self.focus_counts.setdefault(x.target.name, [0, x.start, x.target])
+            count[0] += 1
+            if x.start < count[1]:  # the first mention in the text stands for the name
+                count[1], count[2] = x.start, x.target
         elif kind == "region" and not x.target.note:
             put(self.regions, (x.start, i, x))
 
@@ -111,14 +116,13 @@ class _Anchors:
 
     def around(self, s: int, e: int) -> _Target | None:
         """The nearest city in the sentence, else its nearest region the gazetteer placed; else
-        the last city of the article's country named before ``s``, else its first; else the
-        last city named before; else the country itself."""
+        the city of the article's country the article names most (its dateline's, often); else
+        the last city named before; else the country itself."""
         found = self.nearest(s, e) or self.nearest(s, e, self.regions)
         if found is not None:
             return found
-        k = bisect.bisect_left(self.in_focus, (s,))
         if self.in_focus:
-            return self.in_focus[k - 1 if k > 0 else 0][2].target
+            return self._most_named_in_focus()
         k = bisect.bisect_left(self.by_start, (s,))
         if k > 0:
             return self.by_start[k - 1][2].target
@@ -127,6 +131,10 @@ class _Anchors:
         if country is None:
             return self.by_start[0][2].target if self.by_start else None
         return _Target(country.name, country.latitude, country.longitude, "country", focus, False)
+
+    def _most_named_in_focus(self) -> _Target:
+        """The city of the article's country named most often (the first in the text of those)."""
+        return max(self.focus_counts.values(), key=lambda c: (c[0], -c[1]))[2]
 
     def taken(self) -> None:
         """Take in the mention just added to ``mentions``."""
