@@ -473,3 +473,31 @@ def test_a_settlement_with_no_city_in_its_sentence_is_placed_at_the_articles_mai
     ghoryan = next(p for p in found(body) if p.text == "Ghoryan")
     assert ghoryan.rule == "place.settlement"
     assert "Herāt" in ghoryan.note or "Herat" in ghoryan.note  # not the last named, Kandahar
+
+
+def test_a_town_the_gazetteer_lacks_named_as_the_main_town_of_a_district():
+    body = (
+        "PESHAWAR, Pakistan (Indus Post) - Gunmen attacked a convoy in the Kurram district of "
+        "Pakistan. It was travelling from Parachinar, the district's main town, to Peshawar. "
+        "Families in Parachinar said food ran short in the district."
+    )
+    out = [(p.text, p.place, p.kind, p.rule) for p in found(body)]
+    assert ("Parachinar", "Parachinar", "city", "place.settlement") in out
+    assert ("Parachinar", "Parachinar", "city", "place.repeat") in out
+    # "the district's" is not the town its apposition names, and "the district" is the one the
+    # article called a district
+    districts = [p.place for p in found(body) if p.text == "district"]
+    assert districts == ["Kurram", "Kurram"]
+    # not "X, the town's mayor"
+    body = "Officials met in Kharkiv. Ivan Sirko, the town's mayor, spoke."
+    assert [p.text for p in found(body)] == ["Kharkiv"]
+
+
+def test_the_district_is_a_region_the_article_called_a_district():
+    known = [KnownPlace("Khyber Pakhtunkhwa", 34.5, 72.0, kind="region", country_code="PK")]
+    body = (
+        "Gunmen fired near the Kurram district in Khyber Pakhtunkhwa, Pakistan. Police in the "
+        "district said four died."
+    )  # (the province was named last, but it is no district)
+    district = next(p for p in found(body, known) if p.text == "district")
+    assert district.place == "Kurram"

@@ -69,7 +69,15 @@ def _pools(target: _Target) -> tuple[str, ...]:
         return ("city", "town") if target.population < 200_000 else ("city",)
     if target.kind == "facility":
         return (target.feature,) if target.feature in {"airport", "crossing", "corridor"} else ()
-    return (target.kind,) if target.kind in {"region", "river", "lake"} else ()
+    if target.kind == "region":  # "Kurram district" is also in the pool of "the district"
+        words = {n.split()[-1].casefold() for n in (target.name, *target.aliases) if n.strip()}
+        return ("region", *sorted(f"region:{w}" for w in words & _REGION_NOUNS))
+    return (target.kind,) if target.kind in {"river", "lake"} else ()
+
+
+_REGION_NOUNS = frozenset(
+    {"province", "oblast", "district", "regency", "department", "governorate", "state", "county"}
+)
 
 
 class _Earlier:
@@ -196,13 +204,18 @@ def _antecedent(
     """What the anaphor ``m`` ("the city", "the regional capital") refers to, and the rule."""
     noun = m.group(1).casefold()
     # "Yangon, the commercial capital,": an appositive names the place itself
-    if _COMMA_GAP_RE.fullmatch(body, prev.end, m.start()) and prev.target.kind == "city":
+    # ("Parachinar, the district's main town": the district is another place)
+    appositive = _COMMA_GAP_RE.fullmatch(body, prev.end, m.start()) is not None
+    if appositive and prev.target.kind == "city" and not body.startswith(("'s", "’s"), m.end()):
         return prev.target, "place.anaphora"
     if "capital" in noun:
         target = _capital(noun, earlier, gaz, known_cities)
         return (target, "place.anaphora.capital") if target is not None else None
     pool = _ANAPHOR_POOL[noun]
-    target = earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
+    # "the district": a region the article called a district, before any other region
+    named = f"region:{noun}"
+    target = earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
+    target = target or earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
     return (target, "place.anaphora") if target is not None else None
 
 

@@ -24,10 +24,13 @@ _REGION_WORDS = (
 _REGION_WORD_IN_NAME_RE = re.compile(rf"\b(?:{_REGION_WORDS.title()})\b")
 _REGION_SUFFIX_RE = re.compile(rf"({_NAME})\s+((?i:{_REGION_WORDS}))\b")
 _CROSSING_RE = re.compile(rf"({_NAME})\s+((?i:border\s+crossing|crossing|corridor))\b")
-# "the village of Kafr Latah", "Synkivka, a village north of Kupiansk"
+# "the village of Kafr Latah", "Synkivka, a village north of Kupiansk", and "Parachinar, the
+# district's main town", "Stepanakert, the region's main city" (not "X, the town's mayor")
 _SETTLEMENT_RE = re.compile(
     rf"\b(?:town|village|hamlet|settlement|city)s? of ({_NAME})|({_NAME}), an? (?:small )?"
-    r"(?:village|town|hamlet|settlement)\b"
+    r"(?:village|town|hamlet|settlement)\b|"
+    rf"({_NAME}), the (?:(?:district|region|province|state|area)['’]s )?"
+    r"(?:main|largest|biggest|chief) (?:town|city)\b(?!['’])"
 )
 _NAMED_FACILITY_RE = re.compile(rf"({_NAME})\s+((?:International\s+)?(?:Airport|Bridge))\b")
 
@@ -213,7 +216,7 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
 def _settlements(ctx: _Context, anchors: _Anchors) -> None:
     """A town or village the gazetteer lacks, named as one: placed near the article's cities."""
     for m in _SETTLEMENT_RE.finditer(ctx.body):
-        group = 1 if m.group(1) else 2
+        group = next(g for g in (1, 2, 3) if m.group(g))
         found = _clean_name(ctx, m, group)
         if found is None:
             continue
