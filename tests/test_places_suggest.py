@@ -501,3 +501,15 @@ def test_the_district_is_a_region_the_article_called_a_district():
     )  # (the province was named last, but it is no district)
     district = next(p for p in found(body, known) if p.text == "district")
     assert district.place == "Kurram"
+
+
+def test_a_towns_name_as_the_first_word_of_a_crossings_or_a_rivers_name_is_not_the_town():
+    # Kāman is a town in India and Jhelum a city in Pakistan; neither is meant here
+    body = (
+        "SRINAGAR, India (Valley Desk) - India closed the Kaman Aman Setu crossing on the "
+        "Jhelum River near Uri in Kashmir."
+    )
+    out = {p.text: (p.kind, p.rule) for p in found(body)}
+    assert "Kaman" not in out and "Jhelum" not in out
+    assert out["Kaman Aman Setu"] == ("facility", "place.facility")
+    assert out["Jhelum River"] == ("river", "place.feature")

@@ -177,7 +177,7 @@ def _set_people_aside(ctx: _Context) -> None:
         set(ctx.known_by_key),
         gaz.demonyms if gaz is not None else frozenset(),
     )
-    places = _names_before_place_words(body)
+    places = _names_before_place_words(body, ctx.named_runs)
     places |= {name for s, e, name, _role in people if _placed_by_context(body, s, e)}
     places |= {name for *_, name, _role in people if name[:1].islower()}  # "del Táchira"
     place_ends = {name.split()[-1] for name in places}  # "Later South Kivu" is no one either
@@ -213,13 +213,16 @@ _BEFORE_PLACE_WORD_RE = re.compile(
 )
 
 
-def _names_before_place_words(body: str) -> set[str]:
+def _names_before_place_words(body: str, runs: dict[int, int] | None = None) -> set[str]:
     """Every run of capitalised words (and its tails) that comes before a place word somewhere:
-    "West Darfur" once the article wrote "Sudan's West Darfur state"."""
+    "West Darfur" once the article wrote "Sudan's West Darfur state"; and into ``runs``, where
+    each run starts and ends."""
     names: set[str] = set()
     for m in _BEFORE_PLACE_WORD_RE.finditer(body):
         words = m.group(1).split()
         names.update(" ".join(words[i:]) for i in range(len(words)))
+        if runs is not None:
+            runs[m.start(1)] = m.end(1)
     return names
 
 
@@ -397,6 +400,10 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
         return  # "Pakistan-administered Kashmir": a part of the region, not the whole
     if entry.kind == "city" and _after_another_name(ctx.body, s):
         return  # the "Delgado" of "Cabo Delgado", the "Bolívar" of "Ciudad Bolívar"
+    if entry.kind == "city" and ctx.named_runs.get(s, e) > e and ctx.body[e : e + 1] == " ":
+        return  # the "Kaman" of "the Kaman Aman Setu crossing": a longer name's first word
+    if entry.kind == "city" and _RIVER_AFTER_RE.match(ctx.body, e):
+        return  # "the Jhelum River" is the river, not the town named after it
     if entry.kind == "city" and entry.population < _SMALL and _NEXT_NAME_RE.match(ctx.body, e):
         return  # a village's name as the first word of a longer one: "Lake Kivu", "Intan Jaya"
     if entry.kind == "city" and (s, e) == ctx.dateline_country:
@@ -416,6 +423,7 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
 
 
 _NEXT_NAME_RE = re.compile(r" [A-Z][\w’'-]*")
+_RIVER_AFTER_RE = re.compile(r" River\b")
 _COMPASS_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Central|Upper|Lower) $")
 _PREVIOUS_WORD_RE = re.compile(r"([A-Z][\w’'-]*)(?: (?:de|del|da|do|dos|la))? $")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n\"“‘'(—–-]\s*)$")
