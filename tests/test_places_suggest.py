@@ -513,3 +513,22 @@ def test_a_towns_name_as_the_first_word_of_a_crossings_or_a_rivers_name_is_not_t
     assert "Kaman" not in out and "Jhelum" not in out
     assert out["Kaman Aman Setu"] == ("facility", "place.facility")
     assert out["Jhelum River"] == ("river", "place.feature")
+
+
+def test_the_city_after_a_list_of_cities_is_the_one_the_article_is_about():
+    body = (
+        "HERAT, Afghanistan (Khorasan Wire) - Officials in Herat said 9,000 people arrived. "
+        "Herat's centre was full. Flights to Kabul and Kandahar were booked, agents in the city "
+        "said."
+    )
+    city = next(p for p in found(body) if p.text == "city")
+    assert city.place.startswith("Her")  # not Kandahar, the last of a list
+
+
+def test_the_city_after_a_region_named_after_its_seat_is_the_seat():
+    body = (
+        "Many families from Iran have no relatives in Kandahar. Others stay in Herat province "
+        "and in the city, where work is scarce."
+    )
+    city = next(p for p in found(body) if p.text == "city")
+    assert city.place.startswith("Her")

@@ -61,6 +61,8 @@ _FRAME_RE = re.compile(r"(?:^|\n)In\s+$")
 
 
 _COMMA_GAP_RE = re.compile(r",\s*")
+# the last of two or more places listed: "Kabul and Kandahar", "Goma, Bukavu or Uvira"
+_LISTED_AFTER_RE = re.compile(r"[A-Z][\w’'-]*(?:,| and| or) $")
 
 
 def _pools(target: _Target) -> tuple[str, ...]:
@@ -156,6 +158,8 @@ class _Earlier:
             return None
         if "\n" in body[found.end : position] or _is_frame(body, found):
             return None
+        if _LISTED_AFTER_RE.search(body, max(0, found.start - 30), found.start):
+            return None  # "flights to Kabul and Kandahar ..., agents in the city said": which?
         return found.target
 
     def most_mentioned(self, pool: str) -> _Target | None:
@@ -211,6 +215,10 @@ def _antecedent(
     if "capital" in noun:
         target = _capital(noun, earlier, gaz, known_cities)
         return (target, "place.anaphora.capital") if target is not None else None
+    capital = prev.target.capital if prev.target.kind == "region" else None
+    if noun == "city" and capital is not None and "." not in body[prev.end : m.start()]:
+        # "no family in Herat province and stay on in the city": the region's seat
+        return earlier.same(capital), "place.anaphora"
     pool = _ANAPHOR_POOL[noun]
     # "the district": a region the article called a district, before any other region
     named = f"region:{noun}"
