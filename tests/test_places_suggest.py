@@ -532,3 +532,17 @@ def test_the_city_after_a_region_named_after_its_seat_is_the_seat():
     )
     city = next(p for p in found(body) if p.text == "city")
     assert city.place.startswith("Her")
+
+
+def test_villages_a_list_names_after_including_are_settlements():
+    body = (
+        "ADRE, Chad (Sahel Desk) - More than 12,000 people crossed into Chad from villages "
+        "around Adré, including Misterei, Tandalti and Murnei. Aid reached Adré."
+    )
+    out = [(p.text, p.rule) for p in found(body) if p.rule == "place.settlement"]
+    assert out == [
+        ("Misterei", "place.settlement"),
+        ("Tandalti", "place.settlement"),
+        ("Murnei", "place.settlement"),
+    ]
+    assert {p.country_code for p in found(body) if p.rule == "place.settlement"} == {"TD"}

@@ -227,6 +227,30 @@ def _settlements(ctx: _Context, anchors: _Anchors) -> None:
             _define(ctx, anchors, s, e, target, "place.settlement")
 
 
+# "villages around the city, including Misterei and Murnei", "towns such as X, Y and Z"
+_LISTED_RE = re.compile(
+    r"\b(?:villages|towns|hamlets|settlements)\b[^.\n]{0,60}?\b(?:including|such as)\s+"
+)
+_LIST_ITEM_RE = re.compile(rf"({_NAME})(?:,\s+(?:and\s+)?|\s+and\s+|\s+or\s+)?")
+
+
+def _listed_settlements(ctx: _Context, anchors: _Anchors) -> None:
+    """The towns or villages a list names after "villages ... including": each a settlement
+    (those the gazetteer has are taken already)."""
+    for m in _LISTED_RE.finditer(ctx.body):
+        at = m.end()
+        while (item := _LIST_ITEM_RE.match(ctx.body, at)) is not None and item.end() > at:
+            found = _clean_name(ctx, item)
+            if found is not None:
+                s, name = found
+                target = _placed(ctx, anchors, s, item.end(1), name, "city")
+                if target is not None:
+                    _define(ctx, anchors, s, item.end(1), target, "place.settlement")
+            if item.end() == item.end(1):
+                break  # no separator after the name: the list ends
+            at = item.end()
+
+
 def _define(ctx: _Context, anchors: _Anchors, s: int, e: int, target: _Target, rule: str):
     ctx.take(s, e, target, rule)
     anchors.taken()

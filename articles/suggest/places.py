@@ -38,6 +38,7 @@ from .features import (
     _DESCRIBING_RE,
     _Anchors,
     _crossings,
+    _listed_settlements,
     _named_facilities,
     _place_reserved,
     _region_suffixes,
@@ -94,6 +95,7 @@ def suggest_places(
         _region_suffixes(ctx, anchors)
         _crossings(ctx, anchors)
         _settlements(ctx, anchors)
+        _listed_settlements(ctx, anchors)
     _unknown_features(ctx, anchors)
     _repeats(ctx)
     _anaphora(ctx)
