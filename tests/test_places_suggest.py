@@ -546,3 +546,22 @@ def test_villages_a_list_names_after_including_are_settlements():
         ("Murnei", "place.settlement"),
     ]
     assert {p.country_code for p in found(body) if p.rule == "place.settlement"} == {"TD"}
+
+
+def test_a_town_the_gazetteer_lacks_placed_by_a_bearing_from_another():
+    body = "UKRAINE - Shelling hit Lyptsiv, 20 km north of Kharkiv, Ukraine, overnight."
+    lyptsiv = next(p for p in found(body) if p.text == "Lyptsiv")
+    assert (lyptsiv.rule, lyptsiv.kind) == ("place.settlement", "city")
+    assert "Kharkiv" in lyptsiv.note
+
+
+def test_the_mountain_and_a_name_qualified_as_another_place():
+    body = (
+        "Families returned to Sinjar, at the foot of Mount Sinjar in Iraq. A drone struck near "
+        "the mountain. The Shabelle River rose; Middle Shabelle flooded."
+    )
+    out = [(p.text, p.place) for p in found(body)]
+    assert ("mountain", "Mount Sinjar") in out
+    assert "Middle Shabelle" not in [p.text for p in found(body)]
+    shabelle = [p for p in found(body) if p.text == "Shabelle"]
+    assert shabelle == []  # the "Shabelle" of "Middle Shabelle" is not the river

@@ -30,7 +30,7 @@ _ATTRIBUTIVE = "|".join(
 _ANAPHORA_RE = re.compile(
     r"\b[Tt]he\s+((?:(?:regional|provincial|commercial|economic|administrative)\s+)?capital|"
     r"city|town|village|region|province|oblast|territory|district|regency|department|"
-    rf"governorate|river|lake|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
+    rf"governorate|river|lake|mountain|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
 
 
@@ -49,6 +49,7 @@ _ANAPHOR_POOL = {
     "governorate": "region",
     "river": "river",
     "lake": "lake",
+    "mountain": "mountain",
     "airport": "airport",
     "crossing": "crossing",
     "corridor": "corridor",
@@ -74,7 +75,7 @@ def _pools(target: _Target) -> tuple[str, ...]:
     if target.kind == "region":  # "Kurram district" is also in the pool of "the district"
         words = {n.split()[-1].casefold() for n in (target.name, *target.aliases) if n.strip()}
         return ("region", *sorted(f"region:{w}" for w in words & _REGION_NOUNS))
-    return (target.kind,) if target.kind in {"river", "lake"} else ()
+    return (target.kind,) if target.kind in {"river", "lake", "mountain"} else ()
 
 
 _REGION_NOUNS = frozenset(

@@ -30,7 +30,10 @@ _SETTLEMENT_RE = re.compile(
     rf"\b(?:town|village|hamlet|settlement|city)s? of ({_NAME})|({_NAME}), an? (?:small )?"
     r"(?:village|town|hamlet|settlement)\b|"
     rf"({_NAME}), the (?:(?:district|region|province|state|area)['’]s )?"
-    r"(?:main|largest|biggest|chief) (?:town|city)\b(?!['’])"
+    r"(?:main|largest|biggest|chief) (?:town|city)\b(?!['’])|"
+    # "near Sinuni, north of the mountain", "Lyptsi, 20 km north of Kharkiv"
+    rf"({_NAME}), (?:just |about |some )?(?:\d+ (?:km|kilometres|kilometers|miles) )?"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:-\w+)? of\b"
 )
 _NAMED_FACILITY_RE = re.compile(rf"({_NAME})\s+((?:International\s+)?(?:Airport|Bridge))\b")
 
@@ -216,7 +219,7 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
 def _settlements(ctx: _Context, anchors: _Anchors) -> None:
     """A town or village the gazetteer lacks, named as one: placed near the article's cities."""
     for m in _SETTLEMENT_RE.finditer(ctx.body):
-        group = next(g for g in (1, 2, 3) if m.group(g))
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
         found = _clean_name(ctx, m, group)
         if found is None:
             continue
@@ -311,6 +314,9 @@ def _at_named_city(ctx: _Context, name: str, feature: str) -> _Target | None:
     )  # fmt: skip
 
 
+_QUALIFIER_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Upper|Lower|Middle) $")
+
+
 def _repeats(ctx: _Context) -> None:
     """Later (or earlier) bare uses of a name the article defined: "South Kivu", "Jarinje"."""
     if not ctx.learned:
@@ -328,6 +334,8 @@ def _repeats(ctx: _Context) -> None:
         if m.span() in villages:
             ctx.mentions[villages[m.span()]] = _Mention(m.start(), m.end(), target, rule)
         elif ctx.free(m.start(), m.end()) and not _in_longer_name(ctx.body, *m.span()):
+            if _QUALIFIER_BEFORE_RE.search(ctx.body, max(0, m.start() - 8), m.start()):
+                continue  # the "Shabelle" of "Middle Shabelle": another place
             ctx.take(m.start(), m.end(), target, rule)
 
 
