@@ -261,7 +261,7 @@ def test_the_gold_sets_places_are_found_at_least_as_well_as_with_the_fixture(
     """Place recall with each article's gazetteer from the bundle in the database, against the
     fixture's (fixtures/gazetteer.json), on bench/quality.py's sets. When these figures were
     taken (precision/recall, fixture -> database): 01-09 0.990/0.981 -> 0.981/0.990, 10-21
-    0.922/0.789 -> 0.950/0.848, 22-31 0.919/0.865 -> 0.939/0.898, seed 1.0/1.0 -> 1.0/1.0."""
+    0.922/0.789 -> 0.950/0.848, 22-31 0.927/0.873 -> 0.943/0.905, seed 1.0/1.0 -> 1.0/1.0."""
     quality = load_quality()
     gold = quality.load_gold()
     sets = {
@@ -282,5 +282,5 @@ def test_the_gold_sets_places_are_found_at_least_as_well_as_with_the_fixture(
         assert after[name]["place_recall"] >= before[name]["place_recall"], name
     assert after["wire"]["place_recall"] >= 0.847 and after["wire"]["place_precision"] >= 0.949
     later = after["later wire"]
-    assert later["place_recall"] >= 0.897 and later["place_precision"] >= 0.938
+    assert later["place_recall"] >= 0.905 and later["place_precision"] >= 0.942
     assert after["seed"]["place_precision"] == 1.0

@@ -565,3 +565,27 @@ def test_the_mountain_and_a_name_qualified_as_another_place():
     assert "Middle Shabelle" not in [p.text for p in found(body)]
     shabelle = [p for p in found(body) if p.text == "Shabelle"]
     assert shabelle == []  # the "Shabelle" of "Middle Shabelle" is not the river
+
+
+def test_a_small_place_named_as_a_sector_or_direction_after_in_the():
+    villages = Gazetteer(
+        [
+            Entry("India", 22.0, 79.0, "country", "IN", 1_400_000_000),
+            Entry("Uri", 34.08, 74.05, "city", "IN", 9_366),
+        ]
+    )
+    body = "India said troops fired on posts in the Uri sector. The Uri said nothing."
+    out = [(p.text, p.start) for p in found(body, gazetteer=villages) if p.text == "Uri"]
+    assert out == [("Uri", body.index("Uri"))]  # a village's name needs words saying so
+
+
+def test_a_region_is_also_known_by_the_region_word_the_text_gives_it():
+    regions = Gazetteer(
+        [
+            Entry("Cameroon", 5.7, 12.7, "country", "CM", 27_000_000),
+            Entry("South-West Province", 5.0, 9.3, "region", "CM", 0, "", ("South-West",)),
+        ]
+    )
+    body = "Separatists in Cameroon fight for the South-West regions."
+    region = next(p for p in found(body, gazetteer=regions) if p.kind == "region")
+    assert (region.text, region.aliases) == ("South-West", ("South-West", "South-West region"))

@@ -601,8 +601,8 @@ LATER_WIRE_FLOOR = {
     "quote_precision": 0.995,
     "quote_recall": 0.926,
     "attribution": 0.916,
-    "place_precision": 0.918,
-    "place_recall": 0.864,
+    "place_precision": 0.926,
+    "place_recall": 0.872,
 }
 SEED_FLOOR = {
     "quote_precision": 1.0,

@@ -385,11 +385,22 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         strong = _strong_place_context(body, s, e)
         # "in Lyptsi", or a list of places: "Numbi, Minova"
         listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
-        locative = listed or _locative_before(body, s)
+        locative = listed or _locative_before(body, s) or _area_of(body, s, e)
         entry = _choose(gaz, text, ctx.context, strong, ctx.focus, locative)
         if entry is not None:
             return s, e, text, entry, n
     return None
+
+
+_AREA_BEFORE_RE = re.compile(r"\b(?:in|near|around|into|toward|towards|across) the $")
+_AREA_AFTER_RE = re.compile(r" (?:sector|area|direction|axis|front)\b")
+
+
+def _area_of(body: str, s: int, e: int) -> bool:
+    """ "in the Uri sector", "toward the Pokrovsk direction": a place's name, as after "in"."""
+    return bool(_AREA_AFTER_RE.match(body, e)) and bool(
+        _AREA_BEFORE_RE.search(body, max(0, s - 12), s)
+    )
 
 
 def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
