@@ -260,13 +260,14 @@ def test_the_gold_sets_places_are_found_at_least_as_well_as_with_the_fixture(
 ):
     """Place recall with each article's gazetteer from the bundle in the database, against the
     fixture's (fixtures/gazetteer.json), on bench/quality.py's sets. When these figures were
-    taken (precision/recall): 01-09 0.990/0.981 -> 0.981/0.990, 10-21 0.942/0.778 ->
-    0.954/0.841, seed 1.0/1.0 -> 1.0/1.0."""
+    taken (precision/recall, fixture -> database): 01-09 0.990/0.981 -> 0.981/0.990, 10-21
+    0.922/0.789 -> 0.950/0.848, 22-31 0.927/0.873 -> 0.943/0.905, seed 1.0/1.0 -> 1.0/1.0."""
     quality = load_quality()
     gold = quality.load_gold()
     sets = {
         "tuned": [a for a in gold if int(a.name[:2]) <= 9],
         "wire": [a for a in gold if 10 <= int(a.name[:2]) <= 21],
+        "later wire": [a for a in gold if 22 <= int(a.name[:2]) <= 31],
         "seed": [quality.load_seed()],
     }
     before = {name: quality.score(articles) for name, articles in sets.items()}
@@ -279,5 +280,7 @@ def test_the_gold_sets_places_are_found_at_least_as_well_as_with_the_fixture(
 
     for name in sets:
         assert after[name]["place_recall"] >= before[name]["place_recall"], name
-    assert after["wire"]["place_recall"] >= 0.84 and after["wire"]["place_precision"] >= 0.95
+    assert after["wire"]["place_recall"] >= 0.847 and after["wire"]["place_precision"] >= 0.949
+    later = after["later wire"]
+    assert later["place_recall"] >= 0.905 and later["place_precision"] >= 0.942
     assert after["seed"]["place_precision"] == 1.0

@@ -30,7 +30,7 @@ _ATTRIBUTIVE = "|".join(
 _ANAPHORA_RE = re.compile(
     r"\b[Tt]he\s+((?:(?:regional|provincial|commercial|economic|administrative)\s+)?capital|"
     r"city|town|village|region|province|oblast|territory|district|regency|department|"
-    rf"governorate|river|lake|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
+    rf"governorate|river|lake|mountain|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
 
 
@@ -49,6 +49,7 @@ _ANAPHOR_POOL = {
     "governorate": "region",
     "river": "river",
     "lake": "lake",
+    "mountain": "mountain",
     "airport": "airport",
     "crossing": "crossing",
     "corridor": "corridor",
@@ -61,6 +62,8 @@ _FRAME_RE = re.compile(r"(?:^|\n)In\s+$")
 
 
 _COMMA_GAP_RE = re.compile(r",\s*")
+# the last of two or more places listed: "Kabul and Kandahar", "Goma, Bukavu or Uvira"
+_LISTED_AFTER_RE = re.compile(r"[A-Z][\w’'-]*(?:,| and| or) $")
 
 
 def _pools(target: _Target) -> tuple[str, ...]:
@@ -69,7 +72,15 @@ def _pools(target: _Target) -> tuple[str, ...]:
         return ("city", "town") if target.population < 200_000 else ("city",)
     if target.kind == "facility":
         return (target.feature,) if target.feature in {"airport", "crossing", "corridor"} else ()
-    return (target.kind,) if target.kind in {"region", "river", "lake"} else ()
+    if target.kind == "region":  # "Kurram district" is also in the pool of "the district"
+        words = {n.split()[-1].casefold() for n in (target.name, *target.aliases) if n.strip()}
+        return ("region", *sorted(f"region:{w}" for w in words & _REGION_NOUNS))
+    return (target.kind,) if target.kind in {"river", "lake", "mountain"} else ()
+
+
+_REGION_NOUNS = frozenset(
+    {"province", "oblast", "district", "regency", "department", "governorate", "state", "county"}
+)
 
 
 class _Earlier:
@@ -148,6 +159,8 @@ class _Earlier:
             return None
         if "\n" in body[found.end : position] or _is_frame(body, found):
             return None
+        if _LISTED_AFTER_RE.search(body, max(0, found.start - 30), found.start):
+            return None  # "flights to Kabul and Kandahar ..., agents in the city said": which?
         return found.target
 
     def most_mentioned(self, pool: str) -> _Target | None:
@@ -196,13 +209,22 @@ def _antecedent(
     """What the anaphor ``m`` ("the city", "the regional capital") refers to, and the rule."""
     noun = m.group(1).casefold()
     # "Yangon, the commercial capital,": an appositive names the place itself
-    if _COMMA_GAP_RE.fullmatch(body, prev.end, m.start()) and prev.target.kind == "city":
+    # ("Parachinar, the district's main town": the district is another place)
+    appositive = _COMMA_GAP_RE.fullmatch(body, prev.end, m.start()) is not None
+    if appositive and prev.target.kind == "city" and not body.startswith(("'s", "’s"), m.end()):
         return prev.target, "place.anaphora"
     if "capital" in noun:
         target = _capital(noun, earlier, gaz, known_cities)
         return (target, "place.anaphora.capital") if target is not None else None
+    capital = prev.target.capital if prev.target.kind == "region" else None
+    if noun == "city" and capital is not None and "." not in body[prev.end : m.start()]:
+        # "no family in Herat province and stay on in the city": the region's seat
+        return earlier.same(capital), "place.anaphora"
     pool = _ANAPHOR_POOL[noun]
-    target = earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
+    # "the district": a region the article called a district, before any other region
+    named = f"region:{noun}"
+    target = earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
+    target = target or earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
     return (target, "place.anaphora") if target is not None else None
 
 

@@ -28,12 +28,20 @@ _NAME_TAIL = _wordset(
     company corporation airlines airways club institute foundation federation league alliance
     coalition commission committee fund trust society association observer monitor telegraph
     express standard mirror star courier review desk defence defense guard guards militia
+    initiative relief project
     """
 )
 
-# "LASHIO, Myanmar (Salween Post) –", "BEIRUT (Cedar Wire) -": the dateline of wire copy
+# the date some wire services put in a dateline: "Jan 21", "Sept. 28", "March 12"
+_DATELINE_DATE = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?!\d)"
+)
+# "LASHIO, Myanmar (Salween Post) –", "BEIRUT (Cedar Wire) -", and with a date: "HERAT,
+# Afghanistan, Jan 21 (Khorasan Wire) —", "OUAGADOUGOU, Nov 20 (Volta Wire) -"
 _DATELINE_RE = re.compile(
-    r"^([A-Z][A-Z'’.\-]+(?:[ -][A-Z][A-Z'’.\-]+)*)(?:,\s*([A-Z][\w.' -]*?))?\s*(?:\(|—|–|-\s)",
+    r"^([A-Z][A-Z'’.\-]+(?:[ -][A-Z][A-Z'’.\-]+)*)"
+    rf"(?:,\s*(?!{_DATELINE_DATE})([A-Z][\w.' -]*?))?(?:,?\s*{_DATELINE_DATE})?"
+    r"\s*(?:\(|—|–|-\s)",
     re.MULTILINE,
 )
 
@@ -197,8 +205,13 @@ def _choose(
         primary = gaz.is_primary(entry, text)
         rank = _RANK.get(entry.kind, 1)
         in_focus = bool(focus) and code == focus
+        # a big city by its own name, in a country the article names, is the one meant, not a
+        # village of the article's country: "deported from Mashhad" (Iran's, not an Afghan
+        # hamlet), "urged Islamabad" (not India's Anantnag, also called Islamabad)
+        big = entry.kind == "city" and primary and entry.population >= 100_000
         return (
             not code or code in mentioned,
+            big,
             in_focus,
             code in nearby,
             primary,

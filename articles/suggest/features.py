@@ -8,7 +8,7 @@ import bisect
 import re
 
 from .. import gazetteer as gazetteer_module
-from .disambiguation import _SMALL, _in_longer_name
+from .disambiguation import _SMALL, _choose, _in_longer_name
 from .targets import _Context, _Mention, _Target
 from .vocabulary import _STOP_CAPS, _key, _wordset
 
@@ -21,12 +21,19 @@ _NAME = rf"{_WORD}(?:\s+(?:(?:de|del|da|do|dos|la)\s+)?{_WORD}){{0,3}}"
 _REGION_WORDS = (
     r"province|state|region|oblast|district|regency|department|governorate|county|prefecture"
 )
+_REGION_WORD_IN_NAME_RE = re.compile(rf"\b(?:{_REGION_WORDS.title()})\b")
 _REGION_SUFFIX_RE = re.compile(rf"({_NAME})\s+((?i:{_REGION_WORDS}))\b")
 _CROSSING_RE = re.compile(rf"({_NAME})\s+((?i:border\s+crossing|crossing|corridor))\b")
-# "the village of Kafr Latah", "Synkivka, a village north of Kupiansk"
+# "the village of Kafr Latah", "Synkivka, a village north of Kupiansk", and "Parachinar, the
+# district's main town", "Stepanakert, the region's main city" (not "X, the town's mayor")
 _SETTLEMENT_RE = re.compile(
     rf"\b(?:town|village|hamlet|settlement|city)s? of ({_NAME})|({_NAME}), an? (?:small )?"
-    r"(?:village|town|hamlet|settlement)\b"
+    r"(?:village|town|hamlet|settlement)\b|"
+    rf"({_NAME}), the (?:(?:district|region|province|state|area)['’]s )?"
+    r"(?:main|largest|biggest|chief) (?:town|city)\b(?!['’])|"
+    # "near Sinuni, north of the mountain", "Lyptsi, 20 km north of Kharkiv"
+    rf"({_NAME}), (?:just |about |some )?(?:\d+ (?:km|kilometres|kilometers|miles) )?"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:-\w+)? of\b"
 )
 _NAMED_FACILITY_RE = re.compile(rf"({_NAME})\s+((?:International\s+)?(?:Airport|Bridge))\b")
 
@@ -35,11 +42,16 @@ _NOT_NAME_WORDS = _wordset(
     """
     northern southern eastern western northeastern northwestern southeastern southwestern
     central-eastern islamic free sovereign member nation welfare police secretary head deep
-    rogue failed buffer client home border main new old greater
+    rogue failed buffer client home border main new old greater military first second third
+    fourth fifth sixth seventh eighth ninth tenth
     """
 )
 
 _COMPASS = frozenset({"north", "south", "east", "west", "central"})
+# a word describing the name after it: "English-speaking", "Pakistan-administered"
+_DESCRIBING_RE = re.compile(
+    r"-(?:speaking|majority|dominated|controlled|held|populated|administered|occupied)$"
+)
 
 _FEATURE_KINDS = {
     "river": "river",
@@ -68,6 +80,7 @@ class _Anchors:
         self.by_start: list[tuple[int, int, _Mention]] = []
         self.regions: list[tuple[int, int, _Mention]] = []
         self.in_focus: list[tuple[int, int, _Mention]] = []
+        self.focus_counts: dict[str, list] = {}  # name -> [mentions, first start, its target]
         for i, x in enumerate(ctx.mentions):
             self._add(i, x, bisect.insort)
 
@@ -78,6 +91,10 @@ class _Anchors:
             put(self.by_start, (x.start, i, x))
         if kind == "city" and x.target.country_code == self.ctx.focus:
             put(self.in_focus, (x.start, i, x))
+            count = self.focus_counts.setdefault(x.target.name, [0, x.start, x.target])
+            count[0] += 1
+            if x.start < count[1]:  # the first mention in the text stands for the name
+                count[1], count[2] = x.start, x.target
         elif kind == "region" and not x.target.note:
             put(self.regions, (x.start, i, x))
 
@@ -105,14 +122,13 @@ class _Anchors:
 
     def around(self, s: int, e: int) -> _Target | None:
         """The nearest city in the sentence, else its nearest region the gazetteer placed; else
-        the last city of the article's country named before ``s``, else its first; else the
-        last city named before; else the country itself."""
+        the city of the article's country the article names most (its dateline's, often); else
+        the last city named before; else the country itself."""
         found = self.nearest(s, e) or self.nearest(s, e, self.regions)
         if found is not None:
             return found
-        k = bisect.bisect_left(self.in_focus, (s,))
         if self.in_focus:
-            return self.in_focus[k - 1 if k > 0 else 0][2].target
+            return self._most_named_in_focus()
         k = bisect.bisect_left(self.by_start, (s,))
         if k > 0:
             return self.by_start[k - 1][2].target
@@ -121,6 +137,10 @@ class _Anchors:
         if country is None:
             return self.by_start[0][2].target if self.by_start else None
         return _Target(country.name, country.latitude, country.longitude, "country", focus, False)
+
+    def _most_named_in_focus(self) -> _Target:
+        """The city of the article's country named most often (the first in the text of those)."""
+        return max(self.focus_counts.values(), key=lambda c: (c[0], -c[1]))[2]
 
     def taken(self) -> None:
         """Take in the mention just added to ``mentions``."""
@@ -137,7 +157,10 @@ def _clean_name(ctx: _Context, m: re.Match, group: int = 1) -> tuple[int, str] |
         low = words[0].group().casefold()
         common = low in gazetteer_module.COMMON_WORDS and low not in _COMPASS and len(words) > 1
         possessive = low.endswith(("'s", "’s")) and len(words) > 1  # "Sudan's West Darfur"
-        if low in _STOP_CAPS or low in _NOT_NAME_WORDS or low in demonyms or common or possessive:
+        # "English-speaking North-West region", "Kurdish-majority Sinjar district"
+        described = len(words) > 1 and bool(_DESCRIBING_RE.search(low))
+        no_name = low in _STOP_CAPS or low in _NOT_NAME_WORDS or low in demonyms
+        if no_name or common or possessive or described:
             words = words[1:]
         else:
             break
@@ -166,6 +189,8 @@ def _region_suffixes(ctx: _Context, anchors: _Anchors) -> None:
         found = _clean_name(ctx, m)
         if found is None or _in_longer_name(ctx.body, m.start(2), m.end(2)):
             continue
+        if _REGION_WORD_IN_NAME_RE.search(m.group(1)):
+            continue  # "Islamic State West Africa Province": an organisation's name
         s, name = found
         whole = ctx.body[s : m.end()]
         if m.group(2)[:1].isupper():  # "Shan State", "Rivers State": the word is of the name
@@ -183,7 +208,10 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
             continue
         s, name = found
         feature = "corridor" if m.group(2).casefold() == "corridor" else "crossing"
-        target = _placed(ctx, anchors, s, m.end(1), name, "facility", feature=feature)
+        whole = " ".join(ctx.body[s : m.end()].split())  # "Lachin corridor": its name too
+        target = _placed(
+            ctx, anchors, s, m.end(1), name, "facility", feature=feature, aliases=(whole,)
+        )
         if target is not None:
             _define(ctx, anchors, s, m.end(1), target, "place.facility")
 
@@ -191,7 +219,7 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
 def _settlements(ctx: _Context, anchors: _Anchors) -> None:
     """A town or village the gazetteer lacks, named as one: placed near the article's cities."""
     for m in _SETTLEMENT_RE.finditer(ctx.body):
-        group = 1 if m.group(1) else 2
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
         found = _clean_name(ctx, m, group)
         if found is None:
             continue
@@ -200,6 +228,30 @@ def _settlements(ctx: _Context, anchors: _Anchors) -> None:
         target = _placed(ctx, anchors, s, e, name, "city")
         if target is not None:
             _define(ctx, anchors, s, e, target, "place.settlement")
+
+
+# "villages around the city, including Misterei and Murnei", "towns such as X, Y and Z"
+_LISTED_RE = re.compile(
+    r"\b(?:villages|towns|hamlets|settlements)\b[^.\n]{0,60}?\b(?:including|such as)\s+"
+)
+_LIST_ITEM_RE = re.compile(rf"({_NAME})(?:,\s+(?:and\s+)?|\s+and\s+|\s+or\s+)?")
+
+
+def _listed_settlements(ctx: _Context, anchors: _Anchors) -> None:
+    """The towns or villages a list names after "villages ... including": each a settlement
+    (those the gazetteer has are taken already)."""
+    for m in _LISTED_RE.finditer(ctx.body):
+        at = m.end()
+        while (item := _LIST_ITEM_RE.match(ctx.body, at)) is not None and item.end() > at:
+            found = _clean_name(ctx, item)
+            if found is not None:
+                s, name = found
+                target = _placed(ctx, anchors, s, item.end(1), name, "city")
+                if target is not None:
+                    _define(ctx, anchors, s, item.end(1), target, "place.settlement")
+            if item.end() == item.end(1):
+                break  # no separator after the name: the list ends
+            at = item.end()
 
 
 def _define(ctx: _Context, anchors: _Anchors, s: int, e: int, target: _Target, rule: str):
@@ -226,12 +278,43 @@ def _place_reserved(ctx: _Context, anchors: _Anchors, reserved) -> None:
     for s, e, name in reserved:
         feature = "airport" if name.endswith("Airport") else "bridge"
         known = ctx.known_by_key.get(_key(name))
-        target = known or _placed(ctx, anchors, s, e, name, "facility", feature=feature)
+        target = (
+            known
+            or _at_named_city(ctx, name, feature)
+            or _placed(ctx, anchors, s, e, name, "facility", feature=feature)
+        )
         if target is not None:
             rule = "place.known" if known else "place.facility"
             ctx.mentions.append(_Mention(s, e, target, rule))
             anchors.taken()
             ctx.learned.setdefault(name, (target, "place.repeat"))
+
+
+_FACILITY_WORDS_RE = re.compile(r"\s+(?:International\s+)?(?:Airport|Bridge)$")
+
+
+def _at_named_city(ctx: _Context, name: str, feature: str) -> _Target | None:
+    """ "Herat International Airport": at the city its name is, in a country the article names;
+    "Zvartnots International Airport", named after no city the gazetteer has:
+    at the capital of the article's country, where most international airports are."""
+    if ctx.gaz is None:
+        return None
+    stem = _FACILITY_WORDS_RE.sub("", name)
+    entry = _choose(ctx.gaz, stem, ctx.context, True, ctx.focus) if stem in ctx.gaz else None
+    note = f"coordinates of {entry.name}, the city it is named after" if entry else ""
+    # (a town in a country the article does not name is a namesake: "Simón Bolívar" in Ecuador)
+    if entry is None or entry.kind != "city" or entry.country_code not in ctx.mentioned:
+        capital = ctx.gaz.capital_of(ctx.focus) if ctx.focus else None
+        if capital is None or not name.endswith("International Airport"):
+            return None
+        entry, note = capital, f"approximate: placed at {capital.name}, the country's capital"
+    return _Target(
+        name, entry.latitude, entry.longitude, "facility", entry.country_code, True,
+        note=note, feature=feature,
+    )  # fmt: skip
+
+
+_QUALIFIER_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Upper|Lower|Middle) $")
 
 
 def _repeats(ctx: _Context) -> None:
@@ -251,6 +334,8 @@ def _repeats(ctx: _Context) -> None:
         if m.span() in villages:
             ctx.mentions[villages[m.span()]] = _Mention(m.start(), m.end(), target, rule)
         elif ctx.free(m.start(), m.end()) and not _in_longer_name(ctx.body, *m.span()):
+            if _QUALIFIER_BEFORE_RE.search(ctx.body, max(0, m.start() - 8), m.start()):
+                continue  # the "Shabelle" of "Middle Shabelle": another place
             ctx.take(m.start(), m.end(), target, rule)
 
 

@@ -35,8 +35,10 @@ from .disambiguation import (
     _strong_place_context,
 )
 from .features import (
+    _DESCRIBING_RE,
     _Anchors,
     _crossings,
+    _listed_settlements,
     _named_facilities,
     _place_reserved,
     _region_suffixes,
@@ -93,6 +95,7 @@ def suggest_places(
         _region_suffixes(ctx, anchors)
         _crossings(ctx, anchors)
         _settlements(ctx, anchors)
+        _listed_settlements(ctx, anchors)
     _unknown_features(ctx, anchors)
     _repeats(ctx)
     _anaphora(ctx)
@@ -176,17 +179,25 @@ def _set_people_aside(ctx: _Context) -> None:
         set(ctx.known_by_key),
         gaz.demonyms if gaz is not None else frozenset(),
     )
-    places = _names_before_place_words(body)
+    places = _names_before_place_words(body, ctx.named_runs)
     places |= {name for s, e, name, _role in people if _placed_by_context(body, s, e)}
     places |= {name for *_, name, _role in people if name[:1].islower()}  # "del Táchira"
     place_ends = {name.split()[-1] for name in places}  # "Later South Kivu" is no one either
     surnames = set()
     for s, e, name, _role in people:
-        if name.split()[-1] in place_ends:
+        first = name.split()[0].casefold()
+        if name.split()[-1] in place_ends or first in _FEATURE_FIRST:
             continue
+        if _DESCRIBING_RE.search(first):
+            continue  # "Pakistan-administered Kashmir": a place described, no person
         ctx.mark(s, e)
         surnames.add(name.split()[-1])
     _mark_surnames(body, surnames, ctx)
+
+
+# a name that starts with one of these is a feature's, no person's: "Mount Sinjar" (else
+# "Sinjar" would be taken for a surname everywhere), "Lake Chad", "Jabal al-Zawiya"
+_FEATURE_FIRST = frozenset({"mount", "mt.", "lake", "jabal", "jebel", "cape", "gulf"})
 
 
 _PLACE_WORD_AFTER_RE = re.compile(
@@ -204,13 +215,16 @@ _BEFORE_PLACE_WORD_RE = re.compile(
 )
 
 
-def _names_before_place_words(body: str) -> set[str]:
+def _names_before_place_words(body: str, runs: dict[int, int] | None = None) -> set[str]:
     """Every run of capitalised words (and its tails) that comes before a place word somewhere:
-    "West Darfur" once the article wrote "Sudan's West Darfur state"."""
+    "West Darfur" once the article wrote "Sudan's West Darfur state"; and into ``runs``, where
+    each run starts and ends."""
     names: set[str] = set()
     for m in _BEFORE_PLACE_WORD_RE.finditer(body):
         words = m.group(1).split()
         names.update(" ".join(words[i:]) for i in range(len(words)))
+        if runs is not None:
+            runs[m.start(1)] = m.end(1)
     return names
 
 
@@ -239,7 +253,7 @@ def _mark_surnames(body: str, surnames: set[str], ctx: _Context) -> None:
 
 def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
     """Known places by name or alias, longest first, whole words; a capitalised name only
-    where the text capitalises it."""
+    where the text capitalises it, and not as a word of an organisation's or outlet's name."""
     names = sorted(ctx.known_by_key, key=len, reverse=True)
     if not names:
         return
@@ -252,6 +266,8 @@ def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
         text = m.group()
         if forms[_key(text)][:1].isupper() and not text[:1].isupper():
             continue
+        if _in_longer_name(ctx.body, m.start(), m.end()):
+            continue  # "the Herat Relief Committee": an organisation's name, not Herat
         if ctx.free(m.start(), m.end()):
             target = ctx.known_by_key[_key(text)]
             region = _REGION_AFTER_RE.match(ctx.body, m.end()) if target.kind == "city" else None
@@ -369,11 +385,22 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         strong = _strong_place_context(body, s, e)
         # "in Lyptsi", or a list of places: "Numbi, Minova"
         listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
-        locative = listed or _locative_before(body, s)
+        locative = listed or _locative_before(body, s) or _area_of(body, s, e)
         entry = _choose(gaz, text, ctx.context, strong, ctx.focus, locative)
         if entry is not None:
             return s, e, text, entry, n
     return None
+
+
+_AREA_BEFORE_RE = re.compile(r"\b(?:in|near|around|into|toward|towards|across) the $")
+_AREA_AFTER_RE = re.compile(r" (?:sector|area|direction|axis|front)\b")
+
+
+def _area_of(body: str, s: int, e: int) -> bool:
+    """ "in the Uri sector", "toward the Pokrovsk direction": a place's name, as after "in"."""
+    return bool(_AREA_AFTER_RE.match(body, e)) and bool(
+        _AREA_BEFORE_RE.search(body, max(0, s - 12), s)
+    )
 
 
 def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
@@ -382,8 +409,14 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     gaz = ctx.gaz
     if _COMPASS_BEFORE_RE.search(ctx.body, max(0, s - 9), s):
         return  # the "Darfur" of "West Darfur", the "Kivu" of "South Kivu": another place
+    if ctx.body.endswith("-administered ", max(0, s - 14), s):
+        return  # "Pakistan-administered Kashmir": a part of the region, not the whole
     if entry.kind == "city" and _after_another_name(ctx.body, s):
         return  # the "Delgado" of "Cabo Delgado", the "Bolívar" of "Ciudad Bolívar"
+    if entry.kind == "city" and ctx.named_runs.get(s, e) > e and ctx.body[e : e + 1] == " ":
+        return  # the "Kaman" of "the Kaman Aman Setu crossing": a longer name's first word
+    if entry.kind == "city" and _RIVER_AFTER_RE.match(ctx.body, e):
+        return  # "the Jhelum River" is the river, not the town named after it
     if entry.kind == "city" and entry.population < _SMALL and _NEXT_NAME_RE.match(ctx.body, e):
         return  # a village's name as the first word of a longer one: "Lake Kivu", "Intan Jaya"
     if entry.kind == "city" and (s, e) == ctx.dateline_country:
@@ -403,6 +436,7 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
 
 
 _NEXT_NAME_RE = re.compile(r" [A-Z][\w’'-]*")
+_RIVER_AFTER_RE = re.compile(r" River\b")
 _COMPASS_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Central|Upper|Lower) $")
 _PREVIOUS_WORD_RE = re.compile(r"([A-Z][\w’'-]*)(?: (?:de|del|da|do|dos|la))? $")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n\"“‘'(—–-]\s*)$")

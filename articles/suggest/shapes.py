@@ -14,6 +14,7 @@ from .vocabulary import _key
 _REGION_AFTER_RE = re.compile(rf"\s+({_REGION_SUFFIX})\b", re.IGNORECASE)
 _FACILITY_AFTER_RE = re.compile(rf"\s+({_FACILITY_SUFFIX})\b", re.IGNORECASE)
 _REGIONAL_AFTER_RE = re.compile(r"\s+Regional\b")
+_REGION_WORD_AFTER_RE = re.compile(rf"\s+({_REGION_SUFFIX})s?\b", re.IGNORECASE)
 _REGION_OF_BEFORE_RE = re.compile(rf"\b({_REGION_SUFFIX})\s+of\s+$", re.IGNORECASE)
 
 _Shape = tuple[_Target | None, int, int, str]
@@ -32,6 +33,9 @@ def _shape(body: str, gaz, s: int, e: int, text: str, entry, trusted: bool = Tru
             village_region = entry.population < _SMALL and shaped[3] == "place.region-of-city"
             return shaped if trusted and not village_region else (None, s, e, "")
     aliases = (text,) if _key(text) != _key(entry.name) else ()
+    word = _REGION_WORD_AFTER_RE.match(body, e) if entry.kind == "region" else None
+    if word is not None:  # "the North-West and South-West regions": "South-West region" too
+        aliases = (*aliases, f"{text} {word.group(1).casefold()}")
     target = _Target(
         entry.name,
         entry.latitude,

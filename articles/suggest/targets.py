@@ -48,6 +48,9 @@ class _Context:
     focus: str = ""  # the country the article is about: its dateline's, or the most named
     dateline_country: tuple[int, int] = (-1, -1)  # where the dateline names its country
     learned: dict[str, tuple[_Target, str]] = field(default_factory=dict)  # name -> (target, rule)
+    # where a run of capitalised words before a place word starts -> where it ends ("Kaman Aman
+    # Setu" of "the Kaman Aman Setu crossing")
+    named_runs: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.taken:
