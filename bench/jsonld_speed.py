@@ -98,6 +98,7 @@ def main(argv=None) -> int:
         import django
 
         django.setup()
+        import newsroom.wsgi  # noqa: F401 - start up as gunicorn's workers do (gc.freeze)
         from articles.models import Article, Quote
 
         articles = Article.objects.count()

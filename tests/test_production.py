@@ -170,3 +170,19 @@ def test_a_change_in_another_process_retires_the_pages_of_this_one(
         assert client.get("/speakers/")["X-Page-Cache"] == "hit"  # not concerned: kept
     finally:
         cache.clear()
+
+
+def test_the_wsgi_start_up_loads_the_views_and_freezes_what_it_made():
+    """gunicorn's workers import newsroom.wsgi: by then the views are imported and start-up's
+    objects are out of the collector's sight, so no full collection walks them mid-request."""
+    code = (
+        "import gc, sys; import newsroom.wsgi; "
+        "print(gc.get_freeze_count(), 'articles.exports.views' in sys.modules)"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    frozen, views = done.stdout.split()
+    assert int(frozen) > 50_000 and views == "True"

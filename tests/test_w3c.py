@@ -398,3 +398,13 @@ def test_dumps_writes_what_pythons_json_writes(text):
     document = {"a": [text, {"b": text, "n": 1.5, "i": -3, "t": True, "z": None}], text: 50.45}
     python = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     assert w3c.dumps(document) == python
+
+
+def test_the_collector_is_paused_only_while_a_document_is_built():
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError), w3c.collector_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()

@@ -127,12 +127,14 @@ def article_jsonld_text(request: HttpRequest, article: Article, page: str | None
     key = f"w3c-article:{stamp}:{site}:{page or ''}"
     text = cache.get(key)
     if text is None:
-        document = w3c.article_collection(request.build_absolute_uri, article)
-        if page is not None:
-            if page != "1" or "first" not in document:
-                raise Http404("This collection has one page: ?page=1.")
-            document = w3c.standalone(document["first"])
-        text = w3c.dumps(document)
+        with w3c.collector_paused():
+            document = w3c.article_collection(request.build_absolute_uri, article)
+            if page is not None:
+                if page != "1" or "first" not in document:
+                    raise Http404("This collection has one page: ?page=1.")
+                document = w3c.standalone(document["first"])
+            text = w3c.dumps(document)
+            del document
         cache.set(key, text, settings.RENDER_CACHE_SECONDS)
     return text
 
