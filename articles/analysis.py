@@ -207,9 +207,9 @@ def claim_rows(
     filters: search.Filters, place: Place | None, focus: tuple[str, str] | None
 ) -> tuple[QuerySet, str]:
     """The rows of the quotes the filters choose (what the quotes CSV holds for them), and of
-    one affiliation when ``focus`` is (AFFILIATION, its name, "" for none); with the field naming the quote.
-    About a place: its kept ``PlaceQuote`` rows (no join to check what readers may see);
-    for a search: the reader-visible quotes."""
+    one affiliation when ``focus`` is (AFFILIATION, its name, "" for none); with the field
+    naming the quote. About a place: its kept ``PlaceQuote`` rows (no join to check what
+    readers may see); for a search: the reader-visible quotes."""
     rows: QuerySet
     if place is not None:
         rows, field = place_quotes(replace(filters, place="")).filter(place=place), "quote_id"

@@ -14,7 +14,17 @@ from django.views.decorators.http import require_GET, require_POST
 from . import operations, search
 from .forms import AnnotationForm
 from .htmx import page_or_fragment, wants_fragment
-from .models import Affiliation, Article, Place, PlaceMention, Quote, Span, Speaker, StaleEdit, locate
+from .models import (
+    Affiliation,
+    Article,
+    Place,
+    PlaceMention,
+    Quote,
+    Span,
+    Speaker,
+    StaleEdit,
+    locate,
+)
 from .offsets import from_utf16, trim
 from .presenters import annotate_body_html, proposed_label
 

@@ -58,4 +58,6 @@ def affiliation(name: str, **fields):
     found = Affiliation.objects.filter(name=name).first()
     if found is not None:
         return found
-    return create(Affiliation, name=name, slug=f"affiliation-{Affiliation.objects.count()}", **fields)
+    return create(
+        Affiliation, name=name, slug=f"affiliation-{Affiliation.objects.count()}", **fields
+    )

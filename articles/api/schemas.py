@@ -118,7 +118,7 @@ class Speaker(Schema):
     )
     role: str
     affiliation: str = Field(description='Whom they speak for, by name; "" when nobody.')
-    affiliation_country: str = Field(description="Its ISO 3166-1 alpha-2 country, or \"\".")
+    affiliation_country: str = Field(description='Its ISO 3166-1 alpha-2 country, or "".')
     affiliation_side: str = Field(description='The side it speaks for, e.g. "Russia", or "".')
     description: str
     aliases: list[str]
