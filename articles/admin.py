@@ -407,6 +407,7 @@ class AffiliationAdmin(NewsroomAdmin):
     """Whom speakers speak for; the speakers' forms and the annotate view choose from these."""
 
     list_display = ["name", "side", "country", "speaker_count"]
+    ordering = ["name"]  # counted (GROUP BY): the model's ordering would not apply
     list_filter = ["side", "country"]
     search_fields = ["name", "side", "country", "description"]
     prepopulated_fields = {"slug": ["name"]}
