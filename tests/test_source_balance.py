@@ -316,3 +316,39 @@ def test_the_seed_articles_balance(client):
     counts = Counter(q.speaker.affiliation.name if q.speaker.affiliation else "" for q in visible)
     check(found, counts)
     assert found["Government of Russia"][0] == max(n for n, _ in found.values())
+
+
+def test_the_exports_name_the_affiliation_and_kind_of_source(client):
+    import csv
+    import io
+
+    load_seed()
+    quotes = b"".join(client.get("/export/quotes.csv").streaming_content).decode()
+    rows = [r for r in csv.DictReader(io.StringIO(quotes)) if r["speaker"] == "Dmitry Peskov"]
+    assert rows and {(r["speaker_affiliation"], r["speaker_category"]) for r in rows} == {
+        ("Government of Russia", "official")
+    }
+    speakers = b"".join(client.get("/export/speakers.csv").streaming_content).decode()
+    found = {r["speaker"]: r for r in csv.DictReader(io.StringIO(speakers))}
+    assert (found["mark-milley"]["affiliation"], found["mark-milley"]["category"]) == (
+        "United States Armed Forces",
+        "military",
+    )
+    assert found["associated-press"]["affiliation"] == ""  # none: an empty cell
+    article = Article.objects.get()
+    document = client.get(f"{article.get_absolute_url()}annotations.jsonld").json()
+    sources = [
+        body["source"]
+        for item in document["first"]["items"]
+        for body in item["body"]
+        if isinstance(body, dict)
+        and body.get("purpose") == "identifying"
+        and body["source"].get("name") == "Dmitry Peskov"
+    ]
+    assert sources and {s["affiliation"] for s in sources} == {"Government of Russia"}
+    api = client.get("/api/v1/speakers/dmitry-peskov").json()
+    assert (api["affiliation"], api["affiliation_country"], api["category"]) == (
+        "Government of Russia",
+        "RU",
+        "official",
+    )
