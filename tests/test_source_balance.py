@@ -189,13 +189,19 @@ def test_renaming_an_affiliation_shows_on_the_pages_at_once(client):
     assert b"Russian Federation" in speaker_page
 
 
-def test_deleting_an_affiliation_unsets_it_with_history(client):
+def test_deleting_an_affiliation_unsets_it_with_history(client, admin_client):
     outlets, articles = build()
     un = Affiliation.objects.get(name="United Nations")
     operations.delete_name(un)
     guterres = Speaker.objects.get(slug="guterres")
     assert guterres.affiliation is None
     assert guterres.history.first().history_change_reason == "affiliation United Nations deleted"
+    # the history that named it still reads, the version that had it too
+    history = reverse("admin:articles_speaker_history", args=[guterres.pk])
+    assert admin_client.get(history).status_code == 200
+    older = guterres.history.order_by("history_id").first()
+    version = reverse("admin:articles_speaker_simple_history", args=[guterres.pk, older.history_id])
+    assert admin_client.get(version).status_code == 200
     html = client.get(outlets["ledger"].get_absolute_url()).content.decode()
     assert "United Nations" not in html
 
