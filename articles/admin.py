@@ -21,6 +21,7 @@ from .changes import changing, current
 from .exports import views as export_views
 from .forms import VersionedForm
 from .models import (
+    Affiliation,
     Article,
     Author,
     Outlet,
@@ -401,13 +402,33 @@ class OutletAdmin(NewsroomAdmin):
         return outlet.n_all_articles
 
 
+@admin.register(Affiliation)
+class AffiliationAdmin(NewsroomAdmin):
+    """Whom speakers speak for; the speakers' forms and the annotate view choose from these."""
+
+    list_display = ["name", "side", "country", "speaker_count"]
+    ordering = ["name"]  # counted (GROUP BY): the model's ordering would not apply
+    list_filter = ["side", "country"]
+    search_fields = ["name", "side", "country", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_speakers=Count("speakers"))
+
+    @admin.display(description="Speakers", ordering="n_speakers")
+    def speaker_count(self, affiliation):
+        return affiliation.n_speakers
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(MergeAdmin):
     merge_operation = staticmethod(operations.merge_speakers)
-    list_display = ["name", "kind", "role", "affiliation", "quote_count"]
-    list_filter = ["kind"]
-    search_fields = ["name", "role", "affiliation", "aliases"]
+    list_display = ["name", "kind", "category", "role", "affiliation", "quote_count"]
+    list_filter = ["kind", "category", "affiliation__side"]
+    list_select_related = ["affiliation"]
+    search_fields = ["name", "role", "affiliation__name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["affiliation"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_all_quotes=Count("quotes"))

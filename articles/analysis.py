@@ -22,8 +22,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from . import pagecache, search
 from .exports.query import quotes_for, url_maker
@@ -39,7 +39,7 @@ CLAIMS_PER_COLUMN = 5  # the newest quotes in each column
 CLAIMS_PER_COLUMN_ALL = 50  # ... when all are asked for
 BY_TOTAL, BY_NAME = "", "name"
 
-Key = Hashable  # a row's key: a speaker's id, or an affiliation's text
+Key = Hashable  # a row's key: a speaker's id, or an affiliation's name
 
 
 # --- Pure: the matrix from counted rows ---------------------------------------------------------
@@ -169,17 +169,13 @@ def counted(filters: search.Filters, group: str) -> list[tuple[Key, int, int]]:
     filtered."""
 
     def compute() -> list[tuple[Key, int, int]]:
-        row = "speaker_id" if group == SPEAKER else "speaker__affiliation"
         rows: QuerySet[Any]
         if not filters.active:
-            rows = SpeakerPlace.objects.values_list(row, "place_id").annotate(n=Sum("n_quotes"))
+            kept, row = keyed(SpeakerPlace.objects.all(), group)
+            rows = kept.values_list(row, "place_id").annotate(n=Sum("n_quotes"))
         else:
-            rows = (
-                place_quotes(filters)
-                .filter(speaker__isnull=False)
-                .values_list(row, "place_id")
-                .annotate(n=Count("*"))  # not the id: the dated index holds all it reads
-            )
+            kept, row = keyed(place_quotes(filters).filter(speaker__isnull=False), group)
+            rows = kept.values_list(row, "place_id").annotate(n=Count("*"))  # the dated index
         return [tuple(r) for r in rows.order_by()]
 
     return cached("compare-matrix", (filters, group), compute)
@@ -194,7 +190,8 @@ def matrix_for(filters: search.Filters, group: str, limit: int | None) -> Matrix
 
 @dataclass
 class Column:
-    """One side: a speaker (key: id), an affiliation (key: its text), or nobody (key: None)."""
+    """One side: a speaker (key: id), an affiliation (key: its name, "" for none), or nobody
+    (key: None)."""
 
     key: Key
     n_quotes: int
@@ -210,21 +207,34 @@ def claim_rows(
     filters: search.Filters, place: Place | None, focus: tuple[str, str] | None
 ) -> tuple[QuerySet, str]:
     """The rows of the quotes the filters choose (what the quotes CSV holds for them), and of
-    one affiliation when ``focus`` is (AFFILIATION, its text); with the field naming the quote.
-    About a place: its kept ``PlaceQuote`` rows (no join to check what readers may see);
-    for a search: the reader-visible quotes."""
+    one affiliation when ``focus`` is (AFFILIATION, its name, "" for none); with the field
+    naming the quote. About a place: its kept ``PlaceQuote`` rows (no join to check what
+    readers may see); for a search: the reader-visible quotes."""
     rows: QuerySet
     if place is not None:
         rows, field = place_quotes(replace(filters, place="")).filter(place=place), "quote_id"
     else:
         rows, field = quotes_for(filters), "pk"
     if focus is not None and focus[0] == AFFILIATION:
-        rows = rows.filter(speaker__isnull=False, speaker__affiliation=focus[1])
+        rows = rows.filter(speaker__isnull=False)
+        if focus[1]:
+            rows = rows.filter(speaker__affiliation__name=focus[1])
+        else:
+            rows = rows.filter(speaker__affiliation__isnull=True)
     return rows, field
 
 
-def column_key(group: str) -> str:
-    return "speaker_id" if group == SPEAKER else "speaker__affiliation"
+AFFILIATION_KEY = "affiliation_key"
+
+
+def keyed(rows: QuerySet, group: str) -> tuple[QuerySet, str]:
+    """``rows`` (with a ``speaker``) and the name of their row or column key: the speaker's id,
+    or their affiliation's name ("" for none; None for no speaker at all)."""
+    if group == SPEAKER:
+        return rows, "speaker_id"
+    name = Coalesce(F("speaker__affiliation__name"), Value(""))
+    key = Case(When(speaker__isnull=True, then=Value(None)), default=name, output_field=CharField())
+    return rows.annotate(**{AFFILIATION_KEY: key}), AFFILIATION_KEY
 
 
 def kept_claim_counts(
@@ -235,8 +245,8 @@ def kept_claim_counts(
     one query, whatever the number of quotes about it. None when other filters choose."""
     if place is None or focus is not None or replace(filters, place="").active:
         return None
-    kept = SpeakerPlace.objects.filter(place=place).values_list(column_key(group))
-    counts = [tuple(row) for row in kept.annotate(n=Sum("n_quotes")).order_by()]
+    kept, key = keyed(SpeakerPlace.objects.filter(place=place), group)
+    counts = [tuple(row) for row in kept.values_list(key).annotate(n=Sum("n_quotes")).order_by()]
     unattributed = place.n_quotes - sum(n for _, n in counts)
     return counts + ([(None, unattributed)] if unattributed > 0 else [])
 
@@ -250,10 +260,10 @@ def claim_columns(
 ) -> tuple[list[Column], int, int]:
     """The columns with most quotes (all, with ``show_all``), each with its newest quotes, how
     many columns and quotes there are in all: three queries, whatever the number of quotes
-    (``counts``, when kept, are the columns' sizes, else counted from ``rows``)."""
-    key = column_key(group)
+    (``counts``, when kept, are the columns' sizes, else counted from ``rows``: a row a quote)."""
+    rows, key = keyed(rows, group)
     if counts is None:
-        counted = rows.order_by().values_list(key).annotate(n=Count("*"))  # a row per quote
+        counted = rows.order_by().values_list(key).annotate(n=Count("*"))
         counts = [tuple(row) for row in counted]
     counts.sort(key=lambda row: (-row[1], row[0] is None, str(row[0])))
     chosen = counts if show_all else counts[:CLAIM_COLUMNS]

@@ -14,7 +14,17 @@ from django.views.decorators.http import require_GET, require_POST
 from . import operations, search
 from .forms import AnnotationForm
 from .htmx import page_or_fragment, wants_fragment
-from .models import Article, Place, PlaceMention, Quote, Span, Speaker, StaleEdit, locate
+from .models import (
+    Affiliation,
+    Article,
+    Place,
+    PlaceMention,
+    Quote,
+    Span,
+    Speaker,
+    StaleEdit,
+    locate,
+)
 from .offsets import from_utf16, trim
 from .presenters import annotate_body_html, proposed_label
 
@@ -44,7 +54,7 @@ def _check_span_permission(user, span_or_type, action):
 def _workspace(article) -> dict:
     quotes = list(
         article.quotes.exclude(status=Span.Status.REJECTED)
-        .select_related("speaker")
+        .select_related("speaker__affiliation")
         .prefetch_related("places")
     )
     mentions = list(
@@ -71,6 +81,9 @@ def _workspace(article) -> dict:
         "default_threshold": DEFAULT_THRESHOLD,
         "orphans": [s for s in quotes + mentions if not s.anchored],
         "speaker_names": sorted({q.speaker.name for q in quotes if q.speaker}),
+        "affiliation_names": sorted(
+            {q.speaker.affiliation.name for q in quotes if q.speaker and q.speaker.affiliation}
+        ),
         "place_names": sorted({m.place.name for m in mentions if m.place}),
     }
 
@@ -284,9 +297,16 @@ def review(request, article_id):
 
 @require_GET
 def names(request, article_id):
-    """``<option>``s of speakers (``?speaker=``) or places (``?place=``) whose names match."""
+    """``<option>``s of speakers (``?speaker=``), places (``?place=``) or affiliations
+    (``?speaker_affiliation=``, as the form's field sends itself) whose names match."""
     _article(request, article_id)
-    model, name = (Place, "place") if "place" in request.GET else (Speaker, "speaker")
+    model: type[Place] | type[Speaker] | type[Affiliation]
+    if "place" in request.GET:
+        model, name = Place, "place"
+    elif "speaker_affiliation" in request.GET:
+        model, name = Affiliation, "speaker_affiliation"
+    else:
+        model, name = Speaker, "speaker"
     query = search.text_param(request.GET, name).strip()  # no NUL: PostgreSQL refuses it
     matches = list(model.objects.filter(name__icontains=query)[:20]) if query else []
     return render(request, f"{TEMPLATE}#options", {"options": matches})

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 
+from . import operations
 from .models import (
     Article,
     Place,
@@ -82,6 +83,20 @@ class AnnotationForm(forms.Form):
         label="New speaker's role",
         help_text="e.g. Kremlin spokesman",
     )
+    speaker_affiliation = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Speaker's affiliation",
+        help_text="Whom they speak for, e.g. Government of Russia. Type to search; a name that is "
+        "not found creates it. Sets a new speaker's, or fills in an existing speaker's that has "
+        "none (change one in the speaker's admin page).",
+    )
+    speaker_category = forms.ChoiceField(
+        choices=[("", "---------"), *Speaker.Category.choices],
+        required=False,
+        label="Speaker's kind of source",
+        help_text="Sets a new speaker's, or fills in an existing speaker's that has none.",
+    )
     kind = forms.ChoiceField(choices=Quote.Kind.choices, initial=Quote.Kind.DIRECT)
     places = forms.ModelMultipleChoiceField(
         queryset=Place.objects.none(),
@@ -107,8 +122,12 @@ class AnnotationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.article = article
         names_url = reverse("admin:articles_article_annotate_names", args=[article.pk])
-        for name in ("speaker", "place"):
-            self.fields[name].widget.attrs.update(
+        for field, name in (
+            ("speaker", "speaker"),
+            ("place", "place"),
+            ("speaker_affiliation", "affiliation"),
+        ):
+            self.fields[field].widget.attrs.update(
                 {
                     "list": f"{name}-options",
                     "autocomplete": "off",
@@ -211,7 +230,11 @@ class AnnotationForm(forms.Form):
                     slug=unique_slug(Speaker, name),
                     kind=data["speaker_kind"],
                     role=data["speaker_role"].strip(),
+                    category=data["speaker_category"],
+                    affiliation=operations.affiliation_named(data["speaker_affiliation"]),
                 )
+            elif speaker is not None:
+                self._fill_in(speaker, data)
             quote = (
                 self.existing if isinstance(self.existing, Quote) else Quote(article=self.article)
             )
@@ -249,6 +272,20 @@ class AnnotationForm(forms.Form):
         if isinstance(span, Quote):
             span.places.set(data["places"])
         return span
+
+    @staticmethod
+    def _fill_in(speaker: Speaker, data: dict[str, Any]) -> None:
+        """An existing speaker's affiliation and kind of source, where they have none, from
+        the form: a change to the speaker, through its operation."""
+        changed = False
+        if speaker.affiliation_id is None and data["speaker_affiliation"].strip():
+            speaker.affiliation = operations.affiliation_named(data["speaker_affiliation"])
+            changed = True
+        if not speaker.category and data["speaker_category"]:
+            speaker.category = data["speaker_category"]
+            changed = True
+        if changed:
+            operations.save_name(speaker)
 
     @classmethod
     def initial_for(cls, span: Quote | PlaceMention) -> dict[str, Any]:

@@ -336,16 +336,80 @@ class Article(Versioned, KeptFields):
         return self.status == self.Status.PUBLISHED
 
 
+class Affiliation(models.Model):
+    """Whom a speaker speaks for: a government, an army, an international organisation, a
+    newspaper... chosen (or created) by annotators, so that the quotes of everyone in
+    "Government of Russia" add up, whatever each article calls it."""
+
+    name = models.CharField(
+        max_length=200, unique=True, help_text='e.g. "Government of Russia", "United Nations"'
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO 3166-1 alpha-2 of the state it belongs to; blank for international bodies.",
+    )
+    side = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='The party to the conflict it speaks for, e.g. "Russia", "Ukraine"; blank for '
+        "none (international organisations, neutral states).",
+    )
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.name = self.name.strip()
+        self.country = self.country.strip().upper()
+        self.side = self.side.strip()
+
+
 class Speaker(KeptFields):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
 
+    class Category(models.TextChoices):
+        """The kind of source, as studies of conflict reporting count them (who gets to speak:
+        officials and soldiers, or the people it happens to). Blank: not categorised yet."""
+
+        OFFICIAL = "official", "Official (government)"
+        MILITARY = "military", "Military"
+        ARMED_GROUP = "armed_group", "Armed group (non-state)"
+        INTERNATIONAL = "international", "International organisation"
+        NGO = "ngo", "NGO or aid group"
+        CIVILIAN = "civilian", "Civilian"
+        EXPERT = "expert", "Expert or analyst"
+        MEDIA = "media", "Journalist or media"
+        OTHER = "other", "Other"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    category = models.CharField(
+        "kind of source",
+        max_length=20,
+        choices=Category.choices,
+        blank=True,
+        help_text="Whom they speak as: an official, a soldier, a civilian...",
+    )
     role = models.CharField(max_length=200, blank=True, help_text='e.g. "Kremlin spokesman"')
-    affiliation = models.CharField(max_length=200, blank=True)
+    affiliation = models.ForeignKey(
+        Affiliation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,  # the operation that deletes one unsets it first, with history
+        related_name="speakers",
+        help_text='Whom they speak for, e.g. "Government of Russia".',
+    )
     description = models.TextField(blank=True)
     aliases = models.JSONField(
         default=list, blank=True, help_text='Other names the texts use, e.g. ["Peskov"].'

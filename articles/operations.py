@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from .changes import Change, changing
 from .models import (
+    Affiliation,
     Article,
     Author,
     FormerSlug,
@@ -33,6 +34,7 @@ from .models import (
     Quote,
     Span,
     Speaker,
+    unique_slug,
 )
 
 SpanModel = Quote | PlaceMention
@@ -243,6 +245,9 @@ def reject_suggestions(spans: Sequence[Span]) -> int:
 
 
 def _articles_showing(obj: Model) -> set[int]:
+    if isinstance(obj, Affiliation):
+        quotes = Quote.objects.filter(speaker__affiliation=obj)
+        return set(quotes.values_list("article_id", flat=True))
     if isinstance(obj, Author):
         return set(Article._base_manager.filter(author=obj).values_list("pk", flat=True))
     if isinstance(obj, Outlet):
@@ -266,6 +271,8 @@ def _is_public(obj: Model) -> bool:
         return Place.objects.filter(Q(n_mentions__gt=0) | Q(n_quotes__gt=0), pk=obj.pk).exists()
     if isinstance(obj, Outlet):
         return Outlet.objects.filter(pk=obj.pk, n_articles__gt=0).exists()
+    if isinstance(obj, Affiliation):
+        return Speaker.objects.filter(affiliation=obj, n_quotes__gt=0).exists()
     assert isinstance(obj, Author)
     return Article.objects.published().filter(author=obj).exists()
 
@@ -280,9 +287,13 @@ def _note_name(change: Change, obj: Model, visible: bool) -> None:
         change.author(obj, visible)
     elif isinstance(obj, Outlet):
         change.outlet(obj, visible)
+    elif isinstance(obj, Affiliation):
+        # its speakers' pages show its name, as do the pages of the articles quoting them
+        for speaker in Speaker.objects.filter(affiliation=obj).only("pk", "slug"):
+            change.speaker(speaker, visible)
 
 
-Name = Speaker | Place | Author | Outlet
+Name = Speaker | Place | Author | Outlet | Affiliation
 
 
 def save_name(obj: Name) -> Name:
@@ -298,11 +309,35 @@ def save_name(obj: Name) -> Name:
     return obj
 
 
+def affiliation_named(name: str) -> Affiliation | None:
+    """The affiliation called ``name`` (ignoring case and surrounding spaces), created when
+    there is none yet; None for a blank name. Readers see a new one only once a speaker who is
+    quoted has it."""
+    name = " ".join(name.split())[: Affiliation._meta.get_field("name").max_length]
+    if not name:
+        return None
+    found = Affiliation.objects.filter(name__iexact=name).first()
+    if found is not None:
+        return found
+    affiliation = Affiliation(name=name, slug=unique_slug(Affiliation, name))
+    save_name(affiliation)
+    return affiliation
+
+
 def delete_name(obj: Name) -> None:
-    """Delete a speaker (its quotes become unattributed), a place no mention uses, an author or
-    an outlet (its articles keep their text, without an outlet)."""
+    """Delete a speaker (its quotes become unattributed), a place no mention uses, an author,
+    an outlet (its articles keep their text, without an outlet) or an affiliation (its
+    speakers keep their quotes, without an affiliation: each change in their history)."""
     with changing() as change:
         _note_name(change, obj, _is_public(obj))
+        if isinstance(obj, Affiliation):
+            speakers = list(Speaker.objects.filter(affiliation=obj))
+            for speaker in speakers:
+                speaker.affiliation = None
+            reason = f"affiliation {obj.name} deleted"
+            bulk_update_with_history(
+                speakers, Speaker, ["affiliation"], default_change_reason=reason
+            )
         obj.delete()
 
 
@@ -380,7 +415,7 @@ def save_object(obj: Model) -> Model:
     """Save any of the app's objects through its operation (the admin's change forms)."""
     if isinstance(obj, Article):
         return save_article(obj)
-    if isinstance(obj, Speaker | Place | Author | Outlet):
+    if isinstance(obj, Speaker | Place | Author | Outlet | Affiliation):
         return save_name(obj)
     if isinstance(obj, Quote | PlaceMention):
         return save_span(obj)
@@ -390,7 +425,7 @@ def save_object(obj: Model) -> Model:
 def delete_object(obj: Model) -> None:
     if isinstance(obj, Article):
         delete_article(obj)
-    elif isinstance(obj, Speaker | Place | Author | Outlet):
+    elif isinstance(obj, Speaker | Place | Author | Outlet | Affiliation):
         delete_name(obj)
     elif isinstance(obj, Quote | PlaceMention):
         delete_span(obj)

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from newsroom.routers import public_read
 
-from . import pagecache, search, timelines
+from . import balance, pagecache, search, timelines
 from .exports import geo
 from .htmx import HTMX_HEADERS, page_or_fragment
 from .models import (
@@ -177,8 +177,51 @@ def _article_for(request, slug):
     return get_object_or_404(articles, slug=slug)
 
 
+def source_balance(counted) -> balance.Balance:
+    """The balance of these ``balance.Counted`` rows, kinds of source labelled as the admin
+    labels them."""
+    return balance.balance(counted, dict(Speaker.Category.choices))
+
+
+def article_balance(quotes) -> balance.Balance:
+    """Who is quoted in an article, by affiliation and kind of source: from the quotes its
+    page shows (their speakers and affiliations already joined), no query."""
+    return source_balance(
+        balance.Counted(
+            a.name if (a := q.speaker.affiliation) else None,
+            a.side if a else "",
+            a.country if a else "",
+            q.speaker.category,
+            1,
+        )
+        for q in quotes
+        if q.speaker is not None
+    )
+
+
+def outlet_balance(outlet) -> balance.Balance:
+    """Whom an outlet quotes, by affiliation and kind of source: one query, summing the kept
+    ``OutletSpeaker`` rows of the outlet (its index's range) by their speakers' affiliation and
+    kind, never its quotes."""
+    rows = (
+        OutletSpeaker.objects.filter(outlet=outlet)
+        .order_by()
+        .values_list(
+            "speaker__affiliation__name",
+            "speaker__affiliation__side",
+            "speaker__affiliation__country",
+            "speaker__category",
+        )
+        .annotate(n=Sum("n_quotes"))
+    )
+    return source_balance(
+        balance.Counted(name, side or "", country or "", category, n)
+        for name, side, country, category, n in rows
+    )
+
+
 def _article_context(article):
-    quotes = list(article.quotes.shown().select_related("speaker"))
+    quotes = list(article.quotes.shown().select_related("speaker__affiliation"))
     mentions = list(article.place_mentions.shown().select_related("place"))
     colours = article_colours(q.speaker_id for q in quotes)
     speakers = {}
@@ -199,11 +242,15 @@ def _article_context(article):
             if (n := sum(q.kind == value for q in quotes))
         ],
         "n_places": len({m.place_id for m in mentions}),
+        "balance": article_balance(quotes),
+        "n_unattributed": sum(q.speaker_id is None for q in quotes),
     }
 
 
 def _panel_context(article, quote_id):
-    quote = get_object_or_404(article.quotes.shown().select_related("speaker"), pk=quote_id)
+    quote = get_object_or_404(
+        article.quotes.shown().select_related("speaker__affiliation"), pk=quote_id
+    )
     quote.article = article
     other_quotes = []
     if quote.speaker_id:
@@ -309,7 +356,11 @@ def quote_panel(request, slug, quote_id):
 def speaker_list(request):
     """Every speaker with a reader-visible quote, most quoted first, a page at a time: two
     indexed queries on the counts the operations keep, whatever the size of the corpus."""
-    speakers = Speaker.objects.filter(n_quotes__gt=0).order_by("-n_quotes", "name", "pk")
+    speakers = (
+        Speaker.objects.filter(n_quotes__gt=0)
+        .select_related("affiliation")
+        .order_by("-n_quotes", "name", "pk")
+    )
     page = Paginator(speakers, ENTITIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "articles/speaker_list.html", {"speakers": page, "page": page})
 
@@ -328,7 +379,7 @@ def speaker_detail(request, slug):
     speakers = (
         Speaker.objects.all() if can_preview_drafts(request.user) else search.public_speakers()
     )
-    speaker = speakers.filter(slug=slug).first()
+    speaker = speakers.select_related("affiliation").filter(slug=slug).first()
     if speaker is None:
         return _former_slug(FormerSlug.Kind.SPEAKER, slug)
     quotes = (
@@ -434,8 +485,9 @@ OUTLET_TOP = 20  # speakers and places on an outlet's page
 @public_page
 def outlet_detail(request, slug):
     """An outlet: its published articles (a page at a time), the speakers it quotes most and the
-    places it writes about most, from the rows the operations keep: four queries, each reading
-    a page of an index, whatever the number of its articles."""
+    places it writes about most, and its source balance (quotes by affiliation and kind of
+    source), from the rows the operations keep: five queries, each reading a page or a range of
+    an index, whatever the number of its articles and quotes."""
     outlets = Outlet.objects.all() if can_preview_drafts(request.user) else public_outlets()
     outlet = get_object_or_404(outlets, slug=slug)
     published = Article.objects.published().filter(outlet=outlet)
@@ -462,6 +514,7 @@ def outlet_detail(request, slug):
             "articles": articles,
             "speakers": speakers,
             "places": places,
+            "balance": outlet_balance(outlet),
             "timeline": timelines.for_outlet(outlet),
         },
     )

@@ -46,6 +46,7 @@ def roles(transactional_db):
     import_module("articles.migrations.0002_roles").create_roles(apps, None)
     import_module("articles.migrations.0014_outlet_roles").add_outlet_permissions(apps, None)
     import_module("articles.migrations.0021_api_tokens").add_token_permissions(apps, None)
+    import_module("articles.migrations.0024_affiliations").add_permissions(apps, None)
 
 
 @pytest.fixture

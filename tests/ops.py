@@ -47,3 +47,17 @@ def delete_all_articles() -> None:
     with changing():
         for article in Article.objects.all():
             operations.delete_article(article)
+
+
+def affiliation(name: str, **fields):
+    """The affiliation called ``name`` (made through its operation), None for ""."""
+    from articles.models import Affiliation
+
+    if not name:
+        return None
+    found = Affiliation.objects.filter(name=name).first()
+    if found is not None:
+        return found
+    return create(
+        Affiliation, name=name, slug=f"affiliation-{Affiliation.objects.count()}", **fields
+    )

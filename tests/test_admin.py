@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from articles.models import Article, Author, Place, PlaceMention, Quote, Speaker
-from tests.ops import create
+from articles.models import Affiliation, Article, Author, Place, PlaceMention, Quote, Speaker
+from tests.ops import affiliation, create
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,9 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-@pytest.mark.parametrize("model", [Article, Author, Speaker, Place, Quote, PlaceMention])
+@pytest.mark.parametrize(
+    "model", [Article, Author, Affiliation, Speaker, Place, Quote, PlaceMention]
+)
 def test_every_model_is_in_the_admin_with_search(admin_client, model, make_article):
     make_article()
     assert admin.site.is_registered(model)
@@ -141,3 +143,38 @@ def test_database_refuses_inverted_offsets(make_article, speaker):
     article = make_article(body=BODY)
     with pytest.raises(IntegrityError), transaction.atomic():
         create(Quote, article=article, start=5, end=5, exact="", speaker=speaker)
+
+
+def test_a_speakers_affiliation_is_chosen_by_autocomplete(admin_client, speaker):
+    assert admin.site._registry[Speaker].autocomplete_fields == ["affiliation"]
+    russia = affiliation("Government of Russia", country="RU", side="Russia")
+    affiliation("Government of Ukraine", country="UA", side="Ukraine")
+    form = admin_client.get(reverse("admin:articles_speaker_change", args=[speaker.pk]))
+    assert b'class="admin-autocomplete' in form.content and b'name="affiliation"' in form.content
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "articles",
+            "model_name": "speaker",
+            "field_name": "affiliation",
+            "term": "russia",  # its side, too, is searched
+        },
+    ).json()
+    assert [r["text"] for r in found["results"]] == ["Government of Russia"]
+    data = {
+        "name": speaker.name,
+        "slug": speaker.slug,
+        "kind": "person",
+        "category": "official",
+        "role": speaker.role,
+        "affiliation": russia.pk,
+        "aliases": "[]",
+        "description": "",
+        "wikidata_id": "",
+    }
+    response = admin_client.post(reverse("admin:articles_speaker_change", args=[speaker.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    speaker.refresh_from_db()
+    assert (speaker.affiliation, speaker.category) == (russia, "official")
+    listing = admin_client.get(reverse("admin:articles_affiliation_changelist")).content.decode()
+    assert "Government of Russia" in listing and "Russia" in listing

@@ -1,11 +1,13 @@
 """The annotate view: selection offsets, creating, editing, deleting, orphans and re-selection."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from articles.models import Article, Place, PlaceMention, Quote, Speaker
 from articles.offsets import to_utf16
-from tests.ops import create
+from tests.ops import affiliation, create
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +323,66 @@ def test_a_suggested_new_place_can_be_edited(client, annotator, make_article):
     response = client.get(url, {"edit": mention.key})
     assert response.status_code == 200
     assert 'value="Zorvanka"' in response.content.decode()
+
+
+def test_a_new_speakers_affiliation_is_chosen_or_created(client, annotator, article):
+    from articles.models import Affiliation
+
+    russia = affiliation("Government of Russia", country="RU", side="Russia")
+    post(
+        client,
+        article,
+        0,
+        6,
+        speaker="Dmitry Peskov",
+        speaker_affiliation="  government of russia ",  # found whatever the case and spaces
+        speaker_category="official",
+    )
+    peskov = Speaker.objects.get(name="Dmitry Peskov")
+    assert (peskov.affiliation, peskov.category) == (russia, "official")
+    start = BODY.index("Zelensky")
+    post(
+        client,
+        article,
+        start,
+        start + len("Zelensky"),
+        speaker="Volodymyr Zelensky",
+        speaker_affiliation="Government of Ukraine",
+        speaker_category="official",
+    )
+    created = Affiliation.objects.get(name="Government of Ukraine")
+    assert created.slug == "government-of-ukraine"
+    assert created.history.first().history_user == annotator
+    assert Speaker.objects.get(name="Volodymyr Zelensky").affiliation == created
+    # the workspace offers the article's affiliations, and the names view finds them
+    page = client.get(url("", article), {"find": "wrong"}).content.decode()
+    assert re.search(
+        r'<datalist id="affiliation-options"><option value="Government of Russia"></option>'
+        r'<option value="Government of Ukraine"></option></datalist>',
+        page,
+    )
+    assert 'list="affiliation-options"' in page
+    options = client.get(url("_names", article), {"speaker_affiliation": "govern"}).content
+    assert b'<option value="Government of Russia">Russia</option>' in options
+    assert b'value="Government of Ukraine"' in options
+
+
+def test_an_existing_speakers_affiliation_is_filled_in_never_replaced(
+    client, annotator, article, speaker
+):
+    post(client, article, 0, 6, speaker=speaker.name, speaker_affiliation="Kremlin")
+    speaker.refresh_from_db()
+    assert speaker.affiliation.name == "Kremlin" and speaker.category == ""
+    start = BODY.index("Kyiv")
+    post(
+        client,
+        article,
+        start,
+        start + 4,
+        speaker=speaker.name,
+        speaker_affiliation="Someone else",
+        speaker_category="expert",
+    )
+    speaker.refresh_from_db()
+    assert speaker.affiliation.name == "Kremlin"  # kept: changed in the speaker's admin page
+    assert speaker.category == "expert"  # it had none

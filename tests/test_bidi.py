@@ -24,7 +24,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from articles.models import Article, Author, Place, PlaceMention, Quote, Speaker
-from tests.ops import add_places, create, save
+from tests.ops import add_places, affiliation, create, save
 
 RLO = "\u202e"
 FSI, PDI = "\u2068", "\u2069"
@@ -59,7 +59,7 @@ def build_hostile(text: Callable[[str], str] = rlo) -> Hostile:
         name=text("Speaker Zorya"),
         slug="speaker-zorya",
         role=text("Spokesman"),
-        affiliation="Kremlin",  # plain, so the text after a hostile role is ours to check
+        affiliation=affiliation("Kremlin"),  # plain: the text after a hostile role is ours
         description=text("Speaker description"),
         aliases=[text("Alias one"), text("Alias two")],
     )
@@ -68,7 +68,7 @@ def build_hostile(text: Callable[[str], str] = rlo) -> Hostile:
         name=text("Other Zorya"),
         slug="other-zorya",
         role="Minister",
-        affiliation=text("Ministry"),
+        affiliation=affiliation(text("Ministry"), side=text("Side Zorya")),
     )
     place = create(
         Place,
@@ -119,7 +119,8 @@ def build_hostile(text: Callable[[str], str] = rlo) -> Hostile:
     values = (
         *[author.name, author.bio, article.headline, article.dek, earlier.headline, body],
         *[speaker.name, speaker.role, speaker.description, *speaker.aliases, quote.note],
-        *[other.name, other.affiliation, place.name, *place.aliases, earlier.body],
+        *[other.name, other.affiliation.name, other.affiliation.side, place.name],
+        *[*place.aliases, earlier.body],
     )
     return Hostile(article, quote, speaker, other, place, values)
 
@@ -229,13 +230,14 @@ def reader_pages(h: Hostile) -> dict[str, tuple[str, list[str]]]:
     return {
         "article": (
             a.get_absolute_url(),
-            [a.headline, a.dek, a.author.name, a.author.bio, s.name, o.name, h.quote.exact],
+            [a.headline, a.dek, a.author.name, a.author.bio, s.name, o.name, h.quote.exact]
+            + [o.affiliation.name, o.affiliation.side],  # its source balance
         ),
         "quote panel": (
             h.quote.get_absolute_url(),
             [s.name, s.role, h.quote.exact, h.quote.note, p.name, "Earlier Zorya words"],
         ),
-        "speakers": ("/speakers/", [s.name, s.role, o.name, o.affiliation]),
+        "speakers": ("/speakers/", [s.name, s.role, o.name, o.affiliation.name]),
         "speaker": (
             s.get_absolute_url(),
             [s.name, s.role, s.description, *s.aliases, h.quote.exact, a.headline, p.name, o.name],

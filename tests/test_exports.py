@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from articles.exports import copy, query, tabular
 from articles.models import Article, Outlet, Place, PlaceMention, Quote, Span, Speaker
-from tests.ops import add_places, create, load_seed, save
+from tests.ops import add_places, affiliation, create, load_seed, save
 
 pytestmark = pytest.mark.django_db
 BODY = "Peskov said Kyiv was calm. Kovalenko said Kherson was shelled. Odesa waited."
@@ -340,7 +340,14 @@ def test_postgresql_writes_the_same_csv_as_python_byte_for_byte(make_article):
         article.headline = text or "untitled"
         article.published_on = None if n % 3 == 0 else f"2024-0{n % 9 + 1}-1{n % 10}"
         save(article)
-        speaker = create(Speaker, name=text or "Someone", slug=f"s{n}", role=text, affiliation=text)
+        speaker = create(
+            Speaker,
+            name=text or "Someone",
+            slug=f"s{n}",
+            role=text,
+            affiliation=affiliation(text),
+            category=["", *Speaker.Category.values][n % 10],
+        )
         place = create(
             Place,
             name=text or "Nowhere",

@@ -104,13 +104,14 @@ def test_an_outlet_with_only_drafts_is_not_public(client):
 
 def test_outlet_pages_run_constant_queries(client, django_assert_max_num_queries):
     """The outlet, a page of its articles (counted by the kept count) and the first rows of its
-    kept speakers and places, and its timeline's quotes and mentions by date (1, computed again
+    kept speakers and places, its source balance (its kept speakers summed by affiliation and
+    kind of source), and its timeline's quotes and mentions by date (1, computed again
     each time: the cache is emptied); the list, a page and its count."""
     ledger = outlet()
     peskov = create(Speaker, name="Dmitry Peskov", slug="dmitry-peskov")
     kyiv = create(Place, name="Kyiv", slug="kyiv", latitude=50.45, longitude=30.52)
     annotated(ledger, 1, peskov, kyiv)
-    with django_assert_max_num_queries(4 + 1):
+    with django_assert_max_num_queries(5 + 1):
         assert client.get(ledger.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(2):
         client.get(reverse("articles:outlet_list"))
@@ -122,7 +123,7 @@ def test_outlet_pages_run_constant_queries(client, django_assert_max_num_queries
     for speaker, place in zip(others, places, strict=True):
         annotated(ledger, 2, speaker, place)
     cache.clear()
-    with django_assert_max_num_queries(4 + 1):
+    with django_assert_max_num_queries(5 + 1):
         html = client.get(ledger.get_absolute_url()).content.decode()
     assert html.count('data-article="') == 13 and html.count("data-speaker=") == 7
 

@@ -17,11 +17,17 @@ from tests.ops import create
 pytestmark = pytest.mark.django_db
 
 # What the migrations give each group: the roles, then the outlets (0014), then their own API
-# tokens (0021).
+# tokens (0021), then affiliations (0024).
 OUTLET_ROLES = importlib.import_module("articles.migrations.0014_outlet_roles").ROLES
 TOKENS = importlib.import_module("articles.migrations.0021_api_tokens")
+AFFILIATION_ROLES = importlib.import_module("articles.migrations.0024_affiliations").ROLES
 ROLES = {
-    name: [*codenames, *OUTLET_ROLES[name], *(TOKENS.CODENAMES if name in TOKENS.ROLES else [])]
+    name: [
+        *codenames,
+        *OUTLET_ROLES[name],
+        *(TOKENS.CODENAMES if name in TOKENS.ROLES else []),
+        *AFFILIATION_ROLES[name],
+    ]
     for name, codenames in importlib.import_module("articles.migrations.0002_roles").ROLES.items()
 }
 
@@ -99,6 +105,7 @@ def test_roles_define_the_intended_split():
         "add_outlet",
         "change_outlet",
         "delete_outlet",
+        "delete_affiliation",
     }
     for model in ("quote", "placemention"):
         assert {f"{a}_{model}" for a in ("add", "change", "delete", "view")} <= annotate

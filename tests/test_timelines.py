@@ -248,9 +248,11 @@ KEPT_TABLES = ("articlespeaker", "articleplace", "placequote")
 
 
 def timeline_queries(queries) -> int:
-    """The timelines' own: by date, over kept rows or the articles' kept counts."""
+    """The timelines' own: by date, over kept rows or the articles' kept counts (not the
+    outlet's source balance, which sums its kept speakers by their affiliation)."""
     return sum(
         "GROUP BY" in q["sql"]
+        and "articles_affiliation" not in q["sql"]
         and (any(t in q["sql"] for t in KEPT_TABLES) or '"n_quotes")' in q["sql"])
         for q in queries
     )

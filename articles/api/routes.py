@@ -96,7 +96,8 @@ def spans(model: type[Quote] | type[PlaceMention], who: Viewer) -> QuerySet:
 
 
 def speakers(who: Viewer) -> QuerySet[Speaker]:
-    return Speaker.objects.all() if who.unpublished else search.public_speakers()
+    chosen = Speaker.objects.all() if who.unpublished else search.public_speakers()
+    return chosen.select_related("affiliation")
 
 
 def places(who: Viewer) -> QuerySet[Place]:
@@ -184,9 +185,13 @@ def mention_item(mention: PlaceMention) -> dict:
 
 
 def speaker_item(speaker: Speaker, urls: Urls) -> dict:
-    fields = ("slug", "name", "kind", "role", "affiliation", "description", "wikidata_id")
+    fields = ("slug", "name", "kind", "category", "role", "description", "wikidata_id")
+    affiliation = speaker.affiliation
     return {
         **{f: getattr(speaker, f) for f in fields},
+        "affiliation": affiliation.name if affiliation else "",
+        "affiliation_country": affiliation.country if affiliation else "",
+        "affiliation_side": affiliation.side if affiliation else "",
         "aliases": list(speaker.aliases),
         "n_quotes": speaker.n_quotes,
         "url": urls.of("articles:speaker_detail", speaker.slug),

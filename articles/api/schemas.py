@@ -112,8 +112,14 @@ class Speaker(Schema):
     slug: str
     name: str
     kind: str
+    category: str = Field(
+        description="The kind of source: official, military, armed_group, international, ngo, "
+        'civilian, expert, media, other; "" when not categorised.'
+    )
     role: str
-    affiliation: str
+    affiliation: str = Field(description='Whom they speak for, by name; "" when nobody.')
+    affiliation_country: str = Field(description='Its ISO 3166-1 alpha-2 country, or "".')
+    affiliation_side: str = Field(description='The side it speaks for, e.g. "Russia", or "".')
     description: str
     aliases: list[str]
     wikidata_id: str

@@ -81,7 +81,8 @@ QUOTES = SpanTable(
         _text("outlet", "article__outlet__name"),
         _text("speaker", "speaker__name"),
         _text("speaker_role", "speaker__role"),
-        _text("speaker_affiliation", "speaker__affiliation"),
+        _text("speaker_affiliation", "speaker__affiliation__name"),
+        _text("speaker_category", "speaker__category"),
         _text("kind", "kind"),
         _text("text", "exact"),
         Column("start", "start", "number"),
@@ -126,6 +127,7 @@ SPEAKER_HEADER = [
     "url",
     "name",
     "kind",
+    "category",
     "role",
     "affiliation",
     "aliases",
@@ -235,11 +237,22 @@ def speaker_rows(absolute: Absolute) -> Iterator[tuple]:
         search.public_speakers()
         .order_by("-n_quotes", "name", "pk")
         .values_list(
-            "slug", "name", "kind", "role", "affiliation", "aliases", "wikidata_id", "n_quotes"
+            "slug",
+            "name",
+            "kind",
+            "category",
+            "role",
+            "affiliation__name",
+            "aliases",
+            "wikidata_id",
+            "n_quotes",
         )
     )
-    for slug, name, kind, role, affiliation, aliases, wikidata, n in speakers.iterator(CHUNK):
-        yield (slug, url(slug=slug), name, kind, role, affiliation, "; ".join(aliases), wikidata, n)
+    for slug, name, kind, category, role, affiliation, aliases, wikidata, n in speakers.iterator(
+        CHUNK
+    ):
+        joined = "; ".join(aliases)
+        yield (slug, url(slug=slug), name, kind, category, role, affiliation, joined, wikidata, n)
 
 
 def place_rows(absolute: Absolute) -> Iterator[tuple]:

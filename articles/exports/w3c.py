@@ -306,7 +306,7 @@ SPEAKER_FIELDS = (
     "speaker__name",
     "speaker__kind",
     "speaker__role",
-    "speaker__affiliation",
+    "speaker__affiliation__name",
     "speaker__wikidata_id",
     "speaker__slug",
 )
@@ -360,7 +360,12 @@ def quote_items(urls: Urls, quotes: QuerySet[Quote], limit: int | None = None) -
         speaker = None
         if speaker_slug is not None:
             speaker = SpeakerInfo(
-                name, speaker_kind, role, affiliation, wikidata, urls.speaker(slug=speaker_slug)
+                name,
+                speaker_kind,
+                role,
+                affiliation or "",
+                wikidata,
+                urls.speaker(slug=speaker_slug),
             )
         items.append(
             Item(

@@ -77,7 +77,7 @@ class _Names:
             slug=unique_slug(Speaker, named.name),
             kind=named.kind if named.kind in Speaker.Kind.values else Speaker.Kind.PERSON,
             role=named.role[:200],
-            affiliation=named.affiliation[:200],
+            affiliation=operations.affiliation_named(named.affiliation),
             wikidata_id=named.wikidata_id[:20],
         )
         operations.save_name(speaker)

@@ -7,7 +7,16 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from articles.models import Article, Author, Place, PlaceMention, Quote, Speaker
+from articles.models import (
+    Affiliation,
+    Article,
+    Author,
+    Outlet,
+    Place,
+    PlaceMention,
+    Quote,
+    Speaker,
+)
 from tests.ops import add_places, create, save
 
 HOSTILE = [
@@ -32,12 +41,16 @@ document.addEventListener("securitypolicyviolation", (e) => {
 @pytest.fixture
 def hostile(transactional_db):
     author = create(Author, name=TEXT[:200], slug="author", bio=TEXT)
+    outlet = create(Outlet, name=TEXT[:200], slug="outlet", domain="hostile.example")
+    group = create(
+        Affiliation, name=TEXT[:200], slug="affiliation", side=TEXT[:100], description=TEXT
+    )
     speaker = create(
         Speaker,
         name=TEXT[:200],
         slug="speaker",
         role=TEXT[:200],
-        affiliation=TEXT[:200],
+        affiliation=group,
         description=TEXT,
     )
     place = create(Place, name=TEXT[:200], slug="place", latitude=50.45, longitude=30.52)
@@ -49,6 +62,7 @@ def hostile(transactional_db):
         dek=TEXT[:500],
         body=body,
         author=author,
+        outlet=outlet,
         status="published",
         published_on=datetime.date(2022, 11, 11),
     )
@@ -61,7 +75,14 @@ def hostile(transactional_db):
         PlaceMention, article=article, start=start, end=start + len(TEXT), exact=TEXT, place=place
     )
     save(article)
-    return {"article": article, "quote": quote, "speaker": speaker, "place": place}
+    return {
+        "article": article,
+        "quote": quote,
+        "speaker": speaker,
+        "place": place,
+        "outlet": outlet,
+        "affiliation": group,
+    }
 
 
 def assert_clean(page):
@@ -94,6 +115,8 @@ def test_hostile_text_never_runs_anywhere_and_the_policy_holds(live_server, host
             hostile["speaker"].get_absolute_url(),
             "/places/",
             hostile["place"].get_absolute_url(),
+            hostile["outlet"].get_absolute_url(),
+            "/compare/?group=affiliation",
         ]:
             response = page.goto(base + path)
             assert response.status == 200, path
@@ -144,6 +167,10 @@ def test_admin_pages_hold_the_policy(live_server, hostile, browser):
             f"/admin/articles/article/{article.pk}/history/",
             f"/admin/articles/quote/{hostile['quote'].pk}/change/",
             "/admin/articles/speaker/add/",
+            f"/admin/articles/speaker/{hostile['speaker'].pk}/change/",
+            "/admin/articles/speaker/",
+            "/admin/articles/affiliation/",
+            f"/admin/articles/affiliation/{hostile['affiliation'].pk}/change/",
             "/admin/articles/place/",
         ]:
             response = page.goto(base + path)

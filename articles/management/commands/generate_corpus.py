@@ -806,7 +806,6 @@ def ensure_world(world: World) -> tuple[dict, dict, dict, dict]:
                 slug=s.slug,
                 kind=s.kind,
                 role=s.role,
-                affiliation="",
                 aliases=[s.name.split()[-1]] if s.kind == "person" else [],
             )
             for s in speakers_wanted
