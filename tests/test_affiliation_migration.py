@@ -15,7 +15,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_texts_become_rows_and_come_back():
     apps = migrate(BEFORE)
     Speaker = apps.get_model("articles", "Speaker")
