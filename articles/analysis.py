@@ -316,12 +316,23 @@ def _newest(rows: QuerySet, quote_field: str, key: str, keys: list, per: int) ->
     if quote_field != "quote_id":  # not the kept rows of a place: a search's join
         head, head_params, walked = f"WITH i AS MATERIALIZED ({sql}) ", list(params), "i"
         params = ()
-    query = (
-        f"{head}SELECT r.c0, s.k FROM unnest(%s::{kind}[]) AS s(k) CROSS JOIN LATERAL ("
-        f"SELECT * FROM {walked} AS i(c0, c1, c2, c3, c4) WHERE i.c1 IS NOT DISTINCT FROM s.k"
-        " ORDER BY i.c2 DESC, i.c3, i.c4 LIMIT %s) AS r(c0, c1, c2, c3, c4)"
-        " ORDER BY r.c2 DESC, r.c3, r.c4"
+    walk = (
+        f"SELECT * FROM {walked} AS i(c0, c1, c2, c3, c4) WHERE {{match}}"
+        " ORDER BY i.c2 DESC, i.c3, i.c4 LIMIT %s"
     )
+    # a column's key is matched by "=" (an index condition), the unattributed by IS NULL
+    parts = [
+        f"SELECT r.c0, s.k, r.c2, r.c3, r.c4 FROM unnest(%s::{kind}[]) AS s(k)"
+        f" CROSS JOIN LATERAL ({walk.format(match='i.c1 = s.k')}) AS r"
+    ]
+    args = [*head_params, [k for k in keys if k is not None], *params, per]
+    if None in keys:
+        parts.append(
+            f"SELECT r.c0, NULL::{kind}, r.c2, r.c3, r.c4"
+            f" FROM ({walk.format(match='i.c1 IS NULL')}) AS r"
+        )
+        args += [*params, per]
+    query = head + " UNION ALL ".join(f"({part})" for part in parts) + " ORDER BY 3 DESC, 4, 5"
     with connection.cursor() as cursor:
-        cursor.execute(query, [*head_params, keys, *params, per])
-        return [tuple(row) for row in cursor.fetchall()]
+        cursor.execute(query, args)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
