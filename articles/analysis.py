@@ -82,7 +82,8 @@ def build_matrix(counted: Iterable[tuple[Key, int, int]], limit: int | None) -> 
         row_totals[row] = row_totals.get(row, 0) + n
         col_totals[col] = col_totals.get(col, 0) + n
     rows, cols = _largest(row_totals, limit), _largest(col_totals, limit)
-    shown = {(r, c): n for (r, c), n in cells.items() if r in set(rows) and c in set(cols)}
+    shown_rows, shown_cols = set(rows), set(cols)
+    shown = {(r, c): n for (r, c), n in cells.items() if r in shown_rows and c in shown_cols}
     return Matrix(
         rows,
         cols,

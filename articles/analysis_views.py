@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from html import escape
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.core.cache import cache
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from . import analysis, pagecache, search
@@ -117,6 +119,20 @@ def _sort_link(query: QueryDict, drop: tuple[str, ...], **changes: str) -> str:
     return "?" + query_string(query, drop, **changes)
 
 
+def cells_html(cells: list[tuple[str, int, str]]) -> SafeString:
+    """A row's cells, (place slug, quotes, link) each: written here rather than by the template
+    language, which takes half a second for the 26,000 cells of a whole matrix at 100,000
+    articles. Every value is escaped for its attribute or element."""
+    return mark_safe(  # noqa: S308 - each part below is escaped or a number
+        "".join(
+            f'<td data-place="{escape(slug)}"><a href="{escape(url)}">{n:d}</a></td>'
+            if n
+            else f'<td data-place="{escape(slug)}"><span class="zero">0</span></td>'
+            for slug, n, url in cells
+        )
+    )
+
+
 def matrix_table(request, matrix: analysis.Matrix, group: str) -> dict[str, Any]:
     """The matrix as the template shows it: rows and columns in the reader's order, each
     header with its links, each cell with its count and the link to its quotes."""
@@ -139,10 +155,12 @@ def matrix_table(request, matrix: analysis.Matrix, group: str) -> dict[str, Any]
     for r in row_keys:
         row = rows[r]
         cell_query = _cell_query(query, group, row)
-        cells = [
-            {"n": matrix.cell(r, c), "url": with_query(claims[i], cell_query), "place": places[c]}
-            for i, c in enumerate(col_keys)
-        ]
+        cells = cells_html(
+            [
+                (places[c].slug, matrix.cell(r, c), with_query(claims[i], cell_query))
+                for i, c in enumerate(col_keys)
+            ]
+        )
         sort = _sort_link(query, ("csort",), csort=ROW_SORT + row["param"])
         table.append({**row, "total": matrix.row_totals[r], "cells": cells, "sort": sort})
         table[-1]["sorted"] = by_row == r

@@ -520,3 +520,13 @@ def test_anonymous_pages_are_cached_and_retired_when_quotes_readers_see_change(
     quote(made["articles"][1], 30, made["speakers"][3], made["places"][:1])
     assert hits() == set()
     assert client.get("/compare/harbour/").content != before
+
+
+def test_a_rows_cells_are_written_escaped():
+    from articles.analysis_views import cells_html
+
+    html = cells_html([('a"><b>', 3, "/compare/x/?q=<i>&speaker=1"), ("kyiv", 0, "/unused/")])
+    assert html == (
+        '<td data-place="a&quot;&gt;&lt;b&gt;"><a href="/compare/x/?q=&lt;i&gt;&amp;speaker=1">3</a>'
+        '</td><td data-place="kyiv"><span class="zero">0</span></td>'
+    )
