@@ -527,6 +527,7 @@ def test_a_rows_cells_are_written_escaped():
 
     html = cells_html([('a"><b>', 3, "/compare/x/?q=<i>&speaker=1"), ("kyiv", 0, "/unused/")])
     assert html == (
-        '<td data-place="a&quot;&gt;&lt;b&gt;"><a href="/compare/x/?q=&lt;i&gt;&amp;speaker=1">3</a>'
-        '</td><td data-place="kyiv"><span class="zero">0</span></td>'
+        '<td data-place="a&quot;&gt;&lt;b&gt;">'
+        '<a href="/compare/x/?q=&lt;i&gt;&amp;speaker=1">3</a></td>'
+        '<td data-place="kyiv"><span class="zero">0</span></td>'
     )
