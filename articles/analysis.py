@@ -298,10 +298,10 @@ def _newest(rows: QuerySet, quote_field: str, key: str, keys: list, per: int) ->
 
     On PostgreSQL each column is a LATERAL walk of the rows newest first (the place's kept rows
     are an index in that order), stopping at ``per``: the columns are the sides quoted most, so
-    each walk stops early, whatever the number of quotes. A search's rows are a join no index
-    keeps in that order: they are read once (a materialised common table) and each column
-    walks them, rather than each column running the search again. Elsewhere, a window over
-    the rows."""
+    each walk stops early, whatever the number of quotes; a search's walk is its speaker's
+    quotes newest first (their index), those of the matching articles. The key is matched by
+    "=", which the planner pushes into the walk as an index condition (IS NOT DISTINCT FROM
+    made it read every column's rows for each column). Elsewhere, a window over the rows."""
     order = [F("article_date").desc(), F("article_id").asc(), F("start").asc()]
     if connection.vendor != "postgresql":
         ranked = rows.annotate(nth=Window(RowNumber(), partition_by=[F(key)], order_by=order))
@@ -312,13 +312,8 @@ def _newest(rows: QuerySet, quote_field: str, key: str, keys: list, per: int) ->
     )
     sql, params = inner.query.sql_with_params()
     kind = "bigint" if key == "speaker_id" else "text"
-    walked = f"({sql})"
-    head, head_params = "", []
-    if quote_field != "quote_id":  # not the kept rows of a place: a search's join
-        head, head_params, walked = f"WITH i AS MATERIALIZED ({sql}) ", list(params), "i"
-        params = ()
     walk = (
-        f"SELECT * FROM {walked} AS i(c0, c1, c2, c3, c4) WHERE {{match}}"
+        f"SELECT * FROM ({sql}) AS i(c0, c1, c2, c3, c4) WHERE {{match}}"
         " ORDER BY i.c2 DESC, i.c3, i.c4 LIMIT %s"
     )
     # a column's key is matched by "=" (an index condition), the unattributed by IS NULL
@@ -326,14 +321,14 @@ def _newest(rows: QuerySet, quote_field: str, key: str, keys: list, per: int) ->
         f"SELECT r.c0, s.k, r.c2, r.c3, r.c4 FROM unnest(%s::{kind}[]) AS s(k)"
         f" CROSS JOIN LATERAL ({walk.format(match='i.c1 = s.k')}) AS r"
     ]
-    args = [*head_params, [k for k in keys if k is not None], *params, per]
+    args = [[k for k in keys if k is not None], *params, per]
     if None in keys:
         parts.append(
             f"SELECT r.c0, NULL::{kind}, r.c2, r.c3, r.c4"
             f" FROM ({walk.format(match='i.c1 IS NULL')}) AS r"
         )
         args += [*params, per]
-    query = head + " UNION ALL ".join(f"({part})" for part in parts) + " ORDER BY 3 DESC, 4, 5"
+    query = " UNION ALL ".join(f"({part})" for part in parts) + " ORDER BY 3 DESC, 4, 5"
     with connection.cursor() as cursor:
         cursor.execute(query, args)
         return [(row[0], row[1]) for row in cursor.fetchall()]
