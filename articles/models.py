@@ -351,7 +351,7 @@ class Affiliation(models.Model):
         help_text="ISO 3166-1 alpha-2 of the state it belongs to; blank for international bodies.",
     )
     side = models.CharField(
-        max_length=100,
+        max_length=200,
         blank=True,
         help_text='The party to the conflict it speaks for, e.g. "Russia", "Ukraine"; blank for '
         "none (international organisations, neutral states).",
