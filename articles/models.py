@@ -722,7 +722,15 @@ class Quote(Span):
         indexes = [
             models.Index(
                 fields=["speaker", "-article_date", "article", "start"], name="quote_speaker_newest"
-            )
+            ),
+            # The shown quotes of an article and their speakers, read from the index alone: what
+            # counting a search's quotes by speaker (claims side by side) reads, an article at
+            # a time (40 ms instead of 66 for a search matching 6,424 of 100,000 articles).
+            models.Index(
+                fields=["article", "speaker"],
+                condition=Q(status=Span.Status.CONFIRMED, anchored=True),
+                name="quote_shown_by_article",
+            ),
         ]
 
     def __str__(self):

@@ -22,12 +22,12 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
 from django.db import connection as default_connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import pagecache
-from .models import Article, Place, PlaceMention, Quote, Speaker, shown_sql
+from .models import Article, ArticleSpeaker, Place, PlaceMention, Quote, Speaker, shown_sql
 
 CONFIG = "english"
 START, STOP = "\ue000", "\ue001"
@@ -262,9 +262,18 @@ def public_places():
     return Place.objects.filter(Q(n_mentions__gt=0) | Q(n_quotes__gt=0))
 
 
-def filter_articles(articles, filters: Filters):
-    """Apply the filters (not the query); a speaker and a kind together mean the same quote."""
-    if filters.speaker or filters.kind:
+def filter_articles(articles, filters: Filters, *, drafts: bool = False):
+    """Apply the filters (not the query); a speaker and a kind together mean the same quote.
+
+    A speaker alone is looked up in the kept ``ArticleSpeaker`` rows (an index probe an article,
+    where its quotes would each be read), which hold the reader-visible quotes of published
+    articles: callers whose ``articles`` may include unpublished ones say so with ``drafts``,
+    and their quotes are read instead."""
+    if filters.speaker and not filters.kind and not drafts:
+        speaker = Speaker.objects.filter(slug=filters.speaker).values("pk")
+        kept = ArticleSpeaker.objects.filter(article=OuterRef("pk"), speaker=Subquery(speaker))
+        articles = articles.filter(Exists(kept))
+    elif filters.speaker or filters.kind:
         quotes = Quote.objects.shown().filter(article=OuterRef("pk"))
         if filters.speaker:
             quotes = quotes.filter(speaker__slug=filters.speaker)

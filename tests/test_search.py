@@ -452,6 +452,51 @@ def test_name_results_show_only_names_readers_may_see(client, db, state):
     assert headlines(client, q="Zorana") == ["The dam"]
 
 
+@pytest.mark.parametrize("state", HIDDEN_STATES.values(), ids=HIDDEN_STATES.keys())
+def test_a_speaker_filter_lists_only_articles_where_readers_see_their_quote(client, db, state):
+    """``?speaker=`` is answered from the kept ``ArticleSpeaker`` rows: an article whose quote by
+    the speaker readers cannot see is not listed, on the page, in the exports or in the API;
+    staff, whose API answers include drafts, still find a draft by its confirmed quote."""
+    from django.contrib.auth.models import Group, User
+
+    from articles.api.models import create_token
+
+    body = "Vesna Kept said the bridge held."
+    speaker = create(Speaker, name="Vesna Kept", slug="vesna-kept")
+    shown = create(Article, slug="shown", headline="Shown", body=body, status="published")
+    span_on(Quote, shown, "the bridge held", speaker=speaker)
+    state = dict(state)
+    draft = state.pop("draft", False)
+    other = create(
+        Article,
+        slug="other",
+        headline="Other",
+        body=body,
+        status="draft" if draft else "published",
+        published_on=datetime.date(2024, 1, 2),
+    )
+    mention_place = create(Place, name="Bridgeton", slug="bridgeton", latitude=1, longitude=1)
+    span_on(Quote, other, "the bridge held", speaker=speaker, **state)
+    span_on(PlaceMention, other, "bridge", place=mention_place)
+    assert headlines(client, speaker="vesna-kept") == ["Shown"]
+    rows = client.get("/api/v1/articles", {"speaker": "vesna-kept"}).json()["items"]
+    assert [row["slug"] for row in rows] == ["shown"]
+    exported = client.get("/export/mentions.csv", {"speaker": "vesna-kept"})
+    assert b"".join(exported.streaming_content).count(b"\n") == 1  # the header alone
+
+    user = User.objects.create_user("editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    staff = {"HTTP_AUTHORIZATION": f"Bearer {create_token(user, 'tests')[1]}"}
+    rows = client.get("/api/v1/articles", {"speaker": "vesna-kept"}, **staff).json()["items"]
+    mentions = client.get("/api/v1/place-mentions", {"speaker": "vesna-kept"}, **staff).json()
+    found = {row["slug"] for row in rows}
+    places = {row["place"]["slug"] for row in mentions["items"] if row["place"]}
+    if draft:  # a draft's confirmed quote: staff see it, from the quotes themselves
+        assert found == {"shown", "other"} and places == {"bridgeton"}
+    else:
+        assert found == {"shown"} and places == set()
+
+
 def test_a_search_is_kept_until_a_change_readers_can_see(
     client, corpus, django_capture_on_commit_callbacks
 ):

@@ -299,7 +299,9 @@ def list_articles(request, filters: Query[Filters], paging: Query[Page]):
     """Articles, newest first (undated last), with the article list's search and filters: a
     search here selects every matching article (see /search for the ranked page)."""
     who, chosen = viewer(request), search.Filters.from_query(request.GET)
-    rows = search.matching(search.filter_articles(articles(who), chosen), chosen.q)
+    rows = search.matching(
+        search.filter_articles(articles(who), chosen, drafts=who.unpublished), chosen.q
+    )
     page = keyset_page(rows, ARTICLES, paging.cursor, paging.limit)
     urls = Urls(request)
     return _listed(request, page, lambda a: article_summary(a, urls))
@@ -340,6 +342,7 @@ def list_quotes(request, filters: Query[Filters], paging: Query[Page]):
         replace(chosen, speaker="", kind=""),
         _of_speaker_and_kind(spans(Quote, who), chosen),
         articles(who),
+        who.unpublished,
     )
     order = BY_ARTICLE if chosen.speaker else SPANS
     page = keyset_page(rows.values(*QUOTE_VALUES), order, paging.cursor, paging.limit)
@@ -365,7 +368,7 @@ def list_mentions(request, filters: Query[Filters], paging: Query[Page]):
     if chosen.place:  # (and mentions_for's own test of the slug, then true of them all)
         place_id = _id_of(Place, chosen.place)
         mentions = mentions.none() if place_id is None else mentions.filter(place_id=place_id)
-    rows = exports.mentions_for(chosen, mentions, articles(who))
+    rows = exports.mentions_for(chosen, mentions, articles(who), who.unpublished)
     order = BY_ARTICLE if chosen.place else SPANS
     page = keyset_page(rows.values(*MENTION_VALUES), order, paging.cursor, paging.limit)
     urls = Urls(request)

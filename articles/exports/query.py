@@ -86,38 +86,50 @@ def iso_time(value) -> str:
 
 
 def quotes_for(
-    filters: search.Filters, quotes: QuerySet[Quote] | None = None, articles: QuerySet | None = None
+    filters: search.Filters,
+    quotes: QuerySet[Quote] | None = None,
+    articles: QuerySet | None = None,
+    drafts: bool = False,
 ) -> QuerySet[Quote]:
     """The reader-visible quotes of the articles the list shows for ``filters``; a speaker, a
     kind and a place also choose the quotes (the speaker's, of that kind, about that place), as
     they do on the speaker's and the place's pages. (The API passes other ``quotes`` and
-    ``articles`` for staff, who also see suggestions and drafts.)"""
-    quotes = Quote.objects.visible() if quotes is None else quotes
+    ``articles`` for staff, who also see suggestions and ``drafts``.)"""
+    chosen = _in_articles(filters, articles, drafts)
+    if quotes is None:  # in the published articles the filters choose, shown is visible
+        quotes = Quote.objects.shown() if chosen else Quote.objects.visible()
     if filters.speaker:
         quotes = quotes.filter(speaker__slug=filters.speaker)
     if filters.kind:
         quotes = quotes.filter(kind=filters.kind)
     if filters.place:
         quotes = quotes.filter(places__slug=filters.place)
-    return quotes.filter(_in_articles(filters, articles))
+    return quotes.filter(chosen)
 
 
 def mentions_for(
     filters: search.Filters,
     mentions: QuerySet[PlaceMention] | None = None,
     articles: QuerySet | None = None,
+    drafts: bool = False,
 ) -> QuerySet[PlaceMention]:
     """The reader-visible place mentions of the articles the list shows for ``filters``; a
-    place also chooses the mentions (of that place)."""
-    if mentions is None:
-        mentions = PlaceMention.objects.visible().filter(place__isnull=False)
+    place also chooses the mentions (of that place). (``articles`` and ``drafts`` as for
+    ``quotes_for``.)"""
+    chosen = _in_articles(filters, articles, drafts)
+    if mentions is None:  # (as for quotes)
+        shown = PlaceMention.objects.shown() if chosen else PlaceMention.objects.visible()
+        mentions = shown.filter(place__isnull=False)
     if filters.place:
         mentions = mentions.filter(place__slug=filters.place)
-    return mentions.filter(_in_articles(filters, articles))
+    return mentions.filter(chosen)
 
 
-def _in_articles(filters: search.Filters, articles: QuerySet | None = None) -> Q:
-    """The articles' part of the filters (the list's own rules), when there is one to apply."""
+def _in_articles(
+    filters: search.Filters, articles: QuerySet | None = None, drafts: bool = False
+) -> Q:
+    """The articles' part of the filters (the list's own rules), when there is one to apply:
+    published ones, unless the caller gives other ``articles``; ``Q()`` when there is none."""
     if not (
         filters.q
         or filters.kind
@@ -130,5 +142,5 @@ def _in_articles(filters: search.Filters, articles: QuerySet | None = None) -> Q
     ):
         return Q()  # the spans' own conditions say it all: no subquery of every article
     articles = Article.objects.published() if articles is None else articles
-    matches = search.matching(search.filter_articles(articles, filters), filters.q)
+    matches = search.matching(search.filter_articles(articles, filters, drafts=drafts), filters.q)
     return Q(article__in=matches.values("pk"))
