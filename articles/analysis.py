@@ -252,21 +252,36 @@ def kept_claim_counts(
     return counts + ([(None, unattributed)] if unattributed > 0 else [])
 
 
+def claim_counts(
+    filters: search.Filters, place: Place | None, focus: tuple[str, str] | None, group: str
+) -> list[tuple[Key, int]]:
+    """(column key, quotes) for every column of the claims the filters choose: from the kept
+    counts when nothing but a place chooses (``kept_claim_counts``), else counted over
+    ``claim_rows`` (a row a quote) and kept in the cache under the lists' generation, as the
+    matrix is, since a search's quotes are many."""
+    kept = kept_claim_counts(filters, place, focus, group)
+    if kept is not None:
+        return kept
+
+    def compute() -> list[tuple[Key, int]]:
+        rows, key = keyed(claim_rows(filters, place, focus)[0], group)
+        return [tuple(r) for r in rows.order_by().values_list(key).annotate(n=Count("*"))]
+
+    return cached("claim-counts", (filters, place and place.pk, focus, group), compute)
+
+
 def claim_columns(
     rows: QuerySet,
     quote_field: str,
     group: str,
     show_all: bool,
-    counts: list[tuple[Key, int]] | None = None,
+    counts: list[tuple[Key, int]],
 ) -> tuple[list[Column], int, int]:
     """The columns with most quotes (all, with ``show_all``), each with its newest quotes, how
-    many columns and quotes there are in all: three queries, whatever the number of quotes
-    (``counts``, when kept, are the columns' sizes, else counted from ``rows``: a row a quote)."""
+    many columns and quotes there are in all (``counts``: the columns' sizes, from
+    ``claim_counts``): two queries, whatever the number of quotes."""
     rows, key = keyed(rows, group)
-    if counts is None:
-        counted = rows.order_by().values_list(key).annotate(n=Count("*"))
-        counts = [tuple(row) for row in counted]
-    counts.sort(key=lambda row: (-row[1], row[0] is None, str(row[0])))
+    counts = sorted(counts, key=lambda row: (-row[1], row[0] is None, str(row[0])))
     chosen = counts if show_all else counts[:CLAIM_COLUMNS]
     columns = {k: Column(k, n) for k, n in chosen}
     total = sum(n for _, n in counts)

@@ -14,7 +14,9 @@ each page right after a /healthz request (``signed_in.signed_in_latency``), roun
 The matrix keeps what it counted until a change readers can see retires the lists, so a page
 asked for again is cheaper than one asked for the first time. Both are measured: the pages
 marked "(new filters)" take, each round, a date range no request asked for before, so every
-timed request counts its quotes again from the kept rows.
+timed request counts its quotes again from the kept rows; claims side by side keep their
+columns' sizes in the same way, and "claims: a new search" searches, each round, for a place's
+name no request searched for before.
 """
 
 from __future__ import annotations
@@ -34,7 +36,11 @@ from run import django_in_process  # noqa: E402
 
 COMPARE_P95_MS = 150.0
 CLAIMS_P95_MS = 100.0
-NEW_FILTERS = {"/compare/ (new filters)", "/compare/ outlet (new filters)"}
+NEW_FILTERS = {
+    "/compare/ (new filters)",
+    "/compare/ outlet (new filters)",
+    "claims: a new search (new filters)",
+}
 signed_in.FIRST_TIME.update(NEW_FILTERS)
 
 
@@ -77,6 +83,10 @@ def compare_pages(rounds: int) -> dict[str, list[str]]:
             f"/compare/{top.slug}/?" + urlencode({"outlet": outlet.slug, "year": 2023})
         ],
         "claims: search": [f"/compare/{quote(top.name + ' talks')}/"],
+        # the next most quoted places' names, each searched for the first time
+        "claims: a new search (new filters)": [
+            f"/compare/{quote(p.name + ' talks')}/" for p in places[1 : rounds + 2]
+        ],
     }
 
 

@@ -280,6 +280,30 @@ def test_a_search_as_the_subject_finds_the_quotes_of_the_matching_articles(clien
     assert f"{sum(sides.values())} quotes by {len(sides)} speakers" in html
 
 
+def test_a_searchs_claim_counts_are_kept_until_a_change_readers_can_see(
+    client, django_capture_on_commit_callbacks
+):
+    """A search's columns are counted once and kept under the lists' generation: asked again by
+    a signed-in reader (no page cache), no count runs; a quote readers can see retires them."""
+    from django.contrib.auth.models import User
+
+    made = world()
+    client.force_login(User.objects.create_user("reader"))
+    url, added = "/compare/talks harbour/", str(made["speakers"][3].pk)
+
+    def sides():
+        html = client.get(url).content.decode()
+        return {k: int(n) for k, n in re.findall(r'data-side="([^"]*)" data-count="(\d+)"', html)}
+
+    first = sides()
+    with CaptureQueriesContext(connection) as again:
+        assert sides() == first
+    assert not [q for q in again.captured_queries if "COUNT(*)" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        quote(made["articles"][1], 30, made["speakers"][3], made["places"][:1])
+    assert sides() == {**first, added: first.get(added, 0) + 1}
+
+
 def test_the_seed_kherson_claims_face_each_other(client):
     load_seed()
     # the seed's Russian side is one affiliation: all of its quotes, not the newest five
@@ -523,11 +547,15 @@ def test_anonymous_pages_are_cached_and_retired_when_quotes_readers_see_change(
 
 
 def test_a_rows_cells_are_written_escaped():
-    from articles.analysis_views import cells_html
+    from articles.analysis_views import cell_column, cells_html
 
-    html = cells_html([('a"><b>', 3, "/compare/x/?q=<i>&speaker=1"), ("kyiv", 0, "/unused/")])
+    columns = [cell_column('a"><b>', "/compare/x'y/"), cell_column("kyiv", "/unused/")]
+    html = cells_html(columns, [3, 0], "q=<i>&speaker=1")
     assert html == (
         '<td data-place="a&quot;&gt;&lt;b&gt;">'
-        '<a href="/compare/x/?q=&lt;i&gt;&amp;speaker=1">3</a></td>'
+        '<a href="/compare/x&#x27;y/?q=&lt;i&gt;&amp;speaker=1">3</a></td>'
         '<td data-place="kyiv"><span class="zero">0</span></td>'
     )
+    assert cells_html(columns[1:], [2], "") == '<td data-place="kyiv"><a href="/unused/">2</a></td>'
+    with pytest.raises(ValueError):  # a count for each column, no more, no fewer
+        cells_html(columns, [1], "")
