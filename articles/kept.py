@@ -68,12 +68,12 @@ def _appearances_query(article_ids: Collection[int] | None = None) -> QuerySet:
 
 
 def _article_places_query(article_ids: Collection[int] | None = None) -> QuerySet:
-    """(article, place, number of mentions) for these articles (all when None)."""
+    """(article, place, date, number of mentions) for these articles (all when None)."""
     return (
         _visible(PlaceMention, article_ids)
         .filter(place__isnull=False)
         .order_by()
-        .values_list("article", "place")
+        .values_list("article", "place", "article_date")
         .annotate(n=Count("pk"))
     )
 
@@ -210,7 +210,7 @@ def _move(
 
 
 APPEARANCE_COLUMNS = ["article_id", "speaker_id", "n_quotes"]
-ARTICLE_PLACE_COLUMNS = ["article_id", "place_id", "n_mentions"]
+ARTICLE_PLACE_COLUMNS = ["article_id", "place_id", "article_date", "n_mentions"]
 PLACE_QUOTE_COLUMNS = ["place_id", "quote_id", "speaker_id", "article_id", "article_date", "start"]
 ARTICLE_OUTLET_COLUMNS = ["article_id", "outlet_id"]
 

@@ -804,11 +804,17 @@ class ArticlePlace(models.Model):
     # DO_NOTHING, as for ``ArticleSpeaker``: deleted by ``kept.refresh`` once it has read them
     article = models.ForeignKey(Article, on_delete=models.DO_NOTHING, related_name="+")
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    article_date = models.DateField()  # the article's (its mentions'), UNDATED for none
     n_mentions = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["article", "place"], name="article_place_unique")
+        ]
+        # A place's mentions by date (its timeline) from the index alone, not an article
+        # looked up for each of its rows
+        indexes = [
+            models.Index(fields=["place", "article_date", "n_mentions"], name="article_place_dated")
         ]
 
     def __str__(self):

@@ -4,12 +4,12 @@ date, for a speaker, a place, an outlet or a search's articles.
 Read from what the operations keep beside the spans, which follows ``Quote.objects.visible()``
 (so drafts, suggestions, rejected spans and orphans never count), grouped by the article's date
 in the database: a speaker's from its ``ArticleSpeaker`` rows, a place's from its ``PlaceQuote``
-and ``ArticlePlace`` rows (``articles.kept``), an outlet's and a search's from the counts each
-published article keeps (``Article.n_quotes``, ``n_mentions``). One or two indexed queries per
-timeline, whose result is a row per date, whatever the number of quotes. The figures are kept
-in the cache under the generation of the page cache's tag for what they depend on
-(``pagecache``): a change readers can see retires the tag, and with it the figures, in the same
-step as the pages.
+and ``ArticlePlace`` rows (``articles.kept``, which carry the date), an outlet's and a search's
+from the counts each published article keeps (``Article.n_quotes``, ``n_mentions``). One or
+two indexed queries per timeline, whose result is a row per date, whatever the number of
+quotes. The figures are kept in the cache under the generation of the page cache's tag for what
+they depend on (``pagecache``): a change readers can see retires the tag, and with it the
+figures, in the same step as the pages.
 Undated articles are left out (the chart says so).
 """
 
@@ -45,10 +45,6 @@ def _article_quotes(rows: QuerySet) -> Counts:
     return _by_date(rows, "article__published_on", Sum("n_quotes"))
 
 
-def _article_mentions(rows: QuerySet) -> Counts:
-    return _by_date(rows, "article__published_on", Sum("n_mentions"))
-
-
 def speaker_counts(speaker_id: int) -> dict[str, Counts]:
     return {QUOTES: _article_quotes(ArticleSpeaker.objects.filter(speaker=speaker_id))}
 
@@ -56,7 +52,9 @@ def speaker_counts(speaker_id: int) -> dict[str, Counts]:
 def place_counts(place_id: int) -> dict[str, Counts]:
     return {
         QUOTES: _by_date(PlaceQuote.objects.filter(place=place_id), "article_date", Count("pk")),
-        MENTIONS: _article_mentions(ArticlePlace.objects.filter(place=place_id)),
+        MENTIONS: _by_date(
+            ArticlePlace.objects.filter(place=place_id), "article_date", Sum("n_mentions")
+        ),
     }
 
 

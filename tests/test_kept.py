@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import kept, operations
 from articles.models import (
+    UNDATED,
     Article,
     ArticleOutlet,
     ArticlePlace,
@@ -43,7 +44,7 @@ def kept_rows():
         ),
         set(SpeakerPlace.objects.values_list("speaker", "place", "n_quotes")),
         set(SpeakerPair.objects.values_list("speaker", "other", "n_articles", "n_quotes")),
-        set(ArticlePlace.objects.values_list("article", "place", "n_mentions")),
+        set(ArticlePlace.objects.values_list("article", "place", "article_date", "n_mentions")),
         set(Speaker.objects.filter(n_quotes__gt=0).values_list("pk", "n_quotes")),
         set(
             Place.objects.exclude(n_mentions=0, n_quotes=0).values_list(
@@ -93,6 +94,7 @@ def expected_rows():
         if article in outlet_of:
             outlet_places[outlet_of[article], place, "mentions"] += n
             outlet_places[outlet_of[article], place, "articles"] += 1
+    dates = dict(Article.objects.values_list("pk", "published_on"))  # the articles' own
     shown_quotes = Counter(Quote.objects.shown().values_list("article", flat=True))
     shown_mentions = Counter(PlaceMention.objects.shown().values_list("article", flat=True))
     return (
@@ -104,7 +106,7 @@ def expected_rows():
             for (s, o, what), n in pairs.items()
             if what == "articles"
         },
-        {(a, p, n) for (a, p), n in mentions.items()},
+        {(a, p, dates.get(a) or UNDATED, n) for (a, p), n in mentions.items()},
         set(by_speaker.items()),
         {(p, mentions_of[p], quotes_about[p]) for p in {*mentions_of, *quotes_about}},
         set(outlet_of.items()),
