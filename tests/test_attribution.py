@@ -269,6 +269,61 @@ def test_british_single_quote_running_on_into_the_next_paragraph():
     assert {q.speaker for q in found} == {"Nang Hseng"}
 
 
+# --- reported claims (issue #13, 32-41) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, said",
+    [
+        (
+            "The Lakeside Board said about 2,000 wells had dried up.",
+            "about 2,000 wells had dried up",
+        ),
+        (
+            "The Lakeside Board said at least 300 families had fled the port since March.",
+            "at least 300 families had fled the port since March",
+        ),
+    ],
+)
+def test_a_number_after_the_cue_opens_reported_speech(body, said):
+    q = only_one(quotes(body))
+    assert (q.text, q.speaker) == (said, "Lakeside Board")
+
+
+def test_reporting_about_a_subject_is_still_no_speech():
+    assert quotes("The Lakeside Board argued about the budget for an hour.") == []
+
+
+@pytest.mark.parametrize(
+    "body, said, speaker",
+    [
+        (
+            "The clinic treated 30 patients, among them four women, said its director, Ana Ruiz.",
+            "The clinic treated 30 patients, among them four women",
+            "Ana Ruiz",
+        ),
+        (
+            "At least 9 people have been hurt since Friday, said Tomas Berg, the mayor of Lund.",
+            "At least 9 people have been hurt since Friday",
+            "Tomas Berg",
+        ),
+    ],
+)
+def test_what_comes_before_an_inverted_cue_is_what_its_speaker_said(body, said, speaker):
+    q = only_one(quotes(body))
+    assert (q.text, q.speaker, q.rule) == (said, speaker, "indirect.postposed")
+
+
+def test_a_clause_after_a_comma_and_the_cue_is_still_what_was_said():
+    q = only_one(quotes("Tomas Berg, the mayor, said the road was closed."))
+    assert (q.text, q.speaker) == ("the road was closed", "Tomas Berg")
+
+
+def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
+    assert len(found) == 1, found
+    return found[0]
+
+
 # --- rules and confidence --------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .attribution import _sentence_subject
+from .phrases import _RIGHT_PHRASE_RE
 from .sentences import _trim_span, _words
 from .vocabulary import (
     _AUDIENCE,
@@ -59,6 +60,15 @@ _PREPOSITION_AFTER_CUE_RE = re.compile(
 )
 
 
+# ... unless the "preposition" opens a number, the subject of a clause: "said about 2,000 wells
+# had dried up", "said at least 300 families had fled", "said over 40 homes were burned"
+_QUANTITY_RE = re.compile(
+    r"(?:about|over|at least|at most|up to|in all)\s+(?:\d|(?:a|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|a hundred|hundreds|dozens|"
+    r"thousands|half|a third|a quarter)\b)"
+)
+
+
 def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | None:
     rest = masked[cue_end:hi]
     m = re.match(r"\s*(?:,\s*)?that\b\s*", rest)
@@ -104,7 +114,9 @@ def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | Non
     begin = cue_end + skipped + m.end()
     if begin >= hi or masked[begin] in ",.;!?)":
         return None
-    if _PREPOSITION_AFTER_CUE_RE.match(masked, begin, hi):
+    if _PREPOSITION_AFTER_CUE_RE.match(masked, begin, hi) and not _QUANTITY_RE.match(
+        masked, begin, hi
+    ):
         return None  # "argued about the budget", "wrote about London": no reported speech
     if cue in _THAT_ONLY:
         return None
@@ -333,10 +345,28 @@ def _cue_verb(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
         _urge(ctx, cue, c_lo, c_hi, emit)
     else:
         begin = _content_start(ctx.masked, cue, c_hi, ctx.hi)
-        if begin is not None:
+        if begin is not None and not _inverted(ctx, c_lo, c_hi):
             _preposed(ctx, cue, c_lo, begin, emit)
         else:
             _postposed(ctx, c, emit)
+
+
+# what an inverted cue's speaker may be followed by to the sentence's end: nothing, or a time
+_INVERTED_END_RE = re.compile(rf"\s*(?:,?\s*{_TIME}\s*)?[.!?]?\s*$", re.IGNORECASE)
+
+
+def _inverted(ctx: _Context, c_lo: int, c_hi: int) -> bool:
+    """ "CONTENT, said Ana Ruiz, the head teacher." : a comma before the cue, and after it only
+    the speaker (with an apposition) to the end of the sentence, so what follows is no speech."""
+    masked = ctx.masked
+    if not re.search(r"[^\s,]\s*,\s*$", masked[ctx.lo : c_lo]):
+        return False
+    m = _RIGHT_PHRASE_RE.match(masked, c_hi, ctx.hi)
+    if not m or re.match(r"\s*(?:that|to|in|on|at|by)\b", masked[c_hi : ctx.hi]):
+        return False
+    if _FINITE_RE.search(masked, m.start(), m.end()):
+        return False  # "X, the mayor, said the road was closed": a clause, not a speaker
+    return _INVERTED_END_RE.fullmatch(masked, m.end(), ctx.hi) is not None
 
 
 def _subject_of(ctx: _Context, lo: int, c_lo: int, subject_lo: int | None = None):
