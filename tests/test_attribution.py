@@ -319,6 +319,21 @@ def test_a_clause_after_a_comma_and_the_cue_is_still_what_was_said():
     assert (q.text, q.speaker) == ("the road was closed", "Tomas Berg")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Omar al-Hadi said the advance had been halted.",
+        "Omar al-Hadi, a spokesman for the army, said the advance had been halted.",
+        "Brigadier General Omar al-Hadi, a spokesman for the army, said the advance had been"
+        " halted.",
+        "The Rebels' military spokesman, Colonel Omar al-Hadi, said the advance had been halted.",
+    ],
+)
+def test_a_surname_with_the_arabic_article_joined_is_part_of_the_name(body):
+    q = only_one(quotes(body))
+    assert (q.text, q.speaker) == ("the advance had been halted", "Omar al-Hadi")
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

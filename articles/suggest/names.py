@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .vocabulary import (
+    _ARTICLE_NAME,
     _DAYS,
     _GROUP_WORDS,
     _HONORIFICS,
@@ -18,8 +19,10 @@ from .vocabulary import (
 
 _NAME_TOKEN = (
     r"(?:(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\.|[A-Z]\.(?=\s[A-Z])|"
-    r"[A-Z][\w’'-]*|{bound}(?:bin|al|el|de|da|van|von|ibn|abu)(?=\s[A-Z]))"
+    r"[A-Z][\w’'-]*|{bound}" + _ARTICLE_NAME + "|"
+    r"{bound}(?:bin|al|el|de|da|van|von|ibn|abu)(?=\s[A-Z]))"
 )
+# (the Arabic article joined to a surname is part of the name: "Omar al-Hadi", "Ali el-Sayed")
 
 
 # A particle is a word of its own ("Mocímboa da Praia"); unbounded, the "de" of "outside Pemba"

@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .vocabulary import (
+    _ARTICLE_NAME,
     _CUE_RE,
     _DAYS,
     _GROUP_WORDS,
@@ -20,6 +21,7 @@ from .vocabulary import (
     _STOP_CAPS,
     _clean,
     _is_cap,
+    _is_name_word,
     _key,
     _wordset,
 )
@@ -58,7 +60,7 @@ def _np_word(word: str) -> bool:
     w = word.casefold().rstrip(".")
     base = re.sub(r"['’]s$", "", word)
     return (
-        _is_cap(word)
+        _is_name_word(word)
         or w in _NP_FUNCTION
         or w in _ROLE_WORDS
         or word.casefold() in _ROLE_WORDS
@@ -120,7 +122,7 @@ def _split_role_name(phrase: str) -> tuple[str, str]:
     last_role = -1
     for i, word in enumerate(words):
         w = word.casefold()
-        is_role = w in _ROLE_WORDS or w.rstrip(".") in _ROLE_WORDS or not _is_cap(word)
+        is_role = w in _ROLE_WORDS or w.rstrip(".") in _ROLE_WORDS or not _is_name_word(word)
         if is_role and w not in _PARTICLES:
             last_role = i
     name_words = words[last_role + 1 :]
@@ -255,7 +257,7 @@ class _Speakers:
         role, name = _split_role_name(phrase)
         if not name or _TIME_PHRASE_RE.fullmatch(name):
             return False, None  # "... Haitians on Friday": no one's name
-        if not all(_is_cap(w) or w.casefold() in _PARTICLES for w in name.split()):
+        if not all(_is_name_word(w) for w in name.split()):
             return False, None
         if _key(name) in reg.places:
             return True, reg.organisation(name)
@@ -372,7 +374,7 @@ class _Speakers:
         if not found:
             return None
         role = self.appositive_role(last)
-        bare_name = all(_is_cap(w) for w in name_phrase.split())
+        bare_name = all(_is_name_word(w) for w in name_phrase.split())
         if entity is not None and entity.kind == "person":
             if not self._org_appositive(role):
                 entity.offer_role(role)
@@ -537,7 +539,7 @@ _INTRODUCTORY_RE = re.compile(
 
 
 _SUBJECT_PHRASE_RE = re.compile(
-    r"((?:[A-Z][\w’'.-]*|the|The|of|for)(?:\s+(?:[A-Z][\w’'.-]*|of|for|the))*)"
+    rf"((?:[A-Z][\w’'.-]*|the|The|of|for)(?:\s+(?:[A-Z][\w’'.-]*|{_ARTICLE_NAME}|of|for|the))*)"
 )
 
 
