@@ -334,6 +334,25 @@ def test_a_surname_with_the_arabic_article_joined_is_part_of_the_name(body):
     assert (q.text, q.speaker) == ("the advance had been halted", "Omar al-Hadi")
 
 
+def test_a_dateline_in_capitals_is_no_one_that_he_could_mean():
+    body = (
+        "PORT ELLEN, Scotland, May 2 (Isles Wire) - Ferries stopped on Monday, officials said.\n\n"
+        "A harbour worker said the pier was damaged. 'We saw the fire', he said."
+    )
+    assert speakers_of(body)["We saw the fire"] is None
+
+
+def test_an_organisation_named_after_its_descriptor_and_a_comma_is_not_she():
+    body = (
+        "The pier is shut, said Helga Moen, who heads the office of an aid group, Nordhjelp "
+        "Sverige. 'Our lorries are stuck', she said."
+    )
+    assert speakers_of(body) == {
+        "The pier is shut": "Helga Moen",
+        "Our lorries are stuck": "Helga Moen",
+    }
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

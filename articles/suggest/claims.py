@@ -357,16 +357,21 @@ _INVERTED_END_RE = re.compile(rf"\s*(?:,?\s*{_TIME}\s*)?[.!?]?\s*$", re.IGNORECA
 
 def _inverted(ctx: _Context, c_lo: int, c_hi: int) -> bool:
     """ "CONTENT, said Ana Ruiz, the head teacher." : a comma before the cue, and after it only
-    the speaker (with an apposition) to the end of the sentence, so what follows is no speech."""
+    the speaker (with an apposition or a relative clause) to the end of the sentence, so what
+    follows is no speech."""
     masked = ctx.masked
     if not re.search(r"[^\s,]\s*,\s*$", masked[ctx.lo : c_lo]):
         return False
-    m = _RIGHT_PHRASE_RE.match(masked, c_hi, ctx.hi)
-    if not m or re.match(r"\s*(?:that|to|in|on|at|by)\b", masked[c_hi : ctx.hi]):
+    end = ctx.hi  # without a relative clause on the speaker: "said Ana Ruiz, who heads ..."
+    relative = re.search(r",\s+(?:who|whose)\s[^;:!?_]*$", masked[c_hi : ctx.hi])
+    if relative:
+        end = c_hi + relative.start()
+    m = _RIGHT_PHRASE_RE.match(masked, c_hi, end)
+    if not m or re.match(r"\s*(?:that|to|in|on|at|by)\b", masked[c_hi:end]):
         return False
     if _FINITE_RE.search(masked, m.start(), m.end()):
         return False  # "X, the mayor, said the road was closed": a clause, not a speaker
-    return _INVERTED_END_RE.fullmatch(masked, m.end(), ctx.hi) is not None
+    return _INVERTED_END_RE.fullmatch(masked, m.end(), end) is not None
 
 
 def _subject_of(ctx: _Context, lo: int, c_lo: int, subject_lo: int | None = None):

@@ -97,10 +97,12 @@ def _person_names(
             continue
         if any(re.fullmatch(_MONTHS + "|" + _DAYS, w) for w in words):
             continue
+        if all(w.isupper() for w in words if len(w.rstrip(".")) > 1):
+            continue  # capitals throughout: a dateline ("PORT ELLEN, Scotland"), no one's name
         start = lo + m.start() + tokens[0].start()
         before = text[max(lo, start - 30) : start].split()
-        if before and before[-1].casefold() in _ORG_DESCRIPTORS:
-            continue  # "the relief group Hands Across Borders"
+        if before and before[-1].casefold().rstrip(",") in _ORG_DESCRIPTORS:
+            continue  # "the relief group Hands Across Borders", "an aid group, Nordhjelp Sverige"
         name = " ".join(words)
         found.append((start, lo + m.start() + tokens[-1].end(), name, " ".join(role_words)))
     return found
