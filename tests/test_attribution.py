@@ -353,6 +353,30 @@ def test_an_organisation_named_after_its_descriptor_and_a_comma_is_not_she():
     }
 
 
+@pytest.mark.parametrize(
+    "body, speaker",
+    [
+        (
+            "The government of the Republic of Ghana, which has been based in Accra since 1957, "
+            "said it would send fuel to the north.",
+            "government of the Republic of Ghana",
+        ),
+        (
+            "The Republic of Ghana's government, based in Accra, said it would send fuel to the "
+            "north.",
+            "Republic of Ghana's government",
+        ),
+    ],
+)
+def test_a_countrys_government_is_the_government_not_the_country(body, speaker):
+    q = only_one(quotes(body))
+    assert (q.text, q.speaker, q.speaker_kind) == (
+        "it would send fuel to the north",
+        speaker,
+        "organisation",
+    )
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

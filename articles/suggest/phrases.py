@@ -41,8 +41,15 @@ _PARENTHETICAL_RE = re.compile(
 )
 
 
+_OWNED_HEAD_RE = re.compile(r"\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)$")
+
+
 def _head_word(phrase: str) -> str:
-    """The head noun: the last word before "of", "for", "at", "in", "who" or "whose"."""
+    """The head noun: the last word before "of", "for", "at", "in", "who" or "whose"; after a
+    possessive, the noun it ends on ("the Republic of Ghana's government": "government")."""
+    owned = _OWNED_HEAD_RE.search(phrase)
+    if owned:
+        return owned.group(1)
     part = re.split(
         r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that)\s+", phrase, maxsplit=1
     )[0]
