@@ -377,6 +377,35 @@ def test_a_countrys_government_is_the_government_not_the_country(body, speaker):
     )
 
 
+@pytest.mark.parametrize(
+    "body, said, speaker",
+    [
+        (
+            "The army blamed the Lund Defence Union, one of several militias in the hills, and "
+            "said its troops had killed two of the attackers.",
+            "its troops had killed two of the attackers",
+            "army",
+        ),
+        (
+            "The government of the Republic of Ghana in Accra, which regards the region as its "
+            "own, said it was following events and urged both sides to return to talks.",
+            "both sides to return to talks",
+            "government of the Republic of Ghana",
+        ),
+    ],
+)
+def test_a_coordinated_cue_has_the_subject_the_sentence_opens_with(body, said, speaker):
+    assert speakers_of(body)[said] == speaker
+
+
+def test_a_coordinated_cue_after_an_apposition_is_not_given_the_opening_role_noun():
+    body = (
+        "The regional police commander, Jon Berg, called the blast 'an act of terror' and said "
+        "officers had found a second device."
+    )
+    assert speakers_of(body) == {"an act of terror": "Jon Berg"}
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

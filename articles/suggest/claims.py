@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .attribution import _sentence_subject
-from .phrases import _RIGHT_PHRASE_RE
+from .phrases import _RIGHT_PHRASE_RE, _np_word
 from .sentences import _trim_span, _words
 from .vocabulary import (
     _AUDIENCE,
@@ -381,7 +381,32 @@ def _subject_of(ctx: _Context, lo: int, c_lo: int, subject_lo: int | None = None
     if not found:
         lo = lo if subject_lo is None else subject_lo
         found, entity = _sentence_subject(ctx.masked, lo, c_lo, ctx.who)
+    if not found and re.search(r"\band\s+$", ctx.masked[ctx.lo : c_lo]):
+        found, entity = _leading_subject(ctx, c_lo)
     return found, entity
+
+
+def _leading_subject(ctx: _Context, c_lo: int) -> tuple[bool, _Entity | None]:
+    """The subject of a verb coordinated with the sentence's first ("The army blamed X and
+    said ...", "The government of Y, which ..., said ... and urged ..."): the noun phrase the
+    sentence opens with, up to its first word that can be no part of one."""
+    comma = ctx.masked.find(",", ctx.lo, c_lo)
+    words = list(_WORD_RE.finditer(ctx.masked, ctx.lo, c_lo if comma == -1 else comma))
+    n = 0
+    while n < len(words) and _np_word(words[n].group()):
+        n += 1
+    if n == 0 or (n < len(words) and not _FINITE_RE.fullmatch(words[n].group())):
+        return False, None  # the phrase must end at a verb: "The army blamed"
+    if n == len(words) and not (
+        comma != -1 and re.match(r",\s+(?:which|who|whose)\b", ctx.masked[comma:c_lo])
+    ):
+        return False, None  # "In Port Sudan, ...", "The commander, Name, ...": not the subject
+    phrase = ctx.masked[words[0].start() : words[n - 1].end()]
+    found, entity = ctx.who.interpret(phrase, words[0].start(), ctx.p_hi)
+    return (True, entity) if found and entity is not None else (False, None)
+
+
+_WORD_RE = re.compile(r"[^\s,;:()]+")
 
 
 def _participle(ctx: _Context, cue: str, c_lo: int, c_hi: int, emit: _Emitter) -> None:
