@@ -589,3 +589,29 @@ def test_a_region_is_also_known_by_the_region_word_the_text_gives_it():
     body = "Separatists in Cameroon fight for the South-West regions."
     region = next(p for p in found(body, gazetteer=regions) if p.kind == "region")
     assert (region.text, region.aliases) == ("South-West", ("South-West", "South-West region"))
+
+
+@pytest.mark.parametrize(
+    "body, country",
+    [
+        (
+            "Refugees crossed the river into the Democratic Republic of the Congo on Monday. "
+            "Aid groups in Congo said the camps were full.",
+            "Democratic Republic of the Congo",
+        ),
+        ("Talks between Congo and Gabon resumed in Libreville.", "Republic of the Congo"),
+        (
+            "Envoys of the Republic of the Congo and the Democratic Republic of the Congo met. "
+            "Congo said it would close its border.",
+            "Republic of the Congo",
+        ),
+    ],
+)
+def test_a_short_name_two_countries_share_is_the_one_the_article_names_in_full(body, country):
+    congo = [p for p in found(body) if p.text == "Congo"]
+    assert [p.place for p in congo] == [country]
+
+
+def test_a_longer_name_inside_another_countrys_name_does_not_claim_the_short_name():
+    body = "Envoys of the People's Republic of China met in Yangon. China said it would help."
+    assert [p.place for p in found(body) if p.text == "China"] == ["China"]

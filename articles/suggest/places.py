@@ -387,9 +387,60 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
         locative = listed or _locative_before(body, s) or _area_of(body, s, e)
         entry = _choose(gaz, text, ctx.context, strong, ctx.focus, locative)
+        if entry is not None and entry.kind == "country":
+            entry = _longer_namesake(ctx, text, entry)
         if entry is not None:
             return s, e, text, entry, n
     return None
+
+
+def _full_names(country, text: str) -> list[tuple[str, re.Pattern]]:
+    """The country's names longer than ``text``, each with a pattern with an optional "the"."""
+    names = sorted({country.name, *country.aliases} - {text}, key=len, reverse=True)
+    return [
+        (n, re.compile(r"\b" + re.escape(n).replace(r"the\ ", r"(?:the\ )?") + r"\b"))
+        for n in names
+        if len(n) > len(text)
+    ]
+
+
+_NAME_BEFORE_RE = re.compile(r"[A-Z][\w’'-]*\s$")  # "People's Republic of China"
+
+
+def _longer_namesake(ctx: _Context, text: str, entry):
+    """A short name two countries share ("Congo"), which the gazetteer gives one of: the other
+    when the article names that one in full ("the Democratic Republic of the Congo", "DR
+    Congo") and never the first, each full name counted only where it is not part of a longer
+    one of the other ("Republic of the Congo" in "Democratic Republic of the Congo", "Republic
+    of China" in "People's Republic of China", which a capitalised word before also rules out)."""
+    word = re.compile(rf"\b{re.escape(text)}\b")
+
+    def spans(country) -> list[tuple[int, int]]:
+        return [
+            m.span()
+            for name, pattern in _full_names(country, text)
+            if word.search(name)
+            for m in pattern.finditer(ctx.body)
+        ]
+
+    own = spans(entry)
+    for code, other in ctx.gaz.countries.items():
+        if code == entry.country_code:
+            continue
+        theirs = spans(other)
+        if not theirs:
+            continue
+        inside = lambda a, b: b[0] <= a[0] and a[1] <= b[1] and a != b  # noqa: E731
+        theirs_alone = [
+            t
+            for t in theirs
+            if not any(inside(t, o) for o in own)
+            and not _NAME_BEFORE_RE.search(ctx.body, max(0, t[0] - 30), t[0])
+        ]
+        own_alone = [o for o in own if not any(inside(o, t) for t in theirs)]
+        if theirs_alone and not own_alone:
+            return other
+    return entry
 
 
 _AREA_BEFORE_RE = re.compile(r"\b(?:in|near|around|into|toward|towards|across) the $")
