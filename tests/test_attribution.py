@@ -406,6 +406,37 @@ def test_a_coordinated_cue_after_an_apposition_is_not_given_the_opening_role_nou
     assert speakers_of(body) == {"an act of terror": "Jon Berg"}
 
 
+@pytest.mark.parametrize(
+    "body, said, word",
+    [
+        (
+            "The refugee agency said more than 300 people were displaced and described "
+            "conditions in camps near Lund as 'alarming'.",
+            "more than 300 people were displaced",
+            "alarming",
+        ),
+        (
+            "The minister, Omar Berg, said his troops had only returned fire and called the "
+            "elders' statement 'propaganda'.",
+            "his troops had only returned fire",
+            "propaganda",
+        ),
+    ],
+)
+def test_a_coordinated_naming_verb_ends_the_reported_speech_and_names_its_word(body, said, word):
+    found = speakers_of(body)
+    assert set(found) == {said, word}
+    assert found[said] == found[word] is not None
+
+
+def test_an_organisations_apposition_with_a_relative_clause_is_not_the_speaker():
+    body = (
+        "The Lund Front, the armed group that controls most of the north, said in a statement "
+        "that its fighters had carried out the attack and called the dead soldiers 'traitors'."
+    )
+    assert set(speakers_of(body).values()) == {"Lund Front"}
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

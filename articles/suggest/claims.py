@@ -140,11 +140,19 @@ _AND_CLAUSE_RE = re.compile(
 )
 
 
+# a naming verb coordinated with the cue: "said X and called the raids 'unacceptable'" ends what
+# was said, and the quotation after it is the subject's own words
+_AND_NAMING_RE = re.compile(
+    r",?\s+and\s+(?:called|described|dubbed|termed|branded|labell?ed|dismissed|denounced|"
+    r"condemned|accused)\b"
+)
+
+
 def _content_spans(body: str, masked: str, begin: int, hi: int) -> list[tuple[int, int]]:
     """The reported speech from ``begin`` to the end of its clause; "X and that Y" gives two."""
     text = masked[begin:hi]
     cut = len(text)
-    for regex in (_BOUNDARY_RE, _AND_CLAUSE_RE):
+    for regex in (_BOUNDARY_RE, _AND_CLAUSE_RE, _AND_NAMING_RE):
         m = regex.search(text)
         if m and m.start() < cut:
             cut = m.start()

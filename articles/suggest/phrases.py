@@ -400,7 +400,11 @@ class _Speakers:
         if not m:
             return False
         head = _head_word(text)
-        if _is_cap(head) or head.casefold() in _GROUP_WORDS:
+        if _is_cap(head):
+            return False
+        if m.group(1) == "the" and re.search(r"\s(?:that|which|who)\s", text):
+            return True  # "X, the armed group that controls the north, said": describes X
+        if head.casefold() in _GROUP_WORDS:
             return False
         # "the health ministry" is a subject; "a regional news agency" describes one
         return not (head.casefold() in _ORG_WORDS and m.group(1) == "the")
