@@ -437,6 +437,17 @@ def test_an_organisations_apposition_with_a_relative_clause_is_not_the_speaker()
     assert set(speakers_of(body).values()) == {"Lund Front"}
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Aid workers in the camps said cholera cases had risen.",
+        "Residents of Lund, a town where the Oder meets the Elbe, said cholera cases had risen.",
+    ],
+)
+def test_unnamed_groups_with_a_capital_or_a_place_clause_are_unattributed(body):
+    assert speakers_of(body) == {"cholera cases had risen": None}
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

@@ -45,13 +45,13 @@ _OWNED_HEAD_RE = re.compile(r"\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+){0,2}([a-
 
 
 def _head_word(phrase: str) -> str:
-    """The head noun: the last word before "of", "for", "at", "in", "who" or "whose"; after a
+    """The head noun: the last word before "of", "for", "at", "in", "who", "where" ...; after a
     possessive, the noun it ends on ("the Republic of Ghana's government": "government")."""
     owned = _OWNED_HEAD_RE.search(phrase)
     if owned:
         return owned.group(1)
     part = re.split(
-        r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that)\s+", phrase, maxsplit=1
+        r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that|where|when)\s+", phrase, maxsplit=1
     )[0]
     words = part.split()
     return re.sub(r"['’]s$", "", words[-1]) if words else ""
@@ -351,7 +351,7 @@ class _Speakers:
             _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS
         ):
             offset, phrase = 0, last
-        elif _group(last.split()[0].casefold()):
+        elif _group(last.split()[0].casefold()) or _capitalised_group(last):
             offset, phrase = 0, last  # "officials at the Torkham border crossing"
         if not phrase:
             return False, None, cue_start
@@ -527,6 +527,12 @@ def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, i
     while len(segments) > 1 and _PARENTHETICAL_RE.match(segments[-1][0]):
         segments.pop()
     return segments
+
+
+def _capitalised_group(text: str) -> bool:
+    """ "Aid workers in the camps": a group noun after a sentence's capitalised first word."""
+    words = text.split()
+    return len(words) > 1 and _is_cap(words[0]) and words[1].islower() and _group(words[1])
 
 
 def _bare_role(text: str) -> bool:
