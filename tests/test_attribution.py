@@ -448,6 +448,23 @@ def test_unnamed_groups_with_a_capital_or_a_place_clause_are_unattributed(body):
     assert speakers_of(body) == {"cholera cases had risen": None}
 
 
+def test_a_spokesman_who_gave_one_name_speaks_under_it():
+    body = (
+        "A spokesman for the militia, who gave his name only as Kpadyu, said the group was not "
+        "involved."
+    )
+    assert speakers_of(body) == {"the group was not involved": "Kpadyu"}
+
+
+def test_the_delegate_is_the_delegate_named_before():
+    body = (
+        "About 400 people are stuck, said Carla Ruiz, the regional delegate of the ombudsman's "
+        "office.\n\nThe army said it had opened the road.\n\n"
+        '"Every family has a son in the army," the delegate said.'
+    )
+    assert speakers_of(body)["Every family has a son in the army"] == "Carla Ruiz"
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

@@ -333,6 +333,13 @@ class _Speakers:
         return self._clause_starts[key]
 
     def _left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
+        gave = _GAVE_NAME_BEFORE_RE.search(self.masked, lo, cue_start)
+        if gave:
+            # "A spokesman for the militia, who gave his name only as Kpadyu, said"
+            name = gave.group(1)
+            entity = self.registry.find(name) or self.registry.person(name)
+            self.registry.mention(gave.start(1), entity)
+            return True, entity, gave.start(1)
         segments = _subject_segments(self.masked, lo, cue_start)
         if not segments:
             return False, None, cue_start
@@ -527,6 +534,12 @@ def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, i
     while len(segments) > 1 and _PARENTHETICAL_RE.match(segments[-1][0]):
         segments.pop()
     return segments
+
+
+_GAVE_NAME_BEFORE_RE = re.compile(
+    r",\s+who\s+(?:gave|gives)\s+(?:his|her)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+"
+    r"([A-Z][\w’'-]+),\s*$"
+)
 
 
 def _capitalised_group(text: str) -> bool:

@@ -81,6 +81,7 @@ _ROLE_WORDS = _wordset(
     deputy-head paediatrician pediatrician surgeon nurse driver shopkeeper resident witness
     economist expert diplomat monk priest imam bishop activist journalist commissioner officer
     soldier fisherman farmer trader teacher engineer student worker rev. rev reverend fr. father
+    delegate
     """
 )
 
