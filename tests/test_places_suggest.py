@@ -615,3 +615,29 @@ def test_a_short_name_two_countries_share_is_the_one_the_article_names_in_full(b
 def test_a_longer_name_inside_another_countrys_name_does_not_claim_the_short_name():
     body = "Envoys of the People's Republic of China met in Yangon. China said it would help."
     assert [p.place for p in found(body) if p.text == "China"] == ["China"]
+
+
+def test_a_territory_is_a_region_word_and_the_territory_refers_back_to_it():
+    body = (
+        "KINSHASA, Democratic Republic of the Congo (Wire) - Gunmen attacked a camp in Mambasa "
+        "territory in Ituri province on Monday. The administrator of the territory said 12 people "
+        "died. The governor of the province sent troops."
+    )
+    out = [(p.text, p.place, p.kind) for p in found(body)]
+    assert ("Mambasa territory", "Mambasa", "region") in out  # not Kenya's Mombasa
+    assert ("territory", "Mambasa", "region") in out
+    assert ("province", "Ituri", "region") in out
+
+
+def test_a_demonym_before_territory_names_no_region():
+    body = "KYIV, Ukraine (Wire) - Drones struck Russian territory overnight."
+    assert [p.text for p in found(body)] == ["KYIV", "Ukraine"]
+
+
+def test_the_prefecture_refers_back_to_the_prefecture_named():
+    body = (
+        "BANGUI, Central African Republic (Wire) - Fighting spread in Mbomou prefecture. The army "
+        "said it would send troops to the prefecture."
+    )
+    out = [(p.text, p.place) for p in found(body)]
+    assert ("prefecture", "Mbomou") in out

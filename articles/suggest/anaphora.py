@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from .targets import _Context, _Mention
 
 
-_REGION_SUFFIX = r"(?:region|oblast|province|governorate|district|state|county|prefecture)"
+_REGION_SUFFIX = (
+    r"(?:region|oblast|province|governorate|district|state|county|prefecture|territory)"
+)
 
 
 # "the district hospital", "the city council": the noun describes another, it names no place
@@ -29,7 +31,7 @@ _ATTRIBUTIVE = "|".join(
 
 _ANAPHORA_RE = re.compile(
     r"\b[Tt]he\s+((?:(?:regional|provincial|commercial|economic|administrative)\s+)?capital|"
-    r"city|town|village|region|province|oblast|territory|district|regency|department|"
+    r"city|town|village|region|province|oblast|territory|district|regency|department|prefecture|"
     rf"governorate|river|lake|mountain|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
 
@@ -46,6 +48,7 @@ _ANAPHOR_POOL = {
     "district": "region",
     "regency": "region",
     "department": "region",
+    "prefecture": "region",
     "governorate": "region",
     "river": "river",
     "lake": "lake",
@@ -79,7 +82,18 @@ def _pools(target: _Target) -> tuple[str, ...]:
 
 
 _REGION_NOUNS = frozenset(
-    {"province", "oblast", "district", "regency", "department", "governorate", "state", "county"}
+    {
+        "province",
+        "oblast",
+        "district",
+        "regency",
+        "department",
+        "governorate",
+        "state",
+        "county",
+        "territory",
+        "prefecture",
+    }
 )
 
 
