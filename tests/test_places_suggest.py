@@ -641,3 +641,16 @@ def test_the_prefecture_refers_back_to_the_prefecture_named():
     )
     out = [(p.text, p.place) for p in found(body)]
     assert ("prefecture", "Mbomou") in out
+
+
+def test_the_city_a_place_is_placed_from_is_not_that_place():
+    body = (
+        "PORT SUDAN, Sudan (Wire) - Shelling hit Kosti on Monday. Fighters took Rabak, about 20 km "
+        "south of the city, last week."
+    )
+    assert [p.place for p in found(body) if p.text == "city"] == ["Kosti"]
+
+
+def test_the_city_after_villages_placed_from_it_is_the_city_just_named():
+    body = "PORT SUDAN, Sudan (Wire) - In Kosti, doctors treated people from villages west of the city."
+    assert [p.place for p in found(body) if p.text == "city"] == ["Kosti"]
