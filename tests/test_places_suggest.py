@@ -652,5 +652,8 @@ def test_the_city_a_place_is_placed_from_is_not_that_place():
 
 
 def test_the_city_after_villages_placed_from_it_is_the_city_just_named():
-    body = "PORT SUDAN, Sudan (Wire) - In Kosti, doctors treated people from villages west of the city."
+    body = (
+        "PORT SUDAN, Sudan (Wire) - In Kosti, doctors treated people from villages west of the "
+        "city."
+    )
     assert [p.place for p in found(body) if p.text == "city"] == ["Kosti"]
