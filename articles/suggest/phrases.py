@@ -337,9 +337,9 @@ class _Speakers:
         if gave:
             # "A spokesman for the militia, who gave his name only as Kpadyu, said"
             name = gave.group(1)
-            entity = self.registry.find(name) or self.registry.person(name)
-            self.registry.mention(gave.start(1), entity)
-            return True, entity, gave.start(1)
+            given = self.registry.find(name) or self.registry.person(name)
+            self.registry.mention(gave.start(1), given)
+            return True, given, gave.start(1)
         segments = _subject_segments(self.masked, lo, cue_start)
         if not segments:
             return False, None, cue_start

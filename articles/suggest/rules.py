@@ -3,8 +3,9 @@
 Every ``QuoteSuggestion`` names the rule that made it (``rule``) and carries that rule's
 ``confidence``: how often its suggestions were right, span and speaker both, on the articles the
 rules are tuned on (every article of tests/gold not in ``bench/quality.py``'s ``UNTUNED``, 01-41
-now, and the seed article; ``bench/quality.py --rules`` prints the counts). A suggestion is right when it matches a gold quote (the overlap rule of
-``bench/quality.py``) and its speaker is the gold one. The figure is smoothed as
+now, and the seed article; ``bench/quality.py --rules`` prints the counts). A suggestion is
+right when it matches a gold quote (the overlap rule of ``bench/quality.py``) and its speaker is
+the gold one. The figure is smoothed as
 (right + 1) / (made + 2) (Laplace's rule of succession), so a rule seen only a few times is not
 taken for certain, and rounded to two places: "indirect.said-that" made 287 suggestions, 275
 right, 0.96; "quote.marks.subject" made one, right, 0.67. These are tuned figures, higher than
