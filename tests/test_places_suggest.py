@@ -589,3 +589,71 @@ def test_a_region_is_also_known_by_the_region_word_the_text_gives_it():
     body = "Separatists in Cameroon fight for the South-West regions."
     region = next(p for p in found(body, gazetteer=regions) if p.kind == "region")
     assert (region.text, region.aliases) == ("South-West", ("South-West", "South-West region"))
+
+
+@pytest.mark.parametrize(
+    "body, country",
+    [
+        (
+            "Refugees crossed the river into the Democratic Republic of the Congo on Monday. "
+            "Aid groups in Congo said the camps were full.",
+            "Democratic Republic of the Congo",
+        ),
+        ("Talks between Congo and Gabon resumed in Libreville.", "Republic of the Congo"),
+        (
+            "Envoys of the Republic of the Congo and the Democratic Republic of the Congo met. "
+            "Congo said it would close its border.",
+            "Republic of the Congo",
+        ),
+    ],
+)
+def test_a_short_name_two_countries_share_is_the_one_the_article_names_in_full(body, country):
+    congo = [p for p in found(body) if p.text == "Congo"]
+    assert [p.place for p in congo] == [country]
+
+
+def test_a_longer_name_inside_another_countrys_name_does_not_claim_the_short_name():
+    body = "Envoys of the People's Republic of China met in Yangon. China said it would help."
+    assert [p.place for p in found(body) if p.text == "China"] == ["China"]
+
+
+def test_a_territory_is_a_region_word_and_the_territory_refers_back_to_it():
+    body = (
+        "KINSHASA, Democratic Republic of the Congo (Wire) - Gunmen attacked a camp in Mambasa "
+        "territory in Ituri province on Monday. The administrator of the territory said 12 people "
+        "died. The governor of the province sent troops."
+    )
+    out = [(p.text, p.place, p.kind) for p in found(body)]
+    assert ("Mambasa territory", "Mambasa", "region") in out  # not Kenya's Mombasa
+    assert ("territory", "Mambasa", "region") in out
+    assert ("province", "Ituri", "region") in out
+
+
+def test_a_demonym_before_territory_names_no_region():
+    body = "KYIV, Ukraine (Wire) - Drones struck Russian territory overnight."
+    assert [p.text for p in found(body)] == ["KYIV", "Ukraine"]
+
+
+def test_the_prefecture_refers_back_to_the_prefecture_named():
+    body = (
+        "BANGUI, Central African Republic (Wire) - Fighting spread in Mbomou prefecture. The army "
+        "said it would send troops to the prefecture."
+    )
+    out = [(p.text, p.place) for p in found(body)]
+    assert ("prefecture", "Mbomou") in out
+
+
+def test_the_city_a_place_is_placed_from_is_not_that_place():
+    body = (
+        "PORT SUDAN, Sudan (Wire) - Shelling hit Kosti on Monday. Fighters took Rabak, about 20 km "
+        "south of the city, last week."
+    )
+    assert [p.place for p in found(body) if p.text == "city"] == ["Kosti"]
+
+
+def test_the_city_after_villages_placed_from_it_is_the_city_just_named():
+    body = (
+        "PORT SUDAN, Sudan (Wire) - In Kosti, doctors treated people from villages west of the "
+        "city."
+    )
+    assert [p.place for p in found(body) if p.text == "city"] == ["Kosti"]

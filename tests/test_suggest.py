@@ -581,9 +581,10 @@ def test_hostile_text_is_handled():
 # the floor until issue #13's quote and place rules were fixed for them; the floors are now those
 # tuned figures. LATER_WIRE_FLOOR for 22-31 likewise: their first-sight figures were the floor
 # until the place rules were fixed for their misses (bench/README.md keeps that run); now the
-# tuned figures. FIRST_SIGHT_FLOOR for 32-41 (quality.UNTUNED), written by someone who had not
-# seen the rules and scored once on first sight (bench/README.md): a rule fixed for their misses
-# takes them out of UNTUNED, and this floor becomes their tuned figures.
+# tuned figures. LATEST_WIRE_FLOOR for 32-41 likewise: their first-sight figures (quotes P 0.985,
+# R 0.864, attribution 0.838, places P 0.858, R 0.725) were the floor until issue #13's quote,
+# attribution and place rules were fixed for their misses; now the tuned figures. The next
+# held-out batch goes into quality.UNTUNED with its first-sight figures as its floor.
 GOLD_FLOOR = {
     "quote_precision": 1.0,
     "quote_recall": 1.0,
@@ -593,24 +594,24 @@ GOLD_FLOOR = {
 }
 WIRE_FLOOR = {
     "quote_precision": 1.0,
-    "quote_recall": 0.947,
-    "attribution": 0.957,
+    "quote_recall": 0.967,  # 0.947 before 32-41's fixes
+    "attribution": 0.966,  # 0.957 before
     "place_precision": 0.921,  # 0.942 before 22-31's place fixes: see bench/README.md
     "place_recall": 0.788,
 }
 LATER_WIRE_FLOOR = {
     "quote_precision": 0.995,
-    "quote_recall": 0.926,
-    "attribution": 0.916,
+    "quote_recall": 0.947,  # 0.926 before 32-41's fixes
+    "attribution": 0.922,  # 0.916 before
     "place_precision": 0.926,
     "place_recall": 0.872,
 }
-FIRST_SIGHT_FLOOR = {  # the bundled fixture gazetteer, as every floor here
-    "quote_precision": 0.985,
-    "quote_recall": 0.864,
-    "attribution": 0.838,
-    "place_precision": 0.858,
-    "place_recall": 0.725,
+LATEST_WIRE_FLOOR = {  # the bundled fixture gazetteer, as every floor here
+    "quote_precision": 0.99,
+    "quote_recall": 0.932,
+    "attribution": 0.954,
+    "place_precision": 0.882,
+    "place_recall": 0.756,
 }
 SEED_FLOOR = {
     "quote_precision": 1.0,
@@ -650,12 +651,12 @@ def test_quality_on_the_later_wire_copy_articles_does_not_regress():
         assert result[name] >= floor, (name, result[name], result["problems"])
 
 
-def test_quality_on_the_unseen_articles_does_not_regress():
+def test_quality_on_the_latest_wire_copy_articles_does_not_regress():
     quality = load_quality()
     articles = gold_batch(quality, 32, 41)
-    assert all(a.untuned for a in articles)  # still first-sight figures
+    assert not any(a.untuned for a in articles)  # tuned on since issue #13's fixes for 32-41
     result = quality.score(articles)
-    for name, floor in FIRST_SIGHT_FLOOR.items():
+    for name, floor in LATEST_WIRE_FLOOR.items():
         assert result[name] >= floor, (name, result[name], result["problems"])
 
 

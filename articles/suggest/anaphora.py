@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from .targets import _Context, _Mention
 
 
-_REGION_SUFFIX = r"(?:region|oblast|province|governorate|district|state|county|prefecture)"
+_REGION_SUFFIX = (
+    r"(?:region|oblast|province|governorate|district|state|county|prefecture|territory)"
+)
 
 
 # "the district hospital", "the city council": the noun describes another, it names no place
@@ -29,7 +31,7 @@ _ATTRIBUTIVE = "|".join(
 
 _ANAPHORA_RE = re.compile(
     r"\b[Tt]he\s+((?:(?:regional|provincial|commercial|economic|administrative)\s+)?capital|"
-    r"city|town|village|region|province|oblast|territory|district|regency|department|"
+    r"city|town|village|region|province|oblast|territory|district|regency|department|prefecture|"
     rf"governorate|river|lake|mountain|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
 
@@ -46,6 +48,7 @@ _ANAPHOR_POOL = {
     "district": "region",
     "regency": "region",
     "department": "region",
+    "prefecture": "region",
     "governorate": "region",
     "river": "river",
     "lake": "lake",
@@ -79,7 +82,18 @@ def _pools(target: _Target) -> tuple[str, ...]:
 
 
 _REGION_NOUNS = frozenset(
-    {"province", "oblast", "district", "regency", "department", "governorate", "state", "county"}
+    {
+        "province",
+        "oblast",
+        "district",
+        "regency",
+        "department",
+        "governorate",
+        "state",
+        "county",
+        "territory",
+        "prefecture",
+    }
 )
 
 
@@ -163,8 +177,12 @@ class _Earlier:
             return None  # "flights to Kabul and Kandahar ..., agents in the city said": which?
         return found.target
 
-    def most_mentioned(self, pool: str) -> _Target | None:
+    def most_mentioned(self, pool: str, but: _Target | None = None) -> _Target | None:
+        """The place of ``pool`` mentioned most so far (the latest on a tie), other than ``but``."""
         best = self._best.get(pool)
+        if best is not None and but is not None and _key(best[2].target.name) == _key(but.name):
+            others = [g for name, g in self._groups.get(pool, {}).items() if name != _key(but.name)]
+            best = max(others, key=lambda g: (g[0], g[2].start), default=None)
         return best[2].target if best else None
 
     def first(self, key: str, kind: str) -> _Target | None:
@@ -224,8 +242,23 @@ def _antecedent(
     # "the district": a region the article called a district, before any other region
     named = f"region:{noun}"
     target = earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
+    if _LOCATED_BY_RE.fullmatch(body, prev.end, m.start()):
+        # "Bara, about 60 km north of the city": the place just named is the one located, the
+        # city is the one the story is about
+        target = target or earlier.most_mentioned(pool, but=prev.target)
+        return (target, "place.anaphora") if target is not None else None
     target = target or earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
     return (target, "place.anaphora") if target is not None else None
+
+
+# what sits between a place and "the city" when it is placed by its distance from that city:
+# "Bara, about 60 km north of the city" (not "villages west of the city", after Bahir Dar)
+_LOCATED_BY_RE = re.compile(
+    r",?\s+(?:(?:about|some|roughly|nearly|around|just)\s+)?[\d,.]+\s*(?:km|kilometres|"
+    r"kilometers|miles)\s+(?:north|south|east|west|north-?east|north-?west|south-?east|"
+    r"south-?west)\s+of\s+",
+    re.IGNORECASE,
+)
 
 
 def _capital(noun: str, earlier: _Earlier, gaz, known_cities) -> _Target | None:

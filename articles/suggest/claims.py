@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .attribution import _sentence_subject
+from .phrases import _RIGHT_PHRASE_RE, _np_word
 from .sentences import _trim_span, _words
 from .vocabulary import (
     _AUDIENCE,
@@ -59,6 +60,15 @@ _PREPOSITION_AFTER_CUE_RE = re.compile(
 )
 
 
+# ... unless the "preposition" opens a number, the subject of a clause: "said about 2,000 wells
+# had dried up", "said at least 300 families had fled", "said over 40 homes were burned"
+_QUANTITY_RE = re.compile(
+    r"(?:about|over|at least|at most|up to|in all)\s+(?:\d|(?:a|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|a hundred|hundreds|dozens|"
+    r"thousands|half|a third|a quarter)\b)"
+)
+
+
 def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | None:
     rest = masked[cue_end:hi]
     m = re.match(r"\s*(?:,\s*)?that\b\s*", rest)
@@ -104,7 +114,9 @@ def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | Non
     begin = cue_end + skipped + m.end()
     if begin >= hi or masked[begin] in ",.;!?)":
         return None
-    if _PREPOSITION_AFTER_CUE_RE.match(masked, begin, hi):
+    if _PREPOSITION_AFTER_CUE_RE.match(masked, begin, hi) and not _QUANTITY_RE.match(
+        masked, begin, hi
+    ):
         return None  # "argued about the budget", "wrote about London": no reported speech
     if cue in _THAT_ONLY:
         return None
@@ -128,11 +140,19 @@ _AND_CLAUSE_RE = re.compile(
 )
 
 
+# a naming verb coordinated with the cue: "said X and called the raids 'unacceptable'" ends what
+# was said, and the quotation after it is the subject's own words
+_AND_NAMING_RE = re.compile(
+    r",?\s+and\s+(?:called|described|dubbed|termed|branded|labell?ed|dismissed|denounced|"
+    r"condemned|accused)\b"
+)
+
+
 def _content_spans(body: str, masked: str, begin: int, hi: int) -> list[tuple[int, int]]:
     """The reported speech from ``begin`` to the end of its clause; "X and that Y" gives two."""
     text = masked[begin:hi]
     cut = len(text)
-    for regex in (_BOUNDARY_RE, _AND_CLAUSE_RE):
+    for regex in (_BOUNDARY_RE, _AND_CLAUSE_RE, _AND_NAMING_RE):
         m = regex.search(text)
         if m and m.start() < cut:
             cut = m.start()
@@ -333,10 +353,33 @@ def _cue_verb(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
         _urge(ctx, cue, c_lo, c_hi, emit)
     else:
         begin = _content_start(ctx.masked, cue, c_hi, ctx.hi)
-        if begin is not None:
+        if begin is not None and not _inverted(ctx, c_lo, c_hi):
             _preposed(ctx, cue, c_lo, begin, emit)
         else:
             _postposed(ctx, c, emit)
+
+
+# what an inverted cue's speaker may be followed by to the sentence's end: nothing, or a time
+_INVERTED_END_RE = re.compile(rf"\s*(?:,?\s*{_TIME}\s*)?[.!?]?\s*$", re.IGNORECASE)
+
+
+def _inverted(ctx: _Context, c_lo: int, c_hi: int) -> bool:
+    """ "CONTENT, said Ana Ruiz, the head teacher." : a comma before the cue, and after it only
+    the speaker (with an apposition or a relative clause) to the end of the sentence, so what
+    follows is no speech."""
+    masked = ctx.masked
+    if not re.search(r"[^\s,]\s*,\s*$", masked[ctx.lo : c_lo]):
+        return False
+    end = ctx.hi  # without a relative clause on the speaker: "said Ana Ruiz, who heads ..."
+    relative = re.search(r",\s+(?:who|whose)\s[^;:!?_]*$", masked[c_hi : ctx.hi])
+    if relative:
+        end = c_hi + relative.start()
+    m = _RIGHT_PHRASE_RE.match(masked, c_hi, end)
+    if not m or re.match(r"\s*(?:that|to|in|on|at|by)\b", masked[c_hi:end]):
+        return False
+    if _FINITE_RE.search(masked, m.start(), m.end()):
+        return False  # "X, the mayor, said the road was closed": a clause, not a speaker
+    return _INVERTED_END_RE.fullmatch(masked, m.end(), end) is not None
 
 
 def _subject_of(ctx: _Context, lo: int, c_lo: int, subject_lo: int | None = None):
@@ -346,7 +389,32 @@ def _subject_of(ctx: _Context, lo: int, c_lo: int, subject_lo: int | None = None
     if not found:
         lo = lo if subject_lo is None else subject_lo
         found, entity = _sentence_subject(ctx.masked, lo, c_lo, ctx.who)
+    if not found and re.search(r"\band\s+$", ctx.masked[ctx.lo : c_lo]):
+        found, entity = _leading_subject(ctx, c_lo)
     return found, entity
+
+
+def _leading_subject(ctx: _Context, c_lo: int) -> tuple[bool, _Entity | None]:
+    """The subject of a verb coordinated with the sentence's first ("The army blamed X and
+    said ...", "The government of Y, which ..., said ... and urged ..."): the noun phrase the
+    sentence opens with, up to its first word that can be no part of one."""
+    comma = ctx.masked.find(",", ctx.lo, c_lo)
+    words = list(_WORD_RE.finditer(ctx.masked, ctx.lo, c_lo if comma == -1 else comma))
+    n = 0
+    while n < len(words) and _np_word(words[n].group()):
+        n += 1
+    if n == 0 or (n < len(words) and not _FINITE_RE.fullmatch(words[n].group())):
+        return False, None  # the phrase must end at a verb: "The army blamed"
+    if n == len(words) and not (
+        comma != -1 and re.match(r",\s+(?:which|who|whose)\b", ctx.masked[comma:c_lo])
+    ):
+        return False, None  # "In Port Sudan, ...", "The commander, Name, ...": not the subject
+    phrase = ctx.masked[words[0].start() : words[n - 1].end()]
+    found, entity = ctx.who.interpret(phrase, words[0].start(), ctx.p_hi)
+    return (True, entity) if found and entity is not None else (False, None)
+
+
+_WORD_RE = re.compile(r"[^\s,;:()]+")
 
 
 def _participle(ctx: _Context, cue: str, c_lo: int, c_hi: int, emit: _Emitter) -> None:

@@ -232,7 +232,11 @@ class _Registry:
         if words and _is_cap(words[-1]) and not _is_cap(words[0]):
             # "the fictional Levant Monitoring Group" -> "Levant Monitoring Group"
             first = next(i for i, w in enumerate(words) if _is_cap(w))
-            if all(_is_cap(w) or w in {"of", "for", "and", "the"} for w in words[first:]):
+            # (but "government of the Republic of Ghana" is the government, not the country)
+            head_of = any(w in {"of", "for"} for w in words[:first])
+            if not head_of and all(
+                _is_cap(w) or w in {"of", "for", "and", "the"} for w in words[first:]
+            ):
                 name = " ".join(words[first:])
         entity = self.find(name)
         if entity is None:

@@ -19,7 +19,8 @@ _WORD = r"(?:[A-Z][\w’'-]*|(?:al|el|ad|as|ar|an|ash|at|az)-[A-Z]?[\w’'-]+)"
 _NAME = rf"{_WORD}(?:\s+(?:(?:de|del|da|do|dos|la)\s+)?{_WORD}){{0,3}}"
 
 _REGION_WORDS = (
-    r"province|state|region|oblast|district|regency|department|governorate|county|prefecture"
+    r"province|state|region|oblast|district|regency|department|governorate|county|prefecture|"
+    r"territory"
 )
 _REGION_WORD_IN_NAME_RE = re.compile(rf"\b(?:{_REGION_WORDS.title()})\b")
 _REGION_SUFFIX_RE = re.compile(rf"({_NAME})\s+((?i:{_REGION_WORDS}))\b")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .vocabulary import (
+    _ARTICLE_NAME,
     _DAYS,
     _GROUP_WORDS,
     _HONORIFICS,
@@ -18,8 +19,10 @@ from .vocabulary import (
 
 _NAME_TOKEN = (
     r"(?:(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\.|[A-Z]\.(?=\s[A-Z])|"
-    r"[A-Z][\w’'-]*|{bound}(?:bin|al|el|de|da|van|von|ibn|abu)(?=\s[A-Z]))"
+    r"[A-Z][\w’'-]*|{bound}" + _ARTICLE_NAME + "|"
+    r"{bound}(?:bin|al|el|de|da|van|von|ibn|abu)(?=\s[A-Z]))"
 )
+# (the Arabic article joined to a surname is part of the name: "Omar al-Hadi", "Ali el-Sayed")
 
 
 # A particle is a word of its own ("Mocímboa da Praia"); unbounded, the "de" of "outside Pemba"
@@ -94,10 +97,12 @@ def _person_names(
             continue
         if any(re.fullmatch(_MONTHS + "|" + _DAYS, w) for w in words):
             continue
+        if all(w.isupper() for w in words if len(w.rstrip(".")) > 1):
+            continue  # capitals throughout: a dateline ("PORT ELLEN, Scotland"), no one's name
         start = lo + m.start() + tokens[0].start()
         before = text[max(lo, start - 30) : start].split()
-        if before and before[-1].casefold() in _ORG_DESCRIPTORS:
-            continue  # "the relief group Hands Across Borders"
+        if before and before[-1].casefold().rstrip(",") in _ORG_DESCRIPTORS:
+            continue  # "the relief group Hands Across Borders", "an aid group, Nordhjelp Sverige"
         name = " ".join(words)
         found.append((start, lo + m.start() + tokens[-1].end(), name, " ".join(role_words)))
     return found

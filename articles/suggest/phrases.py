@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .vocabulary import (
+    _ARTICLE_NAME,
     _CUE_RE,
     _DAYS,
     _GROUP_WORDS,
@@ -20,6 +21,7 @@ from .vocabulary import (
     _STOP_CAPS,
     _clean,
     _is_cap,
+    _is_name_word,
     _key,
     _wordset,
 )
@@ -39,10 +41,17 @@ _PARENTHETICAL_RE = re.compile(
 )
 
 
+_OWNED_HEAD_RE = re.compile(r"\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)$")
+
+
 def _head_word(phrase: str) -> str:
-    """The head noun: the last word before "of", "for", "at", "in", "who" or "whose"."""
+    """The head noun: the last word before "of", "for", "at", "in", "who", "where" ...; after a
+    possessive, the noun it ends on ("the Republic of Ghana's government": "government")."""
+    owned = _OWNED_HEAD_RE.search(phrase)
+    if owned:
+        return owned.group(1)
     part = re.split(
-        r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that)\s+", phrase, maxsplit=1
+        r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that|where|when)\s+", phrase, maxsplit=1
     )[0]
     words = part.split()
     return re.sub(r"['’]s$", "", words[-1]) if words else ""
@@ -58,7 +67,7 @@ def _np_word(word: str) -> bool:
     w = word.casefold().rstrip(".")
     base = re.sub(r"['’]s$", "", word)
     return (
-        _is_cap(word)
+        _is_name_word(word)
         or w in _NP_FUNCTION
         or w in _ROLE_WORDS
         or word.casefold() in _ROLE_WORDS
@@ -120,7 +129,7 @@ def _split_role_name(phrase: str) -> tuple[str, str]:
     last_role = -1
     for i, word in enumerate(words):
         w = word.casefold()
-        is_role = w in _ROLE_WORDS or w.rstrip(".") in _ROLE_WORDS or not _is_cap(word)
+        is_role = w in _ROLE_WORDS or w.rstrip(".") in _ROLE_WORDS or not _is_name_word(word)
         if is_role and w not in _PARTICLES:
             last_role = i
     name_words = words[last_role + 1 :]
@@ -255,7 +264,7 @@ class _Speakers:
         role, name = _split_role_name(phrase)
         if not name or _TIME_PHRASE_RE.fullmatch(name):
             return False, None  # "... Haitians on Friday": no one's name
-        if not all(_is_cap(w) or w.casefold() in _PARTICLES for w in name.split()):
+        if not all(_is_name_word(w) for w in name.split()):
             return False, None
         if _key(name) in reg.places:
             return True, reg.organisation(name)
@@ -324,6 +333,13 @@ class _Speakers:
         return self._clause_starts[key]
 
     def _left(self, lo: int, cue_start: int, scope_end: int) -> tuple[bool, _Entity | None, int]:
+        gave = _GAVE_NAME_BEFORE_RE.search(self.masked, lo, cue_start)
+        if gave:
+            # "A spokesman for the militia, who gave his name only as Kpadyu, said"
+            name = gave.group(1)
+            given = self.registry.find(name) or self.registry.person(name)
+            self.registry.mention(gave.start(1), given)
+            return True, given, gave.start(1)
         segments = _subject_segments(self.masked, lo, cue_start)
         if not segments:
             return False, None, cue_start
@@ -342,7 +358,7 @@ class _Speakers:
             _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS
         ):
             offset, phrase = 0, last
-        elif _group(last.split()[0].casefold()):
+        elif _group(last.split()[0].casefold()) or _capitalised_group(last):
             offset, phrase = 0, last  # "officials at the Torkham border crossing"
         if not phrase:
             return False, None, cue_start
@@ -372,7 +388,7 @@ class _Speakers:
         if not found:
             return None
         role = self.appositive_role(last)
-        bare_name = all(_is_cap(w) for w in name_phrase.split())
+        bare_name = all(_is_name_word(w) for w in name_phrase.split())
         if entity is not None and entity.kind == "person":
             if not self._org_appositive(role):
                 entity.offer_role(role)
@@ -391,7 +407,11 @@ class _Speakers:
         if not m:
             return False
         head = _head_word(text)
-        if _is_cap(head) or head.casefold() in _GROUP_WORDS:
+        if _is_cap(head):
+            return False
+        if m.group(1) == "the" and re.search(r"\s(?:that|which|who)\s", text):
+            return True  # "X, the armed group that controls the north, said": describes X
+        if head.casefold() in _GROUP_WORDS:
             return False
         # "the health ministry" is a subject; "a regional news agency" describes one
         return not (head.casefold() in _ORG_WORDS and m.group(1) == "the")
@@ -516,6 +536,18 @@ def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, i
     return segments
 
 
+_GAVE_NAME_BEFORE_RE = re.compile(
+    r",\s+who\s+(?:gave|gives)\s+(?:his|her)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+"
+    r"([A-Z][\w’'-]+),\s*$"
+)
+
+
+def _capitalised_group(text: str) -> bool:
+    """ "Aid workers in the camps": a group noun after a sentence's capitalised first word."""
+    words = text.split()
+    return len(words) > 1 and _is_cap(words[0]) and words[1].islower() and _group(words[1])
+
+
 def _bare_role(text: str) -> bool:
     """A role without an article, as wire copy writes it after a name: "spokeswoman for the
     rebel alliance", "commander of the garrison" (a role word, lowercase, heading its phrase)."""
@@ -537,7 +569,7 @@ _INTRODUCTORY_RE = re.compile(
 
 
 _SUBJECT_PHRASE_RE = re.compile(
-    r"((?:[A-Z][\w’'.-]*|the|The|of|for)(?:\s+(?:[A-Z][\w’'.-]*|of|for|the))*)"
+    rf"((?:[A-Z][\w’'.-]*|the|The|of|for)(?:\s+(?:[A-Z][\w’'.-]*|{_ARTICLE_NAME}|of|for|the))*)"
 )
 
 

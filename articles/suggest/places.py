@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import gazetteer as gazetteer_module
@@ -387,9 +388,66 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
         locative = listed or _locative_before(body, s) or _area_of(body, s, e)
         entry = _choose(gaz, text, ctx.context, strong, ctx.focus, locative)
+        if entry is not None and entry.kind == "country":
+            short = (text, entry.country_code)
+            if short not in ctx.short_names:
+                ctx.short_names[short] = _longer_namesake(ctx, text, entry)
+            entry = ctx.short_names[short]
         if entry is not None:
             return s, e, text, entry, n
     return None
+
+
+@lru_cache(maxsize=4096)
+def _full_names(names: tuple[str, ...], text: str) -> tuple[re.Pattern, ...]:
+    """Of a country's ``names``, those longer than ``text`` that hold it as a word, each as a
+    pattern with an optional "the" (remembered: every country is asked for each short name)."""
+    word = re.compile(rf"\b{re.escape(text)}\b")
+    return tuple(
+        re.compile(r"\b" + re.escape(n).replace(r"the\ ", r"(?:the\ )?") + r"\b")
+        for n in sorted(set(names) - {text}, key=len, reverse=True)
+        if len(n) > len(text) and word.search(n)
+    )
+
+
+_NAME_BEFORE_RE = re.compile(r"[A-Z][\w’'-]*\s$")  # "People's Republic of China"
+
+
+def _longer_namesake(ctx: _Context, text: str, entry):
+    """A short name two countries share ("Congo"), which the gazetteer gives one of: the other
+    when the article names that one in full ("the Democratic Republic of the Congo", "DR
+    Congo") and never the first, each full name counted only where it is not part of a longer
+    one of the other ("Republic of the Congo" in "Democratic Republic of the Congo", "Republic
+    of China" in "People's Republic of China", which a capitalised word before also rules out)."""
+
+    def spans(country) -> list[tuple[int, int]]:
+        names = (country.name, *country.aliases)
+        return [
+            m.span() for pattern in _full_names(names, text) for m in pattern.finditer(ctx.body)
+        ]
+
+    own = spans(entry)
+    for code, other in ctx.gaz.countries.items():
+        if code == entry.country_code:
+            continue
+        if text not in other.name and not any(text in a for a in other.aliases):
+            continue
+        if not _full_names((other.name, *other.aliases), text):
+            continue
+        theirs = spans(other)
+        if not theirs:
+            continue
+        inside = lambda a, b: b[0] <= a[0] and a[1] <= b[1] and a != b  # noqa: E731
+        theirs_alone = [
+            t
+            for t in theirs
+            if not any(inside(t, o) for o in own)
+            and not _NAME_BEFORE_RE.search(ctx.body, max(0, t[0] - 30), t[0])
+        ]
+        own_alone = [o for o in own if not any(inside(o, t) for t in theirs)]
+        if theirs_alone and not own_alone:
+            return other
+    return entry
 
 
 _AREA_BEFORE_RE = re.compile(r"\b(?:in|near|around|into|toward|towards|across) the $")

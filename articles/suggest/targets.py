@@ -51,6 +51,8 @@ class _Context:
     # where a run of capitalised words before a place word starts -> where it ends ("Kaman Aman
     # Setu" of "the Kaman Aman Setu crossing")
     named_runs: dict[int, int] = field(default_factory=dict)
+    # a country's short name -> the country it means here (places._longer_namesake), remembered
+    short_names: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.taken:

@@ -81,6 +81,7 @@ _ROLE_WORDS = _wordset(
     deputy-head paediatrician pediatrician surgeon nurse driver shopkeeper resident witness
     economist expert diplomat monk priest imam bishop activist journalist commissioner officer
     soldier fisherman farmer trader teacher engineer student worker rev. rev reverend fr. father
+    delegate
     """
 )
 
@@ -177,3 +178,14 @@ def _key(name: str) -> str:
 
 def _is_cap(word: str) -> bool:
     return word[:1].isupper()
+
+
+# a surname with the Arabic article joined to it: "al-Hadi", "el-Sayed" (a name's word though
+# it starts in lowercase)
+_ARTICLE_NAME = r"(?:al|el|ad|ar|as|ash|at|az|an|ul|ud)-[A-Z][\w’'-]*"
+
+
+def _is_name_word(word: str) -> bool:
+    if _is_cap(word) or word.casefold() in _PARTICLES:
+        return True
+    return re.match(_ARTICLE_NAME, word) is not None
