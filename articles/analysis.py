@@ -253,19 +253,24 @@ def kept_claim_counts(
 
 
 def claim_counts(
-    filters: search.Filters, place: Place | None, focus: tuple[str, str] | None, group: str
+    rows: QuerySet,
+    filters: search.Filters,
+    place: Place | None,
+    focus: tuple[str, str] | None,
+    group: str,
 ) -> list[tuple[Key, int]]:
-    """(column key, quotes) for every column of the claims the filters choose: from the kept
-    counts when nothing but a place chooses (``kept_claim_counts``), else counted over
-    ``claim_rows`` (a row a quote) and kept in the cache under the lists' generation, as the
-    matrix is, since a search's quotes are many."""
+    """(column key, quotes) for every column of the claims the filters choose (``rows``, from
+    ``claim_rows``): from the kept counts when nothing but a place chooses
+    (``kept_claim_counts``), else counted over ``rows`` (a row a quote) and kept in the cache
+    under the lists' generation, as the matrix is, since a search's quotes are many."""
     kept = kept_claim_counts(filters, place, focus, group)
     if kept is not None:
         return kept
 
     def compute() -> list[tuple[Key, int]]:
-        rows, key = keyed(claim_rows(filters, place, focus)[0], group)
-        return [tuple(r) for r in rows.order_by().values_list(key).annotate(n=Count("*"))]
+        keyed_rows, key = keyed(rows, group)
+        counted = keyed_rows.order_by().values_list(key).annotate(n=Count("*"))
+        return [tuple(r) for r in counted]
 
     return cached("claim-counts", (filters, place and place.pk, focus, group), compute)
 

@@ -277,7 +277,7 @@ def compare_claims(request, subject):
     if group == AFFILIATION and "affiliation" in request.GET:
         focus = (AFFILIATION, search.text_param(request.GET, "affiliation"))
     rows, quote_field = analysis.claim_rows(filters, place, focus)
-    counts = analysis.claim_counts(filters, place, focus, group)
+    counts = analysis.claim_counts(rows, filters, place, focus, group)
     columns, n_columns, n_quotes = analysis.claim_columns(
         rows, quote_field, group, show_all, counts
     )
