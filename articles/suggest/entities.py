@@ -97,6 +97,7 @@ class _Registry:
         self._owners = _EntityIndex()
         self._kinds: set[str] = set()
         self._unnamed: dict[str, list[int]] = {}  # role head -> positions of unnamed sources
+        self._unnamed_people: list[int] = []  # positions of every unnamed person, in order
         for speaker in known:
             entity = _Entity(speaker.name, speaker.kind, speaker.role, set(speaker.aliases), True)
             self._add(entity)
@@ -145,10 +146,17 @@ class _Registry:
             self._last_mention[entity.serial] = self._sequence
 
     def last(self, position: int, kind: str = "person") -> _Entity | None:
-        """The entity of ``kind`` mentioned last before ``position``: what "he" or "it" means."""
+        """The entity of ``kind`` mentioned last before ``position``: what "he" or "it" means;
+        no person when an unnamed one ("a resident said") came after the last person named."""
         items = self._by_position.get(kind, [])
         i = bisect.bisect_left(items, (position, 0), key=lambda m: m[:2]) - 1
-        return items[i][2] if i >= 0 else None
+        if i < 0:
+            return None
+        if kind == "person":
+            k = bisect.bisect_left(self._unnamed_people, position) - 1
+            if k >= 0 and self._unnamed_people[k] > items[i][0]:
+                return None
+        return items[i][2]
 
     def _latest(self, candidates: list[_Entity], test) -> _Entity | None:
         """Of the ``candidates`` that pass ``test``: the one mentioned last, or else the last
@@ -277,6 +285,7 @@ class _Registry:
         """An unnamed source at ``position``: "a migration official said". A later "the
         official" means them, not someone named before them."""
         self._unnamed.setdefault(head.casefold(), []).append(position)
+        bisect.insort(self._unnamed_people, position)
 
     def by_role(self, role: str, position: int) -> _Entity | None:
         """ "the Kremlin spokesman", "the envoy", "the UN official" -> the person named so far

@@ -93,6 +93,16 @@ def _trailing_np(text: str) -> tuple[int, str]:
         # one or two lowercase modifiers between a name and its head: "the Congolese aid group",
         # "The United Nations refugee agency", "aid agencies"
         leftmost = words[start].group() if start < len(words) else ""
+        # "A Baptist pastor in X": the person so described, not X
+        if leftmost in {"in", "from"} and start >= 2 and words[start - 1].group().islower():
+            k = next(
+                (j for j in range(start - 2, max(-1, start - 5), -1)
+                 if words[j].group().casefold() in {"a", "an"}),
+                -1,
+            )
+            if k >= 0:
+                start = k
+                continue
         if leftmost.islower() and leftmost in _ORG_WORDS | _ROLE_WORDS | _GROUP_WORDS:
             k = start - 1
             while k >= 0 and k >= start - 2 and words[k].group().islower():
@@ -248,6 +258,10 @@ class _Speakers:
                 reg.unnamed(position, head)
                 return True, None
             return True, reg.by_role(" ".join(head_part), position)
+        if determiner in {"a", "an"} and head_word.islower():
+            # "a schoolteacher who fled to X", "a Baptist pastor in X": someone unnamed, not X
+            reg.unnamed(position, head)
+            return True, None
         return self._named(phrase)
 
     def _pronoun(self, word: str, position: int) -> _Entity | None:
@@ -384,11 +398,19 @@ class _Speakers:
         if not (name_phrase and (name_phrase == prev[0] or _is_cap(name_phrase[:1]))):
             return None
         position = prev[1] + offset
+        role = self.appositive_role(last)
+        bare_name = all(_is_name_word(w) for w in name_phrase.split())
+        if (
+            bare_name
+            and _head_word(role).casefold() in _PLACE_APPOSITIVES
+            and self.registry.find(name_phrase) is None
+        ):
+            # "Wabag, the provincial capital": a place, so later "from Wabag" is nobody's name
+            self.registry.places.add(_key(name_phrase))
+            return None
         found, entity = self.interpret(name_phrase, position, scope_end)
         if not found:
             return None
-        role = self.appositive_role(last)
-        bare_name = all(_is_name_word(w) for w in name_phrase.split())
         if entity is not None and entity.kind == "person":
             if not self._org_appositive(role):
                 entity.offer_role(role)
@@ -487,7 +509,15 @@ def _strip_location(phrase: str) -> str:
         source = low in _ORG_WORDS or _group(low)
         if not source and (not _is_cap(last) or low in _STOP_CAPS):
             return phrase
+        if low == "mission" and _is_cap(last):
+            return phrase  # "the UN Mission in X" is named for where it is
         phrase = located.group(1)
+
+
+# heads of an appositive that makes the name before it a place: "X, the provincial capital"
+_PLACE_APPOSITIVES = frozenset(
+    "capital town city village province district region state county port island camp".split()
+)
 
 
 def _group(word: str) -> bool:
