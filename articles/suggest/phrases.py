@@ -96,8 +96,11 @@ def _trailing_np(text: str) -> tuple[int, str]:
         # "A Baptist pastor in X": the person so described, not X
         if leftmost in {"in", "from"} and start >= 2 and words[start - 1].group().islower():
             k = next(
-                (j for j in range(start - 2, max(-1, start - 5), -1)
-                 if words[j].group().casefold() in {"a", "an"}),
+                (
+                    j
+                    for j in range(start - 2, max(-1, start - 5), -1)
+                    if words[j].group().casefold() in {"a", "an"}
+                ),
                 -1,
             )
             if k >= 0:
@@ -515,8 +518,8 @@ def _strip_location(phrase: str) -> str:
 
 
 # heads of an appositive that makes the name before it a place: "X, the provincial capital"
-_PLACE_APPOSITIVES = frozenset(
-    "capital town city village province district region state county port island camp".split()
+_PLACE_APPOSITIVES = _wordset(
+    "capital town city village province district region state county port island camp"
 )
 
 
