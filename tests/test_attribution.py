@@ -516,6 +516,24 @@ def test_a_name_set_off_as_a_town_is_no_person_for_a_later_he():
     assert set(speakers_of(body).values()) == {"Rui Santos"}
 
 
+def test_a_sentences_first_capitalised_word_is_no_speaker():
+    body = (
+        "Cyclists say they now ride only in daylight.\n\n"
+        "Further west, in the hill district of Orna, importers said lorries were waiting a week."
+        "\n\nPress freedom groups have condemned the arrests, saying they were meant to frighten."
+    )
+    assert speakers_of(body) == {
+        "they now ride only in daylight": None,
+        "lorries were waiting a week": None,
+        "they were meant to frighten": None,
+    }
+
+
+def test_a_surname_that_looks_like_a_plural_is_still_the_person():
+    body = "Lena Walters is a nurse in the camp. Walters said the clinic had closed."
+    assert speakers_of(body) == {"the clinic had closed": "Lena Walters"}
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

@@ -244,7 +244,12 @@ class _Speakers:
         )
         # unnamed sources: "officials", "aid workers", "officials in Tbilisi", "traders"
         head_word = _head_word(phrase)
-        if _group(head) and determiner != "the" and (head_word == words[0] or head_word.islower()):
+        if (
+            _group(head)
+            and determiner != "the"
+            and (head_word == words[0] or head_word.islower())
+            and (head_word.islower() or reg.find(head_word) is None)  # not a surname: "Peters"
+        ):
             return True, None
         if head in _ORG_WORDS and not titled:
             if len(words) <= 2 and determiner == "the" and not any(_is_cap(w) for w in words[1:]):
@@ -524,10 +529,17 @@ _PLACE_APPOSITIVES = _wordset(
 
 
 def _group(word: str) -> bool:
-    """A plural noun for unnamed sources: "officials", or a role's plural ("traders")."""
+    """A plural noun for unnamed sources: "officials", a role's plural ("traders"), or a plural
+    of people by what they do ("motorists", "exporters")."""
     return word in _GROUP_WORDS or (
-        word.endswith("s") and word[:-1] in _ROLE_WORDS and word not in _ROLE_WORDS
+        word.endswith("s")
+        and word not in _ROLE_WORDS
+        and (word[:-1] in _ROLE_WORDS or bool(_PEOPLE_PLURAL_RE.search(word)))
     )
+
+
+# plurals of nouns for people by what they do: "motorists", "exporters" (not "-ians": "Haitians")
+_PEOPLE_PLURAL_RE = re.compile(r"[a-z]{3}(?:ists|ers|ors|ants|ents)$")
 
 
 _TIME_PHRASE_RE = re.compile(
@@ -606,6 +618,20 @@ _SUBJECT_PHRASE_RE = re.compile(
 )
 
 
+def _group_phrase(seg_text: str, phrase: str) -> str:
+    """A sentence's first word with the lowercase words after it, when they end on a plural for
+    unnamed sources ("Human rights groups have ..."): the group, not the capitalised word."""
+    if " " in phrase:
+        return phrase
+    following = seg_text[len(phrase) :].split()[:3]
+    for n, word in enumerate(following, 1):
+        if not re.fullmatch(r"[a-z]+", word):
+            break
+        if _group(word):
+            return " ".join([phrase, *following[:n]])
+    return phrase
+
+
 def _subject_plan(masked: str, s_lo: int, limit: int) -> _SubjectPlan:
     """What ``_sentence_subject`` tries, read from the text alone: the (clause start, cue) of
     each segment's first cue, for ``_Speakers.left``, in order; then the noun phrase to
@@ -627,7 +653,7 @@ def _subject_plan(masked: str, s_lo: int, limit: int) -> _SubjectPlan:
         m = _SUBJECT_PHRASE_RE.match(seg_text)
         if not m or m.group(1).casefold() in _STOP_CAPS:
             return lefts, None
-        return lefts, (m.group(1), s_lo + seg.start())
+        return lefts, (_group_phrase(seg_text, m.group(1)), s_lo + seg.start())
     return lefts, None
 
 
