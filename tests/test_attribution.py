@@ -491,6 +491,16 @@ def test_a_police_rank_is_a_role_not_part_of_the_name():
     assert found[0].speaker_role.startswith("Chief Inspector")
 
 
+def test_a_rank_and_the_office_after_the_name_both_mean_the_person():
+    body = (
+        "Convoys were stopped, said Deputy Superintendent Mara Olsen, the acting district "
+        "commander.\n\n"
+        "Two units had been sent north, the commander said.\n\n"
+        "The superintendent said the road would reopen on Monday."
+    )
+    assert set(speakers_of(body).values()) == {"Mara Olsen"}
+
+
 def test_an_unnamed_person_is_nobody_and_so_is_the_he_after_them():
     body = (
         "'We will hold the bridge', said Colonel Ivo Marek, the brigade commander.\n\n"

@@ -26,13 +26,21 @@ class _Entity:
     on_change: Callable[[_Entity], None] | None = field(default=None, repr=False)
 
     def offer_role(self, role: str) -> None:
-        """Keep the first role the text gives, unless it was only a title ("Gen.", "Mayor")."""
+        """Keep the first role the text gives, unless it was only a title ("Gen.", "Mayor"); a
+        rank of several words ("Chief Inspector") keeps the office described after it too
+        ("Chief Inspector, acting police commander"), so "the inspector" and "the commander"
+        both mean the person."""
         role = role.strip()
         title_only = len(self.role.split()) == 1 and len(role.split()) > 1 and not self.known
         if role and (not self.role or title_only):
             self.role = role
-            if self.on_change is not None:
-                self.on_change(self)
+        elif role and not self.known and _rank(self.role) and role[:1].islower():
+            if "," not in self.role:
+                self.role = f"{self.role}, {role}"
+        else:
+            return
+        if self.on_change is not None:
+            self.on_change(self)
 
     def names(self) -> set[str]:
         """Its name and aliases, as comparison keys."""
@@ -58,6 +66,12 @@ def _org_core_of_key(key: str) -> str:
 def _lead_tokens(key: str) -> tuple[str, ...]:
     """The first two words (runs of \\w) of a name key: where a sentence may name it."""
     return tuple(m.group() for _, m in zip(range(2), re.finditer(r"\w+", key), strict=False))
+
+
+def _rank(role: str) -> bool:
+    """A rank or title of several capitalised words, with no office: "Chief Inspector"."""
+    words = role.split()
+    return len(words) > 1 and all(_is_cap(w) and w.casefold() in _ROLE_WORDS for w in words)
 
 
 class _EntityIndex:
@@ -122,7 +136,7 @@ class _Registry:
             self._cores.add(_org_core_of_key(key), entity)
             self._keys_led_by.setdefault(_lead_tokens(key), set()).add(key)
             self._owners.add((key, entity.kind), entity)
-        for word in _key(entity.role).split():
+        for word in _key(entity.role).replace(",", " ").split():
             self._roles.add(word, entity)
 
     def set_kind(self, entity: _Entity, kind: str) -> None:
@@ -298,7 +312,7 @@ class _Registry:
         def fits(entity: _Entity, generic: bool) -> bool:
             if entity.kind != "person" or not entity.role or not self.named(entity):
                 return False
-            have = _key(entity.role).split()
+            have = _key(entity.role).replace(",", " ").split()
             if not generic and head not in have:
                 return False
             if generic and (set(have) & _NOT_OFFICIAL or have[-1:] == ["resident"]):
