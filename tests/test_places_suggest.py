@@ -31,6 +31,18 @@ def rows(body, known=(), **kwargs):
 # -- the namesake next door, against what the article says -------------------------------------
 
 
+def test_a_namesake_in_the_articles_own_region_beats_a_bigger_one_of_the_same_country():
+    alone = "Crews from Columbus were sent south."
+    [ohio] = found(alone)
+    assert round(ohio.latitude) == 40  # the biggest Columbus, with nothing else to go on
+    body = (
+        "Storms cut power in Savannah and Macon on Monday, and crews from Augusta and Columbus "
+        "were sent south."
+    )
+    columbus = next(p for p in found(body) if p.text == "Columbus")
+    assert (round(columbus.latitude), round(columbus.longitude)) == (32, -85)  # Georgia's
+
+
 def test_the_dateline_that_names_its_country_decides_between_namesakes():
     # Mitrovica is a city in Kosovo and (as an alias of Sremska Mitrovica) a town in Serbia;
     # the article names Serbia more often, but its dateline says Kosovo
@@ -398,6 +410,16 @@ def test_a_mountain_is_no_person_and_its_name_stays_a_place():
     body = "Families returned to Sinjar, at the foot of Mount Sinjar in Iraq. Sinjar was quiet."
     out = [(p.text, p.kind) for p in found(body) if "Sinjar" in p.text]
     assert out == [("Sinjar", "city"), ("Mount Sinjar", "mountain"), ("Sinjar", "city")]
+
+
+def test_the_state_capital_is_the_city_an_appositive_named_so_later_too():
+    body = (
+        "Floods cut roads across Amazonas state, and boats carried food to Manaus, the state "
+        "capital, on Monday.\n\n"
+        "Officials in Parintins said help from the state capital had not arrived."
+    )
+    capitals = [(p.place, p.rule) for p in found(body) if p.text == "state capital"]
+    assert capitals == [("Manaus", "place.anaphora"), ("Manaus", "place.anaphora.capital")]
 
 
 def test_an_airport_named_after_a_city_is_at_that_city_else_at_the_capital():

@@ -30,7 +30,8 @@ _ATTRIBUTIVE = "|".join(
 
 
 _ANAPHORA_RE = re.compile(
-    r"\b[Tt]he\s+((?:(?:regional|provincial|commercial|economic|administrative)\s+)?capital|"
+    r"\b[Tt]he\s+((?:(?:regional|provincial|state|district|commercial|economic|administrative)"
+    r"\s+)?capital|"
     r"city|town|village|region|province|oblast|territory|district|regency|department|prefecture|"
     rf"governorate|river|lake|mountain|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
@@ -119,6 +120,7 @@ class _Earlier:
         self._best: dict[str, list] = {}
         self._recent: dict[str, _Mention] = {}
         self._first: dict[tuple[str, str], _Target] = {}
+        self.capitals: dict[str, _Target] = {}  # "state capital" -> the city an appositive named
         for mention in mentions:
             self._note_first(mention)
 
@@ -230,9 +232,12 @@ def _antecedent(
     # ("Parachinar, the district's main town": the district is another place)
     appositive = _COMMA_GAP_RE.fullmatch(body, prev.end, m.start()) is not None
     if appositive and prev.target.kind == "city" and not body.startswith(("'s", "’s"), m.end()):
+        if "capital" in noun:
+            earlier.capitals.setdefault(noun, prev.target)
         return prev.target, "place.anaphora"
     if "capital" in noun:
-        target = _capital(noun, earlier, gaz, known_cities)
+        # "Myitkyina, the state capital, ... the state capital": the city so named before
+        target = earlier.capitals.get(noun) or _capital(noun, earlier, gaz, known_cities)
         return (target, "place.anaphora.capital") if target is not None else None
     capital = prev.target.capital if prev.target.kind == "region" else None
     if noun == "city" and capital is not None and "." not in body[prev.end : m.start()]:
@@ -263,7 +268,7 @@ _LOCATED_BY_RE = re.compile(
 
 def _capital(noun: str, earlier: _Earlier, gaz, known_cities) -> _Target | None:
     """ "the regional capital": the seat of the last region; "the capital": the last country's."""
-    if noun in {"regional capital", "provincial capital"}:
+    if noun in {"regional capital", "provincial capital", "state capital", "district capital"}:
         region = earlier.last("region")
         if region is None:
             return None

@@ -26,13 +26,21 @@ class _Entity:
     on_change: Callable[[_Entity], None] | None = field(default=None, repr=False)
 
     def offer_role(self, role: str) -> None:
-        """Keep the first role the text gives, unless it was only a title ("Gen.", "Mayor")."""
+        """Keep the first role the text gives, unless it was only a title ("Gen.", "Mayor"); a
+        rank of several words ("Chief Inspector") keeps the office described after it too
+        ("Chief Inspector, acting police commander"), so "the inspector" and "the commander"
+        both mean the person."""
         role = role.strip()
         title_only = len(self.role.split()) == 1 and len(role.split()) > 1 and not self.known
         if role and (not self.role or title_only):
             self.role = role
-            if self.on_change is not None:
-                self.on_change(self)
+        elif role and not self.known and _rank(self.role) and role[:1].islower():
+            if "," not in self.role:
+                self.role = f"{self.role}, {role}"
+        else:
+            return
+        if self.on_change is not None:
+            self.on_change(self)
 
     def names(self) -> set[str]:
         """Its name and aliases, as comparison keys."""
@@ -58,6 +66,12 @@ def _org_core_of_key(key: str) -> str:
 def _lead_tokens(key: str) -> tuple[str, ...]:
     """The first two words (runs of \\w) of a name key: where a sentence may name it."""
     return tuple(m.group() for _, m in zip(range(2), re.finditer(r"\w+", key), strict=False))
+
+
+def _rank(role: str) -> bool:
+    """A rank or title of several capitalised words, with no office: "Chief Inspector"."""
+    words = role.split()
+    return len(words) > 1 and all(_is_cap(w) and w.casefold() in _ROLE_WORDS for w in words)
 
 
 class _EntityIndex:
@@ -97,6 +111,7 @@ class _Registry:
         self._owners = _EntityIndex()
         self._kinds: set[str] = set()
         self._unnamed: dict[str, list[int]] = {}  # role head -> positions of unnamed sources
+        self._unnamed_people: list[int] = []  # positions of every unnamed person, in order
         for speaker in known:
             entity = _Entity(speaker.name, speaker.kind, speaker.role, set(speaker.aliases), True)
             self._add(entity)
@@ -121,7 +136,7 @@ class _Registry:
             self._cores.add(_org_core_of_key(key), entity)
             self._keys_led_by.setdefault(_lead_tokens(key), set()).add(key)
             self._owners.add((key, entity.kind), entity)
-        for word in _key(entity.role).split():
+        for word in _key(entity.role).replace(",", " ").split():
             self._roles.add(word, entity)
 
     def set_kind(self, entity: _Entity, kind: str) -> None:
@@ -145,10 +160,17 @@ class _Registry:
             self._last_mention[entity.serial] = self._sequence
 
     def last(self, position: int, kind: str = "person") -> _Entity | None:
-        """The entity of ``kind`` mentioned last before ``position``: what "he" or "it" means."""
+        """The entity of ``kind`` mentioned last before ``position``: what "he" or "it" means;
+        no person when an unnamed one ("a resident said") came after the last person named."""
         items = self._by_position.get(kind, [])
         i = bisect.bisect_left(items, (position, 0), key=lambda m: m[:2]) - 1
-        return items[i][2] if i >= 0 else None
+        if i < 0:
+            return None
+        if kind == "person":
+            k = bisect.bisect_left(self._unnamed_people, position) - 1
+            if k >= 0 and self._unnamed_people[k] > items[i][0]:
+                return None
+        return items[i][2]
 
     def _latest(self, candidates: list[_Entity], test) -> _Entity | None:
         """Of the ``candidates`` that pass ``test``: the one mentioned last, or else the last
@@ -277,6 +299,7 @@ class _Registry:
         """An unnamed source at ``position``: "a migration official said". A later "the
         official" means them, not someone named before them."""
         self._unnamed.setdefault(head.casefold(), []).append(position)
+        bisect.insort(self._unnamed_people, position)
 
     def by_role(self, role: str, position: int) -> _Entity | None:
         """ "the Kremlin spokesman", "the envoy", "the UN official" -> the person named so far
@@ -289,7 +312,7 @@ class _Registry:
         def fits(entity: _Entity, generic: bool) -> bool:
             if entity.kind != "person" or not entity.role or not self.named(entity):
                 return False
-            have = _key(entity.role).split()
+            have = _key(entity.role).replace(",", " ").split()
             if not generic and head not in have:
                 return False
             if generic and (set(have) & _NOT_OFFICIAL or have[-1:] == ["resident"]):

@@ -93,6 +93,19 @@ def _trailing_np(text: str) -> tuple[int, str]:
         # one or two lowercase modifiers between a name and its head: "the Congolese aid group",
         # "The United Nations refugee agency", "aid agencies"
         leftmost = words[start].group() if start < len(words) else ""
+        # "A Baptist pastor in X": the person so described, not X
+        if leftmost in {"in", "from"} and start >= 2 and words[start - 1].group().islower():
+            k = next(
+                (
+                    j
+                    for j in range(start - 2, max(-1, start - 5), -1)
+                    if words[j].group().casefold() in {"a", "an"}
+                ),
+                -1,
+            )
+            if k >= 0:
+                start = k
+                continue
         if leftmost.islower() and leftmost in _ORG_WORDS | _ROLE_WORDS | _GROUP_WORDS:
             k = start - 1
             while k >= 0 and k >= start - 2 and words[k].group().islower():
@@ -231,7 +244,12 @@ class _Speakers:
         )
         # unnamed sources: "officials", "aid workers", "officials in Tbilisi", "traders"
         head_word = _head_word(phrase)
-        if _group(head) and determiner != "the" and (head_word == words[0] or head_word.islower()):
+        if (
+            _group(head)
+            and determiner != "the"
+            and (head_word == words[0] or head_word.islower())
+            and (head_word.islower() or reg.find(head_word) is None)  # not a surname: "Peters"
+        ):
             return True, None
         if head in _ORG_WORDS and not titled:
             if len(words) <= 2 and determiner == "the" and not any(_is_cap(w) for w in words[1:]):
@@ -248,6 +266,10 @@ class _Speakers:
                 reg.unnamed(position, head)
                 return True, None
             return True, reg.by_role(" ".join(head_part), position)
+        if determiner in {"a", "an"} and head_word.islower():
+            # "a schoolteacher who fled to X", "a Baptist pastor in X": someone unnamed, not X
+            reg.unnamed(position, head)
+            return True, None
         return self._named(phrase)
 
     def _pronoun(self, word: str, position: int) -> _Entity | None:
@@ -384,11 +406,19 @@ class _Speakers:
         if not (name_phrase and (name_phrase == prev[0] or _is_cap(name_phrase[:1]))):
             return None
         position = prev[1] + offset
+        role = self.appositive_role(last)
+        bare_name = all(_is_name_word(w) for w in name_phrase.split())
+        if (
+            bare_name
+            and _head_word(role).casefold() in _PLACE_APPOSITIVES
+            and self.registry.find(name_phrase) is None
+        ):
+            # "Wabag, the provincial capital": a place, so later "from Wabag" is nobody's name
+            self.registry.places.add(_key(name_phrase))
+            return None
         found, entity = self.interpret(name_phrase, position, scope_end)
         if not found:
             return None
-        role = self.appositive_role(last)
-        bare_name = all(_is_name_word(w) for w in name_phrase.split())
         if entity is not None and entity.kind == "person":
             if not self._org_appositive(role):
                 entity.offer_role(role)
@@ -487,14 +517,29 @@ def _strip_location(phrase: str) -> str:
         source = low in _ORG_WORDS or _group(low)
         if not source and (not _is_cap(last) or low in _STOP_CAPS):
             return phrase
+        if low == "mission" and _is_cap(last):
+            return phrase  # "the UN Mission in X" is named for where it is
         phrase = located.group(1)
 
 
+# heads of an appositive that makes the name before it a place: "X, the provincial capital"
+_PLACE_APPOSITIVES = _wordset(
+    "capital town city village province district region state county port island camp"
+)
+
+
 def _group(word: str) -> bool:
-    """A plural noun for unnamed sources: "officials", or a role's plural ("traders")."""
+    """A plural noun for unnamed sources: "officials", a role's plural ("traders"), or a plural
+    of people by what they do ("motorists", "exporters")."""
     return word in _GROUP_WORDS or (
-        word.endswith("s") and word[:-1] in _ROLE_WORDS and word not in _ROLE_WORDS
+        word.endswith("s")
+        and word not in _ROLE_WORDS
+        and (word[:-1] in _ROLE_WORDS or bool(_PEOPLE_PLURAL_RE.search(word)))
     )
+
+
+# plurals of nouns for people by what they do: "motorists", "exporters" (not "-ians": "Haitians")
+_PEOPLE_PLURAL_RE = re.compile(r"[a-z]{3}(?:ists|ers|ors|ants|ents)$")
 
 
 _TIME_PHRASE_RE = re.compile(
@@ -573,6 +618,20 @@ _SUBJECT_PHRASE_RE = re.compile(
 )
 
 
+def _group_phrase(seg_text: str, phrase: str) -> str:
+    """A sentence's first word with the lowercase words after it, when they end on a plural for
+    unnamed sources ("Human rights groups have ..."): the group, not the capitalised word."""
+    if " " in phrase:
+        return phrase
+    following = seg_text[len(phrase) :].split()[:3]
+    for n, word in enumerate(following, 1):
+        if not re.fullmatch(r"[a-z]+", word):
+            break
+        if _group(word):
+            return " ".join([phrase, *following[:n]])
+    return phrase
+
+
 def _subject_plan(masked: str, s_lo: int, limit: int) -> _SubjectPlan:
     """What ``_sentence_subject`` tries, read from the text alone: the (clause start, cue) of
     each segment's first cue, for ``_Speakers.left``, in order; then the noun phrase to
@@ -594,7 +653,7 @@ def _subject_plan(masked: str, s_lo: int, limit: int) -> _SubjectPlan:
         m = _SUBJECT_PHRASE_RE.match(seg_text)
         if not m or m.group(1).casefold() in _STOP_CAPS:
             return lefts, None
-        return lefts, (m.group(1), s_lo + seg.start())
+        return lefts, (_group_phrase(seg_text, m.group(1)), s_lo + seg.start())
     return lefts, None
 
 

@@ -388,6 +388,8 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
         locative = listed or _locative_before(body, s) or _area_of(body, s, e)
         entry = _choose(gaz, text, ctx.context, strong, ctx.focus, locative)
+        if entry is not None and entry.kind == "city" and ctx.admin1_seen:
+            entry = _in_the_articles_region(ctx, text, entry)
         if entry is not None and entry.kind == "country":
             short = (text, entry.country_code)
             if short not in ctx.short_names:
@@ -490,7 +492,24 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     known = _known_same(ctx, target, text)
     if known is not None:
         target, rule = known, "place.known"
+    elif getattr(entry, "admin1", ""):
+        ctx.admin1_seen[entry.admin1] = ctx.admin1_seen.get(entry.admin1, 0) + 1
     ctx.take(s, e, target, rule)
+
+
+def _in_the_articles_region(ctx: _Context, text: str, entry):
+    """Of two cities of one name in one country, the one in the first-level division the
+    article has named more places in ("Lázaro Cárdenas" of the state the story is in)."""
+    seen = ctx.admin1_seen
+    same = [
+        other
+        for other in ctx.gaz.lookup(text)
+        if other.kind == "city" and other.country_code == entry.country_code and other.admin1
+    ]
+    if len(same) < 2:
+        return entry
+    best = max(same, key=lambda other: seen.get(other.admin1, 0))
+    return best if seen.get(best.admin1, 0) > seen.get(entry.admin1, 0) else entry
 
 
 _NEXT_NAME_RE = re.compile(r" [A-Z][\w’'-]*")

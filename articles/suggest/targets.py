@@ -53,6 +53,9 @@ class _Context:
     named_runs: dict[int, int] = field(default_factory=dict)
     # a country's short name -> the country it means here (places._longer_namesake), remembered
     short_names: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # how often the article has named a place in each first-level division ("MX.16"), so a
+    # namesake in the same country is the one in the article's region
+    admin1_seen: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.taken:

@@ -81,7 +81,7 @@ _ROLE_WORDS = _wordset(
     deputy-head paediatrician pediatrician surgeon nurse driver shopkeeper resident witness
     economist expert diplomat monk priest imam bishop activist journalist commissioner officer
     soldier fisherman farmer trader teacher engineer student worker rev. rev reverend fr. father
-    delegate
+    delegate inspector superintendent constable brigadier corporal
     """
 )
 
@@ -99,6 +99,7 @@ _ORG_WORDS = _wordset(
     administration authority authorities command mission wire news times post radio television
     tv reuters ap afp bureau directorate guard guards militia coalition alliance federation
     red cross crescent presidency chiefs staff junta regime movement university center centre
+    diocese archdiocese eparchy church
     """
 )
 
