@@ -647,53 +647,26 @@ def gold_batch(quality, first: int, last: int):
     return articles
 
 
-def test_quality_on_the_gold_set_does_not_regress():
+# (first, last article, floor, whether the batch is untuned: None where it is not asked)
+BATCH_FLOORS = {
+    "01-09": (1, 9, GOLD_FLOOR, None),
+    "10-21": (10, 21, WIRE_FLOOR, None),
+    "22-31": (22, 31, LATER_WIRE_FLOOR, False),  # tuned on since issue #13's place fixes
+    "32-41": (32, 41, LATEST_WIRE_FLOOR, False),  # tuned on since issue #13's fixes for 32-41
+    "42-53": (42, 53, NEWEST_WIRE_FLOOR, False),  # tuned on since issue #13's fixes for 42-53
+    "54-65": (54, 65, FIRST_SIGHT_FLOOR, True),  # no rule changed for them since first sight
+}
+
+
+@pytest.mark.parametrize("batch", BATCH_FLOORS.values(), ids=BATCH_FLOORS.keys())
+def test_quality_on_each_batch_does_not_fall_below_its_floor(batch):
+    first, last, floors, untuned = batch
     quality = load_quality()
-    result = quality.score(gold_batch(quality, 1, 9))
-    for name, floor in GOLD_FLOOR.items():
-        assert result[name] >= floor, (name, result[name], result["problems"])
-
-
-def test_quality_on_the_wire_copy_articles_does_not_regress():
-    quality = load_quality()
-    result = quality.score(gold_batch(quality, 10, 21))
-    for name, floor in WIRE_FLOOR.items():
-        assert result[name] >= floor, (name, result[name], result["problems"])
-
-
-def test_quality_on_the_later_wire_copy_articles_does_not_regress():
-    quality = load_quality()
-    articles = gold_batch(quality, 22, 31)
-    assert not any(a.untuned for a in articles)  # tuned on since issue #13's place fixes
+    articles = gold_batch(quality, first, last)
+    if untuned is not None:
+        assert all(a.untuned == untuned for a in articles)
     result = quality.score(articles)
-    for name, floor in LATER_WIRE_FLOOR.items():
-        assert result[name] >= floor, (name, result[name], result["problems"])
-
-
-def test_quality_on_the_latest_wire_copy_articles_does_not_regress():
-    quality = load_quality()
-    articles = gold_batch(quality, 32, 41)
-    assert not any(a.untuned for a in articles)  # tuned on since issue #13's fixes for 32-41
-    result = quality.score(articles)
-    for name, floor in LATEST_WIRE_FLOOR.items():
-        assert result[name] >= floor, (name, result[name], result["problems"])
-
-
-def test_quality_on_the_newest_wire_copy_articles_does_not_regress():
-    quality = load_quality()
-    articles = gold_batch(quality, 42, 53)
-    assert not any(a.untuned for a in articles)  # tuned on since issue #13's fixes for 42-53
-    result = quality.score(articles)
-    for name, floor in NEWEST_WIRE_FLOOR.items():
-        assert result[name] >= floor, (name, result[name], result["problems"])
-
-
-def test_quality_on_the_held_out_articles_does_not_fall_below_its_first_sight():
-    quality = load_quality()
-    articles = gold_batch(quality, 54, 65)
-    assert all(a.untuned for a in articles)  # no rule changed for them since their first sight
-    result = quality.score(articles)
-    for name, floor in FIRST_SIGHT_FLOOR.items():
+    for name, floor in floors.items():
         assert result[name] >= floor, (name, result[name], result["problems"])
 
 
