@@ -204,16 +204,34 @@ def subject_place(subject: str) -> Place | None:
     return search.public_places().filter(slug=subject).first()
 
 
+def search_window(filters: search.Filters) -> tuple[list[int], bool]:
+    """The keys of the articles the search lists (the newest ``SEARCH_WINDOW`` that match, the
+    ones its page and its timeline show, found once and kept by ``search.search``), and
+    whether more articles match."""
+    results = search.search(Article.objects, filters)
+    return results.articles.ids, results.more
+
+
 def claim_rows(
     filters: search.Filters, place: Place | None, focus: tuple[str, str] | None
-) -> tuple[QuerySet, str]:
-    """The rows of the quotes the filters choose (what the quotes CSV holds for them), and of
-    one affiliation when ``focus`` is (AFFILIATION, its name, "" for none); with the field
-    naming the quote. About a place: its kept ``PlaceQuote`` rows (no join to check what
-    readers may see); for a search: the reader-visible quotes."""
+) -> tuple[QuerySet, str, bool]:
+    """The rows of the quotes the filters choose, and of one affiliation when ``focus`` is
+    (AFFILIATION, its name, "" for none); with the field naming the quote, and whether the
+    rows are those of a search's window of articles when more articles match.
+
+    About a place: its kept ``PlaceQuote`` rows (no join to check what readers may see), every
+    one the filters choose (what the quotes CSV holds for them). For a search: the
+    reader-visible quotes of the articles the search lists (``search_window``), as the search's
+    own timeline counts them, so that a search matching a tenth of the corpus costs what its
+    page costs, not a count of every quote in those articles."""
     rows: QuerySet
+    more = False
     if place is not None:
         rows, field = place_quotes(replace(filters, place="")).filter(place=place), "quote_id"
+    elif filters.q:
+        window, more = search_window(filters)
+        listed = Quote.objects.shown().filter(article_id__in=window)  # published, all of them
+        rows, field = quotes_for(replace(filters, q=""), listed), "pk"
     else:
         rows, field = quotes_for(filters), "pk"
     if focus is not None and focus[0] == AFFILIATION:
@@ -222,7 +240,7 @@ def claim_rows(
             rows = rows.filter(speaker__affiliation__name=focus[1])
         else:
             rows = rows.filter(speaker__affiliation__isnull=True)
-    return rows, field
+    return rows, field, more
 
 
 AFFILIATION_KEY = "affiliation_key"

@@ -276,7 +276,7 @@ def compare_claims(request, subject):
     focus = None
     if group == AFFILIATION and "affiliation" in request.GET:
         focus = (AFFILIATION, search.text_param(request.GET, "affiliation"))
-    rows, quote_field = analysis.claim_rows(filters, place, focus)
+    rows, quote_field, more = analysis.claim_rows(filters, place, focus)
     counts = analysis.claim_counts(rows, filters, place, focus, group)
     columns, n_columns, n_quotes = analysis.claim_columns(
         rows, quote_field, group, show_all, counts
@@ -293,6 +293,8 @@ def compare_claims(request, subject):
         "columns": [_column_view(c, group) for c in columns],
         "n_columns": n_columns,
         "n_quotes": n_quotes,
+        "more": more,
+        "window": search.SEARCH_WINDOW,
         "export_query": export_query,
         "toggle_all": "?" + query_string(request.GET, ("show",), show="" if show_all else "all"),
         "matrix_url": with_query(

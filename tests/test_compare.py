@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import analysis
+from articles import analysis, search
 from articles.models import Article, Author, Outlet, Place, Quote, Span, Speaker
 from tests.ops import add_places, affiliation, create, delete_all_articles, load_seed, save
 
@@ -155,6 +155,8 @@ def by_hand(params):
             continue
         if "q" in params and params["q"] not in a.body:
             continue
+        if "articles" in params and a.slug not in params["articles"]:
+            continue
         places = [p.slug for p in q.places.all()]
         if "place" in params and params["place"] not in places:
             continue
@@ -278,6 +280,34 @@ def test_a_search_as_the_subject_finds_the_quotes_of_the_matching_articles(clien
     html = response.content.decode()
     _, sides = by_hand({"q": "harbour"})
     assert f"{sum(sides.values())} quotes by {len(sides)} speakers" in html
+
+
+def test_a_search_matching_more_than_its_window_counts_the_claims_of_the_articles_it_lists(
+    client, monkeypatch
+):
+    """A search's claims are those of the articles its page lists, the newest SEARCH_WINDOW
+    that match (as its timeline counts them), and the page says more match; a search that fits
+    its window counts every match."""
+    made = world()
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 2)
+    newest = sorted(
+        (a for a in made["articles"] if a.published_on is not None),
+        key=lambda a: (a.published_on, a.created_at, a.pk),
+        reverse=True,
+    )[:2]
+    html = client.get("/compare/talks/", {"show": "all"}).content.decode()
+    _, sides = by_hand({"q": "talks", "articles": {a.slug for a in newest}})
+    ids = {s.slug: str(s.pk) for s in made["speakers"]}
+    found = {k: int(n) for k, n in re.findall(r'data-side="([^"]*)" data-count="(\d+)"', html)}
+    assert found == {("-" if k is None else ids[k]): n for k, n in sides.items()}
+    assert sum(sides.values()) < sum(by_hand({"q": "talks"})[1].values())  # fewer than all
+    assert "in the 2 newest articles for “<bdi>talks</bdi>” (more match" in html
+    assert set(re.findall(r'href="/articles/(a\d)/"', html)) == {a.slug for a in newest}
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 6)  # all six match: no window to speak of
+    cache.clear()  # what was counted is kept for the generation, and the window is a constant
+    everything = client.get("/compare/talks/", {"show": "all"}).content.decode()
+    total = sum(by_hand({"q": "talks"})[1].values())
+    assert f"{total} quotes by " in everything and "more match" not in everything
 
 
 def test_a_searchs_claim_counts_are_kept_until_a_change_readers_can_see(
@@ -502,7 +532,9 @@ def test_query_counts_do_not_grow_with_speakers_places_and_quotes(client, htmx):
         grid(k)
         counts.append([count_queries(client, url, headers=headers) for url in urls])
     assert counts[0] == counts[1]
-    assert max(counts[0]) <= 12
+    # a search as the subject finds its window as the search page does, on a cold cache with
+    # its floors too (a query a step, kept for minutes)
+    assert max(counts[0][:-1]) <= 12 and counts[0][-1] <= 12 + len(search.RECENT_STEPS)
 
 
 REDIS = "redis://127.0.0.1:6379/4"
