@@ -544,6 +544,30 @@ def test_a_surname_that_looks_like_a_plural_is_still_the_person():
     assert speakers_of(body) == {"the clinic had closed": "Lena Walters"}
 
 
+def test_a_place_after_a_preposition_before_the_cue_is_not_the_speaker():
+    # the place ends the phrase before "said", but as the object of "by", "to" or "in"
+    body = (
+        "The Karoo Liberation Front, a rebel group outlawed by Pretoria, said that its fighters "
+        "had blown up the bridge.\n\n"
+        "Drivers at the Tessenei crossing, the main road for goods from Massawa to Sudan, "
+        "Ethiopia and Kenya, said guards had searched every lorry.\n\n"
+        'A spokesman for the mine\'s owner, reached in Asmara, said it "denies any role".'
+    )
+    assert speakers_of(body) == {
+        "its fighters had blown up the bridge": "Karoo Liberation Front",
+        "guards had searched every lorry": None,
+        "denies any role": None,
+    }
+
+
+def test_a_place_that_speaks_for_its_government_is_still_a_speaker():
+    body = "Kyiv and Moscow said that the talks would resume. Pretoria said that it was ready."
+    assert speakers_of(body) == {
+        "the talks would resume": "Moscow",
+        "it was ready": "Pretoria",
+    }
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

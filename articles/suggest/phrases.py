@@ -82,6 +82,28 @@ def _np_word(word: str) -> bool:
     )
 
 
+# words that make the place after them an object, not a speaker: "a group banned by Islamabad,
+# said", "reached in San Pedro Sula, said", "goods from Lomé to Burkina Faso, Niger and Mali said"
+_PLACE_OBJECT_WORDS = _wordset(
+    "by in to with from at near of for into across towards toward outside inside beyond"
+)
+
+
+def _object_of_preposition(before: str) -> bool:
+    """Whether the words ``before`` a name end on a preposition, past any other names of a list
+    ("to Burkina Faso, Niger and"); "Kyiv and" or "the army" do not."""
+    for word in reversed(before.replace(",", " ").split()):
+        low = word.casefold()
+        if low in {"and", "or"} or _is_cap(word):
+            continue
+        return low in _PLACE_OBJECT_WORDS
+    return False
+
+
+# "reached in San Pedro Sula", "banned by X": a participle's object, whatever the name is
+_PARTICIPLE_OBJECT_RE = re.compile(r"\b[a-z]{3,}(?:ed|ing)\s+(?:in|at|near|from|by)\s+$")
+
+
 def _trailing_np(text: str) -> tuple[int, str]:
     """The noun phrase that ends ``text``: (its start within text, the phrase)."""
     words = list(re.finditer(r"[^\s,;:()]+", text))
@@ -384,6 +406,13 @@ class _Speakers:
             offset, phrase = 0, last  # "officials at the Torkham border crossing"
         if not phrase:
             return False, None, cue_start
+        if self._object_not_subject(lo, last_start + offset, phrase):
+            # "a group banned by Islamabad, said": not Islamabad, but the segment before
+            return (
+                self._left(lo, last_start, scope_end)
+                if last_start > lo
+                else (False, None, cue_start)
+            )
         position = last_start + offset
         found, entity = self.interpret(phrase, position, scope_end)
         if not found:
@@ -398,6 +427,26 @@ class _Speakers:
             start = prev[1] + _trailing_np(prev[0])[0]
         self.registry.mention(position, entity)
         return True, entity, start
+
+    def _object_not_subject(self, lo: int, position: int, phrase: str) -> bool:
+        """Whether ``phrase`` (at ``position``) ends on the object of a preposition, not on the
+        subject: a participle's ("reached in San Pedro Sula"), or a place's ("banned by
+        Islamabad", "goods from Lomé to Burkina Faso, Niger and Mali")."""
+        before = self.masked[lo:position]
+        if _PARTICIPLE_OBJECT_RE.search(before):
+            return True
+        places = self.registry.places
+        words = phrase.replace(",", " ").split()
+        name = _split_role_name(phrase)[1]
+        if not name or _key(name) not in places:
+            return False
+        k = max((i for i, w in enumerate(words) if w.casefold() in _PLACE_OBJECT_WORDS), default=-1)
+        if any(not (w in {"and", "or"} or _is_cap(w)) for w in words[k + 1 :]):
+            return False
+        if k < 0:  # "Ethiopia and Kenya", "Islamabad": what comes before says
+            return _object_of_preposition(before)
+        # "Lomé to Burkina Faso", not "the UN Mission in South Sudan" (a name of its own)
+        return k == 0 or _key(" ".join(words[:k])) in places
 
     def _named_with_appositive(self, prev, last: str, scope_end: int):
         """ "Serhiy Khlan, a deputy for Kherson Regional Council, said": the name before the
