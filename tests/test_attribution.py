@@ -568,6 +568,32 @@ def test_a_place_that_speaks_for_its_government_is_still_a_speaker():
     }
 
 
+def test_a_speaker_who_gave_only_a_first_name_after_the_cue_is_that_name():
+    body = (
+        '"The well is dry," said a farmer at the market, who gave only his first name, Ousmane. '
+        '"We walk ten kilometres."\n\n'
+        '"Nobody came," said a nurse who gave her name only as Rosa.'
+    )
+    assert speakers_of(body) == {
+        "The well is dry": "Ousmane",
+        "We walk ten kilometres": "Ousmane",
+        "Nobody came": "Rosa",
+    }
+
+
+def test_an_initial_after_an_inverted_cue_is_part_of_the_name():
+    body = "'The road is closed,' said its chairman, K. Ibomcha Meitei. 'We need food.'"
+    assert set(speakers_of(body).values()) == {"K. Ibomcha Meitei"}
+
+
+def test_a_ranked_person_of_an_organisation_is_the_person_not_the_organisation():
+    body = (
+        '"They were farmers," said Captain Idris Bello of the Rangers, the border force. '
+        '"Nobody warned them."'
+    )
+    assert set(speakers_of(body).values()) == {"Idris Bello"}
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

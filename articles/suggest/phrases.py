@@ -158,6 +158,28 @@ def _trailing_np(text: str) -> tuple[int, str]:
     return phrase_start, phrase
 
 
+# "Inspector Nadeem Akhtar of the Levies": a ranked person of an organisation
+_PERSON_OF_RE = re.compile(r"^([A-Z][\w.]*(?:\s+[A-Z][\w’'.-]*)+)\s+of\s+(?:the\s+)?[A-Z]")
+
+
+def _ranked_person_of(phrase: str) -> str:
+    """The person of "Inspector Nadeem Akhtar of the Levies", a title and a name before "of";
+    the phrase itself otherwise ("Front for the Liberation of the Enclave of Cabinda")."""
+    m = _PERSON_OF_RE.match(phrase)
+    if not m:
+        return phrase
+    words = m.group(1).split()
+    titled = words[0].casefold().rstrip(".") in _ROLE_WORDS | _HONORIFICS
+    names = words[1:]
+    if (
+        titled
+        and names
+        and all(_is_name_word(w) and w.casefold() not in _ROLE_WORDS for w in names)
+    ):
+        return m.group(1)
+    return phrase
+
+
 def _split_role_name(phrase: str) -> tuple[str, str]:
     """ "Kremlin spokesman Dmitry Peskov" -> ("Kremlin spokesman", "Dmitry Peskov")."""
     words = phrase.split()
@@ -305,7 +327,7 @@ class _Speakers:
     def _named(self, phrase: str) -> tuple[bool, _Entity | None]:
         """A name, with the role before it: "Kremlin spokesman Dmitry Peskov", "Moscow"."""
         reg = self.registry
-        role, name = _split_role_name(phrase)
+        role, name = _split_role_name(_ranked_person_of(phrase))
         if not name or _TIME_PHRASE_RE.fullmatch(name):
             return False, None  # "... Haitians on Friday": no one's name
         if not all(_is_name_word(w) for w in name.split()):
@@ -407,12 +429,12 @@ class _Speakers:
         if not phrase:
             return False, None, cue_start
         if self._object_not_subject(lo, last_start + offset, phrase):
-            # "a group banned by Islamabad, said": not Islamabad, but the segment before
-            return (
-                self._left(lo, last_start, scope_end)
-                if last_start > lo
-                else (False, None, cue_start)
-            )
+            # "a group banned by Islamabad, said": not Islamabad, but the segment before when
+            # this one describes it or lists on ("..., Niger and Mali"); not a dateline
+            describes = last[:1].islower() or offset == 0
+            if last_start > lo and describes:
+                return self._left(lo, last_start, scope_end)
+            return False, None, cue_start
         position = last_start + offset
         found, entity = self.interpret(phrase, position, scope_end)
         if not found:
@@ -498,6 +520,12 @@ class _Speakers:
     def right(self, cue_end: int, hi: int, scope_end: int) -> tuple[bool, _Entity | None]:
         """The speaker after an inverted cue: '... ," said Ines Calder, the coordinator.'"""
         text = self.masked[cue_end:hi]
+        gave = _GAVE_NAME_AFTER_RE.match(text)
+        if gave:
+            name = gave.group(1)
+            given = self.registry.find(name) or self.registry.person(name)
+            self.registry.mention(cue_end + gave.start(1), given)
+            return True, given
         m = _RIGHT_PHRASE_RE.match(text)
         if not m:
             return False, None
@@ -542,7 +570,11 @@ class _Speakers:
 
 # the phrase after an inverted cue, and an appositive after it: 'said the Rev. Markus Wonda, a
 # pastor' (a title's full stop is no end)
-_TITLE_DOT = r"\b(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\."
+# (nor an initial's: "L. Premchand Singh")
+_TITLE_DOT = (
+    r"\b(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\."
+    r"|\b[A-Z]\.(?=\s*[A-Z])"
+)
 _RIGHT_PHRASE_RE = re.compile(
     rf"\s*((?:{_TITLE_DOT}|[^,.;:!?])+)(?:,\s*((?:{_TITLE_DOT}|[^,.;:!?])+))?"
 )
@@ -630,9 +662,15 @@ def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, i
     return segments
 
 
-_GAVE_NAME_BEFORE_RE = re.compile(
-    r",\s+who\s+(?:gave|gives)\s+(?:his|her)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+"
-    r"([A-Z][\w’'-]+),\s*$"
+# "who gave his name only as Kpadyu", "who gave only her first name, Mahnaz"
+_GAVE_NAME = (
+    r"who\s+(?:gave|gives)\s+(?:only\s+)?(?:his|her)\s+(?:first\s+)?name(?:\s+only)?"
+    r"(?:\s+as\s+|,\s*)([A-Z][\w’'-]+)"
+)
+_GAVE_NAME_BEFORE_RE = re.compile(rf",\s+{_GAVE_NAME},\s*$")
+# after an inverted cue: 'said a shopkeeper who gave his name only as Alberto.'
+_GAVE_NAME_AFTER_RE = re.compile(
+    rf"\s*(?:a|an|one)\s[^.;:!?\"“”_]{{0,80}}?\b{_GAVE_NAME}\b(?![’'-])"
 )
 
 
