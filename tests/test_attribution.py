@@ -594,6 +594,29 @@ def test_a_ranked_person_of_an_organisation_is_the_person_not_the_organisation()
     assert set(speakers_of(body).values()) == {"Idris Bello"}
 
 
+def test_a_surname_that_also_names_a_people_is_no_mention_of_the_person():
+    # "Karen villages" is the people's, so "he" after the unnamed pastor is not Naw Karen
+    body = (
+        '"We lost everything," said Saw Htoo Karen, a farmer.\n\n'
+        "A pastor in Hpa-an, who asked that his name not be used, said families from Karen "
+        'villages had fled. "They are not soldiers," he said.'
+    )
+    assert speakers_of(body)["They are not soldiers"] is None
+
+
+def test_a_relative_clause_without_commas_leaves_the_unnamed_subject_before_it():
+    body = (
+        '"Every raid costs us a week," said Amina Yusuf, a trader.\n\n'
+        "A businessman in the port who asked not to be named said buyers were staying away. "
+        '"Why would a ship come?" he said.'
+    )
+    assert speakers_of(body) == {
+        "Every raid costs us a week": "Amina Yusuf",
+        "buyers were staying away": None,
+        "Why would a ship come?": None,
+    }
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

@@ -89,6 +89,9 @@ _PLACE_OBJECT_WORDS = _wordset(
 )
 
 
+_WHO_CLAUSE_RE = re.compile(r"(?<=\w)\s+who\s+(?!gave\b|gives\b).*$")
+
+
 def _object_of_preposition(before: str) -> bool:
     """Whether the words ``before`` a name end on a preposition, past any other names of a list
     ("to Burkina Faso, Niger and"); "Kyiv and" or "the army" do not."""
@@ -410,6 +413,8 @@ class _Speakers:
         if not segments:
             return False, None, cue_start
         last, last_start = segments[-1]
+        # "A businessman in Lamu town who asked not to be named said": the one before "who"
+        last = _WHO_CLAUSE_RE.sub("", last)
         prev = segments[-2] if len(segments) > 1 else None
         if (
             prev is not None
@@ -664,13 +669,13 @@ def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, i
 
 # "who gave his name only as Kpadyu", "who gave only her first name, Mahnaz"
 _GAVE_NAME = (
-    r"who\s+(?:gave|gives)\s+(?:only\s+)?(?:his|her)\s+(?:first\s+)?name(?:\s+only)?"
+    r"(?:gave|gives|giving)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name(?:\s+only)?"
     r"(?:\s+as\s+|,\s*)([A-Z][\w’'-]+)"
 )
-_GAVE_NAME_BEFORE_RE = re.compile(rf",\s+{_GAVE_NAME},\s*$")
+_GAVE_NAME_BEFORE_RE = re.compile(rf",\s+who\s+{_GAVE_NAME},\s*$")
 # after an inverted cue: 'said a shopkeeper who gave his name only as Alberto.'
 _GAVE_NAME_AFTER_RE = re.compile(
-    rf"\s*(?:a|an|one)\s[^.;:!?\"“”_]{{0,80}}?\b{_GAVE_NAME}\b(?![’'-])"
+    rf"\s*(?:a|an|one)\s[^.;:!?\"“”_]{{0,80}}?\bwho\s+{_GAVE_NAME}\b(?![’'-])"
 )
 
 

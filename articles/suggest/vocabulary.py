@@ -81,7 +81,8 @@ _ROLE_WORDS = _wordset(
     deputy-head paediatrician pediatrician surgeon nurse driver shopkeeper resident witness
     economist expert diplomat monk priest imam bishop activist journalist commissioner officer
     soldier fisherman farmer trader teacher engineer student worker rev. rev reverend fr. father
-    delegate inspector superintendent constable brigadier corporal
+    delegate inspector superintendent constable brigadier corporal businessman businesswoman
+    herder villager vendor pastor mechanic
     """
 )
 
