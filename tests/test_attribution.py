@@ -617,6 +617,27 @@ def test_a_relative_clause_without_commas_leaves_the_unnamed_subject_before_it()
     }
 
 
+def test_a_place_before_an_appositive_cue_is_no_speaker_for_a_later_it():
+    body = (
+        "The Ghanaian government said in a statement that troops had been sent north. The raid "
+        "hit a post close to the border with Burkina Faso, the statement said. It said the "
+        "army had 'driven the attackers back'."
+    )
+    assert speakers_of(body)["driven the attackers back"] == "Ghanaian government"
+
+
+def test_a_dateline_is_nobodys_name():
+    body = (
+        "TAMALE, Ghana (Volta Wire) — A separatist group fighting for the independence of "
+        "Tamale said on Monday that its fighters had taken two villages. It said the army had "
+        "'fled in disorder'."
+    )
+    assert speakers_of(body) == {
+        "its fighters had taken two villages": None,
+        "fled in disorder": None,
+    }
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]

@@ -89,6 +89,11 @@ _PLACE_OBJECT_WORDS = _wordset(
 )
 
 
+# a noun phrase and the participle or relative pronoun that starts what describes it
+_DESCRIBED_HEAD_RE = re.compile(
+    r"((?:A|An|The|a|an|the)\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+"
+    r"(?:[a-z]{3,}ing|[a-z]{3,}ed|who|that|which)\b"
+)
 _WHO_CLAUSE_RE = re.compile(r"(?<=\w)\s+who\s+(?!gave\b|gives\b).*$")
 
 
@@ -439,7 +444,7 @@ class _Speakers:
             describes = last[:1].islower() or offset == 0
             if last_start > lo and describes:
                 return self._left(lo, last_start, scope_end)
-            return False, None, cue_start
+            return self._described_head(last, last_start, scope_end) or (False, None, cue_start)
         position = last_start + offset
         found, entity = self.interpret(phrase, position, scope_end)
         if not found:
@@ -475,6 +480,18 @@ class _Speakers:
         # "Lomé to Burkina Faso", not "the UN Mission in South Sudan" (a name of its own)
         return k == 0 or _key(" ".join(words[:k])) in places
 
+    def _described_head(self, segment: str, start: int, scope_end: int):
+        """ "A separatist group fighting for the independence of Cabinda": the group, before
+        the words that describe it; (True, entity, start) or None."""
+        m = _DESCRIBED_HEAD_RE.match(self.masked, start)
+        if not m or m.end(1) > start + len(segment):
+            return None
+        found, entity = self.interpret(m.group(1), start, scope_end)
+        if not found:
+            return None
+        self.registry.mention(start, entity)
+        return True, entity, start
+
     def _named_with_appositive(self, prev, last: str, scope_end: int):
         """ "Serhiy Khlan, a deputy for Kherson Regional Council, said": the name before the
         appositive, which gives its role; (True, entity, start) or None."""
@@ -482,6 +499,8 @@ class _Speakers:
         if not (name_phrase and (name_phrase == prev[0] or _is_cap(name_phrase[:1]))):
             return None
         position = prev[1] + offset
+        if self._object_not_subject(prev[1], position, name_phrase):
+            return None  # "close to the border with Burkina Faso, the statement said"
         role = self.appositive_role(last)
         bare_name = all(_is_name_word(w) for w in name_phrase.split())
         if (

@@ -124,7 +124,7 @@ _STOP_CAPS = _wordset(
     although though since until if asked speaking according during despite yet still then there
     here what who which where why how one two three some many most other another both each
     separately elsewhere additionally similarly likewise nonetheless nevertheless instead
-    finally initially overall otherwise
+    finally initially overall otherwise more several few less nearly
     """
 )
 
