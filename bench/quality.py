@@ -80,8 +80,8 @@ GAZETTEER = "bundled gazetteer"  # what places are suggested with (--database: t
 # place rules were fixed for theirs (every batch's first-sight figures stay in bench/README.md);
 # 42-53 (written by someone who had not seen the rules, and scored after those fixes) when the
 # quote, attribution and place rules were fixed for theirs; and 54-65 (written likewise, and
-# scored after 42-53's fixes) when the attribution rules were fixed for theirs. None is untuned
-# now: the next held-out batch goes here until a rule is changed for it.
+# scored after 42-53's fixes) when the attribution and place rules were fixed for theirs. None
+# is untuned now: the next held-out batch goes here until a rule is changed for it.
 UNTUNED: frozenset[str] = frozenset()
 # The held-out articles in the batches they were written in (first and last number), each scored
 # on its own: 07-09 after the first tuning, 10-21, 22-31, 32-41, 42-53 and 54-65 in the style of
