@@ -638,6 +638,14 @@ def test_a_dateline_is_nobodys_name():
     }
 
 
+def test_an_organisations_abbreviation_in_brackets_is_another_name_not_part_of_the_name():
+    body = (
+        "The Movement for the Salvation of Azawad (MSA), whose fighters hold the north, said "
+        'that the road was cut. MSA said that "the convoy will not pass" this week.'
+    )
+    assert set(speakers_of(body).values()) == {"Movement for the Salvation of Azawad"}
+
+
 def only_one(found: list[QuoteSuggestion]) -> QuoteSuggestion:
     assert len(found) == 1, found
     return found[0]
