@@ -679,3 +679,23 @@ def test_the_city_after_villages_placed_from_it_is_the_city_just_named():
         "city."
     )
     assert [p.place for p in found(body) if p.text == "city"] == ["Kosti"]
+
+
+def test_a_town_the_gazetteer_lacks_located_in_a_division_it_has():
+    # "near X in Y province", "from X, in the Y province": placed at the division, flagged
+    body = (
+        "A bomb exploded near Ban Tamo in Narathiwat province on Monday. Later, troops from "
+        "Kalong, in the Yala province, arrived."
+    )
+    towns = [p for p in found(body) if p.kind == "city"]
+    assert [(p.text, p.is_new, p.country_code, p.rule) for p in towns] == [
+        ("Ban Tamo", True, "TH", "place.settlement"),
+        ("Kalong", True, "TH", "place.settlement"),
+    ]
+    assert towns[0].note.startswith("approximate: placed at the centre of Narathiwat")
+    assert (round(towns[0].latitude), round(towns[0].longitude)) == (6, 102)
+
+
+def test_a_town_in_a_division_placed_only_roughly_is_not_guessed_there():
+    body = "LOME, Togo (Wire) - Gunmen attacked a post near Kouloum, in the Oti Nord prefecture."
+    assert "Kouloum" not in [p.text for p in found(body)]

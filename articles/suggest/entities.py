@@ -93,6 +93,9 @@ class _EntityIndex:
         return self._lists.get(key, [])
 
 
+_ABBREVIATION_RE = re.compile(r"\s+\(([A-Z][A-Za-z0-9-]{1,9})\)$")
+
+
 class _Registry:
     def __init__(self, known: Sequence[KnownSpeaker], places: set[str]):
         self.entities: list[_Entity] = []
@@ -250,6 +253,12 @@ class _Registry:
 
     def organisation(self, name: str) -> _Entity:
         name = _clean(re.sub(r"^(?:the|The)\s+", "", name))
+        # "Front for the Liberation of the Enclave of Cabinda (FLEC)": the name, and its
+        # abbreviation as another name of it
+        abbreviated = _ABBREVIATION_RE.search(name)
+        short = abbreviated.group(1) if abbreviated else ""
+        if abbreviated:
+            name = name[: abbreviated.start()]
         words = name.split()
         if words and _is_cap(words[-1]) and not _is_cap(words[0]):
             # "the fictional Levant Monitoring Group" -> "Levant Monitoring Group"
@@ -278,6 +287,8 @@ class _Registry:
             entity.aliases.add(core)
         if _key(name) != _key(entity.name):
             entity.aliases.add(name)
+        if short:
+            entity.aliases.add(short)
         self._index(entity)
         return entity
 

@@ -231,6 +231,31 @@ def _settlements(ctx: _Context, anchors: _Anchors) -> None:
             _define(ctx, anchors, s, e, target, "place.settlement")
 
 
+# "near Mandouri, in the Kpendjal prefecture", "from Mazamari, in the Junín region", "near
+# Rueso in Narathiwat province": a town the gazetteer lacks, in a division it has
+_LOCATED_IN_RE = re.compile(
+    rf"\b(?:near|from|at|in|of) ({_NAME}),? in (?:the )?({_NAME}) (?:{_REGION_WORDS})\b"
+)
+
+
+def _located_settlements(ctx: _Context, anchors: _Anchors) -> None:
+    """A town named as lying in a division the article's mentions placed: placed there (only
+    approximately: at the division's centre); not when the division is placed only roughly."""
+    for m in _LOCATED_IN_RE.finditer(ctx.body):
+        found = _clean_name(ctx, m)
+        container = next(
+            (x for x in ctx.mentions if x.start < m.end(2) and m.start(2) < x.end), None
+        )
+        if found is None or container is None or container.target.note:
+            continue
+        s, name = found
+        within = container.target
+        note = f"approximate: placed at the centre of {within.name}, which the text says it is in"
+        code = within.country_code or ctx.focus
+        target = _Target(name, within.latitude, within.longitude, "city", code, True, note=note)
+        _define(ctx, anchors, s, m.end(1), target, "place.settlement")
+
+
 # "villages around the city, including Misterei and Murnei", "towns such as X, Y and Z"
 _LISTED_RE = re.compile(
     r"\b(?:villages|towns|hamlets|settlements)\b[^.\n]{0,60}?\b(?:including|such as)\s+"

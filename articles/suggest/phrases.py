@@ -82,6 +82,36 @@ def _np_word(word: str) -> bool:
     )
 
 
+# words that make the place after them an object, not a speaker: "a group banned by Islamabad,
+# said", "reached in San Pedro Sula, said", "goods from Lomé to Burkina Faso, Niger and Mali said"
+_PLACE_OBJECT_WORDS = _wordset(
+    "by in to with from at near of for into across towards toward outside inside beyond"
+)
+
+
+# a noun phrase and the participle or relative pronoun that starts what describes it
+_DESCRIBED_HEAD_RE = re.compile(
+    r"((?:A|An|The|a|an|the)\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+"
+    r"(?:[a-z]{3,}ing|[a-z]{3,}ed|who|that|which)\b"
+)
+_WHO_CLAUSE_RE = re.compile(r"(?<=\w)\s+who\s+(?!gave\b|gives\b).*$")
+
+
+def _object_of_preposition(before: str) -> bool:
+    """Whether the words ``before`` a name end on a preposition, past any other names of a list
+    ("to Burkina Faso, Niger and"); "Kyiv and" or "the army" do not."""
+    for word in reversed(before.replace(",", " ").split()):
+        low = word.casefold()
+        if low in {"and", "or"} or _is_cap(word):
+            continue
+        return low in _PLACE_OBJECT_WORDS
+    return False
+
+
+# "reached in San Pedro Sula", "banned by X": a participle's object, whatever the name is
+_PARTICIPLE_OBJECT_RE = re.compile(r"\b[a-z]{3,}(?:ed|ing)\s+(?:in|at|near|from|by)\s+$")
+
+
 def _trailing_np(text: str) -> tuple[int, str]:
     """The noun phrase that ends ``text``: (its start within text, the phrase)."""
     words = list(re.finditer(r"[^\s,;:()]+", text))
@@ -134,6 +164,28 @@ def _trailing_np(text: str) -> tuple[int, str]:
         phrase = rest[1]
         phrase_start = text.index(phrase, phrase_start)
     return phrase_start, phrase
+
+
+# "Inspector Nadeem Akhtar of the Levies": a ranked person of an organisation
+_PERSON_OF_RE = re.compile(r"^([A-Z][\w.]*(?:\s+[A-Z][\w’'.-]*)+)\s+of\s+(?:the\s+)?[A-Z]")
+
+
+def _ranked_person_of(phrase: str) -> str:
+    """The person of "Inspector Nadeem Akhtar of the Levies", a title and a name before "of";
+    the phrase itself otherwise ("Front for the Liberation of the Enclave of Cabinda")."""
+    m = _PERSON_OF_RE.match(phrase)
+    if not m:
+        return phrase
+    words = m.group(1).split()
+    titled = words[0].casefold().rstrip(".") in _ROLE_WORDS | _HONORIFICS
+    names = words[1:]
+    if (
+        titled
+        and names
+        and all(_is_name_word(w) and w.casefold() not in _ROLE_WORDS for w in names)
+    ):
+        return m.group(1)
+    return phrase
 
 
 def _split_role_name(phrase: str) -> tuple[str, str]:
@@ -283,7 +335,7 @@ class _Speakers:
     def _named(self, phrase: str) -> tuple[bool, _Entity | None]:
         """A name, with the role before it: "Kremlin spokesman Dmitry Peskov", "Moscow"."""
         reg = self.registry
-        role, name = _split_role_name(phrase)
+        role, name = _split_role_name(_ranked_person_of(phrase))
         if not name or _TIME_PHRASE_RE.fullmatch(name):
             return False, None  # "... Haitians on Friday": no one's name
         if not all(_is_name_word(w) for w in name.split()):
@@ -366,6 +418,8 @@ class _Speakers:
         if not segments:
             return False, None, cue_start
         last, last_start = segments[-1]
+        # "A businessman in Lamu town who asked not to be named said": the one before "who"
+        last = _WHO_CLAUSE_RE.sub("", last)
         prev = segments[-2] if len(segments) > 1 else None
         if (
             prev is not None
@@ -384,6 +438,13 @@ class _Speakers:
             offset, phrase = 0, last  # "officials at the Torkham border crossing"
         if not phrase:
             return False, None, cue_start
+        if self._object_not_subject(lo, last_start + offset, phrase):
+            # "a group banned by Islamabad, said": not Islamabad, but the segment before when
+            # this one describes it or lists on ("..., Niger and Mali"); not a dateline
+            describes = last[:1].islower() or offset == 0
+            if last_start > lo and describes:
+                return self._left(lo, last_start, scope_end)
+            return self._described_head(last, last_start, scope_end) or (False, None, cue_start)
         position = last_start + offset
         found, entity = self.interpret(phrase, position, scope_end)
         if not found:
@@ -399,6 +460,38 @@ class _Speakers:
         self.registry.mention(position, entity)
         return True, entity, start
 
+    def _object_not_subject(self, lo: int, position: int, phrase: str) -> bool:
+        """Whether ``phrase`` (at ``position``) ends on the object of a preposition, not on the
+        subject: a participle's ("reached in San Pedro Sula"), or a place's ("banned by
+        Islamabad", "goods from Lomé to Burkina Faso, Niger and Mali")."""
+        before = self.masked[lo:position]
+        if _PARTICIPLE_OBJECT_RE.search(before):
+            return True
+        places = self.registry.places
+        words = phrase.replace(",", " ").split()
+        name = _split_role_name(phrase)[1]
+        if not name or _key(name) not in places:
+            return False
+        k = max((i for i, w in enumerate(words) if w.casefold() in _PLACE_OBJECT_WORDS), default=-1)
+        if any(not (w in {"and", "or"} or _is_cap(w)) for w in words[k + 1 :]):
+            return False
+        if k < 0:  # "Ethiopia and Kenya", "Islamabad": what comes before says
+            return _object_of_preposition(before)
+        # "Lomé to Burkina Faso", not "the UN Mission in South Sudan" (a name of its own)
+        return k == 0 or _key(" ".join(words[:k])) in places
+
+    def _described_head(self, segment: str, start: int, scope_end: int):
+        """ "A separatist group fighting for the independence of Cabinda": the group, before
+        the words that describe it; (True, entity, start) or None."""
+        m = _DESCRIBED_HEAD_RE.match(self.masked, start)
+        if not m or m.end(1) > start + len(segment):
+            return None
+        found, entity = self.interpret(m.group(1), start, scope_end)
+        if not found:
+            return None
+        self.registry.mention(start, entity)
+        return True, entity, start
+
     def _named_with_appositive(self, prev, last: str, scope_end: int):
         """ "Serhiy Khlan, a deputy for Kherson Regional Council, said": the name before the
         appositive, which gives its role; (True, entity, start) or None."""
@@ -406,6 +499,8 @@ class _Speakers:
         if not (name_phrase and (name_phrase == prev[0] or _is_cap(name_phrase[:1]))):
             return None
         position = prev[1] + offset
+        if self._object_not_subject(prev[1], position, name_phrase):
+            return None  # "close to the border with Burkina Faso, the statement said"
         role = self.appositive_role(last)
         bare_name = all(_is_name_word(w) for w in name_phrase.split())
         if (
@@ -449,6 +544,12 @@ class _Speakers:
     def right(self, cue_end: int, hi: int, scope_end: int) -> tuple[bool, _Entity | None]:
         """The speaker after an inverted cue: '... ," said Ines Calder, the coordinator.'"""
         text = self.masked[cue_end:hi]
+        gave = _GAVE_NAME_AFTER_RE.match(text)
+        if gave:
+            name = gave.group(1)
+            given = self.registry.find(name) or self.registry.person(name)
+            self.registry.mention(cue_end + gave.start(1), given)
+            return True, given
         m = _RIGHT_PHRASE_RE.match(text)
         if not m:
             return False, None
@@ -493,7 +594,11 @@ class _Speakers:
 
 # the phrase after an inverted cue, and an appositive after it: 'said the Rev. Markus Wonda, a
 # pastor' (a title's full stop is no end)
-_TITLE_DOT = r"\b(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\."
+# (nor an initial's: "L. Premchand Singh")
+_TITLE_DOT = (
+    r"\b(?:Dr|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Mr|Mrs|Ms|Prof|St|Rev|Fr)\."
+    r"|\b[A-Z]\.(?=\s*[A-Z])"
+)
 _RIGHT_PHRASE_RE = re.compile(
     rf"\s*((?:{_TITLE_DOT}|[^,.;:!?])+)(?:,\s*((?:{_TITLE_DOT}|[^,.;:!?])+))?"
 )
@@ -581,9 +686,15 @@ def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, i
     return segments
 
 
-_GAVE_NAME_BEFORE_RE = re.compile(
-    r",\s+who\s+(?:gave|gives)\s+(?:his|her)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+"
-    r"([A-Z][\w’'-]+),\s*$"
+# "who gave his name only as Kpadyu", "who gave only her first name, Mahnaz"
+_GAVE_NAME = (
+    r"(?:gave|gives|giving)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name(?:\s+only)?"
+    r"(?:\s+as\s+|,\s*)([A-Z][\w’'-]+)"
+)
+_GAVE_NAME_BEFORE_RE = re.compile(rf",\s+who\s+{_GAVE_NAME},\s*$")
+# after an inverted cue: 'said a shopkeeper who gave his name only as Alberto.'
+_GAVE_NAME_AFTER_RE = re.compile(
+    rf"\s*(?:a|an|one)\s[^.;:!?\"“”_]{{0,80}}?\bwho\s+{_GAVE_NAME}\b(?![’'-])"
 )
 
 

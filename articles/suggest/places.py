@@ -40,6 +40,7 @@ from .features import (
     _Anchors,
     _crossings,
     _listed_settlements,
+    _located_settlements,
     _named_facilities,
     _place_reserved,
     _region_suffixes,
@@ -95,6 +96,7 @@ def suggest_places(
     if gaz is not None:
         _region_suffixes(ctx, anchors)
         _crossings(ctx, anchors)
+        _located_settlements(ctx, anchors)
         _settlements(ctx, anchors)
         _listed_settlements(ctx, anchors)
     _unknown_features(ctx, anchors)

@@ -11,7 +11,7 @@ from .attribution import _attribute, _Lookback
 from .claims import _Candidate, _reported
 from .entities import _Registry
 from .names import _after_locative, _person_names
-from .phrases import _WORD_CHAR_RE, _Speakers
+from .phrases import _GAVE_NAME, _WORD_CHAR_RE, _Speakers
 from .places import _default_gazetteer, _major_places, _place_keys
 from .rules import confidence
 from .sentences import (
@@ -27,7 +27,7 @@ from .sentences import (
     _words,
 )
 from .types import QuoteSuggestion
-from .vocabulary import _CUE_RE, _DOUBLE_MARKS
+from .vocabulary import _CUE_RE, _DOUBLE_MARKS, _GROUP_WORDS
 
 if TYPE_CHECKING:
     from .entities import _Entity
@@ -156,10 +156,15 @@ def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
 
 # a person who gives one name only: "who gave her name as Hawa", "identified himself as Musa"
 _GAVE_NAME_RE = re.compile(
-    r"\b(?:gave|giving|gives)\s+(?:his|her|their)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+"
-    r"([A-Z][\w’'-]+)|\bidentif(?:ied|ying)\s+(?:himself|herself)\s+(?:only\s+)?as\s+"
+    rf"\b{_GAVE_NAME}|\bidentif(?:ied|ying)\s+(?:himself|herself)\s+(?:only\s+)?as\s+"
     r"([A-Z][\w’'-]+)"
 )
+# a name before one of these names a people or a place, not the person: "Bawm villages"
+_MODIFIED_NOUNS = _GROUP_WORDS | {
+    "men", "women", "children", "villages", "village", "towns", "community", "communities",
+    "areas", "area", "land", "lands", "homeland", "language", "clan", "clans", "tribe", "tribes",
+}  # fmt: skip
+_MODIFIED_NOUN_RE = re.compile(r"\s+([a-z]+)\b")
 
 
 def _note_people(ctx: _Context, major) -> None:
@@ -191,7 +196,8 @@ def _note_people(ctx: _Context, major) -> None:
         at_starts = [
             lo + at
             for at in _references(text, key)
-            if masked[lo + at].isupper() or not key[:1].isalpha()
+            if (masked[lo + at].isupper() or not key[:1].isalpha())
+            and not _names_a_people(masked, lo + at + len(key))
         ]
         if at_starts:
             for entity in registry.owners(key):
@@ -199,6 +205,12 @@ def _note_people(ctx: _Context, major) -> None:
                     found.extend((entity.serial, -len(key), at, entity) for at in at_starts)
     for _serial, _length, at, entity in sorted(found, key=lambda f: f[:3]):
         registry.mention(at, entity)
+
+
+def _names_a_people(masked: str, end: int) -> bool:
+    """Whether the name that ends at ``end`` is a people's or a place's: "Bawm villages"."""
+    m = _MODIFIED_NOUN_RE.match(masked, end)
+    return m is not None and m.group(1) in _MODIFIED_NOUNS
 
 
 def _references(text: str, key: str) -> list[int]:

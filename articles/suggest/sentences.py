@@ -146,11 +146,24 @@ def _find_quotes(body: str, paragraphs: list[tuple[int, int]]) -> list[_Quote]:
     return quotes
 
 
+# a dateline before the lead's first word: "CABINDA, Angola (Atlantic Coast Monitor) — ",
+# "IMPHAL, 9 November (Northeast Despatch) – ": where the story was filed, nobody who speaks
+_DATELINE_RE = re.compile(
+    r"^[A-Z][A-Z'’.\-]+(?:[ -][A-Z][A-Z'’.\-]+)*(?:,[^\n()—–]{1,60}?)?\s*"
+    r"(?:\([^()\n]{1,60}\)\s*)?[—–-]\s",
+    re.MULTILINE,
+)
+_DATELINE_WITHIN = 1500  # characters from the top: a dateline heads the story
+
+
 def _mask(body: str, quotes: list[_Quote]) -> str:
     """``body`` with the words inside quotation marks replaced by underscores (same length), and
     single marks that pair as quotation marks written as double ones, so later stages read
-    one style."""
+    one style; a dateline is blanked (spaces), so it is nobody's name."""
     chars = list(body)
+    m = _DATELINE_RE.search(body, 0, _DATELINE_WITHIN)
+    if m:
+        chars[m.start() : m.end()] = " " * (m.end() - m.start())
     for q in quotes:
         for k in range(q.start, q.end):
             if chars[k] != "\n":

@@ -81,7 +81,8 @@ _ROLE_WORDS = _wordset(
     deputy-head paediatrician pediatrician surgeon nurse driver shopkeeper resident witness
     economist expert diplomat monk priest imam bishop activist journalist commissioner officer
     soldier fisherman farmer trader teacher engineer student worker rev. rev reverend fr. father
-    delegate inspector superintendent constable brigadier corporal
+    delegate inspector superintendent constable brigadier corporal businessman businesswoman
+    herder villager vendor pastor mechanic
     """
 )
 
@@ -123,7 +124,7 @@ _STOP_CAPS = _wordset(
     although though since until if asked speaking according during despite yet still then there
     here what who which where why how one two three some many most other another both each
     separately elsewhere additionally similarly likewise nonetheless nevertheless instead
-    finally initially overall otherwise
+    finally initially overall otherwise more several few less nearly
     """
 )
 
