@@ -198,16 +198,21 @@ def _claims_url(q: str, query: QueryDict) -> str | None:
     return with_query(path, query_string(query, (*VIEW_PARAMS, "q")))
 
 
-def _page_context(request, filters: search.Filters, group: str, with_q: bool) -> dict[str, Any]:
+def _page_context(filters: search.Filters, group: str, with_q: bool) -> dict[str, Any]:
     """The filter fields, rendered once per selection while the choices are cached (hundreds
-    of speakers and places: most of the page's time otherwise)."""
-    parts = (request.path, filters, group, with_q)
+    of speakers and places: most of the page's time otherwise). Without the search box and the
+    place menu (``with_q`` false: the claims pages, whose path is their subject, and the
+    matrix) the search and the place are no part of them, and "Clear" is the page's own path
+    ("." on these paths, which end in "/"), so claims for a search asked for the first time
+    reuse the fields another subject's page rendered."""
+    shown = filters if with_q else replace(filters, q="", place="")
     generation = pagecache.generation(pagecache.LISTS)
-    key = "compare-fields:" + hashlib.blake2b(repr((generation, parts)).encode()).hexdigest()
+    parts = (generation, shown, group, with_q)
+    key = "compare-fields:" + hashlib.blake2b(repr(parts).encode()).hexdigest()
     html = cache.get(key)
     if html is None:
-        context = {"choices": _filter_choices(), "filters": filters, "group": group}
-        context |= {"with_q": with_q, "request": request}
+        context = {"choices": _filter_choices(), "filters": shown, "group": group}
+        context |= {"with_q": with_q}
         html = render_to_string("articles/compare_filters.html", context)
         cache.set(key, html, settings.FILTER_CHOICES_SECONDS)
     return {"filter_fields": html}
@@ -237,7 +242,7 @@ def compare(request):
         "articles/compare.html",
         "results",
         context,
-        lambda: _page_context(request, filters, group, with_q=False),
+        lambda: _page_context(filters, group, with_q=False),
     )
 
 
@@ -308,7 +313,7 @@ def compare_claims(request, subject):
         "articles/compare_claims.html",
         "results",
         context,
-        lambda: _page_context(request, filters, group, with_q=False),
+        lambda: _page_context(filters, group, with_q=False),
     )
 
 

@@ -50,5 +50,5 @@ def place_list(request):
         "articles/place_list.html",
         "results",
         context,
-        lambda: _page_context(request, filters, "", with_q=True),
+        lambda: _page_context(filters, "", with_q=True),
     )

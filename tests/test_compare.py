@@ -11,6 +11,7 @@ import io
 import re
 from collections import Counter
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import pytest
 from django.core.cache import cache
@@ -290,6 +291,25 @@ def test_a_search_as_the_subject_finds_the_quotes_of_the_matching_articles(clien
     html = response.content.decode()
     _, sides = by_hand({"q": "harbour"})
     assert f"{sum(sides.values())} quotes by {len(sides)} speakers" in html
+
+
+def test_a_new_subjects_claims_reuse_the_filter_fields_rendered_for_another(client):
+    """The filter menus (hundreds of speakers) are rendered once for a selection, whatever the
+    claims' subject: a search asked for the first time does not render them again, and each
+    page's "Clear" leads to its own subject without filters."""
+    world()
+    fields = "articles/compare_filters.html"
+    first = client.get("/compare/talks harbour/?kind=claim")
+    again = client.get("/compare/harbour/?kind=claim")
+    other = client.get("/compare/talks/?kind=direct")
+    assert fields in [t.name for t in first.templates]
+    assert fields not in [t.name for t in again.templates]
+    assert fields in [t.name for t in other.templates]  # another selection: its own menus
+    assert '<option value="claim" selected>' in again.content.decode()
+    # "." from a claims page (its path ends in "/") is its subject without the filters
+    assert '<a class="clear" href=".">Clear</a>' in again.content.decode()
+    page = "http://testserver/compare/talks%20harbour/?kind=claim"
+    assert urljoin(page, ".") == "http://testserver/compare/talks%20harbour/"
 
 
 def test_a_search_matching_more_than_its_window_counts_the_claims_of_the_articles_it_lists(
