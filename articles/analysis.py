@@ -40,6 +40,8 @@ CLAIMS_PER_COLUMN = 5  # the newest quotes in each column
 CLAIMS_PER_COLUMN_ALL = 50  # ... when all are asked for
 READ_ALL_BELOW = 3_000  # claims: as few quotes as this are read at once, not walked per column
 BY_TOTAL, BY_NAME = "", "name"
+# claims: newest first (the order of the kept rows' index), a quote's place in its article last
+NEWEST_FIRST = (F("article_date").desc(), F("article_id").asc(), F("start").asc())
 
 Key = Hashable  # a row's key: a speaker's id, or an affiliation's name
 
@@ -278,21 +280,34 @@ def claim_counts(
     place: Place | None,
     focus: tuple[str, str] | None,
     group: str,
-) -> list[tuple[Key, int]]:
+) -> tuple[list[tuple[Key, int]], list[tuple[int, Key]] | None]:
     """(column key, quotes) for every column of the claims the filters choose (``rows``, from
     ``claim_rows``): from the kept counts when nothing but a place chooses
     (``kept_claim_counts``), else counted over ``rows`` (a row a quote) and kept in the cache
-    under the lists' generation, as the matrix is, since a search's quotes are many."""
+    under the lists' generation, as the matrix is, since a search's quotes are many.
+
+    A search's window (a few hundred articles) is counted by reading its rows newest first, at
+    most ``READ_ALL_BELOW`` of them, in one query: those (quote id, column key) rows come back
+    too, and each column's newest are picked from them (``claim_columns``) with no second
+    query. None when the count was kept, or done by the database (more rows than that)."""
     kept = kept_claim_counts(filters, place, focus, group)
     if kept is not None:
-        return kept
+        return kept, None
+    read: list[tuple[int, Key]] = []
 
     def compute() -> list[tuple[Key, int]]:
         keyed_rows, key = keyed(rows, group)
+        if place is None and filters.q:
+            newest = keyed_rows.order_by(*NEWEST_FIRST).values_list("pk", key)
+            read.extend(newest[: READ_ALL_BELOW + 1])
+            if len(read) <= READ_ALL_BELOW:
+                return list(Counter(side for _, side in read).items())
+            read.clear()
         counted = keyed_rows.order_by().values_list(key).annotate(n=Count("*"))
         return [tuple(r) for r in counted]
 
-    return cached("claim-counts", (filters, place and place.pk, focus, group), compute)
+    counts = cached("claim-counts", (filters, place and place.pk, focus, group), compute)
+    return counts, read or None
 
 
 def claim_columns(
@@ -300,24 +315,29 @@ def claim_columns(
     quote_field: str,
     group: str,
     show_all: bool,
-    counts: list[tuple[Key, int]],
+    counts: tuple[list[tuple[Key, int]], list[tuple[int, Key]] | None],
 ) -> tuple[list[Column], int, int]:
     """The columns with most quotes (all, with ``show_all``), each with its newest quotes, how
-    many columns and quotes there are in all (``counts``: the columns' sizes, from
-    ``claim_counts``): two queries, whatever the number of quotes."""
+    many columns and quotes there are in all (``counts``: the columns' sizes and the rows read
+    to count them, from ``claim_counts``): two queries, whatever the number of quotes; one
+    when the count read the rows."""
+    sizes, read = counts
     rows, key = keyed(rows, group)
-    counts = sorted(counts, key=lambda row: (-row[1], row[0] is None, str(row[0])))
-    chosen = counts if show_all else counts[:CLAIM_COLUMNS]
+    sizes = sorted(sizes, key=lambda row: (-row[1], row[0] is None, str(row[0])))
+    chosen = sizes if show_all else sizes[:CLAIM_COLUMNS]
     columns = {k: Column(k, n) for k, n in chosen}
-    total = sum(n for _, n in counts)
+    total = sum(n for _, n in sizes)
     if not columns:
         return [], 0, 0
     per = CLAIMS_PER_COLUMN_ALL if show_all else CLAIMS_PER_COLUMN
-    keys = [k for k in columns if k is not None]
-    within = Q(**{f"{key}__in": keys}) if keys else Q(pk__in=[])
-    if None in columns:
-        within |= Q(**{f"{key}__isnull": True})
-    newest = _newest(rows.filter(within), quote_field, key, list(columns), per, total)
+    if read is not None:
+        newest = newest_of_each(((pk, side) for pk, side in read if side in columns), per)
+    else:
+        keys = [k for k in columns if k is not None]
+        within = Q(**{f"{key}__in": keys}) if keys else Q(pk__in=[])
+        if None in columns:
+            within |= Q(**{f"{key}__isnull": True})
+        newest = _newest(rows.filter(within), quote_field, key, list(columns), per, total)
     quotes = (
         Quote.objects.select_related("article__outlet", "speaker")
         .defer("article__body", "article__search_vector", "speaker__description")
@@ -330,7 +350,7 @@ def claim_columns(
         quote.panel_url = panel(slug=quote.article.slug, quote_id=pk)  # type: ignore[attr-defined]
         quote.article_url = article(slug=quote.article.slug)  # type: ignore[attr-defined]
         columns[side].quotes.append(quote)
-    return list(columns.values()), len(counts), total
+    return list(columns.values()), len(sizes), total
 
 
 def _newest(
@@ -348,10 +368,10 @@ def _newest(
     quotes newest first (their index), those of the matching articles. The key is matched by
     "=", which the planner pushes into the walk as an index condition (IS NOT DISTINCT FROM
     made it read every column's rows for each column). Elsewhere, a window over the rows."""
-    order = [F("article_date").desc(), F("article_id").asc(), F("start").asc()]
     if total <= READ_ALL_BELOW:
-        return newest_of_each(rows.order_by(*order).values_list(quote_field, key), per)
+        return newest_of_each(rows.order_by(*NEWEST_FIRST).values_list(quote_field, key), per)
     if connection.vendor != "postgresql":
+        order = list(NEWEST_FIRST)
         ranked = rows.annotate(nth=Window(RowNumber(), partition_by=[F(key)], order_by=order))
         newest = ranked.filter(nth__lte=per).order_by(*order).values_list(quote_field, key)
         return list(newest)

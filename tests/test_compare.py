@@ -563,8 +563,9 @@ def test_query_counts_do_not_grow_with_speakers_places_and_quotes(client, htmx):
         counts.append([count_queries(client, url, headers=headers) for url in urls])
     assert counts[0] == counts[1]
     # a search as the subject finds its window as the search page does: on a cold cache with
-    # its floors too (a query a step, kept for minutes) and the names it spells (two)
-    assert max(counts[0][:-1]) <= 12 and counts[0][-1] <= 14 + len(search.RECENT_STEPS)
+    # its floors too (a query a step, kept for minutes) and the names it spells (two); its
+    # window's quotes are read once, for their counts and each column's newest
+    assert max(counts[0][:-1]) <= 12 and counts[0][-1] <= 13 + len(search.RECENT_STEPS)
 
 
 REDIS = "redis://127.0.0.1:6379/4"
@@ -621,3 +622,28 @@ def test_a_rows_cells_are_written_escaped():
     assert cells_html(columns[1:], [2], "") == '<td data-place="kyiv"><a href="/unused/">2</a></td>'
     with pytest.raises(ValueError):  # a count for each column, no more, no fewer
         cells_html(columns, [1], "")
+
+
+def test_a_search_asked_for_the_first_time_reads_its_quotes_once(client, monkeypatch):
+    """A search's window is counted by reading its rows newest first; the same read gives each
+    column its newest quotes: no COUNT and no second walk of the quotes. More rows than
+    ``READ_ALL_BELOW`` are counted by the database instead, with the same figures."""
+    world()
+    url = "/compare/talks harbour/?show=all"
+
+    def quote_reads():
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        sides = re.findall(r'data-side="([^"]*)" data-count="(\d+)"', html)
+        shown = re.findall(r'<li data-quote="(\d+)"', html)
+        sql = [q["sql"] for q in queries.captured_queries]
+        reads = [q for q in sql if q.startswith('SELECT "articles_quote"')]
+        return sides, shown, reads
+
+    sides, shown, reads = quote_reads()
+    assert sides and shown
+    assert len(reads) == 2 and not any("COUNT(" in sql for sql in reads), reads
+    monkeypatch.setattr(analysis, "READ_ALL_BELOW", 1)
+    assert quote_reads()[:2] == (sides, shown)
+    assert any("COUNT(" in sql for sql in quote_reads()[2])
