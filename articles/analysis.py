@@ -44,6 +44,9 @@ BY_TOTAL, BY_NAME = "", "name"
 NEWEST_FIRST = (F("article_date").desc(), F("article_id").asc(), F("start").asc())
 
 Key = Hashable  # a row's key: a speaker's id, or an affiliation's name
+# claims: (column key, quotes) of each column, and the (quote id, column key) rows read newest
+# first to count them, when they were (``claim_counts``)
+ClaimCounts = tuple[list[tuple[Key, int]], list[tuple[int, Key]] | None]
 
 
 # --- Pure: the matrix from counted rows ---------------------------------------------------------
@@ -280,7 +283,7 @@ def claim_counts(
     place: Place | None,
     focus: tuple[str, str] | None,
     group: str,
-) -> tuple[list[tuple[Key, int]], list[tuple[int, Key]] | None]:
+) -> ClaimCounts:
     """(column key, quotes) for every column of the claims the filters choose (``rows``, from
     ``claim_rows``): from the kept counts when nothing but a place chooses
     (``kept_claim_counts``), else counted over ``rows`` (a row a quote) and kept in the cache
@@ -315,7 +318,7 @@ def claim_columns(
     quote_field: str,
     group: str,
     show_all: bool,
-    counts: tuple[list[tuple[Key, int]], list[tuple[int, Key]] | None],
+    counts: ClaimCounts,
 ) -> tuple[list[Column], int, int]:
     """The columns with most quotes (all, with ``show_all``), each with its newest quotes, how
     many columns and quotes there are in all (``counts``: the columns' sizes and the rows read

@@ -211,8 +211,7 @@ def _page_context(filters: search.Filters, group: str, with_q: bool) -> dict[str
     key = "compare-fields:" + hashlib.blake2b(repr(parts).encode()).hexdigest()
     html = cache.get(key)
     if html is None:
-        context = {"choices": _filter_choices(), "filters": shown, "group": group}
-        context |= {"with_q": with_q}
+        context = {"choices": _filter_choices(), "filters": shown, "group": group, "with_q": with_q}
         html = render_to_string("articles/compare_filters.html", context)
         cache.set(key, html, settings.FILTER_CHOICES_SECONDS)
     return {"filter_fields": html}
