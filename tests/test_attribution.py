@@ -581,6 +581,51 @@ def test_a_speaker_who_gave_only_a_first_name_after_the_cue_is_that_name():
     }
 
 
+def test_a_speaker_who_asked_to_be_identified_by_one_name_is_that_name():
+    body = (
+        "A baker who asked to be identified only as Musa said the ovens had been cold for a week. "
+        '"We have no flour," he said.'
+    )
+    assert speakers_of(body) == {
+        "the ovens had been cold for a week": "Musa",
+        "We have no flour": "Musa",
+    }
+
+
+def test_a_one_name_given_in_two_capitalised_words_is_kept_whole():
+    body = '"The well is dry," said a woman who gave her name only as Umm Khaled, who sells bread.'
+    assert speakers_of(body) == {"The well is dry": "Umm Khaled"}
+
+
+def test_asked_right_after_a_question_is_a_cue():
+    body = (
+        "Ines Varga, a teacher, said the school had closed.\n\n"
+        '"Where will the children go?" Varga asked.'
+    )
+    assert speakers_of(body)["Where will the children go?"] == "Ines Varga"
+
+
+def test_a_quote_opening_the_next_paragraph_goes_on_with_the_speaker_before():
+    body = (
+        '"The bridge is gone," said Pavel Rusu, the district engineer.\n\n'
+        '"We will need a month to build a new one."\n\n'
+        "The district council met on Monday."
+    )
+    found = {q.text: (q.speaker, q.rule) for q in quotes(body)}
+    assert found["We will need a month to build a new one"] == (
+        "Pavel Rusu",
+        "quote.marks.next-paragraph",
+    )
+
+
+def test_neighbours_and_relatives_are_unnamed_sources_not_speakers():
+    body = "Neighbours said two families were missing. Relatives said the road was closed."
+    assert speakers_of(body) == {
+        "two families were missing": None,
+        "the road was closed": None,
+    }
+
+
 def test_an_initial_after_an_inverted_cue_is_part_of_the_name():
     body = "'The road is closed,' said its chairman, K. Ibomcha Meitei. 'We need food.'"
     assert set(speakers_of(body).values()) == {"K. Ibomcha Meitei"}

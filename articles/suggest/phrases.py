@@ -686,12 +686,14 @@ def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, i
     return segments
 
 
-# "who gave his name only as Kpadyu", "who gave only her first name, Mahnaz"
+# "who gave his name only as Kpadyu", "who gave only her first name, Mahnaz", "who asked to be
+# identified only as Musa"; a name of two words when both are capitalised ("as Umm Khaled")
 _GAVE_NAME = (
-    r"(?:gave|gives|giving)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name(?:\s+only)?"
-    r"(?:\s+as\s+|,\s*)([A-Z][\w’'-]+)"
+    r"(?:(?:gave|gives|giving)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name(?:\s+only)?"
+    r"(?:\s+as\s+|,\s*)|asked\s+to\s+be\s+(?:identified|named|called)\s+(?:only\s+)?as\s+)"
+    r"([A-Z][\w’'-]+(?:[ ][A-Z][\w’'-]+)?)"
 )
-_GAVE_NAME_BEFORE_RE = re.compile(rf",\s+who\s+{_GAVE_NAME},\s*$")
+_GAVE_NAME_BEFORE_RE = re.compile(rf"(?:,\s+|\s)who\s+{_GAVE_NAME},?\s*$")
 # after an inverted cue: 'said a shopkeeper who gave his name only as Alberto.'
 _GAVE_NAME_AFTER_RE = re.compile(
     rf"\s*(?:a|an|one)\s[^.;:!?\"“”_]{{0,80}}?\bwho\s+{_GAVE_NAME}\b(?![’'-])"

@@ -29,11 +29,14 @@ RULES: dict[str, Rule] = {
     "quote.marks.cue-before": Rule("a cue before it in its sentence: 'X said: \"...'", 0.93),
     "quote.marks.previous": Rule("the quote before it in its paragraph", 0.97),
     "quote.marks.continued": Rule("the quote it runs on from, in the paragraph before", 0.94),
+    "quote.marks.next-paragraph": Rule(
+        "the speaker of the paragraph before, for a paragraph that opens with it", 0.67
+    ),
     "quote.marks.said-colon": Rule("the paragraph before, which ends 'X said:'", 0.75),
     "quote.marks.subject": Rule("the subject of its sentence, someone the article named", 0.67),
     "quote.marks.naming": Rule("a verb that names it: 'called the offensive \"stalled\"'", 0.95),
     "quote.marks.short": Rule("one word quoted by a speaker found by the rules above", 0.95),
-    "quote.marks.unattributed": Rule("four words or more in marks, no speaker found", 0.20),
+    "quote.marks.unattributed": Rule("four words or more in marks, no speaker found", 0.22),
     "quote.block": Rule("a paragraph without marks after one ending 'X said:'", 0.67),
     # reported speech and claims
     "claim.according-to": Rule("'According to X, ...' / '..., according to X'", 0.82),

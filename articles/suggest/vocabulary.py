@@ -112,7 +112,7 @@ _GROUP_WORDS = _wordset(
     experts observers drivers doctors people villagers survivors activists locals families
     authorities soldiers troops fighters rebels volunteers medics teachers farmers refugees
     groups staff elders organisations organizations charities parents patients passengers
-    protesters clerics merchants
+    protesters clerics merchants neighbours neighbors relatives mourners
     """
 )
 
