@@ -626,6 +626,37 @@ def test_neighbours_and_relatives_are_unnamed_sources_not_speakers():
     }
 
 
+def test_an_organisation_whose_name_ends_in_a_list_is_kept_whole():
+    body = (
+        "The Office of the Adviser on Water, Sanitation and Health urged the council to "
+        '"act before the rains".'
+    )
+    assert speakers_of(body) == {
+        "act before the rains": "Office of the Adviser on Water, Sanitation and Health"
+    }
+
+
+def test_a_title_word_that_ends_an_organisations_name_is_no_title():
+    body = "The Secretariat of Rural Defence said the convoy would leave on Monday."
+    assert speakers_of(body) == {"the convoy would leave on Monday": "Secretariat of Rural Defence"}
+
+
+def test_a_vicariate_and_a_parish_are_organisations_not_the_places_they_are_named_after():
+    body = (
+        "The Apostolic Vicariate of Porto Lindo said the school would reopen. "
+        "The Parish of Santa Clara said 40 families had been fed."
+    )
+    assert speakers_of(body) == {
+        "the school would reopen": "Apostolic Vicariate of Porto Lindo",
+        "40 families had been fed": "Parish of Santa Clara",
+    }
+
+
+def test_adding_to_a_number_is_no_reported_speech():
+    body = "The army said 300 soldiers had arrived, adding to the 900 already in the valley."
+    assert [q.text for q in quotes(body)] == ["300 soldiers had arrived"]
+
+
 def test_an_initial_after_an_inverted_cue_is_part_of_the_name():
     body = "'The road is closed,' said its chairman, K. Ibomcha Meitei. 'We need food.'"
     assert set(speakers_of(body).values()) == {"K. Ibomcha Meitei"}

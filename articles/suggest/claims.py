@@ -417,8 +417,13 @@ def _leading_subject(ctx: _Context, c_lo: int) -> tuple[bool, _Entity | None]:
 _WORD_RE = re.compile(r"[^\s,;:()]+")
 
 
+_ADDING_TO_RE = re.compile(r"\s+to\b")
+
+
 def _participle(ctx: _Context, cue: str, c_lo: int, c_hi: int, emit: _Emitter) -> None:
     """ ", adding the decision was made by ..." / "with Peskov saying ..." """
+    if cue == "adding" and _ADDING_TO_RE.match(ctx.masked, c_hi):
+        return  # ", adding to the thousands already there": a sum grows, nobody speaks
     found, entity, _ = ctx.who.left(ctx.lo, c_lo, ctx.p_hi)
     if not found:
         prior = emit.earlier(ctx.lo, c_lo)

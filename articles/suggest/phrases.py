@@ -288,11 +288,16 @@ class _Speakers:
         head_part = re.split(
             r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that)\s+", phrase, maxsplit=1
         )[0].split()
-        # a title after the head part means a name follows: "Chairman of ... Gen. Mark Milley"
+        # a title after the head part means a name follows: "Chairman of ... Gen. Mark Milley";
+        # not a title word a preposition follows or that ends the phrase, inside the name:
+        # "Office of the Adviser on Peace", "Secretariat of National Defence"
+        tail = words[len(head_part) :]
         titled = any(
-            w.casefold() in _ROLE_WORDS or w.casefold().rstrip(".") in _HONORIFICS
-            for w in words[len(head_part) :]
-            if _is_cap(w)
+            (w.casefold() in _ROLE_WORDS or w.casefold().rstrip(".") in _HONORIFICS)
+            and _is_cap(w)
+            and i + 1 < len(tail)
+            and _is_cap(tail[i + 1])
+            for i, w in enumerate(tail)
         )
         # unnamed sources: "officials", "aid workers", "officials in Tbilisi", "traders"
         head_word = _head_word(phrase)
@@ -683,7 +688,28 @@ def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, i
     # parentheticals between the subject and the verb: "the Kremlin, while ..., disputes"
     while len(segments) > 1 and _PARENTHETICAL_RE.match(segments[-1][0]):
         segments.pop()
-    return segments
+    return _join_listed_name(segments)
+
+
+# a name's last word after "of"/"on"/"for": "Office of the Adviser on Water"
+_NAME_OF_END_RE = re.compile(r"^[A-Z].*\b(?:of|on|for)\s+(?:the\s+)?[A-Z][\w’'-]*$")
+_CAPITALISED_RE = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+_LISTED_LAST_RE = re.compile(rf"(?:and\s+)?{_CAPITALISED_RE.pattern}\s+and\s+[A-Z][\w’'-]*")
+
+
+def _join_listed_name(segments: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A name whose last words are a list is one segment, not several: "Office of the Adviser
+    on Water", "Sanitation and Health" -> "Office of the Adviser on Water, Sanitation and
+    Health" (the list's items capitalised, its last two joined by "and")."""
+    if len(segments) < 2 or not _LISTED_LAST_RE.fullmatch(segments[-1][0]):
+        return segments
+    first = len(segments) - 2
+    while first > 0 and _CAPITALISED_RE.fullmatch(segments[first][0]):
+        first -= 1
+    if not _NAME_OF_END_RE.match(segments[first][0]):
+        return segments
+    joined = ", ".join(seg for seg, _ in segments[first:])
+    return [*segments[:first], (joined, segments[first][1])]
 
 
 # "who gave his name only as Kpadyu", "who gave only her first name, Mahnaz", "who asked to be

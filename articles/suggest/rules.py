@@ -44,7 +44,7 @@ RULES: dict[str, Rule] = {
     "claim.concerns-that": Rule("'concerns that ...': the concern of the last speaker", 0.67),
     "indirect.said-that": Rule("a reporting verb before what was said: 'X said (that) ...'", 0.94),
     "indirect.postposed": Rule("a reporting verb after it: '..., X said'", 0.94),
-    "indirect.participle": Rule("', adding ...', 'with X saying ...'", 0.50),
+    "indirect.participle": Rule("', adding ...', 'with X saying ...'", 0.57),
     "indirect.request": Rule("'X called for ...', 'appealed for', 'demanded'", 0.60),
     "indirect.urge": Rule("'X urged Y to ...'", 0.89),
     "indirect.seen-by": Rule("'is seen by X as ...'", 0.67),
