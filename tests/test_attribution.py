@@ -657,6 +657,20 @@ def test_adding_to_a_number_is_no_reported_speech():
     assert [q.text for q in quotes(body)] == ["300 soldiers had arrived"]
 
 
+def test_a_place_named_in_commas_after_a_place_noun_is_not_the_speaker():
+    body = (
+        "A trader in the county capital, Nakuru, said lorries had stopped. "
+        '"The road is empty," he said.'
+    )
+    assert speakers_of(body) == {"lorries had stopped": None, "The road is empty": None}
+
+
+@pytest.mark.parametrize("where", ["near", "outside", "around"])
+def test_near_outside_and_around_end_the_speakers_phrase_before_a_place(where):
+    body = f"Shopkeepers {where} Tarsus Castle said most stores had stayed shut."
+    assert speakers_of(body) == {"most stores had stayed shut": None}
+
+
 def test_an_initial_after_an_inverted_cue_is_part_of_the_name():
     body = "'The road is closed,' said its chairman, K. Ibomcha Meitei. 'We need food.'"
     assert set(speakers_of(body).values()) == {"K. Ibomcha Meitei"}

@@ -422,6 +422,8 @@ class _Speakers:
         segments = _subject_segments(self.masked, lo, cue_start)
         if not segments:
             return False, None, cue_start
+        if len(segments) > 1 and self._renames_place(segments[-2][0], segments[-1][0]):
+            segments = segments[:-1]  # "A trader in the county capital, Marsabit, said"
         last, last_start = segments[-1]
         # "A businessman in Lamu town who asked not to be named said": the one before "who"
         last = _WHO_CLAUSE_RE.sub("", last)
@@ -484,6 +486,14 @@ class _Speakers:
             return _object_of_preposition(before)
         # "Lomé to Burkina Faso", not "the UN Mission in South Sudan" (a name of its own)
         return k == 0 or _key(" ".join(words[:k])) in places
+
+    def _renames_place(self, before: str, segment: str) -> bool:
+        """Whether ``segment`` is a place's name set off after a place noun that ends the
+        segment ``before`` as a locative's object ("in the county capital", "Marsabit"): the
+        place's other name, not the speaker."""
+        if _key(segment) not in self.registry.places:
+            return False
+        return bool(_LOCATIVE_PLACE_NOUN_RE.search(before))
 
     def _described_head(self, segment: str, start: int, scope_end: int):
         """ "A separatist group fighting for the independence of Cabinda": the group, before
@@ -610,14 +620,15 @@ _RIGHT_PHRASE_RE = re.compile(
 
 
 _LOCATED_RE = re.compile(
-    r"^(.*?)\s+(?:in|from|at)\s+(?:the\s+)?(?:[a-z]+\s+)?"
+    r"^(.*?)\s+(?:in|from|at|near|outside|around)\s+(?:the\s+)?(?:[a-z]+\s+)?"
     r"(?:[A-Z][\w’'-]*|area|region|city|town|country)(?:\s+(?:[A-Z][\w’'-]*|and))*$"
 )
 
 
 def _strip_location(phrase: str) -> str:
     """Without a trailing location: "officials in Tbilisi", "Traders in Sanaa", "Emir Hodžić
-    from Novi Pazar in southern Serbia" (a group's, an organisation's or a name's)."""
+    from Novi Pazar in southern Serbia", "Shopkeepers near the Old Bazaar" (a group's, an
+    organisation's or a name's)."""
     while True:
         located = _LOCATED_RE.match(phrase)
         if not located:
@@ -635,6 +646,14 @@ def _strip_location(phrase: str) -> str:
 # heads of an appositive that makes the name before it a place: "X, the provincial capital"
 _PLACE_APPOSITIVES = _wordset(
     "capital town city village province district region state county port island camp"
+)
+
+
+# a place noun that ends a locative: "in the county capital", "near the border town"
+_LOCATIVE_PLACE_NOUN_RE = re.compile(
+    r"\b(?:in|near|from|at|outside|around)\s+(?:the|a|an)\s+(?:[a-z]+\s+)?(?:"
+    + "|".join(sorted(_PLACE_APPOSITIVES))
+    + r")$"
 )
 
 
