@@ -718,3 +718,20 @@ def test_a_short_acronym_in_capitals_is_no_town_of_that_name():
 def test_common_words_that_alias_a_city_are_no_place(body, word):
     # Uman, Iceland and Jinzhou have these among their other names
     assert word not in [p.text for p in found(body)]
+
+
+@pytest.mark.parametrize("kind", ["fishing village", "market town", "farming village"])
+def test_a_settlement_named_by_its_trade_is_a_settlement_too(kind):
+    body = (
+        "BEIRUT (Cedar Wire) - Strikes hit Syria's Idlib province; the search went on in "
+        f"Kafr Latah, a {kind} near the front."
+    )
+    out = [(p.text, p.kind, p.rule) for p in found(body) if "Kafr" in p.text]
+    assert out == [("Kafr Latah", "city", "place.settlement")]
+
+
+def test_a_settlement_described_by_any_adjective_is_not_read_as_one():
+    body = (
+        "BEIRUT (Cedar Wire) - Strikes hit Syria's Idlib province, near Kafr Latah, a dusty town."
+    )
+    assert "Kafr Latah" not in [p.text for p in found(body)]
