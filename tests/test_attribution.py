@@ -671,6 +671,21 @@ def test_near_outside_and_around_end_the_speakers_phrase_before_a_place(where):
     assert speakers_of(body) == {"most stores had stayed shut": None}
 
 
+def test_declared_without_that_is_no_reported_speech():
+    body = (
+        "Peru declared an internal armed conflict in May and has since sent troops north. "
+        "The army declared the rebels defeated in 2021. "
+        "The council declared that the roads were safe."
+    )
+    assert [q.text for q in quotes(body)] == ["the roads were safe"]
+
+
+@pytest.mark.parametrize("verb", ["promised", "pledged", "vowed"])
+def test_an_undertaking_to_act_is_no_reported_speech(verb):
+    body = f"The governor {verb} to rebuild the bridge. The governor {verb} that it would reopen."
+    assert [q.text for q in quotes(body)] == ["it would reopen"]
+
+
 def test_an_initial_after_an_inverted_cue_is_part_of_the_name():
     body = "'The road is closed,' said its chairman, K. Ibomcha Meitei. 'We need food.'"
     assert set(speakers_of(body).values()) == {"K. Ibomcha Meitei"}

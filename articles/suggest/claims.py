@@ -69,8 +69,15 @@ _QUANTITY_RE = re.compile(
 )
 
 
+# "promised to pay the fighters": an undertaking to act, not words reported
+_INTENT_VERBS = _wordset("promised pledged vowed")
+_TO_INFINITIVE_RE = re.compile(r"\s+to\s+[a-z]")
+
+
 def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | None:
     rest = masked[cue_end:hi]
+    if cue in _INTENT_VERBS and _TO_INFINITIVE_RE.match(rest):
+        return None
     m = re.match(r"\s*(?:,\s*)?that\b\s*", rest)
     if m:
         return cue_end + m.end()

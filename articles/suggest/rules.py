@@ -42,7 +42,7 @@ RULES: dict[str, Rule] = {
     "claim.according-to": Rule("'According to X, ...' / '..., according to X'", 0.82),
     "claim.reportedly": Rule("'reportedly', 'allegedly': a claim without a source", 0.75),
     "claim.concerns-that": Rule("'concerns that ...': the concern of the last speaker", 0.67),
-    "indirect.said-that": Rule("a reporting verb before what was said: 'X said (that) ...'", 0.94),
+    "indirect.said-that": Rule("a reporting verb before what was said: 'X said (that) ...'", 0.95),
     "indirect.postposed": Rule("a reporting verb after it: '..., X said'", 0.94),
     "indirect.participle": Rule("', adding ...', 'with X saying ...'", 0.57),
     "indirect.request": Rule("'X called for ...', 'appealed for', 'demanded'", 0.60),

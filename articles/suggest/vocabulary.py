@@ -44,8 +44,11 @@ _SPEECH_VERBS = _CLAIM_VERBS | _wordset(
 )
 
 
-# Verbs whose object is only reported speech when "that" follows ("denied the accusation" is not).
-_THAT_ONLY = _wordset("denied denies disputes disputed reported reports confirmed")
+# Verbs whose object is only reported speech when "that" follows ("denied the accusation",
+# "declared a state of emergency" are not).
+_THAT_ONLY = _wordset(
+    "denied denies disputes disputed reported reports confirmed declared declares"
+)
 
 
 _PARTICIPLES = _wordset(
