@@ -686,6 +686,24 @@ def test_an_undertaking_to_act_is_no_reported_speech(verb):
     assert [q.text for q in quotes(body)] == ["it would reopen"]
 
 
+def test_a_volunteer_is_an_unnamed_source():
+    body = "A volunteer said they were taking food to the villages."
+    assert speakers_of(body) == {"they were taking food to the villages": None}
+
+
+def test_someone_described_by_what_they_are_doing_is_unnamed_and_so_is_he_after():
+    body = (
+        "Ines Varga said the shop had closed. A nurse carrying a child across the square to "
+        "the edge of the city, who asked not to be named, said the clinic was full. "
+        '"We have no beds," she said.'
+    )
+    assert speakers_of(body) == {
+        "the shop had closed": "Ines Varga",
+        "the clinic was full": None,
+        "We have no beds": None,
+    }
+
+
 def test_an_initial_after_an_inverted_cue_is_part_of_the_name():
     body = "'The road is closed,' said its chairman, K. Ibomcha Meitei. 'We need food.'"
     assert set(speakers_of(body).values()) == {"K. Ibomcha Meitei"}

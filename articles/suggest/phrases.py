@@ -94,6 +94,11 @@ _DESCRIBED_HEAD_RE = re.compile(
     r"((?:A|An|The|a|an|the)\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+"
     r"(?:[a-z]{3,}ing|[a-z]{3,}ed|who|that|which)\b"
 )
+# someone unnamed described by what they are doing: "A nurse carrying a child", "an aid worker
+# loading a lorry"
+_DESCRIBED_BY_PARTICIPLE_RE = re.compile(
+    r"(?:A|An|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*\s+[a-z]{3,}ing\s"
+)
 _WHO_CLAUSE_RE = re.compile(r"(?<=\w)\s+who\s+(?!gave\b|gives\b).*$")
 
 
@@ -436,6 +441,11 @@ class _Speakers:
             found = self._named_with_appositive(prev, last, scope_end)
             if found is not None:
                 return found
+        if _DESCRIBED_BY_PARTICIPLE_RE.match(last):
+            # "A volunteer loading blankets into a van on the edge of the city": the volunteer
+            described = self._described_head(last, last_start, scope_end)
+            if described is not None:
+                return described
         offset, phrase = _trailing_np(_strip_location(last) if _is_cap(last) else last)
         if re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(last).casefold() in (
             _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS

@@ -85,7 +85,7 @@ _ROLE_WORDS = _wordset(
     economist expert diplomat monk priest imam bishop activist journalist commissioner officer
     soldier fisherman farmer trader teacher engineer student worker rev. rev reverend fr. father
     delegate inspector superintendent constable brigadier corporal businessman businesswoman
-    herder villager vendor pastor mechanic
+    herder villager vendor pastor mechanic volunteer
     """
 )
 
