@@ -704,6 +704,17 @@ def test_someone_described_by_what_they_are_doing_is_unnamed_and_so_is_he_after(
     }
 
 
+def test_what_a_relative_clause_says_ends_where_the_main_verb_follows():
+    body = (
+        "The Farmers' Guild of Arlo, which says it represents 4,000 families, said in a "
+        "statement that its members had lost their crops."
+    )
+    assert [q.text for q in quotes(body)] == [
+        "it represents 4,000 families",
+        "its members had lost their crops",
+    ]
+
+
 def test_an_initial_after_an_inverted_cue_is_part_of_the_name():
     body = "'The road is closed,' said its chairman, K. Ibomcha Meitei. 'We need food.'"
     assert set(speakers_of(body).values()) == {"K. Ibomcha Meitei"}

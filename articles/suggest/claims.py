@@ -134,7 +134,9 @@ _BOUNDARY_RE = re.compile(
     r"\s*;\s|,\s+(?:while|but|whereas|although|though|adding|saying|noting|insisting|warning|"
     r"blaming|citing|according to)\b|,?\s+with\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+"
     r"(?:saying|adding|noting|insisting)\b|,\s+there\s+(?:was|were|is|are|had)\b|"
-    r"\s+but\s+(?:said|added|warned|insisted|noted)\b"
+    r"\s+but\s+(?:said|added|warned|insisted|noted)\b|"
+    # the main verb after a relative clause: "X, which says it speaks for Y, said ..."
+    r",\s+(?:said|says|told|added)\b(?!\s+to\s)"
 )
 
 
