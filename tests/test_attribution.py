@@ -715,6 +715,19 @@ def test_what_a_relative_clause_says_ends_where_the_main_verb_follows():
     ]
 
 
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Residents reached by telephone",
+        "Residents near the old tannery",
+        "Farmers living along the river",
+    ],
+)
+def test_a_group_described_after_its_noun_is_an_unnamed_source(subject):
+    body = f"{subject} said the water had turned brown."
+    assert speakers_of(body) == {"the water had turned brown": None}
+
+
 def test_an_initial_after_an_inverted_cue_is_part_of_the_name():
     body = "'The road is closed,' said its chairman, K. Ibomcha Meitei. 'We need food.'"
     assert set(speakers_of(body).values()) == {"K. Ibomcha Meitei"}

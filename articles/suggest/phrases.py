@@ -44,15 +44,21 @@ _PARENTHETICAL_RE = re.compile(
 _OWNED_HEAD_RE = re.compile(r"\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)$")
 
 
+# what ends a noun phrase's head: a preposition or relative word, or a participle with its own
+# preposition ("Residents reached by telephone", "a mother waiting outside the morgue")
+_HEAD_END_RE = re.compile(
+    r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that|where|when|near|outside|around)\s+|"
+    r"\s+[a-z]{3,}(?:ed|ing)\s+(?:by|in|at|near|from|outside|around|along)\s+"
+)
+
+
 def _head_word(phrase: str) -> str:
     """The head noun: the last word before "of", "for", "at", "in", "who", "where" ...; after a
     possessive, the noun it ends on ("the Republic of Ghana's government": "government")."""
     owned = _OWNED_HEAD_RE.search(phrase)
     if owned:
         return owned.group(1)
-    part = re.split(
-        r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that|where|when)\s+", phrase, maxsplit=1
-    )[0]
+    part = _HEAD_END_RE.split(phrase, maxsplit=1)[0]
     words = part.split()
     return re.sub(r"['’]s$", "", words[-1]) if words else ""
 
