@@ -728,6 +728,18 @@ def test_a_group_described_after_its_noun_is_an_unnamed_source(subject):
     assert speakers_of(body) == {"the water had turned brown": None}
 
 
+def test_one_of_after_an_unnamed_subject_describes_a_noun_inside_it():
+    body = (
+        "Pavel Rusu said the ferry had sunk. A man waiting on the quay for his brother, one of "
+        'the crew, said the boat was old. "He knew it was old," he said.'
+    )
+    assert speakers_of(body) == {
+        "the ferry had sunk": "Pavel Rusu",
+        "the boat was old": None,
+        "He knew it was old": None,
+    }
+
+
 def test_an_initial_after_an_inverted_cue_is_part_of_the_name():
     body = "'The road is closed,' said its chairman, K. Ibomcha Meitei. 'We need food.'"
     assert set(speakers_of(body).values()) == {"K. Ibomcha Meitei"}

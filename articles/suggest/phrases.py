@@ -447,6 +447,9 @@ class _Speakers:
             found = self._named_with_appositive(prev, last, scope_end)
             if found is not None:
                 return found
+            if last.startswith("one of ") and re.match(r"(?:A|An|a|an)\s", prev[0]):
+                # "A mother waiting for her son, one of the fishermen, said": the mother
+                return self._left(lo, prev[1] + len(prev[0]), scope_end)
         if _DESCRIBED_BY_PARTICIPLE_RE.match(last):
             # "A volunteer loading blankets into a van on the edge of the city": the volunteer
             described = self._described_head(last, last_start, scope_end)
