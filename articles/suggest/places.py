@@ -385,6 +385,8 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
             continue
         if n == 1 and text.casefold() in gazetteer_module.COMMON_WORDS and not text.isupper():
             continue
+        if n == 1 and _acronym(body, s, text, gaz):
+            continue
         strong = _strong_place_context(body, s, e)
         # "in Lyptsi", or a list of places: "Numbi, Minova"
         listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
@@ -400,6 +402,14 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         if entry is not None:
             return s, e, text, entry, n
     return None
+
+
+def _acronym(body: str, s: int, text: str, gaz) -> bool:
+    """ "UN", "AU": a short word in capitals that no place of that name is spelled as (the town
+    Un is not the UN); not a dateline's town ("GAO, Mali" opens its line)."""
+    if not (text.isupper() and len(text) <= 3) or s == 0 or body[s - 1] == "\n":
+        return False
+    return not any(text in (e.name, *e.aliases) for e in gaz.lookup(text))
 
 
 @lru_cache(maxsize=4096)
