@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,14 +45,16 @@ def choice(query: QueryDict, name: str, allowed: tuple[str, ...]) -> str:
 def query_string(query: QueryDict, drop: tuple[str, ...] = (), **changes: str) -> str:
     """``query`` without ``drop`` and with ``changes`` (an empty value removes the key), as a
     string to follow "?"."""
-    out = query.copy()
-    for name in drop:
-        out.pop(name, None)
-    for name, value in changes.items():
-        out.pop(name, None)
-        if value:
-            out[name] = value
-    return out.urlencode()
+    gone = {*drop, *changes}
+    pairs = [(k, v) for k, values in query.lists() if k not in gone for v in values]
+    return urlencode([*pairs, *((k, v) for k, v in changes.items() if v)])
+
+
+def and_param(base: str, name: str, value: str) -> str:
+    """``base`` (a query string without ``name``) and ``name=value``: what ``query_string``
+    gives with ``name=value`` as the change, for one base and many values (a row or column's
+    link each) without reading the query again for each."""
+    return "&".join(p for p in (base, urlencode({name: value})) if p)
 
 
 def with_query(path: str, query: str) -> str:
@@ -67,7 +70,7 @@ def _row_labels(matrix: analysis.Matrix, group: str) -> dict[Any, dict[str, Any]
     """How each row shows: its name, link and colour (a speaker) or its text (an affiliation)."""
     if group == AFFILIATION:
         return {k: {"label": k or analysis.NO_AFFILIATION, "param": k} for k in matrix.rows}
-    speakers = Speaker.objects.in_bulk(list(matrix.rows))
+    speakers = Speaker.objects.only("name", "slug").in_bulk(list(matrix.rows))
     return {
         pk: {
             "label": s.name,
@@ -80,14 +83,12 @@ def _row_labels(matrix: analysis.Matrix, group: str) -> dict[Any, dict[str, Any]
     }
 
 
-def _cell_query(query: QueryDict, group: str, row: dict[str, Any]) -> str:
-    base = query_string(query, (*VIEW_PARAMS, "place", "speaker"))
-    extra = QueryDict(mutable=True)
+def _cell_query(base: str, group: str, row: dict[str, Any]) -> str:
+    """A row's cells' query: ``base`` (the filters without the matrix's own parameters, the
+    place and the speaker) and the row's speaker or affiliation."""
     if group == AFFILIATION:
-        extra.update({"group": AFFILIATION, "affiliation": row["param"]})
-    else:
-        extra["speaker"] = row["param"]
-    return "&".join(p for p in (base, extra.urlencode()) if p)
+        return and_param(and_param(base, "group", AFFILIATION), "affiliation", row["param"])
+    return and_param(base, "speaker", row["param"])
 
 
 def _orders(query: QueryDict, matrix: analysis.Matrix, rows: dict, places: dict) -> tuple:
@@ -159,23 +160,26 @@ def matrix_table(request, matrix: analysis.Matrix, group: str) -> dict[str, Any]
     places = Place.objects.in_bulk(list(matrix.cols))
     row_keys, col_keys, by_place, by_row = _orders(query, matrix, rows, places)
     claims = [reverse("articles:compare_claims", args=[places[c].slug]) for c in col_keys]
+    claims_query = query_string(query, (*VIEW_PARAMS, "place"))
+    no_rsort, no_csort = query_string(query, ("rsort",)), query_string(query, ("csort",))
     cols = [
         {
             "place": places[c],
             "total": matrix.col_totals[c],
-            "url": with_query(claims[i], query_string(query, (*VIEW_PARAMS, "place"))),
-            "sort": _sort_link(query, ("rsort",), rsort=PLACE_SORT + places[c].slug),
+            "url": with_query(claims[i], claims_query),
+            "sort": "?" + and_param(no_rsort, "rsort", PLACE_SORT + places[c].slug),
             "sorted": by_place == c,
         }
         for i, c in enumerate(col_keys)
     ]
     columns = [cell_column(places[c].slug, claims[i]) for i, c in enumerate(col_keys)]
+    cell_base = query_string(query, (*VIEW_PARAMS, "place", "speaker"))
     counted, table = matrix.cells, []
     for r in row_keys:
         row = rows[r]
         counts = [counted.get((r, c), 0) for c in col_keys]
-        cells = cells_html(columns, counts, _cell_query(query, group, row))
-        sort = _sort_link(query, ("csort",), csort=ROW_SORT + row["param"])
+        cells = cells_html(columns, counts, _cell_query(cell_base, group, row))
+        sort = "?" + and_param(no_csort, "csort", ROW_SORT + row["param"])
         table.append({**row, "total": matrix.row_totals[r], "cells": cells, "sort": sort})
         table[-1]["sorted"] = by_row == r
     return {

@@ -629,3 +629,19 @@ def test_a_search_asked_for_the_first_time_reads_its_quotes_once(client, monkeyp
     monkeypatch.setattr(analysis, "READ_ALL_BELOW", 1)
     assert quote_reads()[:2] == (sides, shown)
     assert any("COUNT(" in sql for sql in quote_reads()[2])
+
+
+def test_links_keep_the_query_and_change_only_their_parameter():
+    from django.http import QueryDict
+
+    from articles.analysis_views import and_param, query_string
+
+    query = QueryDict("q=K%C3%BDiv+talks&kind=claim&kind=direct&rsort=name&csort=x&show=all")
+    kept = "q=K%C3%BDiv+talks&kind=claim&kind=direct"
+    assert query_string(query, ("show",), csort="row:a&b") == (
+        f"{kept}&rsort=name&csort=row%3Aa%26b"
+    )
+    assert query_string(query, ("rsort",), show="") == f"{kept}&csort=x"
+    no_csort = query_string(query, ("csort",))
+    assert and_param(no_csort, "csort", "row:a&b") == query_string(query, csort="row:a&b")
+    assert and_param("", "speaker", "é") == "speaker=%C3%A9"
