@@ -699,3 +699,34 @@ def test_a_town_the_gazetteer_lacks_located_in_a_division_it_has():
 def test_a_town_in_a_division_placed_only_roughly_is_not_guessed_there():
     body = "LOME, Togo (Wire) - Gunmen attacked a post near Kouloum, in the Oti Nord prefecture."
     assert "Kouloum" not in [p.text for p in found(body)]
+
+
+def test_the_state_refers_back_to_a_region_named_a_state_where_it_is_a_place():
+    body = (
+        "LAGOS, Nigeria (Wire) - Floods cut roads in Kogi State on Monday. Farmers across the "
+        "state lost their crops, and the state's rice mills closed. The governor asked the state "
+        "to help, and its State Security Council met."
+    )
+    out = [(p.text, p.start, p.place) for p in found(body) if p.text == "state"]
+    assert [(text, place) for text, _s, place in out] == [
+        ("state", "Kogi State"),
+        ("state", "Kogi State"),
+    ]
+    assert out[0][1] == body.index("the state lost") + 4
+
+
+def test_the_state_is_no_place_when_no_region_was_named_a_state():
+    # Kogi called a province here: "the state" is the government, as "the county" is an office
+    body = (
+        "LAGOS, Nigeria (Wire) - Floods cut roads in Kogi province on Monday. Farmers across the "
+        "state lost their crops, and the county said it would help."
+    )
+    assert [p.text for p in found(body) if p.text in {"state", "county"}] == []
+
+
+def test_the_county_refers_back_to_a_region_named_a_county():
+    body = (
+        "NAIROBI, Kenya (Wire) - Raiders stole cattle in Isiolo County on Monday. Police in the "
+        "county said 40 animals were found."
+    )
+    assert [p.place for p in found(body) if p.text == "county"] == ["Isiolo County"]

@@ -33,7 +33,7 @@ _ANAPHORA_RE = re.compile(
     r"\b[Tt]he\s+((?:(?:regional|provincial|state|district|commercial|economic|administrative)"
     r"\s+)?capital|"
     r"city|town|village|region|province|oblast|territory|district|regency|department|prefecture|"
-    rf"governorate|river|lake|mountain|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
+    rf"governorate|state|county|river|lake|mountain|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
 
 
@@ -51,6 +51,8 @@ _ANAPHOR_POOL = {
     "department": "region",
     "prefecture": "region",
     "governorate": "region",
+    "state": "region",
+    "county": "region",
     "river": "river",
     "lake": "lake",
     "mountain": "mountain",
@@ -246,6 +248,13 @@ def _antecedent(
     pool = _ANAPHOR_POOL[noun]
     # "the district": a region the article called a district, before any other region
     named = f"region:{noun}"
+    if noun in _NAMED_ONLY:
+        # "the state" and "the county" only for a region the article called so, and "the
+        # state" only where it is a place, not the government
+        if noun == "state" and not _state_as_place(body, m.start(), m.end()):
+            return None
+        target = earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
+        return (target, "place.anaphora") if target is not None else None
     target = earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
     if _LOCATED_BY_RE.fullmatch(body, prev.end, m.start()):
         # "Bara, about 60 km north of the city": the place just named is the one located, the
@@ -254,6 +263,27 @@ def _antecedent(
         return (target, "place.anaphora") if target is not None else None
     target = target or earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
     return (target, "place.anaphora") if target is not None else None
+
+
+# nouns that also name a government or an office ("the state will not give up", "county
+# officials"): they refer back only to a region the article named with that very word
+_NAMED_ONLY = frozenset({"state", "county"})
+# "across the state", "troops sent to the state": a place; "asked the state", "agents of the
+# state": the government
+_PLACE_PREPOSITION_RE = re.compile(
+    r"\b(?:in|across|throughout|into|to|from|around|within|outside|over|through|near|beyond)\s+$",
+    re.IGNORECASE,
+)
+# "the state's farmers", "the state's capital" (not "the state's Community Protection Guards",
+# a body of its government)
+_POSSESSIVE_PLACE_RE = re.compile(r"['’]s\s+[a-z]")
+
+
+def _state_as_place(body: str, start: int, end: int) -> bool:
+    """Whether "the state" at ``start:end`` is a place, by the words around it."""
+    if _POSSESSIVE_PLACE_RE.match(body, end):
+        return True
+    return _PLACE_PREPOSITION_RE.search(body, max(0, start - 12), start) is not None
 
 
 # what sits between a place and "the city" when it is placed by its distance from that city:
