@@ -730,3 +730,12 @@ def test_the_county_refers_back_to_a_region_named_a_county():
         "county said 40 animals were found."
     )
     assert [p.place for p in found(body) if p.text == "county"] == ["Isiolo County"]
+
+
+def test_the_region_refers_back_to_a_region_named_a_region_before_another_region():
+    body = (
+        "MOGADISHU, Somalia (Wire) - Troops advanced in the Qardaho region on Monday. The "
+        "governor of Waraq province said his forces had joined them, and aid groups in the region "
+        "said food was short."
+    )
+    assert [p.place for p in found(body) if p.text == "region"] == ["Qardaho"]

@@ -86,6 +86,7 @@ def _pools(target: _Target) -> tuple[str, ...]:
 
 _REGION_NOUNS = frozenset(
     {
+        "region",
         "province",
         "oblast",
         "district",
