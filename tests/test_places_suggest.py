@@ -739,3 +739,24 @@ def test_the_region_refers_back_to_a_region_named_a_region_before_another_region
         "said food was short."
     )
     assert [p.place for p in found(body) if p.text == "region"] == ["Qardaho"]
+
+
+def test_the_province_with_no_region_named_is_the_one_the_storys_city_lies_in():
+    body = (
+        "KABUL, Afghanistan (Wire) - Protests spread in Herat on Monday. Shops in Herat closed, "
+        "and police across the province made arrests."
+    )
+    [province] = [p for p in found(body) if p.text == "province"]
+    assert (province.place, province.kind, province.country_code) == (
+        "Herāt Province",
+        "region",
+        "AF",
+    )
+    # centred where the gazetteer has the province, not at the city
+    assert (round(province.latitude, 1), round(province.longitude, 1)) == (34.0, 62.0)
+
+
+def test_the_province_is_not_guessed_from_a_city_the_gazetteer_places_in_no_region():
+    body = "Protests spread in Sodor on Monday. Police across the province made arrests."
+    known = [KnownPlace("Sodor", 54.2, -4.5, kind="city", country_code="GB")]
+    assert [p.text for p in found(body, known) if p.text == "province"] == []

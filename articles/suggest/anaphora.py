@@ -263,7 +263,29 @@ def _antecedent(
         target = target or earlier.most_mentioned(pool, but=prev.target)
         return (target, "place.anaphora") if target is not None else None
     target = target or earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
+    if target is None and noun in _DIVISION_NOUNS:
+        # "curfew in Kirkuk ... troops across the province": no region named, the story's city's
+        target = _division_of(earlier.most_mentioned("city"), noun, gaz)
     return (target, "place.anaphora") if target is not None else None
+
+
+# nouns for a first-level division, which the story's city lies in when the text names none
+_DIVISION_NOUNS = frozenset({"province", "governorate", "oblast", "department", "prefecture"})
+
+
+def _division_of(city: _Target | None, noun: str, gaz) -> _Target | None:
+    """The first-level division ``city`` lies in, called after it ("Kirkuk Governorate") and
+    centred where the gazetteer has it; None when the gazetteer does not place the city in one."""
+    if city is None or gaz is None:
+        return None
+    same = [
+        e for e in gaz.lookup(city.name) if e.kind == "city" and e.country_code == city.country_code
+    ]
+    region = gaz.region_of(same[0]) if same else None
+    if region is None:
+        return None
+    name = f"{city.name} {noun.title()}"
+    return _Target(name, region[0], region[1], "region", city.country_code, True, capital=city)
 
 
 # nouns that also name a government or an office ("the state will not give up", "county
