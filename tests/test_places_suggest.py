@@ -760,3 +760,31 @@ def test_the_province_is_not_guessed_from_a_city_the_gazetteer_places_in_no_regi
     body = "Protests spread in Sodor on Monday. Police across the province made arrests."
     known = [KnownPlace("Sodor", 54.2, -4.5, kind="city", country_code="GB")]
     assert [p.text for p in found(body, known) if p.text == "province"] == []
+
+
+def test_the_province_is_the_storys_not_one_named_across_the_border():
+    gaz = Gazetteer(
+        [
+            Entry("Afghanistan", 33.0, 65.0, "country", "AF", 40_000_000),
+            Entry("Iran", 32.0, 53.0, "country", "IR", 88_000_000),
+            Entry("Herat", 34.35, 62.2, "city", "AF", 570_000, admin1="AF.11"),
+            Entry("Khorasan", 35.5, 59.5, "region", "IR", 6_000_000),
+        ],
+        admin1={"AF.11": (34.0, 62.0, "Herat")},
+        neighbours={"AF": ("IR",), "IR": ("AF",)},
+    )
+    body = (
+        "Fighting closed roads around Herat on Monday. Traders in Herat said fuel came in from "
+        "Khorasan, in Iran, until last week.\n\n"
+        "Officials in Herat said 30 people had been killed across the province since January."
+    )
+    [province] = [p for p in found(body, gazetteer=gaz) if p.text == "province"]
+    assert (province.place, province.country_code) == ("Herat Province", "AF")
+
+
+def test_the_department_after_a_governments_department_is_that_office():
+    body = (
+        "BOGOTA, Colombia (Wire) - Floods hit Arauca on Monday. The health department said it "
+        "would send doctors, and an official of the department said the roads were closed."
+    )
+    assert [p.text for p in found(body) if p.text == "department"] == []

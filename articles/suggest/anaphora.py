@@ -246,6 +246,8 @@ def _antecedent(
     if noun == "city" and capital is not None and "." not in body[prev.end : m.start()]:
         # "no family in Herat province and stay on in the city": the region's seat
         return earlier.same(capital), "place.anaphora"
+    if noun == "department" and _OFFICE_DEPARTMENT_RE.search(body, 0, m.start()):
+        return None  # "the state home department ... an official of the department": an office
     pool = _ANAPHOR_POOL[noun]
     # "the district": a region the article called a district, before any other region
     named = f"region:{noun}"
@@ -263,11 +265,21 @@ def _antecedent(
         target = target or earlier.most_mentioned(pool, but=prev.target)
         return (target, "place.anaphora") if target is not None else None
     target = target or earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
-    if target is None and noun in _DIVISION_NOUNS:
-        # "curfew in Kirkuk ... troops across the province": no region named, the story's city's
-        target = _division_of(earlier.most_mentioned("city"), noun, gaz)
+    if noun in _DIVISION_NOUNS:
+        # "curfew in Kirkuk ... troops across the province": no region named, or only one
+        # across the border ("into Apure, in Venezuela"): the division of the story's city
+        city = earlier.most_mentioned("city")
+        if target is None or (city is not None and target.country_code != city.country_code):
+            target = _division_of(city, noun, gaz) or target
     return (target, "place.anaphora") if target is not None else None
 
+
+# a government's department named before "the department": the office, no place
+_OFFICE_DEPARTMENT_RE = re.compile(
+    r"\b(?:home|health|education|interior|police|fire|justice|defen[cs]e|foreign|finance|"
+    r"agriculture|water|transport|forestry|revenue|information|planning|relief) department\b",
+    re.IGNORECASE,
+)
 
 # nouns for a first-level division, which the story's city lies in when the text names none
 _DIVISION_NOUNS = frozenset({"province", "governorate", "oblast", "department", "prefecture"})
