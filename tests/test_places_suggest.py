@@ -788,3 +788,14 @@ def test_the_department_after_a_governments_department_is_that_office():
         "would send doctors, and an official of the department said the roads were closed."
     )
     assert [p.text for p in found(body) if p.text == "department"] == []
+
+
+def test_a_short_word_in_capitals_is_an_acronym_not_a_town_but_a_dateline_is_a_town():
+    un = Gazetteer(
+        [
+            Entry("Un", 23.9, 71.8, "city", "IN", 20_000),
+            Entry("India", 22.0, 79.0, "country", "IN", 1_400_000_000),
+        ]
+    )
+    body = "UN, India (Wire) - Aid reached Gujarat, the UN said in a statement."
+    assert [(p.start, p.place) for p in found(body, gazetteer=un)] == [(0, "Un"), (4, "India")]

@@ -390,6 +390,8 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
         locative = listed or _locative_before(body, s) or _area_of(body, s, e)
         entry = _choose(gaz, text, ctx.context, strong, ctx.focus, locative)
+        if entry is not None and entry.kind == "city" and _acronym(body, s, text):
+            continue  # "the UN said": no town Un
         if entry is not None and entry.kind == "city" and ctx.admin1_seen:
             entry = _in_the_articles_region(ctx, text, entry)
         if entry is not None and entry.kind == "country":
@@ -400,6 +402,14 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         if entry is not None:
             return s, e, text, entry, n
     return None
+
+
+def _acronym(body: str, s: int, text: str) -> bool:
+    """ "UN", "EU", "ICRC": a short word in capitals, and not where a dateline's city stands (at
+    the start of a line), is an acronym, not a town's name in capitals."""
+    if not (text.isupper() and len(text) <= 4):
+        return False
+    return s > 0 and body[s - 1] != "\n"
 
 
 @lru_cache(maxsize=4096)
