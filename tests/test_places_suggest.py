@@ -799,3 +799,20 @@ def test_a_short_word_in_capitals_is_an_acronym_not_a_town_but_a_dateline_is_a_t
     )
     body = "UN, India (Wire) - Aid reached Gujarat, the UN said in a statement."
     assert [(p.start, p.place) for p in found(body, gazetteer=un)] == [(0, "Un"), (4, "India")]
+
+
+def test_the_city_is_the_storys_not_the_one_troops_were_sent_from():
+    body = (
+        "KABUL, Afghanistan (Wire) - Protests spread in Herat on Monday. Shops in Herat closed, "
+        "and Herat's governor asked for help. Police had been sent from Kabul and took up "
+        "positions at the gates of the city."
+    )
+    assert [p.place for p in found(body) if p.text == "city"] == ["Herāt"]
+
+
+def test_the_city_a_person_comes_from_is_still_that_city():
+    body = (
+        "KABUL, Afghanistan (Wire) - Protests spread in Herat on Monday. Shops in Herat closed. "
+        "A woman from Kabul said she had left the city on Sunday."
+    )
+    assert [p.place for p in found(body) if p.text == "city"] == ["Kabul"]

@@ -68,6 +68,12 @@ _FRAME_RE = re.compile(r"(?:^|\n)In\s+$")
 
 
 _COMMA_GAP_RE = re.compile(r",\s*")
+# "troops sent from Baghdad": where people came from to the story's place (not "a woman from
+# El Geneina ... left the city", whose city is that one)
+_ORIGIN_BEFORE_RE = re.compile(
+    r"\b(?:sent|deployed|dispatched|flown|brought|moved|transferred|redeployed|drafted)\s+"
+    r"(?:in\s+)?from\s+$"
+)
 # the last of two or more places listed: "Kabul and Kandahar", "Goma, Bukavu or Uvira"
 _LISTED_AFTER_RE = re.compile(r"[A-Z][\w’'-]*(?:,| and| or) $")
 
@@ -180,6 +186,11 @@ class _Earlier:
             return None
         if _LISTED_AFTER_RE.search(body, max(0, found.start - 30), found.start):
             return None  # "flights to Kabul and Kandahar ..., agents in the city said": which?
+        if _ORIGIN_BEFORE_RE.search(body, max(0, found.start - 30), found.start):
+            # "police sent from Baghdad took up positions at the entrances to the city": where
+            # they came from; the city is the story's, unless that is the only one
+            best = self.most_mentioned(pool)
+            return found.target if best is None or best is found.target else None
         return found.target
 
     def most_mentioned(self, pool: str, but: _Target | None = None) -> _Target | None:
