@@ -816,3 +816,13 @@ def test_the_city_a_person_comes_from_is_still_that_city():
         "A woman from Kabul said she had left the city on Sunday."
     )
     assert [p.place for p in found(body) if p.text == "city"] == ["Kabul"]
+
+
+def test_the_town_is_not_a_town_named_only_in_the_dateline():
+    body = (
+        "BOLGATANGA, Ghana (Wire) - Gunmen raided Zuarungu on Monday. Residents said they fled "
+        "the town before dawn."
+    )
+    assert [p.text for p in found(body) if p.text == "town"] == []
+    named = body.replace("raided Zuarungu", "raided a market in Bolgatanga")
+    assert [p.place for p in found(named) if p.text == "town"] == ["Bolgatanga"]

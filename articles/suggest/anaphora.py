@@ -118,8 +118,9 @@ class _Earlier:
     one comparison per mention.
     """
 
-    def __init__(self, mentions: list[_Mention]):
-        self.mentions = mentions
+    def __init__(self, mentions: list[_Mention], body: str = ""):
+        self.mentions, self.body = mentions, body
+        self.in_text: dict[str, int] = {}  # name -> mentions by name outside the dateline
         self._pending = sorted(range(len(mentions)), key=lambda i: mentions[i].end)
         self._next = 0
         self.prev: _Mention | None = None
@@ -154,6 +155,8 @@ class _Earlier:
     def _add(self, index: int) -> None:
         mention = self.mentions[index]
         target = mention.target
+        if mention.rule != "place.anaphora" and not _is_dateline(self.body, mention):
+            self.in_text[_key(target.name)] = self.in_text.get(_key(target.name), 0) + 1
         if (mention.end, -index) > self._prev_key:
             self.prev, self._prev_key = mention, (mention.end, -index)
         if index > self._last.get(target.kind, (-1, None))[0]:
@@ -210,6 +213,12 @@ class _Earlier:
         return self.first(_key(target.name), target.kind) or target
 
 
+def _is_dateline(body: str, mention: _Mention) -> bool:
+    """ "AIZAWL, India -": a place in capitals at a line's start, where the reporter files from."""
+    at_line_start = mention.start == 0 or body[mention.start - 1] == "\n"
+    return at_line_start and body[mention.start : mention.end].isupper()
+
+
 def _is_frame(body: str, mention: _Mention) -> bool:
     """ "In Kinshasa, ...": the place a paragraph opens with, set off by a comma."""
     before = body[max(0, mention.start - 4) : mention.start]
@@ -218,7 +227,7 @@ def _is_frame(body: str, mention: _Mention) -> bool:
 
 def _anaphora(ctx: _Context) -> None:
     """Generic nouns that stand for a place named before; never one alone."""
-    earlier = _Earlier(ctx.mentions)
+    earlier = _Earlier(ctx.mentions, ctx.body)
     known_cities: dict[str, _Target] = {}
     for target in ctx.known_targets.values():
         if target.kind == "city":
@@ -275,7 +284,16 @@ def _antecedent(
         # city is the one the story is about
         target = target or earlier.most_mentioned(pool, but=prev.target)
         return (target, "place.anaphora") if target is not None else None
-    target = target or earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
+    if target is None:
+        target = earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
+        if (
+            noun in {"town", "village"}
+            and target is not None
+            and not earlier.in_text.get(_key(target.name))
+        ):
+            # "AIZAWL, India - Jets bombed Falam ... in the town": a town named only in the
+            # dateline is where the reporter is; the story's town is one the gazetteer lacks
+            target = None
     if noun in _DIVISION_NOUNS:
         # "curfew in Kirkuk ... troops across the province": no region named, or only one
         # across the border ("into Apure, in Venezuela"): the division of the story's city
