@@ -826,3 +826,26 @@ def test_the_town_is_not_a_town_named_only_in_the_dateline():
     assert [p.text for p in found(body) if p.text == "town"] == []
     named = body.replace("raided Zuarungu", "raided a market in Bolgatanga")
     assert [p.place for p in found(named) if p.text == "town"] == ["Bolgatanga"]
+
+
+def test_a_datelines_second_name_that_is_no_country_is_its_citys_region():
+    body = (
+        "HERMOSILLO, Sonora, Oct. 3 (Wire) – Floods closed roads in Sonora on Friday, and troops "
+        "were sent to the state."
+    )
+    out = [(p.text, p.place, p.kind, p.country_code, p.rule) for p in found(body)]
+    assert out[1:] == [
+        ("Sonora", "Sonora", "region", "MX", "place.dateline-region"),
+        ("Sonora", "Sonora", "region", "MX", "place.repeat"),
+        ("state", "Sonora", "region", "MX", "place.anaphora"),
+    ]
+    # centred where the gazetteer has the city's division
+    gaz = gazetteer_module.load()
+    [city] = [e for e in gaz.lookup("Hermosillo") if e.kind == "city"]
+    [region] = [p for p in found(body) if p.rule == "place.dateline-region"]
+    assert (region.latitude, region.longitude) == gaz.region_of(city)[:2]
+
+
+def test_a_dateline_city_with_an_accent_is_a_dateline():
+    m = _DATELINE_RE.search("CULIACÁN, Sinaloa, Nov. 18 (Wire) – Gunmen fought soldiers.")
+    assert m is not None and m.groups() == ("CULIACÁN", "Sinaloa")
