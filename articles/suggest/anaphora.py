@@ -268,6 +268,12 @@ def _antecedent(
         return earlier.same(capital), "place.anaphora"
     if noun == "department" and _OFFICE_DEPARTMENT_RE.search(body, 0, m.start()):
         return None  # "the state home department ... an official of the department": an office
+    target = _in_pool(body, m, noun, prev, earlier, gaz)
+    return (target, "place.anaphora") if target is not None else None
+
+
+def _in_pool(body: str, m, noun: str, prev: _Mention, earlier: _Earlier, gaz) -> _Target | None:
+    """The place of the noun's pool that "the town", "the province" at ``m`` refers to."""
     pool = _ANAPHOR_POOL[noun]
     # "the district": a region the article called a district, before any other region
     named = f"region:{noun}"
@@ -276,14 +282,12 @@ def _antecedent(
         # state" only where it is a place, not the government
         if noun == "state" and not _state_as_place(body, m.start(), m.end()):
             return None
-        target = earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
-        return (target, "place.anaphora") if target is not None else None
+        return earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
     target = earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
     if _LOCATED_BY_RE.fullmatch(body, prev.end, m.start()):
         # "Bara, about 60 km north of the city": the place just named is the one located, the
         # city is the one the story is about
-        target = target or earlier.most_mentioned(pool, but=prev.target)
-        return (target, "place.anaphora") if target is not None else None
+        return target or earlier.most_mentioned(pool, but=prev.target)
     if target is None:
         target = earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
         if (
@@ -300,7 +304,7 @@ def _antecedent(
         city = earlier.most_mentioned("city")
         if target is None or (city is not None and target.country_code != city.country_code):
             target = _division_of(city, noun, gaz) or target
-    return (target, "place.anaphora") if target is not None else None
+    return target
 
 
 # a government's department named before "the department": the office, no place
