@@ -849,3 +849,12 @@ def test_a_datelines_second_name_that_is_no_country_is_its_citys_region():
 def test_a_dateline_city_with_an_accent_is_a_dateline():
     m = _DATELINE_RE.search("CULIACÁN, Sinaloa, Nov. 18 (Wire) – Gunmen fought soldiers.")
     assert m is not None and m.groups() == ("CULIACÁN", "Sinaloa")
+
+
+def test_a_citys_name_before_regional_or_provincial_names_the_region():
+    body = "KYIV, Ukraine (Wire) - The Poltava regional administration said two drones fell."
+    out = [(p.text, p.place, p.kind) for p in found(body)]
+    assert ("Poltava", "Poltava Region", "region") in out
+    known = [KnownPlace("Poltava", 49.59, 34.55, kind="city", country_code="UA")]
+    out = [(p.text, p.place, p.kind, p.rule) for p in found(body, known)]
+    assert ("Poltava", "Poltava Region", "region", "place.region-of-city") in out

@@ -50,7 +50,7 @@ from .features import (
 )
 from .names import _person_names
 from .place_rules import confidence
-from .shapes import _REGION_AFTER_RE, _shape
+from .shapes import _REGION_AFTER_RE, _REGIONAL_ADJECTIVE_RE, _shape
 from .targets import _Context, _Mention, _Target
 from .types import DEFAULT, PlaceSuggestion
 from .vocabulary import _STOP_CAPS, _key
@@ -274,19 +274,30 @@ def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
             continue  # "the Herat Relief Committee": an organisation's name, not Herat
         if ctx.free(m.start(), m.end()):
             target = ctx.known_by_key[_key(text)]
-            region = _REGION_AFTER_RE.match(ctx.body, m.end()) if target.kind == "city" else None
+            city = target.kind == "city"
+            region = _REGION_AFTER_RE.match(ctx.body, m.end()) if city else None
+            regional = _REGIONAL_ADJECTIVE_RE.match(ctx.body, m.end()) if city else None
             if region is not None:  # "the Kharkiv region": not the known city, its region
                 ctx.take(
                     m.start(),
                     region.end(),
-                    _known_region(ctx, target, text, region),
+                    _known_region(ctx, target, text, region.group(1).title()),
                     "place.region-of-city",
                 )
+            elif regional is not None:  # "the Sumy regional administration": the region's
+                noun = _REGIONAL_NOUN[regional.group(1)]
+                region_target = _known_region(ctx, target, text, noun)
+                ctx.take(m.start(), m.end(), region_target, "place.region-of-city")
             else:
                 ctx.take(m.start(), m.end(), target, "place.known")
 
 
-def _known_region(ctx: _Context, city: _Target, text: str, suffix: re.Match) -> _Target:
+# "the Sumy regional military administration", "the Cabinda provincial government": a body of
+# the region named after the city (lower case: "Kherson Regional Council" is a name)
+_REGIONAL_NOUN = {"regional": "Region", "provincial": "Province"}
+
+
+def _known_region(ctx: _Context, city: _Target, text: str, noun: str) -> _Target:
     """The region a known city names ("Kharkiv region"), centred where the gazetteer's city of
     that name and country has its region, else at the city."""
     lat, lon = city.latitude, city.longitude
@@ -299,7 +310,7 @@ def _known_region(ctx: _Context, city: _Target, text: str, suffix: re.Match) -> 
         region = ctx.gaz.region_of(same[0]) if same else None
         if region is not None:
             lat, lon = region[0], region[1]
-    name = f"{text} {suffix.group(1).title()}"
+    name = f"{text} {noun}"
     return _Target(name, lat, lon, "region", city.country_code, True, capital=city)
 
 
