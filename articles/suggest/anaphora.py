@@ -118,9 +118,13 @@ class _Earlier:
     one comparison per mention.
     """
 
-    def __init__(self, mentions: list[_Mention], body: str = ""):
+    def __init__(self, mentions: list[_Mention], body: str):
         self.mentions, self.body = mentions, body
         self.in_text: dict[str, int] = {}  # name -> mentions by name outside the dateline
+        # where the first government department is named ("the health department"), searched
+        # once rather than back from each "the department"
+        office = _OFFICE_DEPARTMENT_RE.search(body)
+        self.office_at = office.start() if office is not None else len(body) + 1
         self._pending = sorted(range(len(mentions)), key=lambda i: mentions[i].end)
         self._next = 0
         self.prev: _Mention | None = None
@@ -266,7 +270,7 @@ def _antecedent(
     if noun == "city" and capital is not None and "." not in body[prev.end : m.start()]:
         # "no family in Herat province and stay on in the city": the region's seat
         return earlier.same(capital), "place.anaphora"
-    if noun == "department" and _OFFICE_DEPARTMENT_RE.search(body, 0, m.start()):
+    if noun == "department" and earlier.office_at < m.start():
         return None  # "the state home department ... an official of the department": an office
     target = _in_pool(body, m, noun, prev, earlier, gaz)
     return (target, "place.anaphora") if target is not None else None
