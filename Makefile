@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# make test runs the suite in one process a core (pytest-xdist), each test file in one process.
+TEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed
 # axe-core runs inside the browser tests (accessibility); fetched from npm, never shipped.
 AXE_VERSION := 4.11.0
@@ -44,7 +46,7 @@ $(ANNOTATOR):
 		--log-level=warning --outfile=annotator.js.tmp && mv annotator.js.tmp annotator.js
 
 test: $(STAMP) $(AXE) $(ANNOTATOR)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

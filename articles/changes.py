@@ -153,14 +153,17 @@ def span_counts() -> dict:
 
 
 def date_spans(articles: QuerySet[Article]) -> None:
-    """Each span of these articles carries its article's publication date (``article_date``)."""
+    """Each span of these articles carries its article's publication date (``article_date``).
+    Only the spans whose date differs are written: a quote added to an article rewrites no other
+    span (an article's every span rewritten at each change leaves a dead row version of each
+    until vacuum, which the next queries of a long transaction wade through)."""
     from .models import UNDATED, Article, PlaceMention, Quote
 
     dated = Article.objects.filter(pk=OuterRef("article_id")).values("published_on")[:1]
     for model in (Quote, PlaceMention):
-        model.objects.filter(article__in=articles).update(
-            article_date=Coalesce(Subquery(dated), Value(UNDATED))
-        )
+        model.objects.filter(article__in=articles).exclude(
+            article_date=Coalesce(F("article__published_on"), Value(UNDATED))
+        ).update(article_date=Coalesce(Subquery(dated), Value(UNDATED)))
 
 
 def recount(speakers: QuerySet[Speaker], places: QuerySet[Place]) -> None:

@@ -56,6 +56,7 @@ COMMON_WORDS = frozenset(
     prosperity providence reading regional republic rescue sale security split state street
     supreme surprise union unity valley victoria victory village war washington's western eastern
     northern southern
+    human island chin
     """,
     )
 )

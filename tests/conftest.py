@@ -1,4 +1,7 @@
+import os
+
 import pytest
+from django.db.models.signals import post_migrate
 
 from articles.models import Article, Place, Speaker
 from tests.ops import create
@@ -23,6 +26,32 @@ def _empty_cache():
     cache.clear()
 
 
+def redis_url() -> str:
+    """This test process's own database on the machine's real Redis (NEWSROOM_TEST_REDIS_URL
+    names another server): pytest-xdist's workers gw0, gw1, ... get databases 10, 11, ..., so one
+    worker emptying its database never empties another's while its test runs."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    server = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+    return f"{server}/{10 + int(worker)}"
+
+
+@pytest.fixture
+def redis_page_cache(settings):
+    """The page cache on the real Redis, emptied before and after (one database a process)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url(),
+        }
+    }
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _gazetteer_read_anew():
     """What the database's gazetteer holds is read once per process: a test that loads one (and
@@ -34,11 +63,9 @@ def _gazetteer_read_anew():
     article.forget()
 
 
-@pytest.fixture
-def roles(transactional_db):
-    """The Annotators and Editors groups, again: a transactional test's flush removes what
-    migrations made, and browser tests cannot restore it by serialized rollback (Playwright's
-    greenlets see other database connection objects)."""
+def restore_roles() -> None:
+    """The Annotators and Editors groups and their permissions, as the migrations made them
+    (each step is idempotent)."""
     from importlib import import_module
 
     from django.apps import apps
@@ -47,6 +74,24 @@ def roles(transactional_db):
     import_module("articles.migrations.0014_outlet_roles").add_outlet_permissions(apps, None)
     import_module("articles.migrations.0021_api_tokens").add_token_permissions(apps, None)
     import_module("articles.migrations.0024_affiliations").add_permissions(apps, None)
+
+
+# A transactional test's flush removes what migrations made and sends post_migrate (which puts
+# content types and permissions back): the roles come back with them, so the tests that run
+# after it in the same process (pytest-xdist runs files in any order) find them.
+def _roles_after_a_flush(sender, **kwargs) -> None:
+    if sender.label == "articles":
+        restore_roles()
+
+
+post_migrate.connect(_roles_after_a_flush, dispatch_uid="tests-restore-roles")
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """A transactional database with the roles (browser tests cannot restore them by serialized
+    rollback: Playwright's greenlets see other database connection objects)."""
+    restore_roles()
 
 
 @pytest.fixture

@@ -568,24 +568,6 @@ def test_query_counts_do_not_grow_with_speakers_places_and_quotes(client, htmx):
     assert max(counts[0][:-1]) <= 12 and counts[0][-1] <= 13 + len(search.RECENT_STEPS)
 
 
-REDIS = "redis://127.0.0.1:6379/4"
-
-
-@pytest.fixture
-def redis_page_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS,
-            "KEY_PREFIX": "newsroom-test-compare",
-        }
-    }
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
-
-
 COMPARE_PAGES = ["/compare/", "/compare/?group=affiliation", "/compare/harbour/", "/compare/talks/"]
 
 

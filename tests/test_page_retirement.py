@@ -1,28 +1,10 @@
 """Which cached pages a change retires, with the real Redis: only what the change concerns."""
 
 import pytest
-from django.core.cache import cache
 
 from articles import operations
 from articles.models import Article, PlaceMention, Quote, Span
 from tests.ops import create, save
-
-REDIS = "redis://127.0.0.1:6379/4"
-
-
-@pytest.fixture
-def redis_page_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS,
-            "KEY_PREFIX": "newsroom-test-retirement",
-        }
-    }
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def world(make_article):

@@ -858,3 +858,39 @@ def test_a_citys_name_before_regional_or_provincial_names_the_region():
     known = [KnownPlace("Poltava", 49.59, 34.55, kind="city", country_code="UA")]
     out = [(p.text, p.place, p.kind, p.rule) for p in found(body, known)]
     assert ("Poltava", "Poltava Region", "region", "place.region-of-city") in out
+
+
+def test_a_short_acronym_in_capitals_is_no_town_of_that_name():
+    # the town Un (India) is spelled so; "UN" is the United Nations
+    body = "MUMBAI, India (Wire) - Floods cut roads near Pune and Nashik on Monday, the UN said."
+    assert [p.text for p in found(body)] == ["MUMBAI", "India", "Pune", "Nashik"]
+
+
+@pytest.mark.parametrize(
+    "body, word",
+    [
+        ("KYIV, Ukraine (Wire) - A Human Rights Office team counted 40 dead in Kharkiv.", "Human"),
+        ("Ferries to Lamu Island stopped on Friday, officials in Mombasa said.", "Island"),
+        ("Chin fighters took the hill near Hakha, residents in Yangon said.", "Chin"),
+    ],
+)
+def test_common_words_that_alias_a_city_are_no_place(body, word):
+    # Uman, Iceland and Jinzhou have these among their other names
+    assert word not in [p.text for p in found(body)]
+
+
+@pytest.mark.parametrize("kind", ["fishing village", "market town", "farming village"])
+def test_a_settlement_named_by_its_trade_is_a_settlement_too(kind):
+    body = (
+        "BEIRUT (Cedar Wire) - Strikes hit Syria's Idlib province; the search went on in "
+        f"Kafr Latah, a {kind} near the front."
+    )
+    out = [(p.text, p.kind, p.rule) for p in found(body) if "Kafr" in p.text]
+    assert out == [("Kafr Latah", "city", "place.settlement")]
+
+
+def test_a_settlement_described_by_any_adjective_is_not_read_as_one():
+    body = (
+        "BEIRUT (Cedar Wire) - Strikes hit Syria's Idlib province, near Kafr Latah, a dusty town."
+    )
+    assert "Kafr Latah" not in [p.text for p in found(body)]

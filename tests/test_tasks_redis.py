@@ -1,9 +1,9 @@
 """The same background jobs on the Redis queue (NEWSROOM_TASK_BACKEND=redis, django-tasks-rq),
-against the real Redis of this machine: database 9 (NEWSROOM_TEST_REDIS_URL), emptied before
-and after. The workers run in this process, one after the other (the test database is this
-process's); in production each is a process of its own (`manage.py rqworker`)."""
+against the real Redis of this machine: the test process's own database (``redis_url``),
+emptied before and after. The workers run in this process, one after the other (the test
+database is this process's); in production each is a process of its own (`manage.py
+rqworker`)."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from articles import tasks
 from articles.models import Article, JobProgress
+from tests.conftest import redis_url
 
 PAGES = Path(__file__).resolve().parent / "pages"
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+REDIS_URL = redis_url()
 
 
 @pytest.fixture

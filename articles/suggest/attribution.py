@@ -52,9 +52,14 @@ class _Lookback:
 _MAX_CUES_BEFORE = 3
 
 
+# Right after a quote, "asked" reports the quoted words too: '"Who will pay?" the mayor asked'
+# (elsewhere it is no cue: "asked not to be named", "asked them to leave").
+_CUE_AFTER_RE = re.compile(r"\b(?:asked|asks)\b|" + _CUE_RE.pattern)
+
+
 # a cue a few words after a quote: '," the minister said'
 _CUE_AFTER_WORDS_RE = re.compile(
-    r"((?:[^\s,;:!?_]+\s+){0,9}?[^\s,;:!?_]+)\s+(" + _CUE_RE.pattern + ")"
+    r"((?:[^\s,;:!?_]+\s+){0,9}?[^\s,;:!?_]+)\s+(" + _CUE_AFTER_RE.pattern + ")"
 )
 
 
@@ -64,7 +69,15 @@ _Found = tuple["_Entity | None", str] | None
 
 def _attribute(ctx: _Context, q: _Quote, lookback: _Lookback) -> None:
     """Find who said quote ``q`` (in the sentence ``ctx``), trying each stage in turn."""
-    stages = (_cue_after, _cue_before, _naming, _earlier_quote, _after_said_colon, _subject)
+    stages = (
+        _cue_after,
+        _cue_before,
+        _naming,
+        _earlier_quote,
+        _after_said_colon,
+        _subject,
+        _next_paragraph,
+    )
     for stage in stages:
         found = stage(ctx, q, lookback)
         if found is not None:
@@ -82,7 +95,7 @@ def _cue_after(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
     m = re.match(r"[,.!?]?\s*[”\"]?\s*", masked[after_close:limit])
     rest_at = after_close + (m.end() if m else 0)
     rest = masked[rest_at:limit]
-    cue = _CUE_RE.match(rest)
+    cue = _CUE_AFTER_RE.match(rest)
     if cue and cue.group() not in _PARTICIPLES:
         found, entity = who.right(rest_at + cue.end(), limit, ctx.p_hi)
         if found:
@@ -171,6 +184,19 @@ def _subject(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
     """The subject of its sentence, when that is someone the article has named."""
     found, entity = _sentence_subject(ctx.masked, ctx.lo, q.open, ctx.who)
     return (entity, "quote.marks.subject") if found and entity is not None else None
+
+
+def _next_paragraph(ctx: _Context, q: _Quote, lookback: _Lookback) -> _Found:
+    """A paragraph that opens with a quote nothing attributes, right after a paragraph whose last
+    quote has a speaker: the same speaker goes on talking ('"...," she said.' then '"..."')."""
+    if not q.marked or lookback.blank_line(q.open + 1) < 0:
+        return None
+    if ctx.masked[lookback.blank_line(q.open + 1) : q.open].strip():
+        return None  # the quote does not open its paragraph
+    before = ctx.index.by_paragraph.get(q.paragraph - 1, [])
+    if not before or not before[-1].resolved or before[-1].speaker is None:
+        return None
+    return before[-1].speaker, "quote.marks.next-paragraph"
 
 
 def _sentence_subject(masked, s_lo, limit, who: _Speakers) -> tuple[bool, _Entity | None]:

@@ -69,8 +69,15 @@ _QUANTITY_RE = re.compile(
 )
 
 
+# "promised to pay the fighters": an undertaking to act, not words reported
+_INTENT_VERBS = _wordset("promised pledged vowed")
+_TO_INFINITIVE_RE = re.compile(r"\s+to\s+[a-z]")
+
+
 def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | None:
     rest = masked[cue_end:hi]
+    if cue in _INTENT_VERBS and _TO_INFINITIVE_RE.match(rest):
+        return None
     m = re.match(r"\s*(?:,\s*)?that\b\s*", rest)
     if m:
         return cue_end + m.end()
@@ -127,7 +134,9 @@ _BOUNDARY_RE = re.compile(
     r"\s*;\s|,\s+(?:while|but|whereas|although|though|adding|saying|noting|insisting|warning|"
     r"blaming|citing|according to)\b|,?\s+with\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+"
     r"(?:saying|adding|noting|insisting)\b|,\s+there\s+(?:was|were|is|are|had)\b|"
-    r"\s+but\s+(?:said|added|warned|insisted|noted)\b"
+    r"\s+but\s+(?:said|added|warned|insisted|noted)\b|"
+    # the main verb after a relative clause: "X, which says it speaks for Y, said ..."
+    r",\s+(?:said|says|told|added)\b(?!\s+to\s)"
 )
 
 
@@ -417,8 +426,13 @@ def _leading_subject(ctx: _Context, c_lo: int) -> tuple[bool, _Entity | None]:
 _WORD_RE = re.compile(r"[^\s,;:()]+")
 
 
+_ADDING_TO_RE = re.compile(r"\s+to\b")
+
+
 def _participle(ctx: _Context, cue: str, c_lo: int, c_hi: int, emit: _Emitter) -> None:
     """ ", adding the decision was made by ..." / "with Peskov saying ..." """
+    if cue == "adding" and _ADDING_TO_RE.match(ctx.masked, c_hi):
+        return  # ", adding to the thousands already there": a sum grows, nobody speaks
     found, entity, _ = ctx.who.left(ctx.lo, c_lo, ctx.p_hi)
     if not found:
         prior = emit.earlier(ctx.lo, c_lo)

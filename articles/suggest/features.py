@@ -25,10 +25,12 @@ _REGION_WORDS = (
 _REGION_WORD_IN_NAME_RE = re.compile(rf"\b(?:{_REGION_WORDS.title()})\b")
 _REGION_SUFFIX_RE = re.compile(rf"({_NAME})\s+((?i:{_REGION_WORDS}))\b")
 _CROSSING_RE = re.compile(rf"({_NAME})\s+((?i:border\s+crossing|crossing|corridor))\b")
-# "the village of Kafr Latah", "Synkivka, a village north of Kupiansk", and "Parachinar, the
+# "the village of Kafr Latah", "Synkivka, a village north of Kupiansk", "Lomba, a fishing
+# village" (what kind of place by its trade or site, not "a dusty town"), and "Parachinar, the
 # district's main town", "Stepanakert, the region's main city" (not "X, the town's mayor")
 _SETTLEMENT_RE = re.compile(
     rf"\b(?:town|village|hamlet|settlement|city)s? of ({_NAME})|({_NAME}), an? (?:small )?"
+    r"(?:(?:market|farming|fishing|mining|trading|border|frontier|hill|desert|garrison) )?"
     r"(?:village|town|hamlet|settlement)\b|"
     rf"({_NAME}), the (?:(?:district|region|province|state|area)['’]s )?"
     r"(?:main|largest|biggest|chief) (?:town|city)\b(?!['’])|"

@@ -44,15 +44,21 @@ _PARENTHETICAL_RE = re.compile(
 _OWNED_HEAD_RE = re.compile(r"\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)$")
 
 
+# what ends a noun phrase's head: a preposition or relative word, or a participle with its own
+# preposition ("Residents reached by telephone", "a mother waiting outside the morgue")
+_HEAD_END_RE = re.compile(
+    r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that|where|when|near|outside|around)\s+|"
+    r"\s+[a-z]{3,}(?:ed|ing)\s+(?:by|in|at|near|from|outside|around|along)\s+"
+)
+
+
 def _head_word(phrase: str) -> str:
     """The head noun: the last word before "of", "for", "at", "in", "who", "where" ...; after a
     possessive, the noun it ends on ("the Republic of Ghana's government": "government")."""
     owned = _OWNED_HEAD_RE.search(phrase)
     if owned:
         return owned.group(1)
-    part = re.split(
-        r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that|where|when)\s+", phrase, maxsplit=1
-    )[0]
+    part = _HEAD_END_RE.split(phrase, maxsplit=1)[0]
     words = part.split()
     return re.sub(r"['’]s$", "", words[-1]) if words else ""
 
@@ -93,6 +99,11 @@ _PLACE_OBJECT_WORDS = _wordset(
 _DESCRIBED_HEAD_RE = re.compile(
     r"((?:A|An|The|a|an|the)\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+"
     r"(?:[a-z]{3,}ing|[a-z]{3,}ed|who|that|which)\b"
+)
+# someone unnamed described by what they are doing: "A nurse carrying a child", "an aid worker
+# loading a lorry"
+_DESCRIBED_BY_PARTICIPLE_RE = re.compile(
+    r"(?:A|An|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*\s+[a-z]{3,}ing\s"
 )
 _WHO_CLAUSE_RE = re.compile(r"(?<=\w)\s+who\s+(?!gave\b|gives\b).*$")
 
@@ -288,11 +299,16 @@ class _Speakers:
         head_part = re.split(
             r"\s+(?:of|for|at|in|on|from|with|who|whose|which|that)\s+", phrase, maxsplit=1
         )[0].split()
-        # a title after the head part means a name follows: "Chairman of ... Gen. Mark Milley"
+        # a title after the head part means a name follows: "Chairman of ... Gen. Mark Milley";
+        # not a title word a preposition follows or that ends the phrase, inside the name:
+        # "Office of the Adviser on Peace", "Secretariat of National Defence"
+        tail = words[len(head_part) :]
         titled = any(
-            w.casefold() in _ROLE_WORDS or w.casefold().rstrip(".") in _HONORIFICS
-            for w in words[len(head_part) :]
-            if _is_cap(w)
+            (w.casefold() in _ROLE_WORDS or w.casefold().rstrip(".") in _HONORIFICS)
+            and _is_cap(w)
+            and i + 1 < len(tail)
+            and _is_cap(tail[i + 1])
+            for i, w in enumerate(tail)
         )
         # unnamed sources: "officials", "aid workers", "officials in Tbilisi", "traders"
         head_word = _head_word(phrase)
@@ -417,6 +433,8 @@ class _Speakers:
         segments = _subject_segments(self.masked, lo, cue_start)
         if not segments:
             return False, None, cue_start
+        if len(segments) > 1 and self._renames_place(segments[-2][0], segments[-1][0]):
+            segments = segments[:-1]  # "A trader in the county capital, Marsabit, said"
         last, last_start = segments[-1]
         # "A businessman in Lamu town who asked not to be named said": the one before "who"
         last = _WHO_CLAUSE_RE.sub("", last)
@@ -429,6 +447,14 @@ class _Speakers:
             found = self._named_with_appositive(prev, last, scope_end)
             if found is not None:
                 return found
+            if last.startswith("one of ") and re.match(r"(?:A|An|a|an)\s", prev[0]):
+                # "A mother waiting for her son, one of the fishermen, said": the mother
+                return self._left(lo, prev[1] + len(prev[0]), scope_end)
+        if _DESCRIBED_BY_PARTICIPLE_RE.match(last):
+            # "A volunteer loading blankets into a van on the edge of the city": the volunteer
+            described = self._described_head(last, last_start, scope_end)
+            if described is not None:
+                return described
         offset, phrase = _trailing_np(_strip_location(last) if _is_cap(last) else last)
         if re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(last).casefold() in (
             _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS
@@ -479,6 +505,14 @@ class _Speakers:
             return _object_of_preposition(before)
         # "Lomé to Burkina Faso", not "the UN Mission in South Sudan" (a name of its own)
         return k == 0 or _key(" ".join(words[:k])) in places
+
+    def _renames_place(self, before: str, segment: str) -> bool:
+        """Whether ``segment`` is a place's name set off after a place noun that ends the
+        segment ``before`` as a locative's object ("in the county capital", "Marsabit"): the
+        place's other name, not the speaker."""
+        if _key(segment) not in self.registry.places:
+            return False
+        return bool(_LOCATIVE_PLACE_NOUN_RE.search(before))
 
     def _described_head(self, segment: str, start: int, scope_end: int):
         """ "A separatist group fighting for the independence of Cabinda": the group, before
@@ -605,14 +639,15 @@ _RIGHT_PHRASE_RE = re.compile(
 
 
 _LOCATED_RE = re.compile(
-    r"^(.*?)\s+(?:in|from|at)\s+(?:the\s+)?(?:[a-z]+\s+)?"
+    r"^(.*?)\s+(?:in|from|at|near|outside|around)\s+(?:the\s+)?(?:[a-z]+\s+)?"
     r"(?:[A-Z][\w’'-]*|area|region|city|town|country)(?:\s+(?:[A-Z][\w’'-]*|and))*$"
 )
 
 
 def _strip_location(phrase: str) -> str:
     """Without a trailing location: "officials in Tbilisi", "Traders in Sanaa", "Emir Hodžić
-    from Novi Pazar in southern Serbia" (a group's, an organisation's or a name's)."""
+    from Novi Pazar in southern Serbia", "Shopkeepers near the Old Bazaar" (a group's, an
+    organisation's or a name's)."""
     while True:
         located = _LOCATED_RE.match(phrase)
         if not located:
@@ -630,6 +665,14 @@ def _strip_location(phrase: str) -> str:
 # heads of an appositive that makes the name before it a place: "X, the provincial capital"
 _PLACE_APPOSITIVES = _wordset(
     "capital town city village province district region state county port island camp"
+)
+
+
+# a place noun that ends a locative: "in the county capital", "near the border town"
+_LOCATIVE_PLACE_NOUN_RE = re.compile(
+    r"\b(?:in|near|from|at|outside|around)\s+(?:the|a|an)\s+(?:[a-z]+\s+)?(?:"
+    + "|".join(sorted(_PLACE_APPOSITIVES))
+    + r")$"
 )
 
 
@@ -683,15 +726,38 @@ def _subject_segments(masked: str, lo: int, cue_start: int) -> list[tuple[str, i
     # parentheticals between the subject and the verb: "the Kremlin, while ..., disputes"
     while len(segments) > 1 and _PARENTHETICAL_RE.match(segments[-1][0]):
         segments.pop()
-    return segments
+    return _join_listed_name(segments)
 
 
-# "who gave his name only as Kpadyu", "who gave only her first name, Mahnaz"
+# a name's last word after "of"/"on"/"for": "Office of the Adviser on Water"
+_NAME_OF_END_RE = re.compile(r"^[A-Z].*\b(?:of|on|for)\s+(?:the\s+)?[A-Z][\w’'-]*$")
+_CAPITALISED_RE = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+_LISTED_LAST_RE = re.compile(rf"(?:and\s+)?{_CAPITALISED_RE.pattern}\s+and\s+[A-Z][\w’'-]*")
+
+
+def _join_listed_name(segments: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A name whose last words are a list is one segment, not several: "Office of the Adviser
+    on Water", "Sanitation and Health" -> "Office of the Adviser on Water, Sanitation and
+    Health" (the list's items capitalised, its last two joined by "and")."""
+    if len(segments) < 2 or not _LISTED_LAST_RE.fullmatch(segments[-1][0]):
+        return segments
+    first = len(segments) - 2
+    while first > 0 and _CAPITALISED_RE.fullmatch(segments[first][0]):
+        first -= 1
+    if not _NAME_OF_END_RE.match(segments[first][0]):
+        return segments
+    joined = ", ".join(seg for seg, _ in segments[first:])
+    return [*segments[:first], (joined, segments[first][1])]
+
+
+# "who gave his name only as Kpadyu", "who gave only her first name, Mahnaz", "who asked to be
+# identified only as Musa"; a name of two words when both are capitalised ("as Umm Khaled")
 _GAVE_NAME = (
-    r"(?:gave|gives|giving)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name(?:\s+only)?"
-    r"(?:\s+as\s+|,\s*)([A-Z][\w’'-]+)"
+    r"(?:(?:gave|gives|giving)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name(?:\s+only)?"
+    r"(?:\s+as\s+|,\s*)|asked\s+to\s+be\s+(?:identified|named|called)\s+(?:only\s+)?as\s+)"
+    r"([A-Z][\w’'-]+(?:[ ][A-Z][\w’'-]+)?)"
 )
-_GAVE_NAME_BEFORE_RE = re.compile(rf",\s+who\s+{_GAVE_NAME},\s*$")
+_GAVE_NAME_BEFORE_RE = re.compile(rf"(?:,\s+|\s)who\s+{_GAVE_NAME},?\s*$")
 # after an inverted cue: 'said a shopkeeper who gave his name only as Alberto.'
 _GAVE_NAME_AFTER_RE = re.compile(
     rf"\s*(?:a|an|one)\s[^.;:!?\"“”_]{{0,80}}?\bwho\s+{_GAVE_NAME}\b(?![’'-])"

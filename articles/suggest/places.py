@@ -438,13 +438,13 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
             continue
         if n == 1 and text.casefold() in gazetteer_module.COMMON_WORDS and not text.isupper():
             continue
+        if n == 1 and _acronym(body, s, text, gaz):
+            continue
         strong = _strong_place_context(body, s, e)
         # "in Lyptsi", or a list of places: "Numbi, Minova"
         listed = s >= 3 and body[s - 2 : s] == ", " and bool(ctx.taken[s - 3])
         locative = listed or _locative_before(body, s) or _area_of(body, s, e)
         entry = _choose(gaz, text, ctx.context, strong, ctx.focus, locative)
-        if entry is not None and entry.kind == "city" and _acronym(body, s, text):
-            continue  # "the UN said": no town Un
         if entry is not None and entry.kind == "city" and ctx.admin1_seen:
             entry = _in_the_articles_region(ctx, text, entry)
         if entry is not None and entry.kind == "country":
@@ -457,12 +457,12 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
     return None
 
 
-def _acronym(body: str, s: int, text: str) -> bool:
-    """ "UN", "EU", "ICRC": a short word in capitals, and not where a dateline's city stands (at
-    the start of a line), is an acronym, not a town's name in capitals."""
-    if not (text.isupper() and len(text) <= 4):
+def _acronym(body: str, s: int, text: str, gaz) -> bool:
+    """ "UN", "AU": a short word in capitals that no place of that name is spelled as (the town
+    Un is not the UN); not a dateline's town ("GAO, Mali" opens its line)."""
+    if not (text.isupper() and len(text) <= 3) or s == 0 or body[s - 1] == "\n":
         return False
-    return s > 0 and body[s - 1] != "\n"
+    return not any(text in (e.name, *e.aliases) for e in gaz.lookup(text))
 
 
 @lru_cache(maxsize=4096)

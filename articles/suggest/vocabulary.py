@@ -44,8 +44,11 @@ _SPEECH_VERBS = _CLAIM_VERBS | _wordset(
 )
 
 
-# Verbs whose object is only reported speech when "that" follows ("denied the accusation" is not).
-_THAT_ONLY = _wordset("denied denies disputes disputed reported reports confirmed")
+# Verbs whose object is only reported speech when "that" follows ("denied the accusation",
+# "declared a state of emergency" are not).
+_THAT_ONLY = _wordset(
+    "denied denies disputes disputed reported reports confirmed declared declares"
+)
 
 
 _PARTICIPLES = _wordset(
@@ -82,7 +85,7 @@ _ROLE_WORDS = _wordset(
     economist expert diplomat monk priest imam bishop activist journalist commissioner officer
     soldier fisherman farmer trader teacher engineer student worker rev. rev reverend fr. father
     delegate inspector superintendent constable brigadier corporal businessman businesswoman
-    herder villager vendor pastor mechanic
+    herder villager vendor pastor mechanic volunteer
     """
 )
 
@@ -100,7 +103,7 @@ _ORG_WORDS = _wordset(
     administration authority authorities command mission wire news times post radio television
     tv reuters ap afp bureau directorate guard guards militia coalition alliance federation
     red cross crescent presidency chiefs staff junta regime movement university center centre
-    diocese archdiocese eparchy church
+    diocese archdiocese eparchy church vicariate parish
     """
 )
 
@@ -112,7 +115,7 @@ _GROUP_WORDS = _wordset(
     experts observers drivers doctors people villagers survivors activists locals families
     authorities soldiers troops fighters rebels volunteers medics teachers farmers refugees
     groups staff elders organisations organizations charities parents patients passengers
-    protesters clerics merchants
+    protesters clerics merchants neighbours neighbors relatives mourners
     """
 )
 
