@@ -701,6 +701,165 @@ def test_a_town_in_a_division_placed_only_roughly_is_not_guessed_there():
     assert "Kouloum" not in [p.text for p in found(body)]
 
 
+def test_the_state_refers_back_to_a_region_named_a_state_where_it_is_a_place():
+    body = (
+        "LAGOS, Nigeria (Wire) - Floods cut roads in Kogi State on Monday. Farmers across the "
+        "state lost their crops, and the state's rice mills closed. The governor asked the state "
+        "to help, and its State Security Council met."
+    )
+    out = [(p.text, p.start, p.place) for p in found(body) if p.text == "state"]
+    assert [(text, place) for text, _s, place in out] == [
+        ("state", "Kogi State"),
+        ("state", "Kogi State"),
+    ]
+    assert out[0][1] == body.index("the state lost") + 4
+
+
+def test_the_state_is_no_place_when_no_region_was_named_a_state():
+    # Kogi called a province here: "the state" is the government, as "the county" is an office
+    body = (
+        "LAGOS, Nigeria (Wire) - Floods cut roads in Kogi province on Monday. Farmers across the "
+        "state lost their crops, and the county said it would help."
+    )
+    assert [p.text for p in found(body) if p.text in {"state", "county"}] == []
+
+
+def test_the_county_refers_back_to_a_region_named_a_county():
+    body = (
+        "NAIROBI, Kenya (Wire) - Raiders stole cattle in Isiolo County on Monday. Police in the "
+        "county said 40 animals were found."
+    )
+    assert [p.place for p in found(body) if p.text == "county"] == ["Isiolo County"]
+
+
+def test_the_region_refers_back_to_a_region_named_a_region_before_another_region():
+    body = (
+        "MOGADISHU, Somalia (Wire) - Troops advanced in the Qardaho region on Monday. The "
+        "governor of Waraq province said his forces had joined them, and aid groups in the region "
+        "said food was short."
+    )
+    assert [p.place for p in found(body) if p.text == "region"] == ["Qardaho"]
+
+
+def test_the_province_with_no_region_named_is_the_one_the_storys_city_lies_in():
+    body = (
+        "KABUL, Afghanistan (Wire) - Protests spread in Herat on Monday. Shops in Herat closed, "
+        "and police across the province made arrests."
+    )
+    [province] = [p for p in found(body) if p.text == "province"]
+    assert (province.place, province.kind, province.country_code) == (
+        "Herāt Province",
+        "region",
+        "AF",
+    )
+    # centred where the gazetteer has the province, not at the city
+    assert (round(province.latitude, 1), round(province.longitude, 1)) == (34.0, 62.0)
+
+
+def test_the_province_is_not_guessed_from_a_city_the_gazetteer_places_in_no_region():
+    body = "Protests spread in Sodor on Monday. Police across the province made arrests."
+    known = [KnownPlace("Sodor", 54.2, -4.5, kind="city", country_code="GB")]
+    assert [p.text for p in found(body, known) if p.text == "province"] == []
+
+
+def test_the_province_is_the_storys_not_one_named_across_the_border():
+    gaz = Gazetteer(
+        [
+            Entry("Afghanistan", 33.0, 65.0, "country", "AF", 40_000_000),
+            Entry("Iran", 32.0, 53.0, "country", "IR", 88_000_000),
+            Entry("Herat", 34.35, 62.2, "city", "AF", 570_000, admin1="AF.11"),
+            Entry("Khorasan", 35.5, 59.5, "region", "IR", 6_000_000),
+        ],
+        admin1={"AF.11": (34.0, 62.0, "Herat")},
+        neighbours={"AF": ("IR",), "IR": ("AF",)},
+    )
+    body = (
+        "Fighting closed roads around Herat on Monday. Traders in Herat said fuel came in from "
+        "Khorasan, in Iran, until last week.\n\n"
+        "Officials in Herat said 30 people had been killed across the province since January."
+    )
+    [province] = [p for p in found(body, gazetteer=gaz) if p.text == "province"]
+    assert (province.place, province.country_code) == ("Herat Province", "AF")
+
+
+def test_the_department_after_a_governments_department_is_that_office():
+    body = (
+        "BOGOTA, Colombia (Wire) - Floods hit Arauca on Monday. The health department said it "
+        "would send doctors, and an official of the department said the roads were closed."
+    )
+    assert [p.text for p in found(body) if p.text == "department"] == []
+
+
+def test_a_short_word_in_capitals_is_an_acronym_not_a_town_but_a_dateline_is_a_town():
+    un = Gazetteer(
+        [
+            Entry("Un", 23.9, 71.8, "city", "IN", 20_000),
+            Entry("India", 22.0, 79.0, "country", "IN", 1_400_000_000),
+        ]
+    )
+    body = "UN, India (Wire) - Aid reached Gujarat, the UN said in a statement."
+    assert [(p.start, p.place) for p in found(body, gazetteer=un)] == [(0, "Un"), (4, "India")]
+
+
+def test_the_city_is_the_storys_not_the_one_troops_were_sent_from():
+    body = (
+        "KABUL, Afghanistan (Wire) - Protests spread in Herat on Monday. Shops in Herat closed, "
+        "and Herat's governor asked for help. Police had been sent from Kabul and took up "
+        "positions at the gates of the city."
+    )
+    assert [p.place for p in found(body) if p.text == "city"] == ["Herāt"]
+
+
+def test_the_city_a_person_comes_from_is_still_that_city():
+    body = (
+        "KABUL, Afghanistan (Wire) - Protests spread in Herat on Monday. Shops in Herat closed. "
+        "A woman from Kabul said she had left the city on Sunday."
+    )
+    assert [p.place for p in found(body) if p.text == "city"] == ["Kabul"]
+
+
+def test_the_town_is_not_a_town_named_only_in_the_dateline():
+    body = (
+        "BOLGATANGA, Ghana (Wire) - Gunmen raided Zuarungu on Monday. Residents said they fled "
+        "the town before dawn."
+    )
+    assert [p.text for p in found(body) if p.text == "town"] == []
+    named = body.replace("raided Zuarungu", "raided a market in Bolgatanga")
+    assert [p.place for p in found(named) if p.text == "town"] == ["Bolgatanga"]
+
+
+def test_a_datelines_second_name_that_is_no_country_is_its_citys_region():
+    body = (
+        "HERMOSILLO, Sonora, Oct. 3 (Wire) – Floods closed roads in Sonora on Friday, and troops "
+        "were sent to the state."
+    )
+    out = [(p.text, p.place, p.kind, p.country_code, p.rule) for p in found(body)]
+    assert out[1:] == [
+        ("Sonora", "Sonora", "region", "MX", "place.dateline-region"),
+        ("Sonora", "Sonora", "region", "MX", "place.repeat"),
+        ("state", "Sonora", "region", "MX", "place.anaphora"),
+    ]
+    # centred where the gazetteer has the city's division
+    gaz = gazetteer_module.load()
+    [city] = [e for e in gaz.lookup("Hermosillo") if e.kind == "city"]
+    [region] = [p for p in found(body) if p.rule == "place.dateline-region"]
+    assert (region.latitude, region.longitude) == gaz.region_of(city)[:2]
+
+
+def test_a_dateline_city_with_an_accent_is_a_dateline():
+    m = _DATELINE_RE.search("CULIACÁN, Sinaloa, Nov. 18 (Wire) – Gunmen fought soldiers.")
+    assert m is not None and m.groups() == ("CULIACÁN", "Sinaloa")
+
+
+def test_a_citys_name_before_regional_or_provincial_names_the_region():
+    body = "KYIV, Ukraine (Wire) - The Poltava regional administration said two drones fell."
+    out = [(p.text, p.place, p.kind) for p in found(body)]
+    assert ("Poltava", "Poltava Region", "region") in out
+    known = [KnownPlace("Poltava", 49.59, 34.55, kind="city", country_code="UA")]
+    out = [(p.text, p.place, p.kind, p.rule) for p in found(body, known)]
+    assert ("Poltava", "Poltava Region", "region", "place.region-of-city") in out
+
+
 def test_a_short_acronym_in_capitals_is_no_town_of_that_name():
     # the town Un (India) is spelled so; "UN" is the United Nations
     body = "MUMBAI, India (Wire) - Floods cut roads near Pune and Nashik on Monday, the UN said."

@@ -33,7 +33,7 @@ _ANAPHORA_RE = re.compile(
     r"\b[Tt]he\s+((?:(?:regional|provincial|state|district|commercial|economic|administrative)"
     r"\s+)?capital|"
     r"city|town|village|region|province|oblast|territory|district|regency|department|prefecture|"
-    rf"governorate|river|lake|mountain|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
+    rf"governorate|state|county|river|lake|mountain|airport|crossing|corridor)\b(?!\s+of\b)(?![\w-])(?!\s+(?:{_ATTRIBUTIVE})\b)"
 )
 
 
@@ -51,6 +51,8 @@ _ANAPHOR_POOL = {
     "department": "region",
     "prefecture": "region",
     "governorate": "region",
+    "state": "region",
+    "county": "region",
     "river": "river",
     "lake": "lake",
     "mountain": "mountain",
@@ -66,6 +68,12 @@ _FRAME_RE = re.compile(r"(?:^|\n)In\s+$")
 
 
 _COMMA_GAP_RE = re.compile(r",\s*")
+# "troops sent from Baghdad": where people came from to the story's place (not "a woman from
+# El Geneina ... left the city", whose city is that one)
+_ORIGIN_BEFORE_RE = re.compile(
+    r"\b(?:sent|deployed|dispatched|flown|brought|moved|transferred|redeployed|drafted)\s+"
+    r"(?:in\s+)?from\s+$"
+)
 # the last of two or more places listed: "Kabul and Kandahar", "Goma, Bukavu or Uvira"
 _LISTED_AFTER_RE = re.compile(r"[A-Z][\w’'-]*(?:,| and| or) $")
 
@@ -84,6 +92,7 @@ def _pools(target: _Target) -> tuple[str, ...]:
 
 _REGION_NOUNS = frozenset(
     {
+        "region",
         "province",
         "oblast",
         "district",
@@ -109,8 +118,13 @@ class _Earlier:
     one comparison per mention.
     """
 
-    def __init__(self, mentions: list[_Mention]):
-        self.mentions = mentions
+    def __init__(self, mentions: list[_Mention], body: str):
+        self.mentions, self.body = mentions, body
+        self.in_text: dict[str, int] = {}  # name -> mentions by name outside the dateline
+        # where the first government department is named ("the health department"), searched
+        # once rather than back from each "the department"
+        office = _OFFICE_DEPARTMENT_RE.search(body)
+        self.office_at = office.start() if office is not None else len(body) + 1
         self._pending = sorted(range(len(mentions)), key=lambda i: mentions[i].end)
         self._next = 0
         self.prev: _Mention | None = None
@@ -145,6 +159,8 @@ class _Earlier:
     def _add(self, index: int) -> None:
         mention = self.mentions[index]
         target = mention.target
+        if mention.rule != "place.anaphora" and not _is_dateline(self.body, mention):
+            self.in_text[_key(target.name)] = self.in_text.get(_key(target.name), 0) + 1
         if (mention.end, -index) > self._prev_key:
             self.prev, self._prev_key = mention, (mention.end, -index)
         if index > self._last.get(target.kind, (-1, None))[0]:
@@ -177,6 +193,11 @@ class _Earlier:
             return None
         if _LISTED_AFTER_RE.search(body, max(0, found.start - 30), found.start):
             return None  # "flights to Kabul and Kandahar ..., agents in the city said": which?
+        if _ORIGIN_BEFORE_RE.search(body, max(0, found.start - 30), found.start):
+            # "police sent from Baghdad took up positions at the entrances to the city": where
+            # they came from; the city is the story's, unless that is the only one
+            best = self.most_mentioned(pool)
+            return found.target if best is None or best is found.target else None
         return found.target
 
     def most_mentioned(self, pool: str, but: _Target | None = None) -> _Target | None:
@@ -196,6 +217,12 @@ class _Earlier:
         return self.first(_key(target.name), target.kind) or target
 
 
+def _is_dateline(body: str, mention: _Mention) -> bool:
+    """ "AIZAWL, India -": a place in capitals at a line's start, where the reporter files from."""
+    at_line_start = mention.start == 0 or body[mention.start - 1] == "\n"
+    return at_line_start and body[mention.start : mention.end].isupper()
+
+
 def _is_frame(body: str, mention: _Mention) -> bool:
     """ "In Kinshasa, ...": the place a paragraph opens with, set off by a comma."""
     before = body[max(0, mention.start - 4) : mention.start]
@@ -204,7 +231,7 @@ def _is_frame(body: str, mention: _Mention) -> bool:
 
 def _anaphora(ctx: _Context) -> None:
     """Generic nouns that stand for a place named before; never one alone."""
-    earlier = _Earlier(ctx.mentions)
+    earlier = _Earlier(ctx.mentions, ctx.body)
     known_cities: dict[str, _Target] = {}
     for target in ctx.known_targets.values():
         if target.kind == "city":
@@ -243,17 +270,92 @@ def _antecedent(
     if noun == "city" and capital is not None and "." not in body[prev.end : m.start()]:
         # "no family in Herat province and stay on in the city": the region's seat
         return earlier.same(capital), "place.anaphora"
+    if noun == "department" and earlier.office_at < m.start():
+        return None  # "the state home department ... an official of the department": an office
+    target = _in_pool(body, m, noun, prev, earlier, gaz)
+    return (target, "place.anaphora") if target is not None else None
+
+
+def _in_pool(body: str, m, noun: str, prev: _Mention, earlier: _Earlier, gaz) -> _Target | None:
+    """The place of the noun's pool that "the town", "the province" at ``m`` refers to."""
     pool = _ANAPHOR_POOL[noun]
     # "the district": a region the article called a district, before any other region
     named = f"region:{noun}"
+    if noun in _NAMED_ONLY:
+        # "the state" and "the county" only for a region the article called so, and "the
+        # state" only where it is a place, not the government
+        if noun == "state" and not _state_as_place(body, m.start(), m.end()):
+            return None
+        return earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
     target = earlier.recent(named, m.start(), body) or earlier.most_mentioned(named)
     if _LOCATED_BY_RE.fullmatch(body, prev.end, m.start()):
         # "Bara, about 60 km north of the city": the place just named is the one located, the
         # city is the one the story is about
-        target = target or earlier.most_mentioned(pool, but=prev.target)
-        return (target, "place.anaphora") if target is not None else None
-    target = target or earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
-    return (target, "place.anaphora") if target is not None else None
+        return target or earlier.most_mentioned(pool, but=prev.target)
+    if target is None:
+        target = earlier.recent(pool, m.start(), body) or earlier.most_mentioned(pool)
+        if (
+            noun in {"town", "village"}
+            and target is not None
+            and not earlier.in_text.get(_key(target.name))
+        ):
+            # "AIZAWL, India - Jets bombed Falam ... in the town": a town named only in the
+            # dateline is where the reporter is; the story's town is one the gazetteer lacks
+            target = None
+    if noun in _DIVISION_NOUNS:
+        # "curfew in Kirkuk ... troops across the province": no region named, or only one
+        # across the border ("into Apure, in Venezuela"): the division of the story's city
+        city = earlier.most_mentioned("city")
+        if target is None or (city is not None and target.country_code != city.country_code):
+            target = _division_of(city, noun, gaz) or target
+    return target
+
+
+# a government's department named before "the department": the office, no place
+_OFFICE_DEPARTMENT_RE = re.compile(
+    r"\b(?:home|health|education|interior|police|fire|justice|defen[cs]e|foreign|finance|"
+    r"agriculture|water|transport|forestry|revenue|information|planning|relief) department\b",
+    re.IGNORECASE,
+)
+
+# nouns for a first-level division, which the story's city lies in when the text names none
+_DIVISION_NOUNS = frozenset({"province", "governorate", "oblast", "department", "prefecture"})
+
+
+def _division_of(city: _Target | None, noun: str, gaz) -> _Target | None:
+    """The first-level division ``city`` lies in, called after it ("Kirkuk Governorate") and
+    centred where the gazetteer has it; None when the gazetteer does not place the city in one."""
+    if city is None or gaz is None:
+        return None
+    same = [
+        e for e in gaz.lookup(city.name) if e.kind == "city" and e.country_code == city.country_code
+    ]
+    region = gaz.region_of(same[0]) if same else None
+    if region is None:
+        return None
+    name = f"{city.name} {noun.title()}"
+    return _Target(name, region[0], region[1], "region", city.country_code, True, capital=city)
+
+
+# nouns that also name a government or an office ("the state will not give up", "county
+# officials"): they refer back only to a region the article named with that very word
+_NAMED_ONLY = frozenset({"state", "county"})
+# "across the state", "troops sent to the state": a place; "asked the state", "agents of the
+# state": the government
+_PLACE_PREPOSITION_RE = re.compile(
+    r"\b(?:in|across|throughout|into|to|from|around|within|outside|over|through|near|beyond)\s+$",
+    re.IGNORECASE,
+)
+# "the state's farmers", "the state's capital" (not "the state's Community Protection Guards",
+# a body of its government)
+_POSSESSIVE_PLACE_RE = re.compile(r"['’]s\s+[a-z]")
+
+
+def _state_as_place(body: str, start: int, end: int) -> bool:
+    """Whether "the state" at ``start:end`` is a place, by the words around it."""
+    if _POSSESSIVE_PLACE_RE.match(body, end):
+        return True
+    return _PLACE_PREPOSITION_RE.search(body, max(0, start - 12), start) is not None
 
 
 # what sits between a place and "the city" when it is placed by its distance from that city:

@@ -38,8 +38,10 @@ _DATELINE_DATE = (
 )
 # "LASHIO, Myanmar (Salween Post) –", "BEIRUT (Cedar Wire) -", and with a date: "HERAT,
 # Afghanistan, Jan 21 (Khorasan Wire) —", "OUAGADOUGOU, Nov 20 (Volta Wire) -"
+# a capital letter, accented too ("CULIACÁN", "BOGOTÁ")
+_UPPER = "A-ZÀ-ÖØ-Þ"
 _DATELINE_RE = re.compile(
-    r"^([A-Z][A-Z'’.\-]+(?:[ -][A-Z][A-Z'’.\-]+)*)"
+    rf"^([{_UPPER}][{_UPPER}'’.\-]+(?:[ -][{_UPPER}][{_UPPER}'’.\-]+)*)"
     rf"(?:,\s*(?!{_DATELINE_DATE})([A-Z][\w.' -]*?))?(?:,?\s*{_DATELINE_DATE})?"
     r"\s*(?:\(|—|–|-\s)",
     re.MULTILINE,

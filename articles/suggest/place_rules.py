@@ -36,6 +36,9 @@ RULES: dict[str, Rule] = {
     "place.region-of-city": Rule(
         "a region named after its capital: 'Kherson region', 'the region of Kherson'", 0.875
     ),
+    "place.dateline-region": Rule(
+        "a dateline's region after its city: 'CULIACÁN, Sinaloa, Nov. 18'", 0.5
+    ),
     "place.region-suffix": Rule(
         "a name the gazetteer lacks before a region word: 'South Kivu province'", 0.5
     ),

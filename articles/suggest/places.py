@@ -50,7 +50,7 @@ from .features import (
 )
 from .names import _person_names
 from .place_rules import confidence
-from .shapes import _REGION_AFTER_RE, _shape
+from .shapes import _REGION_AFTER_RE, _REGIONAL_ADJECTIVE_RE, _shape
 from .targets import _Context, _Mention, _Target
 from .types import DEFAULT, PlaceSuggestion
 from .vocabulary import _STOP_CAPS, _key
@@ -88,6 +88,7 @@ def suggest_places(
     reserved = _named_facilities(ctx)
     _known_mentions(ctx, places)
     if gaz is not None:
+        _dateline_region(ctx)
         _official_names(ctx)
         _gazetteer_mentions(ctx)
         _drop_far_namesakes(ctx)
@@ -273,19 +274,30 @@ def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
             continue  # "the Herat Relief Committee": an organisation's name, not Herat
         if ctx.free(m.start(), m.end()):
             target = ctx.known_by_key[_key(text)]
-            region = _REGION_AFTER_RE.match(ctx.body, m.end()) if target.kind == "city" else None
+            city = target.kind == "city"
+            region = _REGION_AFTER_RE.match(ctx.body, m.end()) if city else None
+            regional = _REGIONAL_ADJECTIVE_RE.match(ctx.body, m.end()) if city else None
             if region is not None:  # "the Kharkiv region": not the known city, its region
                 ctx.take(
                     m.start(),
                     region.end(),
-                    _known_region(ctx, target, text, region),
+                    _known_region(ctx, target, text, region.group(1).title()),
                     "place.region-of-city",
                 )
+            elif regional is not None:  # "the Sumy regional administration": the region's
+                noun = _REGIONAL_NOUN[regional.group(1)]
+                region_target = _known_region(ctx, target, text, noun)
+                ctx.take(m.start(), m.end(), region_target, "place.region-of-city")
             else:
                 ctx.take(m.start(), m.end(), target, "place.known")
 
 
-def _known_region(ctx: _Context, city: _Target, text: str, suffix: re.Match) -> _Target:
+# "the Sumy regional military administration", "the Cabinda provincial government": a body of
+# the region named after the city (lower case: "Kherson Regional Council" is a name)
+_REGIONAL_NOUN = {"regional": "Region", "provincial": "Province"}
+
+
+def _known_region(ctx: _Context, city: _Target, text: str, noun: str) -> _Target:
     """The region a known city names ("Kharkiv region"), centred where the gazetteer's city of
     that name and country has its region, else at the city."""
     lat, lon = city.latitude, city.longitude
@@ -298,7 +310,7 @@ def _known_region(ctx: _Context, city: _Target, text: str, suffix: re.Match) -> 
         region = ctx.gaz.region_of(same[0]) if same else None
         if region is not None:
             lat, lon = region[0], region[1]
-    name = f"{text} {suffix.group(1).title()}"
+    name = f"{text} {noun}"
     return _Target(name, lat, lon, "region", city.country_code, True, capital=city)
 
 
@@ -327,6 +339,47 @@ def _official_names(ctx: _Context) -> None:
                 (m.group(),),
             )
             ctx.take(m.start(), m.end(), target, "place.gazetteer.official-name")
+
+
+# countries whose first-level divisions are called states: "the state" is one of them
+_STATE_COUNTRIES = frozenset(
+    {"AU", "BR", "DE", "IN", "MM", "MX", "MY", "NG", "SD", "SS", "US", "VE", "AT", "SO"}
+)
+
+
+def _dateline_region(ctx: _Context) -> None:
+    """ "CULIACÁN, Sinaloa, Nov. 18 (...)": a dateline's second name that is no country is the
+    first-level region its city lies in, centred where the gazetteer has that region; its later
+    bare uses ("killed in Sinaloa") are that region too."""
+    m = _DATELINE_RE.search(ctx.body[:1500])
+    if m is None or not m.group(2):
+        return
+    name = m.group(2).strip()
+    s, e = m.start(2), m.start(2) + len(name)
+    if _country(ctx.gaz, name) is not None or _OFFICIAL_RE.search(name) or not ctx.free(s, e):
+        return  # a country, by its name or its long official name
+    target = _dateline_region_target(ctx.gaz, m.group(1).title(), name, ctx.focus)
+    if target is not None:
+        ctx.take(s, e, target, "place.dateline-region")
+        ctx.learned.setdefault(name, (target, "place.repeat"))
+
+
+def _dateline_region_target(gaz, city: str, name: str, focus: str) -> _Target | None:
+    """The region ``name`` that the city ``city`` lies in: the gazetteer's region of that name in
+    the city's country, else one at the centre of the city's first-level division."""
+    cities = [e for e in gaz.lookup(city) if e.kind == "city" and e.country_code == focus]
+    if not cities or focus not in gaz.countries:
+        return None  # "MITROVICA, Kosovo": the name is the country the gazetteer lacks
+    entry = max(cities, key=lambda c: c.population)
+    aliases = (f"{name} state",) if focus in _STATE_COUNTRIES else ()
+    regions = [r for r in gaz.lookup(name) if r.kind == "region" and r.country_code == focus]
+    if regions:
+        lat, lon = regions[0].latitude, regions[0].longitude
+    elif (centre := gaz.region_of(entry)) is not None:
+        lat, lon = centre[0], centre[1]
+    else:
+        return None
+    return _Target(name, lat, lon, "region", focus, True, aliases)
 
 
 def _country(gaz, name: str):

@@ -14,6 +14,8 @@ from .vocabulary import _key
 _REGION_AFTER_RE = re.compile(rf"\s+({_REGION_SUFFIX})\b", re.IGNORECASE)
 _FACILITY_AFTER_RE = re.compile(rf"\s+({_FACILITY_SUFFIX})\b", re.IGNORECASE)
 _REGIONAL_AFTER_RE = re.compile(r"\s+Regional\b")
+# lower case: a body of the region named after the city ("Kherson Regional Council" is a name)
+_REGIONAL_ADJECTIVE_RE = re.compile(r"\s+(regional|provincial)\b")
 _REGION_WORD_AFTER_RE = re.compile(rf"\s+({_REGION_SUFFIX})s?\b", re.IGNORECASE)
 _REGION_OF_BEFORE_RE = re.compile(rf"\b({_REGION_SUFFIX})\s+of\s+$", re.IGNORECASE)
 
@@ -63,10 +65,15 @@ def _region_target(gaz, entry, name: str, aliases: tuple[str, ...] = ()) -> _Tar
 
 
 def _region_after(body: str, gaz, s: int, e: int, text: str, entry) -> _Shape | None:
-    """ "Kharkiv region", "Zaporizhzhia oblast": the region, the whole phrase."""
+    """ "Kharkiv region", "Zaporizhzhia oblast": the region, the whole phrase; "the Sumy
+    regional administration": the region, by the city's name alone."""
     m = _REGION_AFTER_RE.match(body, e)
     if not m:
-        return None
+        adjective = _REGIONAL_ADJECTIVE_RE.match(body, e)
+        if adjective is None:
+            return None
+        noun = "Region" if adjective.group(1) == "regional" else "Province"
+        return _region_target(gaz, entry, f"{text} {noun}"), s, e, "place.region-of-city"
     target = _region_target(gaz, entry, f"{text} {m.group(1).title()}")
     return target, s, m.end(), "place.region-of-city"
 
