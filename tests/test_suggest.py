@@ -594,8 +594,9 @@ def test_hostile_text_is_handled():
 # NEWEST_HELD_OUT_FLOOR for 66-77 likewise: written by someone who had not seen the rules while
 # 54-65's fixes were made and scored once after them, their first-sight figures (quotes P 0.974,
 # R 0.935, attribution 0.855, places P 0.828, R 0.636) were the floor until issue #13's quote,
-# attribution and place rules were fixed for their misses; now the tuned figures. No batch is
-# untuned now (quality.UNTUNED is empty): the next held-out batch gets its first sight as floor.
+# attribution and place rules were fixed for their misses; now the tuned figures.
+# FIRST_SIGHT_FLOOR for 78-89 (quality.UNTUNED): written by writers who had not seen the rules
+# while 66-77's fixes were made, scored once after them: their first-sight figures.
 GOLD_FLOOR = {
     "quote_precision": 1.0,
     "quote_recall": 1.0,
@@ -635,15 +636,22 @@ LATEST_HELD_OUT_FLOOR = {  # 54-65, tuned (their first sight: bench/README.md)
     "quote_precision": 0.976,
     "quote_recall": 0.904,
     "attribution": 0.946,
-    "place_precision": 0.928,  # 0.923 before 66-77's fixes
-    "place_recall": 0.678,
+    "place_precision": 0.934,  # 0.923 before 66-77's fixes
+    "place_recall": 0.696,  # 0.678 before
 }
 NEWEST_HELD_OUT_FLOOR = {  # 66-77, tuned (their first sight: bench/README.md)
     "quote_precision": 1.0,
     "quote_recall": 0.974,
     "attribution": 0.958,
-    "place_precision": 0.851,
-    "place_recall": 0.643,
+    "place_precision": 0.896,  # 0.851 before the place rules for 66-77's generic nouns
+    "place_recall": 0.709,  # 0.643 before
+}
+FIRST_SIGHT_FLOOR = {  # 78-89, untuned: their first sight (bench/README.md)
+    "quote_precision": 0.996,
+    "quote_recall": 0.948,
+    "attribution": 0.822,
+    "place_precision": 0.852,
+    "place_recall": 0.646,
 }
 SEED_FLOOR = {
     "quote_precision": 1.0,
@@ -669,6 +677,7 @@ BATCH_FLOORS = {
     "42-53": (42, 53, NEWEST_WIRE_FLOOR, False),  # tuned on since issue #13's fixes for 42-53
     "54-65": (54, 65, LATEST_HELD_OUT_FLOOR, False),  # tuned on since issue #13's fixes for 54-65
     "66-77": (66, 77, NEWEST_HELD_OUT_FLOOR, False),  # tuned on since issue #13's fixes for 66-77
+    "78-89": (78, 89, FIRST_SIGHT_FLOOR, True),  # no rule changed for them since their first sight
 }
 
 
