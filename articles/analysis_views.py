@@ -10,21 +10,18 @@ whatever the number of speakers, places and quotes (see ``analysis``).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from . import analysis, pagecache, search
+from . import analysis, search
 from .analysis import AFFILIATION, GROUPS, SPEAKER
 from .htmx import page_or_fragment
 from .models import Place, Speaker
@@ -210,41 +207,48 @@ def _page_context(filters: search.Filters, group: str, with_q: bool) -> dict[str
     ("." on these paths, which end in "/"), so claims for a search asked for the first time
     reuse the fields another subject's page rendered."""
     shown = filters if with_q else replace(filters, q="", place="")
-    generation = pagecache.generation(pagecache.LISTS)
-    parts = (generation, shown, group, with_q)
-    key = "compare-fields:" + hashlib.blake2b(repr(parts).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
+
+    def fields() -> str:
         context = {"choices": _filter_choices(), "filters": shown, "group": group, "with_q": with_q}
-        html = render_to_string("articles/compare_filters.html", context)
-        cache.set(key, html, settings.FILTER_CHOICES_SECONDS)
-    return {"filter_fields": html}
+        return render_to_string("articles/compare_filters.html", context)
+
+    return {"filter_fields": analysis.cached("compare-fields", (shown, group, with_q), fields)}
 
 
 @require_safe
 @public_page
 def compare(request):
-    """Who said what about where: quotes by speaker (or affiliation) and place."""
+    """Who said what about where: quotes by speaker (or affiliation) and place. The results are
+    the same for every reader of a query (public quotes only), so their rendering is kept as
+    the counts are, until a change readers can see retires the lists: asked again (a sort
+    undone, back and forward, the whole matrix of 26,000 cells at 100,000 articles), the
+    table is not built again."""
     filters = search.Filters.from_query(request.GET)
     group = choice(request.GET, "group", GROUPS)
     show_all = request.GET.get("show") == "all"
-    matrix = analysis.matrix_for(filters, group, None if show_all else analysis.TOP)
-    context = {
-        "filters": filters,
-        "group": group,
-        "show_all": show_all,
-        "matrix": matrix,
-        "table": matrix_table(request, matrix, group),
-        "export_query": filters_query(request.GET),
-        "toggle_all": "?" + query_string(request.GET, ("show",), show="" if show_all else "all"),
-        "top": analysis.TOP,
-        "claims_url": _claims_url(filters.q, request.GET),
-    }
+
+    def results() -> str:
+        matrix = analysis.matrix_for(filters, group, None if show_all else analysis.TOP)
+        context = {
+            "filters": filters,
+            "group": group,
+            "show_all": show_all,
+            "matrix": matrix,
+            "table": matrix_table(request, matrix, group),
+            "export_query": filters_query(request.GET),
+            "toggle_all": "?"
+            + query_string(request.GET, ("show",), show="" if show_all else "all"),
+            "top": analysis.TOP,
+            "claims_url": _claims_url(filters.q, request.GET),
+        }
+        return render_to_string("articles/_compare_results.html", context)
+
+    html = analysis.cached("compare-results", tuple(request.GET.lists()), results)
     return page_or_fragment(
         request,
         "articles/compare.html",
         "results",
-        context,
+        {"results": html},  # a SafeString, as rendered and kept
         lambda: _page_context(filters, group, with_q=False),
     )
 

@@ -364,6 +364,31 @@ def test_a_searchs_claim_counts_are_kept_until_a_change_readers_can_see(
     assert sides() == {**first, added: first.get(added, 0) + 1}
 
 
+def test_the_matrix_asked_again_is_not_built_again_until_a_change_readers_can_see(
+    client, django_capture_on_commit_callbacks
+):
+    """The whole matrix for a signed-in reader (no page cache): asked again, its rendering is
+    kept (no query reads a quote or a name); a quote readers can see retires it."""
+    from django.contrib.auth.models import User
+
+    made = world()
+    client.force_login(User.objects.create_user("reader"))
+    url = "/compare/?show=all&rsort=name"
+
+    def total():
+        html = client.get(url).content.decode()
+        return int(re.search(r"(\d+) quotes? about places", html)[1])
+
+    first = total()
+    with CaptureQueriesContext(connection) as again:
+        assert total() == first
+    read = [q["sql"] for q in again.captured_queries if "articles_" in q["sql"]]
+    assert not read, read
+    with django_capture_on_commit_callbacks(execute=True):
+        quote(made["articles"][1], 30, made["speakers"][3], made["places"][:1])
+    assert total() == first + 1
+
+
 def test_the_seed_kherson_claims_face_each_other(client):
     load_seed()
     # the seed's Russian side is one affiliation: all of its quotes, not the newest five
