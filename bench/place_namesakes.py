@@ -62,8 +62,8 @@ def main(argv: list[str]) -> int:
     big = crowded(base, articles)
     print(f"bundled gazetteer: {len(base.entries)} entries; crowded: {len(big.entries)}")
     groups = {
-        "01-09": lambda a: a.name[:2] <= "09",
-        "10-21": lambda a: "10" <= a.name[:2] <= "21",
+        "01-09": lambda a: 1 <= a.number <= 9,
+        "10-21": lambda a: 10 <= a.number <= 21,
         "seed": lambda a: a.name == "seed",
     }
     for label, gaz in (("bundled", base), ("crowded", big)):

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from articles.suggest import suggest_places  # noqa: E402
 from articles.suggest.place_rules import RULES  # noqa: E402
 
-TUNED = {f"{n:02d}" for n in range(1, 10)}
+TUNED = set(range(1, 10))
 
 
 def _quality():
@@ -55,7 +55,7 @@ def per_rule(articles, quality) -> tuple[Counter, Counter]:
 def main(argv: list[str]) -> int:
     quality = _quality()
     gold = quality.load_gold()
-    articles = gold if "--all" in argv else [a for a in gold if a.name[:2] in TUNED]
+    articles = gold if "--all" in argv else [a for a in gold if a.number in TUNED]
     articles.append(quality.load_seed())
     suggested, matched = per_rule(articles, quality)
     print(f"{'rule':<32} {'matched':>15} {'precision':>9} {'confidence':>10}  (in RULES)")

@@ -84,7 +84,7 @@ GAZETTEER = "bundled gazetteer"  # what places are suggested with (--database: t
 # 66-77 (written likewise while 54-65's fixes were made, and scored once after them) when the
 # quote, attribution and place rules were fixed for theirs. 78-89 were written likewise while
 # 66-77's fixes were made, and scored once after them: no rule has been changed for them.
-UNTUNED: frozenset[str] = frozenset(str(n) for n in range(78, 90))
+UNTUNED: frozenset[int] = frozenset(range(78, 90))
 # The held-out articles in the batches they were written in (first and last number), each scored
 # on its own: 07-09 after the first tuning, 10-21, 22-31, 32-41, 42-53, 54-65, 66-77 and 78-89
 # in the style of wire copy.
@@ -150,7 +150,7 @@ class Article:
     ):
         self.name = name
         self.held_out = held_out  # annotated after the rules were tuned, scored on first sight
-        self.untuned = held_out and name[:2] in UNTUNED  # ... and no rule changed for it since
+        self.untuned = held_out and self.number in UNTUNED  # ... and no rule changed for it since
         self.body = body
         self.quotes = quotes  # dicts: start, end, kind, speaker (name or None)
         self.mentions = mentions  # dicts: start, end, place (name)
@@ -158,6 +158,11 @@ class Article:
         self.places = places  # name -> {"keys": set, "latitude": .., "longitude": ..}
         self.known_speakers = known_speakers
         self.known_places = known_places
+
+    @property
+    def number(self) -> int:
+        """A gold article's number, from its file name ("07_..." is 7, "100_..." is 100)."""
+        return int(self.name.split("_", 1)[0]) if self.name[0].isdigit() else 0
 
 
 def load_gold() -> list[Article]:
@@ -435,24 +440,24 @@ def main(argv: list[str]) -> int:
     if tuned and (held or untuned):
         report(
             f"  of which the {len(tuned)} articles the rules were tuned on "
-            f"({', '.join(a.name[:2] for a in tuned)})",
+            f"({', '.join(f'{a.number:02d}' for a in tuned)})",
             score(tuned),
             False,
         )
     for first, last in HELD_OUT_BATCHES:
-        batch = [a for a in held if first <= int(a.name[:2]) <= last]
+        batch = [a for a in held if first <= a.number <= last]
         if batch:
             report(
                 f"  of which the {len(batch)} articles written and annotated after that tuning "
-                f"({', '.join(a.name[:2] for a in batch)}); their first run, before the fixes "
-                "they prompted, is in bench/README.md",
+                f"({', '.join(f'{a.number:02d}' for a in batch)}); their first run, before the "
+                "fixes they prompted, is in bench/README.md",
                 score(batch),
                 False,
             )
     if untuned:
         report(
             f"  of which the {len(untuned)} held-out articles no rule has been changed for "
-            f"({', '.join(a.name[:2] for a in untuned)}): still first-sight figures",
+            f"({', '.join(f'{a.number:02d}' for a in untuned)}): still first-sight figures",
             score(untuned),
             False,
         )

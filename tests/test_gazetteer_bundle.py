@@ -265,9 +265,9 @@ def test_the_gold_sets_places_are_found_at_least_as_well_as_with_the_fixture(
     quality = load_quality()
     gold = quality.load_gold()
     sets = {
-        "tuned": [a for a in gold if int(a.name[:2]) <= 9],
-        "wire": [a for a in gold if 10 <= int(a.name[:2]) <= 21],
-        "later wire": [a for a in gold if 22 <= int(a.name[:2]) <= 31],
+        "tuned": [a for a in gold if a.number <= 9],
+        "wire": [a for a in gold if 10 <= a.number <= 21],
+        "later wire": [a for a in gold if 22 <= a.number <= 31],
         "seed": [quality.load_seed()],
     }
     before = {name: quality.score(articles) for name, articles in sets.items()}

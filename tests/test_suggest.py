@@ -663,7 +663,7 @@ SEED_FLOOR = {
 
 
 def gold_batch(quality, first: int, last: int):
-    articles = [a for a in quality.load_gold() if first <= int(a.name[:2]) <= last]
+    articles = [a for a in quality.load_gold() if first <= a.number <= last]
     assert len(articles) == last - first + 1
     return articles
 
