@@ -840,3 +840,17 @@ def test_each_rules_confidence_is_its_measured_precision_on_the_tuned_articles()
     measured = quality.score(tuned)["rules"]
     for name, (made, right) in measured.items():
         assert abs(RULES[name].confidence - (right + 1) / (made + 2)) <= 0.006, name
+
+
+def test_a_quote_paragraph_after_reported_speech_goes_on_with_its_speaker():
+    body = (
+        "Selma Arvidsson, 52, who left her farm on Tuesday, said the river had reached her door.\n\n"
+        '"We carried the goats up to the church first. Then we went back for the bread\n\n'
+        '"By night the water was in the bedrooms."\n\n'
+        "The regional council met on Monday."
+    )
+    found = speakers_of(body)
+    assert found[
+        "We carried the goats up to the church first. Then we went back for the bread"
+    ] == ("Selma Arvidsson")
+    assert found["By night the water was in the bedrooms"] == "Selma Arvidsson"

@@ -194,6 +194,10 @@ def _next_paragraph(ctx: _Context, q: _Quote, lookback: _Lookback) -> _Found:
     if ctx.masked[lookback.blank_line(q.open + 1) : q.open].strip():
         return None  # the quote does not open its paragraph
     before = ctx.index.by_paragraph.get(q.paragraph - 1, [])
+    said = ctx.index.said.get(q.paragraph - 1)
+    if said is not None and (not before or before[-1].open < said[0]):
+        # the paragraph before ends in reported speech: 'X said her house had burned.'
+        return said[1], "quote.marks.next-paragraph"
     if not before or not before[-1].resolved or before[-1].speaker is None:
         return None
     return before[-1].speaker, "quote.marks.next-paragraph"

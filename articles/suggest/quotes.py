@@ -60,16 +60,28 @@ def _read_sentences(body, masked, paragraphs, index: _QuoteIndex, who: _Speakers
     """Each sentence in turn: the people it names, its reported speech, its quotes' speakers."""
     candidates: list[_Candidate] = []
     lookback = _Lookback(body)
-    for p_lo, p_hi in paragraphs:
+    for number, (p_lo, p_hi) in enumerate(paragraphs):
         for s_lo, s_hi in _sentences(masked, p_lo, p_hi):
             ctx = _Context(body, masked, s_lo, s_hi, p_hi, index, who)
             _note_people(ctx, major)
+            first = len(candidates)
             _reported(ctx, candidates)
+            _note_said(index, number, candidates[first:])
             for q in ctx.quotes():
                 _attribute(ctx, q, lookback)
                 if q.resolved:
                     index.resolved[q.paragraph] = q
     return candidates
+
+
+def _note_said(index: _QuoteIndex, paragraph: int, found: list[_Candidate]) -> None:
+    """Keep the speaker of a paragraph's last reported speech that has one (a civilian's own
+    words often follow in paragraphs of their own: 'X said ... .' then '"..."')."""
+    named = [c for c in found if c.entity is not None]
+    if named:
+        last = max(named, key=lambda c: c.end)
+        if last.entity is not None:
+            index.said[paragraph] = (last.end, last.entity)
 
 
 def _direct_candidates(body: str, masked: str, quotes: list[_Quote]) -> list[_Candidate]:
