@@ -854,3 +854,16 @@ def test_a_quote_paragraph_after_reported_speech_goes_on_with_its_speaker():
         "We carried the goats up to the church first. Then we went back for the bread"
     ] == ("Selma Arvidsson")
     assert found["By night the water was in the bedrooms"] == "Selma Arvidsson"
+
+
+def test_a_quote_opening_a_sentence_after_reported_speech_is_the_same_speakers():
+    body = (
+        "Tomas Lindqvist, a ferryman, said the crossing had been shut since Monday. "
+        '"Nobody has come down to the river for a week. The boats just sit there."\n\n'
+        "The port authority did not reply."
+    )
+    found = {q.text: (q.speaker, q.rule) for q in quotes(body)}
+    assert found["Nobody has come down to the river for a week. The boats just sit there"] == (
+        "Tomas Lindqvist",
+        "quote.marks.after-reported",
+    )

@@ -76,6 +76,7 @@ def _attribute(ctx: _Context, q: _Quote, lookback: _Lookback) -> None:
         _earlier_quote,
         _after_said_colon,
         _subject,
+        _after_reported,
         _next_paragraph,
     )
     for stage in stages:
@@ -184,6 +185,17 @@ def _subject(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
     """The subject of its sentence, when that is someone the article has named."""
     found, entity = _sentence_subject(ctx.masked, ctx.lo, q.open, ctx.who)
     return (entity, "quote.marks.subject") if found and entity is not None else None
+
+
+def _after_reported(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
+    """A quote that opens its sentence after reported speech with a speaker, in its paragraph:
+    the same person goes on in their own words ('X said the road was cut. "We walked."')."""
+    if not q.marked or q.open != ctx.lo:
+        return None
+    said = ctx.index.said.get(q.paragraph)
+    if said is None or said[0] > q.open:
+        return None
+    return said[1], "quote.marks.after-reported"
 
 
 def _next_paragraph(ctx: _Context, q: _Quote, lookback: _Lookback) -> _Found:
