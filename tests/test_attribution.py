@@ -867,3 +867,24 @@ def test_a_quote_opening_a_sentence_after_reported_speech_is_the_same_speakers()
         "Tomas Lindqvist",
         "quote.marks.after-reported",
     )
+
+
+def test_a_place_ending_the_clause_before_a_postposed_cue_is_nobody():
+    body = (
+        "A bus overturned on the road between Varnel and Oskedal, the governor said. "
+        '"We are sending cranes," he said.'
+    )
+    assert speakers_of(body)["We are sending cranes"] is None
+
+
+def test_someone_unnamed_by_any_lowercase_noun_is_an_unnamed_source():
+    body = (
+        "Pieter Aalst, the mayor, said the bridge would reopen.\n\n"
+        "A ferryman who asked not to be named said the river was still rising. "
+        '"We wait for the water to fall," he said.'
+    )
+    assert speakers_of(body) == {
+        "the bridge would reopen": "Pieter Aalst",
+        "the river was still rising": None,
+        "We wait for the water to fall": None,
+    }

@@ -105,6 +105,10 @@ _DESCRIBED_HEAD_RE = re.compile(
 _DESCRIBED_BY_PARTICIPLE_RE = re.compile(
     r"(?:A|An|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*\s+[a-z]{3,}ing\s"
 )
+# a whole segment that is someone unnamed, by any lowercase noun: "a paramedic", "an old cook"
+_UNNAMED_NP_RE = re.compile(r"(?:A|An|a|an)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*")
+# the plain reporting verbs ("promised", "declared" also follow things: "A referendum promised")
+_SAID_RE = re.compile(r"(?:said|says|told|tells)\b")
 _WHO_CLAUSE_RE = re.compile(r"(?<=\w)\s+who\s+(?!gave\b|gives\b).*$")
 
 
@@ -443,6 +447,7 @@ class _Speakers:
             prev is not None
             and self._appositive_segment(last)
             and not re.match(r"(?:In|On|At|After|From|During|For|With)\s", prev[0])
+            and self._set_off(cue_start)
         ):
             found = self._named_with_appositive(prev, last, scope_end)
             if found is not None:
@@ -462,6 +467,8 @@ class _Speakers:
             offset, phrase = 0, last
         elif _group(last.split()[0].casefold()) or _capitalised_group(last):
             offset, phrase = 0, last  # "officials at the Torkham border crossing"
+        elif _UNNAMED_NP_RE.fullmatch(last) and _SAID_RE.match(self.masked, cue_start):
+            offset, phrase = 0, last  # "a paramedic", "an elderly cook": someone unnamed
         if not phrase:
             return False, None, cue_start
         if self._object_not_subject(lo, last_start + offset, phrase):
@@ -485,6 +492,11 @@ class _Speakers:
             start = prev[1] + _trailing_np(prev[0])[0]
         self.registry.mention(position, entity)
         return True, entity, start
+
+    def _set_off(self, cue_start: int) -> bool:
+        """Whether a comma closes the segment before the cue: "X, the governor, said" has an
+        appositive; "... between X and Y, the governor said" is a postposed cue, Y no name."""
+        return self.masked[max(0, cue_start - 3) : cue_start].rstrip().endswith(",")
 
     def _object_not_subject(self, lo: int, position: int, phrase: str) -> bool:
         """Whether ``phrase`` (at ``position``) ends on the object of a preposition, not on the
