@@ -844,7 +844,7 @@ def test_each_rules_confidence_is_its_measured_precision_on_the_tuned_articles()
 
 def test_a_quote_paragraph_after_reported_speech_goes_on_with_its_speaker():
     body = (
-        "Selma Arvidsson, 52, who left her farm on Tuesday, said the river had reached her door.\n\n"
+        "Selma Arvidsson, 52, who left her farm, said the river had reached her house.\n\n"
         '"We carried the goats up to the church first. Then we went back for the bread\n\n'
         '"By night the water was in the bedrooms."\n\n'
         "The regional council met on Monday."
