@@ -888,3 +888,23 @@ def test_someone_unnamed_by_any_lowercase_noun_is_an_unnamed_source():
         "the river was still rising": None,
         "We wait for the water to fall": None,
     }
+
+
+def test_a_name_before_camp_or_district_is_a_place_not_the_next_he():
+    body = (
+        "Shells hit Kalma Nuri camp at dawn, the army said.\n\n"
+        "A baker in Kalma Nuri, who asked not to be named, said his oven was gone. "
+        '"We have nothing left," he said.'
+    )
+    assert speakers_of(body)["We have nothing left"] is None
+
+
+def test_a_name_someone_fled_to_or_whose_residents_speak_is_a_place():
+    body = (
+        "Ana Brandt, 40, who fled to Ras Tamra in May, said her house had burned.\n\n"
+        "Residents of Sol Veyra said the market was shut. A nurse with a team in Sol Veyra, "
+        'who asked not to be named, said the road was cut. "We go at night," he said.'
+    )
+    found = speakers_of(body)
+    assert found["her house had burned"] == "Ana Brandt"
+    assert found["We go at night"] is None

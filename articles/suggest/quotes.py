@@ -175,6 +175,8 @@ _GAVE_NAME_RE = re.compile(
 _MODIFIED_NOUNS = _GROUP_WORDS | {
     "men", "women", "children", "villages", "village", "towns", "community", "communities",
     "areas", "area", "land", "lands", "homeland", "language", "clan", "clans", "tribe", "tribes",
+    "camp", "camps", "district", "districts", "neighbourhood", "neighborhood", "settlement",
+    "municipality", "commune", "county", "province", "region", "valley",
 }  # fmt: skip
 _MODIFIED_NOUN_RE = re.compile(r"\s+([a-z]+)\b")
 
@@ -184,9 +186,11 @@ def _note_people(ctx: _Context, major) -> None:
     masked, lo, hi, registry = ctx.masked, ctx.lo, ctx.hi, ctx.who.registry
     major, place_keys, demonyms = major
     names = _person_names(masked, lo, hi, major, place_keys, demonyms, bounded=True)
-    for start, _end, name, role in names:
+    for start, end, name, role in names:
         if _after_locative(masked, start):
             continue  # "an attack on Mocímboa da Praia", "a camp near Hamid Village"
+        if _names_a_people(masked, end):
+            continue  # "had hit Kalma Nuri camp", "in the Ras Tamra district": a place's name
         entity = registry.find(name) or registry.person(name, role)
         entity.offer_role(role)
         registry.mention(start, entity)
