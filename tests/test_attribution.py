@@ -908,3 +908,22 @@ def test_a_name_someone_fled_to_or_whose_residents_speak_is_a_place():
     found = speakers_of(body)
     assert found["her house had burned"] == "Ana Brandt"
     assert found["We go at night"] is None
+
+
+def test_a_possessive_apposition_describes_the_name_before_it_not_its_place():
+    body = (
+        "The Northern Liberation Front (NLF), al-Nasr's affiliate in the Highlands, said in a "
+        "statement that its fighters had taken the bridge."
+    )
+    assert speakers_of(body) == {"its fighters had taken the bridge": "Northern Liberation Front"}
+
+
+def test_a_known_short_form_in_brackets_names_the_speaker_before_an_apposition():
+    known = KnownSpeaker("Harakat al-Nur wal-Sabr", ("HNS",), "organisation")
+    body = (
+        "Harakat al-Nur wal-Sabr (HNS), the movement's armed wing, said its fighters had taken "
+        "the bridge."
+    )
+    assert speakers_of(body, [known]) == {
+        "its fighters had taken the bridge": "Harakat al-Nur wal-Sabr"
+    }

@@ -107,6 +107,9 @@ _DESCRIBED_BY_PARTICIPLE_RE = re.compile(
 )
 # a whole segment that is someone unnamed, by any lowercase noun: "a paramedic", "an old cook"
 _UNNAMED_NP_RE = re.compile(r"(?:A|An|a|an)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*")
+# a phrase opening with its possessor and a lowercase noun: "the group's armed wing" aside,
+# "al-Qaeda's affiliate in the Sahel"
+_POSSESSOR_RE = re.compile(r"[\w-]+['’]s\s+[a-z]")
 # the plain reporting verbs ("promised", "declared" also follow things: "A referendum promised")
 _SAID_RE = re.compile(r"(?:said|says|told|tells)\b")
 _WHO_CLAUSE_RE = re.compile(r"(?<=\w)\s+who\s+(?!gave\b|gives\b).*$")
@@ -542,6 +545,11 @@ class _Speakers:
         """ "Serhiy Khlan, a deputy for Kherson Regional Council, said": the name before the
         appositive, which gives its role; (True, entity, start) or None."""
         offset, name_phrase = _trailing_np(prev[0])
+        # a short form in brackets after the name: "the Front (NLF)"; or only the short form
+        # is a name ("Jama'at ... (JNIM)" gives "JNIM)")
+        name_phrase = re.sub(r"\s*\([^()]*\)$", "", name_phrase)
+        if name_phrase.endswith(")") and "(" not in name_phrase:
+            name_phrase = name_phrase[:-1]
         if not (name_phrase and (name_phrase == prev[0] or _is_cap(name_phrase[:1]))):
             return None
         position = prev[1] + offset
@@ -574,6 +582,9 @@ class _Speakers:
         "spokeswoman for the rebel alliance"."""
         if _bare_role(text):
             return True
+        if _POSSESSOR_RE.match(text):
+            # "JNIM, al-Qaeda's affiliate in the Sahel, said": describes JNIM
+            return _head_word(text).casefold() not in _ORG_WORDS
         m = re.match(r"(a|an|the|his|her|its|their|one of)\s", text)
         if not m:
             return False
