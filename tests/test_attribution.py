@@ -927,3 +927,13 @@ def test_a_known_short_form_in_brackets_names_the_speaker_before_an_apposition()
     assert speakers_of(body, [known]) == {
         "its fighters had taken the bridge": "Harakat al-Nur wal-Sabr"
     }
+
+
+def test_according_to_without_a_comma_is_a_manner_not_a_source():
+    body = (
+        "The Patriotic League of Ostrava, the party's armed wing, said it would free the "
+        "hostages and would treat prisoners according to the Hague Rules."
+    )
+    found = quotes(body)
+    assert [q.speaker for q in found] == ["Patriotic League of Ostrava"]
+    assert found[0].rule == "indirect.said-that"

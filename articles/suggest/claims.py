@@ -280,6 +280,8 @@ def _according_to(ctx: _Context, emit: _Emitter) -> None:
                 spans = _spans(ctx, np_start + segs[k].start())
                 emit(spans, "according to", entity, "claim.according-to", "according to")
             continue
+        if not re.search(r"[,—–-]\s*$", masked[s_lo:at]):
+            continue  # "would treat prisoners according to the Geneva Conventions": a manner
         content_end = at
         while content_end > s_lo and masked[content_end - 1] in " ,":
             content_end -= 1
