@@ -937,3 +937,15 @@ def test_according_to_without_a_comma_is_a_manner_not_a_source():
     found = quotes(body)
     assert [q.speaker for q in found] == ["Patriotic League of Ostrava"]
     assert found[0].rule == "indirect.said-that"
+
+
+def test_a_number_opening_a_units_name_is_part_of_it():
+    body = (
+        "The army's 4th Mountain Division, which has held the valley for a year, said in a "
+        "statement that the rebels had shelled the town.\n\n"
+        'The 41st Front, a dissident group, accused the army of "killing farmers".'
+    )
+    assert speakers_of(body) == {
+        "the rebels had shelled the town": "4th Mountain Division",
+        "killing farmers": "41st Front",
+    }

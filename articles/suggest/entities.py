@@ -68,6 +68,11 @@ def _lead_tokens(key: str) -> tuple[str, ...]:
     return tuple(m.group() for _, m in zip(range(2), re.finditer(r"\w+", key), strict=False))
 
 
+def _name_start(word: str) -> bool:
+    """A word that may open an organisation's name: a capitalised one or an ordinal ("33rd")."""
+    return _is_cap(word) or re.fullmatch(r"\d+(?:st|nd|rd|th)", word) is not None
+
+
 def _rank(role: str) -> bool:
     """A rank or title of several capitalised words, with no office: "Chief Inspector"."""
     words = role.split()
@@ -260,13 +265,14 @@ class _Registry:
         if abbreviated:
             name = name[: abbreviated.start()]
         words = name.split()
-        if words and _is_cap(words[-1]) and not _is_cap(words[0]):
-            # "the fictional Levant Monitoring Group" -> "Levant Monitoring Group"
-            first = next(i for i, w in enumerate(words) if _is_cap(w))
+        if words and _is_cap(words[-1]) and not _name_start(words[0]):
+            # "the fictional Levant Monitoring Group" -> "Levant Monitoring Group"; a number
+            # opens a unit's name ("the army's 6th Infantry Division")
+            first = next(i for i, w in enumerate(words) if _name_start(w))
             # (but "government of the Republic of Ghana" is the government, not the country)
             head_of = any(w in {"of", "for"} for w in words[:first])
             if not head_of and all(
-                _is_cap(w) or w in {"of", "for", "and", "the"} for w in words[first:]
+                _name_start(w) or w in {"of", "for", "and", "the"} for w in words[first:]
             ):
                 name = " ".join(words[first:])
         entity = self.find(name)

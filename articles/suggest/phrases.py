@@ -85,7 +85,11 @@ def _np_word(word: str) -> bool:
         or base != word
         or w in _PRONOUNS
         or w in {"which", "who"}
+        or _ORDINAL_RE.fullmatch(w) is not None  # "the 6th Infantry Division", "33rd Front"
     )
+
+
+_ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)")
 
 
 # words that make the place after them an object, not a speaker: "a group banned by Islamabad,

@@ -189,6 +189,8 @@ def _note_people(ctx: _Context, major) -> None:
     for start, end, name, role in names:
         if _after_locative(masked, start):
             continue  # "an attack on Mocímboa da Praia", "a camp near Hamid Village"
+        if re.search(r"\b\d+(?:st|nd|rd|th)\s+$", masked[max(0, start - 8) : start]):
+            continue  # "the 6th Infantry Division", "the 33rd Front": a unit, no one's name
         if _names_a_people(masked, end):
             continue  # "had hit Kalma Nuri camp", "in the Ras Tamra district": a place's name
         entity = registry.find(name) or registry.person(name, role)
