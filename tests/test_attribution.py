@@ -949,3 +949,14 @@ def test_a_number_opening_a_units_name_is_part_of_it():
         "the rebels had shelled the town": "4th Mountain Division",
         "killing farmers": "41st Front",
     }
+
+
+def test_a_postposed_cue_followed_by_adding_that_keeps_both_claims():
+    body = (
+        "More than 600 families have left Varnel since Saturday, OCHA said, adding that "
+        "flights would resume."
+    )
+    assert speakers_of(body) == {
+        "More than 600 families have left Varnel since Saturday": "OCHA",
+        "flights would resume": "OCHA",
+    }

@@ -506,6 +506,10 @@ def _preposed(ctx: _Context, cue: str, c_lo: int, begin: int, emit: _Emitter) ->
     emit(spans, cue, entity, "indirect.said-that", cue)
 
 
+# a participle cue that goes on after a postposed one: "..., OCHA said, adding that ..."
+_PARTICIPLE_AFTER_RE = re.compile(r",\s*(?:adding|saying|noting|warning)\b")
+
+
 def _postposed(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
     """ "CONTENT, the Interior Ministry said." / "CONTENT, said X." / "CONTENT, X added." """
     masked, s_lo, who = ctx.masked, ctx.lo, ctx.who
@@ -514,7 +518,8 @@ def _postposed(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
     head, tail = masked[s_lo:c_lo], masked[c_hi : ctx.hi]
     if re.match(r"\s*:", tail):
         return  # "Hrun said:" introduces a quotation
-    if re.search(r"\bthat\b", tail) and not re.match(r"\s*,\s*citing", tail):
+    own = _PARTICIPLE_AFTER_RE.split(tail, maxsplit=1)[0]  # not ", adding that ...": its own
+    if re.search(r"\bthat\b", own) and not re.match(r"\s*,\s*citing", tail):
         return
     if re.search(r"[”\"]\s*,?\s*$", head) or re.search(r"[”\"][,.!?]?\s*[^,.;:!?_]*$", head):
         return  # it attributes a direct quote, handled there
