@@ -960,3 +960,12 @@ def test_a_postposed_cue_followed_by_adding_that_keeps_both_claims():
         "More than 600 families have left Varnel since Saturday": "OCHA",
         "flights would resume": "OCHA",
     }
+
+
+def test_a_role_set_off_before_a_name_is_that_persons_role():
+    body = (
+        "Aid workers said the camp was full.\n\n"
+        "The governor of Varnel province, Tomas Ekberg, visited the camp on Thursday. "
+        '"Our people have suffered enough," the governor said.'
+    )
+    assert speakers_of(body)["Our people have suffered enough"] == "Tomas Ekberg"

@@ -27,7 +27,7 @@ from .sentences import (
     _words,
 )
 from .types import QuoteSuggestion
-from .vocabulary import _CUE_RE, _DOUBLE_MARKS, _GROUP_WORDS
+from .vocabulary import _CUE_RE, _DOUBLE_MARKS, _GROUP_WORDS, _ROLE_WORDS
 
 if TYPE_CHECKING:
     from .entities import _Entity
@@ -194,7 +194,7 @@ def _note_people(ctx: _Context, major) -> None:
         if _names_a_people(masked, end):
             continue  # "had hit Kalma Nuri camp", "in the Ras Tamra district": a place's name
         entity = registry.find(name) or registry.person(name, role)
-        entity.offer_role(role)
+        entity.offer_role(role or _role_before(masked, lo, start))
         registry.mention(start, entity)
     for m in _GAVE_NAME_RE.finditer(masked, lo, hi):
         # "He gave his name as Yakobus and said": one name, the sentence's subject's (so it
@@ -223,6 +223,20 @@ def _note_people(ctx: _Context, major) -> None:
                     found.extend((entity.serial, -len(key), at, entity) for at in at_starts)
     for _serial, _length, at, entity in sorted(found, key=lambda f: f[:3]):
         registry.mention(at, entity)
+
+
+# a role set off before a name: "The governor of Cabo Delgado, Celestino Mucavele, visited"
+_ROLE_BEFORE_RE = re.compile(r"(?<!\w)(?:The|the)\s+([a-z][^,;:.!?_]{2,60}),\s*$")
+
+
+def _role_before(masked: str, lo: int, start: int) -> str:
+    """The role a name's apposition before it gives ("the governor of X, NAME"), or ""."""
+    m = _ROLE_BEFORE_RE.search(masked, max(lo, start - 70), start)
+    if m is None:
+        return ""
+    role = m.group(1)
+    head = re.split(r"\s+(?:of|for|in|at)\s+", role, maxsplit=1)[0].split()[-1]
+    return role if head.casefold() in _ROLE_WORDS else ""
 
 
 def _names_a_people(masked: str, end: int) -> bool:
