@@ -969,3 +969,12 @@ def test_a_role_set_off_before_a_name_is_that_persons_role():
         '"Our people have suffered enough," the governor said.'
     )
     assert speakers_of(body)["Our people have suffered enough"] == "Tomas Ekberg"
+
+
+def test_a_hospitals_name_is_no_person_for_a_later_he():
+    body = (
+        "Pieter Aalst, the mayor, said the bridge would reopen.\n\n"
+        "A doctor at the Varnel Teaching Hospital who asked not to be named said 20 people "
+        'had been brought in. "We are out of blood," he said.'
+    )
+    assert speakers_of(body)["We are out of blood"] is None

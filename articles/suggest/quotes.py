@@ -27,7 +27,7 @@ from .sentences import (
     _words,
 )
 from .types import QuoteSuggestion
-from .vocabulary import _CUE_RE, _DOUBLE_MARKS, _GROUP_WORDS, _ROLE_WORDS
+from .vocabulary import _CUE_RE, _DOUBLE_MARKS, _GROUP_WORDS, _ROLE_WORDS, _wordset
 
 if TYPE_CHECKING:
     from .entities import _Entity
@@ -191,6 +191,8 @@ def _note_people(ctx: _Context, major) -> None:
             continue  # "an attack on Mocímboa da Praia", "a camp near Hamid Village"
         if re.search(r"\b\d+(?:st|nd|rd|th)\s+$", masked[max(0, start - 8) : start]):
             continue  # "the 6th Infantry Division", "the 33rd Front": a unit, no one's name
+        if any(w.casefold() in _INSTITUTION_WORDS for w in name.split()):
+            continue  # "Gondar Comprehensive Specialized Hospital": a building, no one's name
         if _names_a_people(masked, end):
             continue  # "had hit Kalma Nuri camp", "in the Ras Tamra district": a place's name
         entity = registry.find(name) or registry.person(name, role)
@@ -225,6 +227,11 @@ def _note_people(ctx: _Context, major) -> None:
         registry.mention(at, entity)
 
 
+# words that make a capitalised name a building or an institution's, not a person's
+_INSTITUTION_WORDS = _wordset(
+    "hospital clinic school university college academy market airport airstrip mosque "
+    "cathedral stadium camp prison"
+)
 # a role set off before a name: "The governor of Cabo Delgado, Celestino Mucavele, visited"
 _ROLE_BEFORE_RE = re.compile(r"(?<!\w)(?:The|the)\s+([a-z][^,;:.!?_]{2,60}),\s*$")
 
