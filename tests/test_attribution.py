@@ -978,3 +978,18 @@ def test_a_hospitals_name_is_no_person_for_a_later_he():
         'had been brought in. "We are out of blood," he said.'
     )
     assert speakers_of(body)["We are out of blood"] is None
+
+
+def test_bodies_of_one_kind_with_other_nationalities_or_owners_are_not_merged():
+    body = (
+        "The Varnish army said rockets had been fired from the hills.\n\n"
+        "The Osklan army said it had sent reinforcements to the river.\n\n"
+        "About 400 people slept in the stadium, according to the city's mayor's office.\n\n"
+        "The Ombudsman's Office said five leaders had been killed."
+    )
+    assert speakers_of(body) == {
+        "rockets had been fired from the hills": "Varnish army",
+        "it had sent reinforcements to the river": "Osklan army",
+        "About 400 people slept in the stadium": "city's mayor's office",
+        "five leaders had been killed": "Ombudsman's Office",
+    }

@@ -68,6 +68,40 @@ def _lead_tokens(key: str) -> tuple[str, ...]:
     return tuple(m.group() for _, m in zip(range(2), re.finditer(r"\w+", key), strict=False))
 
 
+# possessors that stand for the place the article is about, not a rival owner
+_GENERIC_OWNERS = frozenset(
+    ["country's", "nation's", "city's", "state's", "region's", "province's", "town's"]
+)
+_NATIONALITY_RE = re.compile(r"[\w-]+(?:an|ian|ese|ish|i|ic|ch)")
+
+
+def _qualifier(key: str) -> tuple[str, str]:
+    """What sets an organisation apart from others of its kind: its leading nationality
+    adjective ("lebanese army") or its owner ("ombudsman's office"), as (kind, word)."""
+    words = key.split()
+    while words and words[0] in _GENERIC_OWNERS:
+        words = words[1:]
+    if len(words) < 2 or words[0] in _ORG_WORDS:
+        return "", ""
+    if words[0].endswith("'s"):
+        return "owner", words[0]
+    if _NATIONALITY_RE.fullmatch(words[0]):
+        return "adjective", words[0]
+    return "", ""
+
+
+def _rivals(key: str, names: set[str]) -> bool:
+    """Is ``key`` another body than the one named ``names``, though both end alike ("the
+    Lebanese army" after "the Israeli army", "the Ombudsman's Office" after "the mayor's
+    office")? Only a qualifier of the same kind, and a different one, tells them apart."""
+    kind, word = _qualifier(key)
+    if not kind:
+        return False
+    theirs = [_qualifier(k) for k in names]
+    same_kind = [w for k, w in theirs if k == kind]
+    return bool(same_kind) and word not in same_kind
+
+
 def _name_start(word: str) -> bool:
     """A word that may open an organisation's name: a capitalised one or an ordinal ("33rd")."""
     return _is_cap(word) or re.fullmatch(r"\d+(?:st|nd|rd|th)", word) is not None
@@ -283,6 +317,7 @@ class _Registry:
                     candidate.kind == "organisation"
                     and core in {_org_core(k) for k in candidate.names()}
                     and self.counts(candidate, core)
+                    and not _rivals(_key(name), candidate.names())
                 ):
                     entity = candidate
                     break
