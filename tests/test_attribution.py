@@ -993,3 +993,10 @@ def test_bodies_of_one_kind_with_other_nationalities_or_owners_are_not_merged():
         "About 400 people slept in the stadium": "city's mayor's office",
         "five leaders had been killed": "Ombudsman's Office",
     }
+
+
+def test_who_leads_a_mission_is_no_part_of_its_name():
+    body = "The Osklan-led Regional Stabilisation mission said its vehicles had reached the town."
+    assert speakers_of(body) == {
+        "its vehicles had reached the town": "Regional Stabilisation mission"
+    }

@@ -292,6 +292,8 @@ class _Registry:
 
     def organisation(self, name: str) -> _Entity:
         name = _clean(re.sub(r"^(?:the|The)\s+", "", name))
+        # "the Kenya-led X mission", "the Saudi-backed X": who leads it is no part of its name
+        name = re.sub(r"^[A-Z][\w]*-(?:led|backed|based|run|sponsored)\s+(?=[A-Z])", "", name)
         # "Front for the Liberation of the Enclave of Cabinda (FLEC)": the name, and its
         # abbreviation as another name of it
         abbreviated = _ABBREVIATION_RE.search(name)
