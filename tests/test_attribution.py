@@ -1000,3 +1000,13 @@ def test_who_leads_a_mission_is_no_part_of_its_name():
     assert speakers_of(body) == {
         "its vehicles had reached the town": "Regional Stabilisation mission"
     }
+
+
+def test_a_quote_after_a_coordinated_cue_is_the_speaker_of_the_first_claim():
+    body = (
+        "The Osklan Monitoring Mission in Varnel, which watches the border from three bases, "
+        'said its patrols had been sent to the area and urged both sides to "stop the shooting '
+        'at once".'
+    )
+    found = speakers_of(body)
+    assert found["stop the shooting at once"] == "Osklan Monitoring Mission in Varnel"

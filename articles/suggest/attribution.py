@@ -123,6 +123,14 @@ def _cue_before(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
         found, entity, _ = who.left(who.clause_start(s_lo, at), at, ctx.p_hi)
         if found:
             return entity, "quote.marks.cue-before"
+        said = ctx.index.said.get(q.paragraph)
+        if (
+            said is not None
+            and s_lo <= said[0] <= at
+            and re.search(r"\band\s+$", ctx.masked[s_lo:at])
+        ):
+            # 'X said its patrols had gone ... and urged "...': X, who said the first part
+            return said[1], "quote.marks.cue-before"
         # a coordinated verb: 'The ministry said it ... and had urged "..."'
         found, entity = _sentence_subject(ctx.masked, s_lo, at, who)
         if found:
