@@ -1010,3 +1010,11 @@ def test_a_quote_after_a_coordinated_cue_is_the_speaker_of_the_first_claim():
     )
     found = speakers_of(body)
     assert found["stop the shooting at once"] == "Osklan Monitoring Mission in Varnel"
+
+
+def test_claims_of_is_a_noun_not_the_cue_of_a_later_quotation():
+    body = (
+        "Colonel Ines Marta, a spokeswoman for the army, said the bridge was held.\n\n"
+        'Marta dismissed NLF claims of advances in the north as "pure invention".'
+    )
+    assert speakers_of(body)["pure invention"] == "Ines Marta"

@@ -109,11 +109,18 @@ def _cue_after(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
     return None
 
 
+# a cue word used as a noun: "claims of advances", "reports of shelling"
+_NOUN_OF_RE = re.compile(r"\s+of\b")
+_NOUN_CUES = frozenset(["claims", "claim", "reports", "report"])
+
+
 def _cue_before(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
     """Before it, in its sentence: 'X said: "...' / 'X warned that "...' / '... he stated "'."""
     s_lo, who = ctx.lo, ctx.who
     for c in reversed(who.last_cues(s_lo, ctx.hi, q.open, _MAX_CUES_BEFORE)):
         at = s_lo + c.start()
+        if c.group() in _NOUN_CUES and _NOUN_OF_RE.match(ctx.masked, s_lo + c.end()):
+            continue  # 'dismissed RSF claims of advances as "fantasy"': a noun, no cue
         if c.group() in _PARTICIPLES:
             # 'with Peskov saying "...' / '..., adding that he had "..."'
             found, entity, _ = who.left(s_lo, at, ctx.p_hi)
