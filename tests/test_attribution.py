@@ -1018,3 +1018,13 @@ def test_claims_of_is_a_noun_not_the_cue_of_a_later_quotation():
         'Marta dismissed NLF claims of advances in the north as "pure invention".'
     )
     assert speakers_of(body)["pure invention"] == "Ines Marta"
+
+
+def test_a_cue_before_the_subject_of_told_is_no_postposed_cue():
+    body = (
+        "A farmer from Villa Rosa, who asked not to be named, said the NLF had told residents "
+        "not to travel after dark."
+    )
+    assert [(q.text, q.speaker) for q in quotes(body)] == [
+        ("the NLF had told residents not to travel after dark", None)
+    ]

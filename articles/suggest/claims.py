@@ -531,6 +531,8 @@ def _postposed(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
         # relative clause of an apposition, and what precedes is the subject, not speech
         return
     gap = re.search(r",((?:\s+[a-z][\w-]*){0,2})\s*$", masked[s_lo:np_start])
+    if found and gap and _CUE_RE.search(gap.group(1)):
+        return  # "X, who asked not to be named, said the NLF had told ...": X's speech
     if found and gap:
         content_end = s_lo + gap.start() + 1
     elif re.search(r",\s*$", head):
