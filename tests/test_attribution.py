@@ -1028,3 +1028,19 @@ def test_a_cue_before_the_subject_of_told_is_no_postposed_cue():
     assert [(q.text, q.speaker) for q in quotes(body)] == [
         ("the NLF had told residents not to travel after dark", None)
     ]
+
+
+def test_a_name_set_off_after_an_opening_role_speaks_for_a_coordinated_cue():
+    body = (
+        "Its spokeswoman, Ines Marta Ruiz, called the town 'free' and said the movement "
+        "would name a mayor within days."
+    )
+    found = speakers_of(body)
+    assert found["the movement would name a mayor within days"] == "Ines Marta Ruiz"
+
+
+def test_part_of_describes_the_body_before_it():
+    body = (
+        "Harakat Nur, part of the Highland Unity coalition, said its fighters had taken the bridge."
+    )
+    assert speakers_of(body) == {"its fighters had taken the bridge": "Harakat Nur"}

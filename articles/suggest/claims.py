@@ -416,6 +416,11 @@ def _leading_subject(ctx: _Context, c_lo: int) -> tuple[bool, _Entity | None]:
         n += 1
     if n == 0 or (n < len(words) and not _FINITE_RE.fullmatch(words[n].group())):
         return False, None  # the phrase must end at a verb: "The army blamed"
+    named = _NAME_SET_OFF_RE.match(ctx.masked, comma, c_lo) if comma != -1 else None
+    if n == len(words) and named and _ROLE_OPENING_RE.fullmatch(ctx.masked, ctx.lo, comma):
+        # "Its spokesman, Emmanuel Ruiz, called the town 'free' and said ...": the name
+        found, entity = ctx.who.interpret(named.group(1), named.start(1), ctx.p_hi)
+        return (True, entity) if found and entity is not None else (False, None)
     if n == len(words) and not (
         comma != -1 and re.match(r",\s+(?:which|who|whose)\b", ctx.masked[comma:c_lo])
     ):
@@ -426,6 +431,10 @@ def _leading_subject(ctx: _Context, c_lo: int) -> tuple[bool, _Entity | None]:
 
 
 _WORD_RE = re.compile(r"[^\s,;:()]+")
+# a name set off by commas after the sentence's opening role, a verb after it
+_NAME_SET_OFF_RE = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){1,4}[A-Z][\w’'-]*),\s+[a-z]")
+# an opening role: "Its spokesman", "The group's commander", "A spokeswoman for the army"
+_ROLE_OPENING_RE = re.compile(r"(?:Its|Their|His|Her|The|A|An)\s+[^,]{2,60}")
 
 
 _ADDING_TO_RE = re.compile(r"\s+to\b")

@@ -589,6 +589,8 @@ class _Speakers:
         if _POSSESSOR_RE.match(text):
             # "JNIM, al-Qaeda's affiliate in the Sahel, said": describes JNIM
             return _head_word(text).casefold() not in _ORG_WORDS
+        if text.startswith("part of "):
+            return True  # "The M23, part of the X coalition, said": describes the M23
         m = re.match(r"(a|an|the|his|her|its|their|one of)\s", text)
         if not m:
             return False
