@@ -467,15 +467,7 @@ class _Speakers:
             described = self._described_head(last, last_start, scope_end)
             if described is not None:
                 return described
-        offset, phrase = _trailing_np(_strip_location(last) if _is_cap(last) else last)
-        if re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(last).casefold() in (
-            _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS
-        ):
-            offset, phrase = 0, last
-        elif _group(last.split()[0].casefold()) or _capitalised_group(last):
-            offset, phrase = 0, last  # "officials at the Torkham border crossing"
-        elif _UNNAMED_NP_RE.fullmatch(last) and _SAID_RE.match(self.masked, cue_start):
-            offset, phrase = 0, last  # "a paramedic", "an elderly cook": someone unnamed
+        offset, phrase = self._speaker_phrase(last, cue_start)
         if not phrase:
             return False, None, cue_start
         if self._object_not_subject(lo, last_start + offset, phrase):
@@ -504,6 +496,17 @@ class _Speakers:
         """Whether a comma closes the segment before the cue: "X, the governor, said" has an
         appositive; "... between X and Y, the governor said" is a postposed cue, Y no name."""
         return self.masked[max(0, cue_start - 3) : cue_start].rstrip().endswith(",")
+
+    def _speaker_phrase(self, last: str, cue_start: int) -> tuple[int, str]:
+        """The speaker's noun phrase in the segment ``last`` before a cue: (offset, phrase)."""
+        whole = re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(
+            last
+        ).casefold() in (_ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS)
+        if whole or _group(last.split()[0].casefold()) or _capitalised_group(last):
+            return 0, last  # "the spokesman", "officials at the Torkham border crossing"
+        if _UNNAMED_NP_RE.fullmatch(last) and _SAID_RE.match(self.masked, cue_start):
+            return 0, last  # "a paramedic", "an elderly cook": someone unnamed
+        return _trailing_np(_strip_location(last) if _is_cap(last) else last)
 
     def _object_not_subject(self, lo: int, position: int, phrase: str) -> bool:
         """Whether ``phrase`` (at ``position``) ends on the object of a preposition, not on the
