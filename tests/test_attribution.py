@@ -1048,3 +1048,11 @@ def test_part_of_describes_the_body_before_it():
         "Harakat Nur, part of the Highland Unity coalition, said its fighters had taken the bridge."
     )
     assert speakers_of(body) == {"its fighters had taken the bridge": "Harakat Nur"}
+
+
+def test_a_postposed_speaker_named_after_a_role_with_of_keeps_the_claim():
+    body = (
+        "A farmer was shot in a field outside Varnel, the head of the Osk community, "
+        "Ivar Sand, said by telephone."
+    )
+    assert speakers_of(body) == {"A farmer was shot in a field outside Varnel": "Ivar Sand"}

@@ -488,7 +488,7 @@ class _Speakers:
             role = self.appositive_role(prev[0])
             role = re.sub(r"^[A-Z][\w-]*['’]s\s+", "", role)
             entity.offer_role(role)
-            start = prev[1] + _trailing_np(prev[0])[0]
+            start = prev[1] + _role_offset(prev[0])
         self.registry.mention(position, entity)
         return True, entity, start
 
@@ -674,6 +674,14 @@ _LOCATED_RE = re.compile(
     r"^(.*?)\s+(?:in|from|at|near|outside|around)\s+(?:the\s+)?(?:[a-z]+\s+)?"
     r"(?:[A-Z][\w’'-]*|area|region|city|town|country)(?:\s+(?:[A-Z][\w’'-]*|and))*$"
 )
+
+
+def _role_offset(segment: str) -> int:
+    """Where the role in a segment before a name starts: the whole of "the head of the Berd
+    community", else the noun phrase it ends on ("... said the mayor")."""
+    if re.match(r"(?:the|a|an|its|his|her|their)\s", segment, re.IGNORECASE):
+        return 0
+    return _trailing_np(segment)[0]
 
 
 def _strip_location(phrase: str) -> str:
