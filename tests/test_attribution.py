@@ -1056,3 +1056,14 @@ def test_a_postposed_speaker_named_after_a_role_with_of_keeps_the_claim():
         "Ivar Sand, said by telephone."
     )
     assert speakers_of(body) == {"A farmer was shot in a field outside Varnel": "Ivar Sand"}
+
+
+def test_a_plain_past_clause_after_an_apposition_and_said_is_reported_speech():
+    body = (
+        "Ko Min Aung, 29, who mends nets in Varnel, said the first shell fell beside the school. "
+        "In Osk, the clinic treated nine wounded, said its head nurse, Ida Berg."
+    )
+    assert speakers_of(body) == {
+        "the first shell fell beside the school": "Ko Min Aung",
+        "In Osk, the clinic treated nine wounded": "Ida Berg",
+    }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .attribution import _sentence_subject
-from .phrases import _RIGHT_PHRASE_RE, _np_word
+from .phrases import _RIGHT_PHRASE_RE, _np_word, _trailing_np
 from .sentences import _trim_span, _words
 from .vocabulary import (
     _AUDIENCE,
@@ -390,6 +390,9 @@ def _inverted(ctx: _Context, c_lo: int, c_hi: int) -> bool:
         return False
     if _FINITE_RE.search(masked, m.start(), m.end()):
         return False  # "X, the mayor, said the road was closed": a clause, not a speaker
+    phrase = re.sub(r"^(?:its|his|her|their|our)\s+", "", m.group(1).strip())
+    if _trailing_np(phrase)[0]:
+        return False  # "X, 29, said the first bomb fell ...": a clause, no speaker's phrase
     return _INVERTED_END_RE.fullmatch(masked, m.end(), end) is not None
 
 
