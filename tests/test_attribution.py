@@ -1067,3 +1067,14 @@ def test_a_plain_past_clause_after_an_apposition_and_said_is_reported_speech():
         "the first shell fell beside the school": "Ko Min Aung",
         "In Osk, the clinic treated nine wounded": "Ida Berg",
     }
+
+
+def test_reported_speech_ends_before_a_naming_participle_with_a_quotation():
+    body = (
+        "Harakat Nur said in a statement that it had fired rockets at an army post, calling "
+        "the attack a reply to 'the raids on our farms'."
+    )
+    assert speakers_of(body) == {
+        "it had fired rockets at an army post": "Harakat Nur",
+        "the raids on our farms": "Harakat Nur",
+    }

@@ -132,7 +132,8 @@ def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | Non
 
 _BOUNDARY_RE = re.compile(
     r"\s*;\s|,\s+(?:while|but|whereas|although|though|adding|saying|noting|insisting|warning|"
-    r"blaming|citing|according to)\b|,?\s+with\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+"
+    r"blaming|citing|calling|describing|according to)\b|"
+    r",?\s+with\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+"
     r"(?:saying|adding|noting|insisting)\b|,\s+there\s+(?:was|were|is|are|had)\b|"
     r"\s+but\s+(?:said|added|warned|insisted|noted)\b|"
     # the main verb after a relative clause: "X, which says it speaks for Y, said ..."
