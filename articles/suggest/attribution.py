@@ -76,6 +76,7 @@ def _attribute(ctx: _Context, q: _Quote, lookback: _Lookback) -> None:
         _earlier_quote,
         _after_said_colon,
         _subject,
+        _after_reported,
         _next_paragraph,
     )
     for stage in stages:
@@ -108,11 +109,18 @@ def _cue_after(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
     return None
 
 
+# a cue word used as a noun: "claims of advances", "reports of shelling"
+_NOUN_OF_RE = re.compile(r"\s+of\b")
+_NOUN_CUES = frozenset(["claims", "claim", "reports", "report"])
+
+
 def _cue_before(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
     """Before it, in its sentence: 'X said: "...' / 'X warned that "...' / '... he stated "'."""
     s_lo, who = ctx.lo, ctx.who
     for c in reversed(who.last_cues(s_lo, ctx.hi, q.open, _MAX_CUES_BEFORE)):
         at = s_lo + c.start()
+        if c.group() in _NOUN_CUES and _NOUN_OF_RE.match(ctx.masked, s_lo + c.end()):
+            continue  # 'dismissed RSF claims of advances as "fantasy"': a noun, no cue
         if c.group() in _PARTICIPLES:
             # 'with Peskov saying "...' / '..., adding that he had "..."'
             found, entity, _ = who.left(s_lo, at, ctx.p_hi)
@@ -122,6 +130,14 @@ def _cue_before(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
         found, entity, _ = who.left(who.clause_start(s_lo, at), at, ctx.p_hi)
         if found:
             return entity, "quote.marks.cue-before"
+        said = ctx.index.said.get(q.paragraph)
+        if (
+            said is not None
+            and s_lo <= said[0] <= at
+            and re.search(r"\band\s+$", ctx.masked[s_lo:at])
+        ):
+            # 'X said its patrols had gone ... and urged "...': X, who said the first part
+            return said[1], "quote.marks.cue-before"
         # a coordinated verb: 'The ministry said it ... and had urged "..."'
         found, entity = _sentence_subject(ctx.masked, s_lo, at, who)
         if found:
@@ -186,6 +202,17 @@ def _subject(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
     return (entity, "quote.marks.subject") if found and entity is not None else None
 
 
+def _after_reported(ctx: _Context, q: _Quote, _lookback: _Lookback) -> _Found:
+    """A quote that opens its sentence after reported speech with a speaker, in its paragraph:
+    the same person goes on in their own words ('X said the road was cut. "We walked."')."""
+    if not q.marked or q.open != ctx.lo:
+        return None
+    said = ctx.index.said.get(q.paragraph)
+    if said is None or said[0] > q.open:
+        return None
+    return said[1], "quote.marks.after-reported"
+
+
 def _next_paragraph(ctx: _Context, q: _Quote, lookback: _Lookback) -> _Found:
     """A paragraph that opens with a quote nothing attributes, right after a paragraph whose last
     quote has a speaker: the same speaker goes on talking ('"...," she said.' then '"..."')."""
@@ -194,6 +221,10 @@ def _next_paragraph(ctx: _Context, q: _Quote, lookback: _Lookback) -> _Found:
     if ctx.masked[lookback.blank_line(q.open + 1) : q.open].strip():
         return None  # the quote does not open its paragraph
     before = ctx.index.by_paragraph.get(q.paragraph - 1, [])
+    said = ctx.index.said.get(q.paragraph - 1)
+    if said is not None and (not before or before[-1].open < said[0]):
+        # the paragraph before ends in reported speech: 'X said her house had burned.'
+        return said[1], "quote.marks.next-paragraph"
     if not before or not before[-1].resolved or before[-1].speaker is None:
         return None
     return before[-1].speaker, "quote.marks.next-paragraph"

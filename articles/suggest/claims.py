@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .attribution import _sentence_subject
-from .phrases import _RIGHT_PHRASE_RE, _np_word
+from .phrases import _RIGHT_PHRASE_RE, _np_word, _trailing_np
 from .sentences import _trim_span, _words
 from .vocabulary import (
     _AUDIENCE,
@@ -132,7 +132,8 @@ def _content_start_at(masked: str, cue: str, cue_end: int, hi: int) -> int | Non
 
 _BOUNDARY_RE = re.compile(
     r"\s*;\s|,\s+(?:while|but|whereas|although|though|adding|saying|noting|insisting|warning|"
-    r"blaming|citing|according to)\b|,?\s+with\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+"
+    r"blaming|citing|calling|describing|according to)\b|"
+    r",?\s+with\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+"
     r"(?:saying|adding|noting|insisting)\b|,\s+there\s+(?:was|were|is|are|had)\b|"
     r"\s+but\s+(?:said|added|warned|insisted|noted)\b|"
     # the main verb after a relative clause: "X, which says it speaks for Y, said ..."
@@ -280,6 +281,8 @@ def _according_to(ctx: _Context, emit: _Emitter) -> None:
                 spans = _spans(ctx, np_start + segs[k].start())
                 emit(spans, "according to", entity, "claim.according-to", "according to")
             continue
+        if not re.search(r"[,—–-]\s*$", masked[s_lo:at]):
+            continue  # "would treat prisoners according to the Geneva Conventions": a manner
         content_end = at
         while content_end > s_lo and masked[content_end - 1] in " ,":
             content_end -= 1
@@ -388,6 +391,9 @@ def _inverted(ctx: _Context, c_lo: int, c_hi: int) -> bool:
         return False
     if _FINITE_RE.search(masked, m.start(), m.end()):
         return False  # "X, the mayor, said the road was closed": a clause, not a speaker
+    phrase = re.sub(r"^(?:its|his|her|their|our)\s+", "", m.group(1).strip())
+    if _trailing_np(phrase)[0]:
+        return False  # "X, 29, said the first bomb fell ...": a clause, no speaker's phrase
     return _INVERTED_END_RE.fullmatch(masked, m.end(), end) is not None
 
 
@@ -414,6 +420,11 @@ def _leading_subject(ctx: _Context, c_lo: int) -> tuple[bool, _Entity | None]:
         n += 1
     if n == 0 or (n < len(words) and not _FINITE_RE.fullmatch(words[n].group())):
         return False, None  # the phrase must end at a verb: "The army blamed"
+    named = _NAME_SET_OFF_RE.match(ctx.masked, comma, c_lo) if comma != -1 else None
+    if n == len(words) and named and _ROLE_OPENING_RE.fullmatch(ctx.masked, ctx.lo, comma):
+        # "Its spokesman, Emmanuel Ruiz, called the town 'free' and said ...": the name
+        found, entity = ctx.who.interpret(named.group(1), named.start(1), ctx.p_hi)
+        return (True, entity) if found and entity is not None else (False, None)
     if n == len(words) and not (
         comma != -1 and re.match(r",\s+(?:which|who|whose)\b", ctx.masked[comma:c_lo])
     ):
@@ -424,6 +435,10 @@ def _leading_subject(ctx: _Context, c_lo: int) -> tuple[bool, _Entity | None]:
 
 
 _WORD_RE = re.compile(r"[^\s,;:()]+")
+# a name set off by commas after the sentence's opening role, a verb after it
+_NAME_SET_OFF_RE = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){1,4}[A-Z][\w’'-]*),\s+[a-z]")
+# an opening role: "Its spokesman", "The group's commander", "A spokeswoman for the army"
+_ROLE_OPENING_RE = re.compile(r"(?:Its|Their|His|Her|The|A|An)\s+[^,]{2,60}")
 
 
 _ADDING_TO_RE = re.compile(r"\s+to\b")
@@ -504,6 +519,10 @@ def _preposed(ctx: _Context, cue: str, c_lo: int, begin: int, emit: _Emitter) ->
     emit(spans, cue, entity, "indirect.said-that", cue)
 
 
+# a participle cue that goes on after a postposed one: "..., OCHA said, adding that ..."
+_PARTICIPLE_AFTER_RE = re.compile(r",\s*(?:adding|saying|noting|warning)\b")
+
+
 def _postposed(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
     """ "CONTENT, the Interior Ministry said." / "CONTENT, said X." / "CONTENT, X added." """
     masked, s_lo, who = ctx.masked, ctx.lo, ctx.who
@@ -512,7 +531,8 @@ def _postposed(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
     head, tail = masked[s_lo:c_lo], masked[c_hi : ctx.hi]
     if re.match(r"\s*:", tail):
         return  # "Hrun said:" introduces a quotation
-    if re.search(r"\bthat\b", tail) and not re.match(r"\s*,\s*citing", tail):
+    own = _PARTICIPLE_AFTER_RE.split(tail, maxsplit=1)[0]  # not ", adding that ...": its own
+    if re.search(r"\bthat\b", own) and not re.match(r"\s*,\s*citing", tail):
         return
     if re.search(r"[”\"]\s*,?\s*$", head) or re.search(r"[”\"][,.!?]?\s*[^,.;:!?_]*$", head):
         return  # it attributes a direct quote, handled there
@@ -524,6 +544,8 @@ def _postposed(ctx: _Context, c: re.Match, emit: _Emitter) -> None:
         # relative clause of an apposition, and what precedes is the subject, not speech
         return
     gap = re.search(r",((?:\s+[a-z][\w-]*){0,2})\s*$", masked[s_lo:np_start])
+    if found and gap and _CUE_RE.search(gap.group(1)):
+        return  # "X, who asked not to be named, said the NLF had told ...": X's speech
     if found and gap:
         content_end = s_lo + gap.start() + 1
     elif re.search(r",\s*$", head):

@@ -68,6 +68,45 @@ def _lead_tokens(key: str) -> tuple[str, ...]:
     return tuple(m.group() for _, m in zip(range(2), re.finditer(r"\w+", key), strict=False))
 
 
+# possessors that stand for the place the article is about, not a rival owner
+_GENERIC_OWNERS = frozenset(
+    ["country's", "nation's", "city's", "state's", "region's", "province's", "town's"]
+)
+_NATIONALITY_RE = re.compile(r"[\w-]+(?:an|ian|ese|ish|i|ic|ch)")
+
+
+def _qualifier(key: str) -> tuple[str, str]:
+    """What sets an organisation apart from others of its kind: its leading nationality
+    adjective ("lebanese army") or its owner ("ombudsman's office"), as (kind, word)."""
+    words = key.split()
+    while words and words[0] in _GENERIC_OWNERS:
+        words = words[1:]
+    if len(words) < 2 or words[0] in _ORG_WORDS:
+        return "", ""
+    if words[0].endswith("'s"):
+        return "owner", words[0]
+    if _NATIONALITY_RE.fullmatch(words[0]):
+        return "adjective", words[0]
+    return "", ""
+
+
+def _rivals(key: str, names: set[str]) -> bool:
+    """Is ``key`` another body than the one named ``names``, though both end alike ("the
+    Lebanese army" after "the Israeli army", "the Ombudsman's Office" after "the mayor's
+    office")? Only a qualifier of the same kind, and a different one, tells them apart."""
+    kind, word = _qualifier(key)
+    if not kind:
+        return False
+    theirs = [_qualifier(k) for k in names]
+    same_kind = [w for k, w in theirs if k == kind]
+    return bool(same_kind) and word not in same_kind
+
+
+def _name_start(word: str) -> bool:
+    """A word that may open an organisation's name: a capitalised one or an ordinal ("33rd")."""
+    return _is_cap(word) or re.fullmatch(r"\d+(?:st|nd|rd|th)", word) is not None
+
+
 def _rank(role: str) -> bool:
     """A rank or title of several capitalised words, with no office: "Chief Inspector"."""
     words = role.split()
@@ -253,6 +292,8 @@ class _Registry:
 
     def organisation(self, name: str) -> _Entity:
         name = _clean(re.sub(r"^(?:the|The)\s+", "", name))
+        # "the Kenya-led X mission", "the Saudi-backed X": who leads it is no part of its name
+        name = re.sub(r"^[A-Z][\w]*-(?:led|backed|based|run|sponsored)\s+(?=[A-Z])", "", name)
         # "Front for the Liberation of the Enclave of Cabinda (FLEC)": the name, and its
         # abbreviation as another name of it
         abbreviated = _ABBREVIATION_RE.search(name)
@@ -260,13 +301,14 @@ class _Registry:
         if abbreviated:
             name = name[: abbreviated.start()]
         words = name.split()
-        if words and _is_cap(words[-1]) and not _is_cap(words[0]):
-            # "the fictional Levant Monitoring Group" -> "Levant Monitoring Group"
-            first = next(i for i, w in enumerate(words) if _is_cap(w))
+        if words and _is_cap(words[-1]) and not _name_start(words[0]):
+            # "the fictional Levant Monitoring Group" -> "Levant Monitoring Group"; a number
+            # opens a unit's name ("the army's 6th Infantry Division")
+            first = next(i for i, w in enumerate(words) if _name_start(w))
             # (but "government of the Republic of Ghana" is the government, not the country)
             head_of = any(w in {"of", "for"} for w in words[:first])
             if not head_of and all(
-                _is_cap(w) or w in {"of", "for", "and", "the"} for w in words[first:]
+                _name_start(w) or w in {"of", "for", "and", "the"} for w in words[first:]
             ):
                 name = " ".join(words[first:])
         entity = self.find(name)
@@ -277,6 +319,7 @@ class _Registry:
                     candidate.kind == "organisation"
                     and core in {_org_core(k) for k in candidate.names()}
                     and self.counts(candidate, core)
+                    and not _rivals(_key(name), candidate.names())
                 ):
                     entity = candidate
                     break

@@ -119,6 +119,17 @@ _ATTACK_WORDS = _wordset(
 )
 
 
+_MOTION_WORDS = _wordset(
+    "fled flee fleeing returned return moved went travelled traveled walked evacuated escaped"
+)
+
+
+_PLACE_OF_WORDS = _wordset(
+    "residents inhabitants villagers people outskirts edge centre center streets town city "
+    "village villages camp mayor governor"
+)
+
+
 def _after_locative(text: str, start: int) -> bool:
     """Do the words before ``start`` put a place there: "in", "near", "attack on"? (A speaker's
     name is not read there; the place stage reads such names as it always has.)"""
@@ -128,7 +139,12 @@ def _after_locative(text: str, start: int) -> bool:
     last = before[-1].casefold()
     if last in _LOCATIVE:
         return True
-    return last == "on" and len(before) > 1 and before[-2].casefold() in _ATTACK_WORDS
+    previous = before[-2].casefold() if len(before) > 1 else ""
+    if last == "to":  # "who fled to Kalma Nuri", not "said to Ana Ruiz"
+        return previous in _MOTION_WORDS
+    if last == "of":  # "Residents of Ras Tamra", "the outskirts of Kalma Nuri"
+        return previous in _PLACE_OF_WORDS
+    return last == "on" and previous in _ATTACK_WORDS
 
 
 def _is_role(word: str) -> bool:

@@ -85,7 +85,11 @@ def _np_word(word: str) -> bool:
         or base != word
         or w in _PRONOUNS
         or w in {"which", "who"}
+        or _ORDINAL_RE.fullmatch(w) is not None  # "the 6th Infantry Division", "33rd Front"
     )
+
+
+_ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)")
 
 
 # words that make the place after them an object, not a speaker: "a group banned by Islamabad,
@@ -105,6 +109,13 @@ _DESCRIBED_HEAD_RE = re.compile(
 _DESCRIBED_BY_PARTICIPLE_RE = re.compile(
     r"(?:A|An|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*\s+[a-z]{3,}ing\s"
 )
+# a whole segment that is someone unnamed, by any lowercase noun: "a paramedic", "an old cook"
+_UNNAMED_NP_RE = re.compile(r"(?:A|An|a|an)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*")
+# a phrase opening with its possessor and a lowercase noun: "the group's armed wing" aside,
+# "al-Qaeda's affiliate in the Sahel"
+_POSSESSOR_RE = re.compile(r"[\w-]+['’]s\s+[a-z]")
+# the plain reporting verbs ("promised", "declared" also follow things: "A referendum promised")
+_SAID_RE = re.compile(r"(?:said|says|told|tells)\b")
 _WHO_CLAUSE_RE = re.compile(r"(?<=\w)\s+who\s+(?!gave\b|gives\b).*$")
 
 
@@ -443,6 +454,7 @@ class _Speakers:
             prev is not None
             and self._appositive_segment(last)
             and not re.match(r"(?:In|On|At|After|From|During|For|With)\s", prev[0])
+            and self._set_off(cue_start)
         ):
             found = self._named_with_appositive(prev, last, scope_end)
             if found is not None:
@@ -455,13 +467,7 @@ class _Speakers:
             described = self._described_head(last, last_start, scope_end)
             if described is not None:
                 return described
-        offset, phrase = _trailing_np(_strip_location(last) if _is_cap(last) else last)
-        if re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(last).casefold() in (
-            _ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS
-        ):
-            offset, phrase = 0, last
-        elif _group(last.split()[0].casefold()) or _capitalised_group(last):
-            offset, phrase = 0, last  # "officials at the Torkham border crossing"
+        offset, phrase = self._speaker_phrase(last, cue_start)
         if not phrase:
             return False, None, cue_start
         if self._object_not_subject(lo, last_start + offset, phrase):
@@ -482,9 +488,25 @@ class _Speakers:
             role = self.appositive_role(prev[0])
             role = re.sub(r"^[A-Z][\w-]*['’]s\s+", "", role)
             entity.offer_role(role)
-            start = prev[1] + _trailing_np(prev[0])[0]
+            start = prev[1] + _role_offset(prev[0])
         self.registry.mention(position, entity)
         return True, entity, start
+
+    def _set_off(self, cue_start: int) -> bool:
+        """Whether a comma closes the segment before the cue: "X, the governor, said" has an
+        appositive; "... between X and Y, the governor said" is a postposed cue, Y no name."""
+        return self.masked[max(0, cue_start - 3) : cue_start].rstrip().endswith(",")
+
+    def _speaker_phrase(self, last: str, cue_start: int) -> tuple[int, str]:
+        """The speaker's noun phrase in the segment ``last`` before a cue: (offset, phrase)."""
+        whole = re.match(r"(?:a|an|the|one)\s", last, re.IGNORECASE) and _head_word(
+            last
+        ).casefold() in (_ROLE_WORDS | _GROUP_WORDS | _ORG_WORDS)
+        if whole or _group(last.split()[0].casefold()) or _capitalised_group(last):
+            return 0, last  # "the spokesman", "officials at the Torkham border crossing"
+        if _UNNAMED_NP_RE.fullmatch(last) and _SAID_RE.match(self.masked, cue_start):
+            return 0, last  # "a paramedic", "an elderly cook": someone unnamed
+        return _trailing_np(_strip_location(last) if _is_cap(last) else last)
 
     def _object_not_subject(self, lo: int, position: int, phrase: str) -> bool:
         """Whether ``phrase`` (at ``position``) ends on the object of a preposition, not on the
@@ -530,6 +552,11 @@ class _Speakers:
         """ "Serhiy Khlan, a deputy for Kherson Regional Council, said": the name before the
         appositive, which gives its role; (True, entity, start) or None."""
         offset, name_phrase = _trailing_np(prev[0])
+        # a short form in brackets after the name: "the Front (NLF)"; or only the short form
+        # is a name ("Jama'at ... (JNIM)" gives "JNIM)")
+        name_phrase = re.sub(r"\s*\([^()]*\)$", "", name_phrase)
+        if name_phrase.endswith(")") and "(" not in name_phrase:
+            name_phrase = name_phrase[:-1]
         if not (name_phrase and (name_phrase == prev[0] or _is_cap(name_phrase[:1]))):
             return None
         position = prev[1] + offset
@@ -562,6 +589,11 @@ class _Speakers:
         "spokeswoman for the rebel alliance"."""
         if _bare_role(text):
             return True
+        if _POSSESSOR_RE.match(text):
+            # "JNIM, al-Qaeda's affiliate in the Sahel, said": describes JNIM
+            return _head_word(text).casefold() not in _ORG_WORDS
+        if text.startswith("part of "):
+            return True  # "The M23, part of the X coalition, said": describes the M23
         m = re.match(r"(a|an|the|his|her|its|their|one of)\s", text)
         if not m:
             return False
@@ -642,6 +674,14 @@ _LOCATED_RE = re.compile(
     r"^(.*?)\s+(?:in|from|at|near|outside|around)\s+(?:the\s+)?(?:[a-z]+\s+)?"
     r"(?:[A-Z][\w’'-]*|area|region|city|town|country)(?:\s+(?:[A-Z][\w’'-]*|and))*$"
 )
+
+
+def _role_offset(segment: str) -> int:
+    """Where the role in a segment before a name starts: the whole of "the head of the Berd
+    community", else the noun phrase it ends on ("... said the mayor")."""
+    if re.match(r"(?:the|a|an|its|his|her|their)\s", segment, re.IGNORECASE):
+        return 0
+    return _trailing_np(segment)[0]
 
 
 def _strip_location(phrase: str) -> str:

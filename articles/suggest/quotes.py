@@ -27,7 +27,7 @@ from .sentences import (
     _words,
 )
 from .types import QuoteSuggestion
-from .vocabulary import _CUE_RE, _DOUBLE_MARKS, _GROUP_WORDS
+from .vocabulary import _CUE_RE, _DOUBLE_MARKS, _GROUP_WORDS, _ROLE_WORDS, _wordset
 
 if TYPE_CHECKING:
     from .entities import _Entity
@@ -60,16 +60,28 @@ def _read_sentences(body, masked, paragraphs, index: _QuoteIndex, who: _Speakers
     """Each sentence in turn: the people it names, its reported speech, its quotes' speakers."""
     candidates: list[_Candidate] = []
     lookback = _Lookback(body)
-    for p_lo, p_hi in paragraphs:
+    for number, (p_lo, p_hi) in enumerate(paragraphs):
         for s_lo, s_hi in _sentences(masked, p_lo, p_hi):
             ctx = _Context(body, masked, s_lo, s_hi, p_hi, index, who)
             _note_people(ctx, major)
+            first = len(candidates)
             _reported(ctx, candidates)
+            _note_said(index, number, candidates[first:])
             for q in ctx.quotes():
                 _attribute(ctx, q, lookback)
                 if q.resolved:
                     index.resolved[q.paragraph] = q
     return candidates
+
+
+def _note_said(index: _QuoteIndex, paragraph: int, found: list[_Candidate]) -> None:
+    """Keep the speaker of a paragraph's last reported speech that has one (a civilian's own
+    words often follow in paragraphs of their own: 'X said ... .' then '"..."')."""
+    named = [c for c in found if c.entity is not None]
+    if named:
+        last = max(named, key=lambda c: c.end)
+        if last.entity is not None:
+            index.said[paragraph] = (last.end, last.entity)
 
 
 def _direct_candidates(body: str, masked: str, quotes: list[_Quote]) -> list[_Candidate]:
@@ -163,6 +175,8 @@ _GAVE_NAME_RE = re.compile(
 _MODIFIED_NOUNS = _GROUP_WORDS | {
     "men", "women", "children", "villages", "village", "towns", "community", "communities",
     "areas", "area", "land", "lands", "homeland", "language", "clan", "clans", "tribe", "tribes",
+    "camp", "camps", "district", "districts", "neighbourhood", "neighborhood", "settlement",
+    "municipality", "commune", "county", "province", "region", "valley",
 }  # fmt: skip
 _MODIFIED_NOUN_RE = re.compile(r"\s+([a-z]+)\b")
 
@@ -172,11 +186,17 @@ def _note_people(ctx: _Context, major) -> None:
     masked, lo, hi, registry = ctx.masked, ctx.lo, ctx.hi, ctx.who.registry
     major, place_keys, demonyms = major
     names = _person_names(masked, lo, hi, major, place_keys, demonyms, bounded=True)
-    for start, _end, name, role in names:
+    for start, end, name, role in names:
         if _after_locative(masked, start):
             continue  # "an attack on Mocímboa da Praia", "a camp near Hamid Village"
+        if re.search(r"\b\d+(?:st|nd|rd|th)\s+$", masked[max(0, start - 8) : start]):
+            continue  # "the 6th Infantry Division", "the 33rd Front": a unit, no one's name
+        if any(w.casefold() in _INSTITUTION_WORDS for w in name.split()):
+            continue  # "Gondar Comprehensive Specialized Hospital": a building, no one's name
+        if _names_a_people(masked, end):
+            continue  # "had hit Kalma Nuri camp", "in the Ras Tamra district": a place's name
         entity = registry.find(name) or registry.person(name, role)
-        entity.offer_role(role)
+        entity.offer_role(role or _role_before(masked, lo, start))
         registry.mention(start, entity)
     for m in _GAVE_NAME_RE.finditer(masked, lo, hi):
         # "He gave his name as Yakobus and said": one name, the sentence's subject's (so it
@@ -205,6 +225,25 @@ def _note_people(ctx: _Context, major) -> None:
                     found.extend((entity.serial, -len(key), at, entity) for at in at_starts)
     for _serial, _length, at, entity in sorted(found, key=lambda f: f[:3]):
         registry.mention(at, entity)
+
+
+# words that make a capitalised name a building or an institution's, not a person's
+_INSTITUTION_WORDS = _wordset(
+    "hospital clinic school university college academy market airport airstrip mosque "
+    "cathedral stadium camp prison"
+)
+# a role set off before a name: "The governor of Cabo Delgado, Celestino Mucavele, visited"
+_ROLE_BEFORE_RE = re.compile(r"(?<!\w)(?:The|the)\s+([a-z][^,;:.!?_]{2,60}),\s*$")
+
+
+def _role_before(masked: str, lo: int, start: int) -> str:
+    """The role a name's apposition before it gives ("the governor of X, NAME"), or ""."""
+    m = _ROLE_BEFORE_RE.search(masked, max(lo, start - 70), start)
+    if m is None:
+        return ""
+    role = m.group(1)
+    head = re.split(r"\s+(?:of|for|in|at)\s+", role, maxsplit=1)[0].split()[-1]
+    return role if head.casefold() in _ROLE_WORDS else ""
 
 
 def _names_a_people(masked: str, end: int) -> bool:

@@ -32,6 +32,9 @@ RULES: dict[str, Rule] = {
     "quote.marks.next-paragraph": Rule(
         "the speaker of the paragraph before, for a paragraph that opens with it", 0.89
     ),
+    "quote.marks.after-reported": Rule(
+        "the speaker of reported speech before it in its paragraph, for a sentence it opens", 0.5
+    ),
     "quote.marks.said-colon": Rule("the paragraph before, which ends 'X said:'", 0.75),
     "quote.marks.subject": Rule("the subject of its sentence, someone the article named", 0.67),
     "quote.marks.naming": Rule("a verb that names it: 'called the offensive \"stalled\"'", 0.96),

@@ -43,6 +43,8 @@ class _QuoteIndex:
         self.opens = [q.open for q in quotes]
         self.by_paragraph: dict[int, list[_Quote]] = {}
         self.resolved: dict[int, _Quote] = {}  # paragraph -> its last quote attributed so far
+        # paragraph -> where its last reported speech with a speaker ends, and that speaker
+        self.said: dict[int, tuple[int, _Entity]] = {}
         for q in quotes:
             self.by_paragraph.setdefault(q.paragraph, []).append(q)
 

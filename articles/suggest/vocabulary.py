@@ -103,7 +103,7 @@ _ORG_WORDS = _wordset(
     administration authority authorities command mission wire news times post radio television
     tv reuters ap afp bureau directorate guard guards militia coalition alliance federation
     red cross crescent presidency chiefs staff junta regime movement university center centre
-    diocese archdiocese eparchy church vicariate parish
+    diocese archdiocese eparchy church vicariate parish league division
     """
 )
 
