@@ -894,3 +894,37 @@ def test_a_settlement_described_by_any_adjective_is_not_read_as_one():
         "BEIRUT (Cedar Wire) - Strikes hit Syria's Idlib province, near Kafr Latah, a dusty town."
     )
     assert "Kafr Latah" not in [p.text for p in found(body)]
+
+
+# -- a place whose name is also a person's surname in the same text ----------------------------
+
+
+def test_a_surname_shared_with_a_town_is_excluded_only_where_it_names_the_person():
+    body = (
+        "Espérance Uvira, who runs a women's group, said the clinic had closed. "
+        "'Nobody can reach us', Uvira said.\n\nThousands walked towards Uvira on Monday, and "
+        "trucks left for Uvira at dawn. Uvira, the largest town on the lake, was calm."
+    )
+    out = found(body)
+    assert [(p.text, p.place) for p in out] == [("Uvira", "Uvira")] * 3
+    assert [p.start for p in out] == [
+        body.index("towards Uvira") + 8,
+        body.index("for Uvira") + 4,
+        body.index("Uvira, the largest"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The convoy stopped 30 km north of Uvira.",
+        "Fighting reached the outskirts of Uvira.",
+        "Traffic between Uvira and the border was cut.",
+        "A helicopter landed at the Uvira airstrip.",
+    ],
+)
+def test_a_shared_surname_is_the_town_after_a_place_preposition(sentence):
+    body = "Marc Uvira, a trader, said prices had doubled. " + sentence
+    assert "Uvira" in [p.place for p in found(body)]
+    # and where the surname stands alone as a speaker, it stays the person
+    assert [p.text for p in found("Marc Uvira spoke first. 'It is over', Uvira said.")] == []

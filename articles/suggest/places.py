@@ -251,8 +251,33 @@ def _mark_surnames(body: str, surnames: set[str], ctx: _Context) -> None:
         found = re.match(r"[\w’'.-]*", body[p : p + longest + 1])
         run = found.group() if found else ""
         for end in [i for i, ch in enumerate(run) if ch == "."] + [len(run)]:
-            if 0 < end <= longest and body[p : p + end] in surnames:
+            name = body[p : p + end]
+            if 0 < end <= longest and name in surnames and not _surname_as_place(body, p, p + end):
                 ctx.mark(p, p + end)
+
+
+# before a surname that is used as a place's name: "in Goma", "towards Goma", "the road to
+# Goma", "40 km south of Djibo", "between Goma and Rutshuru" (not "according to Goma")
+_SURNAME_PLACE_BEFORE_RE = re.compile(
+    r"(?:\b(?:in|near|around|outside|toward|towards|across|into|through|between|besieged)"
+    r"|(?<!according)\s+to|\b(?:left|leave|leaving|fled|headed|heading|bound)\s+for|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of"
+    r"|\b(?:town|city|village|outskirts|centre|center|streets)\s+of)\s+$",
+    re.IGNORECASE,
+)
+# after it: "Djibo, the capital of Soum province", "Goma, a city of two million", "Djibo airstrip"
+_SURNAME_PLACE_AFTER_RE = re.compile(
+    r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:capital|town|city|village|hub|port|seat)\b"
+    r"|\s+(?:airstrip|airport|camp|district|province|region|territory|town hall)\b"
+)
+
+
+def _surname_as_place(body: str, s: int, e: int) -> bool:
+    """A bare surname that the words around it make a place of: the town Djibo, not the man
+    Amadou Djibo ("in Djibo", "Djibo, the capital of Soum"); "Goma said" stays the person."""
+    return bool(
+        _SURNAME_PLACE_BEFORE_RE.search(body, max(0, s - 30), s)
+        or _SURNAME_PLACE_AFTER_RE.match(body, e)
+    )
 
 
 def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
