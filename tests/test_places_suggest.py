@@ -928,3 +928,17 @@ def test_a_shared_surname_is_the_town_after_a_place_preposition(sentence):
     assert "Uvira" in [p.place for p in found(body)]
     # and where the surname stands alone as a speaker, it stays the person
     assert [p.text for p in found("Marc Uvira spoke first. 'It is over', Uvira said.")] == []
+
+
+# -- "the city" for the story's city, not one named once in passing ----------------------------
+
+
+def test_the_city_is_not_a_city_named_once_in_passing_when_another_is_named_again():
+    body = (
+        "Rescue teams in Mosul worked through the night.\n\nThe minister, who had flown back from "
+        "Amman, said more aid was on its way.\n\nA doctor said every hospital in the city was "
+        "full.\n\nMosul has been rebuilt slowly since the war."
+    )
+    [city] = [p for p in found(body) if p.text == "city"]
+    assert city.place == "Mosul"
+

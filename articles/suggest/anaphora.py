@@ -121,6 +121,9 @@ class _Earlier:
     def __init__(self, mentions: list[_Mention], body: str):
         self.mentions, self.body = mentions, body
         self.in_text: dict[str, int] = {}  # name -> mentions by name outside the dateline
+        # name -> mentions by name in the whole text: of two places named as often so far, one
+        # the article names only once is named in passing ("Hodeidah", not "Riyadh" once)
+        self.total = _named_counts(mentions, body)
         # where the first government department is named ("the health department"), searched
         # once rather than back from each "the department"
         office = _OFFICE_DEPARTMENT_RE.search(body)
@@ -174,8 +177,13 @@ class _Earlier:
             if index > group[1]:
                 group[1], group[2] = index, mention
             best = self._best.get(pool)
-            if best is None or (group[0], group[2].start) > (best[0], best[2].start):
+            if best is None or self._rank(group) > self._rank(best):
                 self._best[pool] = group
+
+    def _rank(self, group: list) -> tuple[int, bool, int]:
+        """How a place of a pool ranks: mentions so far, then not named in passing (once in the
+        whole text), then the latest."""
+        return group[0], self.total.get(_key(group[2].target.name), 0) > 1, group[2].start
 
     def last(self, kind: str) -> _Target | None:
         """The target of the last mention of ``kind`` so far."""
@@ -205,7 +213,7 @@ class _Earlier:
         best = self._best.get(pool)
         if best is not None and but is not None and _key(best[2].target.name) == _key(but.name):
             others = [g for name, g in self._groups.get(pool, {}).items() if name != _key(but.name)]
-            best = max(others, key=lambda g: (g[0], g[2].start), default=None)
+            best = max(others, key=self._rank, default=None)
         return best[2].target if best else None
 
     def first(self, key: str, kind: str) -> _Target | None:
@@ -215,6 +223,16 @@ class _Earlier:
     def same(self, target: _Target) -> _Target:
         """The first mention's target with ``target``'s name and kind, else ``target``."""
         return self.first(_key(target.name), target.kind) or target
+
+
+def _named_counts(mentions: list[_Mention], body: str) -> dict[str, int]:
+    """How often each place is named (not by a generic noun, nor in the dateline) in the text."""
+    counts: dict[str, int] = {}
+    for mention in mentions:
+        if mention.rule != "place.anaphora" and not _is_dateline(body, mention):
+            name = _key(mention.target.name)
+            counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 def _is_dateline(body: str, mention: _Mention) -> bool:
