@@ -942,3 +942,16 @@ def test_the_city_is_not_a_city_named_once_in_passing_when_another_is_named_agai
     [city] = [p for p in found(body) if p.text == "city"]
     assert city.place == "Mosul"
 
+
+def test_the_city_is_the_paragraphs_own_not_one_named_once_in_passing_just_before():
+    body = (
+        "Crowds gathered in Mosul on Friday.\n\nMosul, the largest city in the north, was "
+        "retaken in 2017. A plan drawn up in Amman last year was meant to rebuild the city "
+        "within five years."
+    )
+    [city] = [p for p in found(body) if p.text == "city"]
+    assert city.place == "Mosul"
+    # named again elsewhere, the place just before is the one meant, as before
+    again = body + "\n\nThe plan's authors met in Amman again in May."
+    [city] = [p for p in found(again) if p.text == "city"]
+    assert city.place == "Amman"

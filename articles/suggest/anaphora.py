@@ -136,6 +136,7 @@ class _Earlier:
         self._groups: dict[str, dict[str, list]] = {}
         self._best: dict[str, list] = {}
         self._recent: dict[str, _Mention] = {}
+        self._openers: dict[tuple[str, int], _Mention] = {}  # (pool, paragraph) -> its first word
         self._first: dict[tuple[str, str], _Target] = {}
         self.capitals: dict[str, _Target] = {}  # "state capital" -> the city an appositive named
         for mention in mentions:
@@ -172,6 +173,8 @@ class _Earlier:
             recent = self._recent.get(pool)
             if recent is None or mention.end > recent.end:
                 self._recent[pool] = mention
+            if _opens_paragraph(self.body, mention):
+                self._openers.setdefault((pool, mention.start), mention)
             group = self._groups.setdefault(pool, {}).setdefault(_key(target.name), [0, -1, None])
             group[0] += 1
             if index > group[1]:
@@ -206,7 +209,16 @@ class _Earlier:
             # they came from; the city is the story's, unless that is the only one
             best = self.most_mentioned(pool)
             return found.target if best is None or best is found.target else None
-        return found.target
+        return self._paragraphs_own(pool, position, found) or found.target
+
+    def _paragraphs_own(self, pool: str, position: int, found: _Mention) -> _Target | None:
+        """ "Hodeidah, Yemen's fourth-largest city ... an agreement signed in Stockholm was
+        meant to demilitarise the city": the place the paragraph opens with, named again
+        elsewhere, rather than one the whole text names only once, in passing."""
+        opener = self._openers.get((pool, self.body.rfind("\n", 0, position) + 1))
+        if opener is None or opener is found or self.total.get(_key(found.target.name), 0) > 1:
+            return None
+        return opener.target if self.total.get(_key(opener.target.name), 0) > 1 else None
 
     def most_mentioned(self, pool: str, but: _Target | None = None) -> _Target | None:
         """The place of ``pool`` mentioned most so far (the latest on a tie), other than ``but``."""
@@ -233,6 +245,12 @@ def _named_counts(mentions: list[_Mention], body: str) -> dict[str, int]:
             name = _key(mention.target.name)
             counts[name] = counts.get(name, 0) + 1
     return counts
+
+
+def _opens_paragraph(body: str, mention: _Mention) -> bool:
+    """A place named by the first word of a paragraph, not a dateline's."""
+    starts = mention.start == 0 or body[mention.start - 1] == "\n"
+    return starts and mention.rule != "place.anaphora" and not _is_dateline(body, mention)
 
 
 def _is_dateline(body: str, mention: _Mention) -> bool:
