@@ -955,3 +955,49 @@ def test_the_city_is_the_paragraphs_own_not_one_named_once_in_passing_just_befor
     again = body + "\n\nThe plan's authors met in Amman again in May."
     [city] = [p for p in found(again) if p.text == "city"]
     assert city.place == "Amman"
+
+
+# -- named sites the gazetteer lacks: camps, terminals, airstrips, parks, islands ---------------
+
+
+def test_a_named_camp_is_a_site_near_the_sentences_city_and_its_bare_name_later_too():
+    body = (
+        "Shelling hit the Sheria camp outside Nyala on Sunday. Families who reached Sheria "
+        "last year said food had run out."
+    )
+    out = {p.text: p for p in found(body)}
+    camp, bare = out["Sheria camp"], out["Sheria"]
+    assert (camp.place, camp.rule, bare.place, bare.rule) == (
+        "Sheria camp",
+        "place.site",
+        "Sheria camp",
+        "place.repeat",
+    )
+    assert (camp.latitude, camp.longitude) == (out["Nyala"].latitude, out["Nyala"].longitude)
+    assert camp.note.startswith("approximate")
+
+
+def test_a_named_terminal_is_placed_at_the_city_before_it_not_at_one_listed_after():
+    body = (
+        "Officials in Aden said tankers were turned away from the Qarn oil terminal and sent "
+        "on to Mukalla."
+    )
+    out = {p.text: p for p in found(body)}
+    terminal = out["Qarn oil terminal"]
+    assert (terminal.kind, terminal.rule) == ("facility", "place.site")
+    assert terminal.latitude == out["Aden"].latitude
+
+
+def test_a_political_camp_that_speaks_is_no_site():
+    assert [p.text for p in found("The Varga camp said on Monday it would appeal.")] == []
+
+
+# -- a person's given name is not the city of that name -----------------------------------------
+
+
+def test_a_given_name_described_as_a_person_is_not_the_city_of_that_name():
+    body = "Hassan, a driver who brings water to the villages, said the road was closed."
+    assert found(body) == []
+    assert [p.place for p in found("Shops reopened in Hassan, a man who runs one said.")] == [
+        "Hassan"
+    ]

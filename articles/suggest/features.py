@@ -123,11 +123,22 @@ class _Anchors:
             return None
         return min(near, key=lambda x: (abs(x[0] - s), x[1]))[2].target
 
-    def around(self, s: int, e: int) -> _Target | None:
-        """The nearest city in the sentence, else its nearest region the gazetteer placed; else
-        the city of the article's country the article names most (its dateline's, often); else
-        the last city named before; else the country itself."""
-        found = self.nearest(s, e) or self.nearest(s, e, self.regions)
+    def before(self, s: int, e: int) -> _Target | None:
+        """The city or facility named last before ``s`` in its sentence, else the sentence's
+        region nearest ``s`` (a site listed before another town's is not at that town)."""
+        lo = self.sentence(s, e)[0]
+        k = bisect.bisect_left(self.by_start, (s,))
+        if k > 0 and self.by_start[k - 1][0] >= lo:
+            return self.by_start[k - 1][2].target
+        return self.nearest(s, e, self.regions)
+
+    def around(self, s: int, e: int, after: bool = True) -> _Target | None:
+        """The nearest city in the sentence, else its nearest region the gazetteer placed (with
+        ``after`` false: only what ``before`` finds); else the city of the article's country the
+        article names most (its dateline's, often); else the last city named before; else the
+        country itself."""
+        found = (self.nearest(s, e) or self.nearest(s, e, self.regions)) if after else None
+        found = found or self.before(s, e)
         if found is not None:
             return found
         if self.in_focus:
@@ -178,8 +189,10 @@ def _clean_name(ctx: _Context, m: re.Match, group: int = 1) -> tuple[int, str] |
 
 def _placed(ctx: _Context, anchors: _Anchors, s: int, e: int, name: str, kind: str, **kw):
     anchor = anchors.around(s, e)
-    if anchor is None:
-        return None
+    return None if anchor is None else _near(ctx, anchor, name, kind, **kw)
+
+
+def _near(ctx: _Context, anchor: _Target, name: str, kind: str, **kw) -> _Target:
     note = f"approximate: placed at {anchor.name}, named nearby"
     code = anchor.country_code or ctx.focus
     return _Target(name, anchor.latitude, anchor.longitude, kind, code, True, note=note, **kw)
@@ -217,6 +230,34 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
         )
         if target is not None:
             _define(ctx, anchors, s, m.end(1), target, "place.facility")
+
+
+# "Abu Shouk camp", "the Zamzam displacement camp", "the Ras Isa fuel terminal", "Kamaran
+# Island", "Virunga National Park": a site named by its own name and what it is
+_SITE_RE = re.compile(
+    rf"({_NAME})\s+((?:(?:refugee|displacement|IDP|transit)\s+)?camp|"
+    r"(?:(?:oil|fuel|gas|export)\s+)?terminal|airstrip|airfield|National\s+Park|"
+    r"[Ii]sland|[Pp]eninsula)\b(?!['’]s)(?!\s+(?:said|says|told)\b)"
+)
+_SITE_KINDS = {"terminal": "facility", "airstrip": "facility", "airfield": "facility"}
+
+
+def _named_sites(ctx: _Context, anchors: _Anchors) -> None:
+    """ "Abu Shouk camp", "the Ras Isa fuel terminal": a site the gazetteer lacks, placed near
+    what its sentence names; its bare name later is the site too ("fled to Abu Shouk")."""
+    for m in _SITE_RE.finditer(ctx.body):
+        found = _clean_name(ctx, m)
+        if found is None or _in_longer_name(ctx.body, m.start(2), m.end(2)):
+            continue
+        s, stem = found
+        what = m.group(2).split()[-1].casefold()
+        whole = " ".join(ctx.body[s : m.end()].split())
+        kind = _SITE_KINDS.get(what, "other")
+        anchor = anchors.around(s, m.end(), after=False)
+        if anchor is not None:
+            target = _near(ctx, anchor, whole, kind, feature=what, aliases=(stem,))
+            _define(ctx, anchors, s, m.end(), target, "place.site")
+            ctx.learned.setdefault(stem, (target, "place.repeat"))
 
 
 def _settlements(ctx: _Context, anchors: _Anchors) -> None:

@@ -48,6 +48,9 @@ RULES: dict[str, Rule] = {
     "place.facility": Rule(
         "a facility the gazetteer lacks: 'Bab al-Hawa border crossing', 'X Airport'", 0.5
     ),
+    "place.site": Rule(
+        "a camp, terminal, airstrip, park or island the gazetteer lacks: 'Abu Shouk camp'", 0.5
+    ),
     "place.settlement": Rule(
         "a town or village the gazetteer lacks, named as one: 'the village of Kafr Latah'", 0.5
     ),

@@ -42,6 +42,7 @@ from .features import (
     _listed_settlements,
     _located_settlements,
     _named_facilities,
+    _named_sites,
     _place_reserved,
     _region_suffixes,
     _repeats,
@@ -94,6 +95,7 @@ def suggest_places(
         _drop_far_namesakes(ctx)
     anchors = _Anchors(ctx)
     _place_reserved(ctx, anchors, reserved)
+    _named_sites(ctx, anchors)
     if gaz is not None:
         _region_suffixes(ctx, anchors)
         _crossings(ctx, anchors)
@@ -267,7 +269,7 @@ _SURNAME_PLACE_BEFORE_RE = re.compile(
 # after it: "Djibo, the capital of Soum province", "Goma, a city of two million", "Djibo airstrip"
 _SURNAME_PLACE_AFTER_RE = re.compile(
     r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:capital|town|city|village|hub|port|seat)\b"
-    r"|\s+(?:airstrip|airport|camp|district|province|region|territory|town hall)\b"
+    r"|\s+(?:airstrip|airport|district|province|region|territory|town hall)\b"
 )
 
 
@@ -571,6 +573,8 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
         return  # a village's name as the first word of a longer one: "Lake Kivu", "Intan Jaya"
     if entry.kind == "city" and (s, e) == ctx.dateline_country:
         return  # "MITROVICA, Kosovo": a country the gazetteer lacks, not its namesake town
+    if _PERSON_APPOSITIVE_RE.match(ctx.body, e) and not _locative_before(ctx.body, s):
+        return  # "Hassan, a fisherman who gave only his first name": a person, not the city
     code = entry.country_code
     primary = gaz.is_primary(entry, text)
     near = code in ctx.mentioned or code in ctx.nearby
@@ -603,6 +607,8 @@ def _in_the_articles_region(ctx: _Context, text: str, entry):
 
 
 _NEXT_NAME_RE = re.compile(r" [A-Z][\w’'-]*")
+# after a name, what describes a person: "Hassan, a fisherman who ...", "Amina, 34, ..."
+_PERSON_APPOSITIVE_RE = re.compile(r",\s+(?:(?:a|an)\s+(?:[\w-]+\s+){1,3}who\b|\d{1,2},)")
 _RIVER_AFTER_RE = re.compile(r" River\b")
 _COMPASS_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Central|Upper|Lower) $")
 _PREVIOUS_WORD_RE = re.compile(r"([A-Z][\w’'-]*)(?: (?:de|del|da|do|dos|la))? $")
