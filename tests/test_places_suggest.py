@@ -1001,3 +1001,37 @@ def test_a_given_name_described_as_a_person_is_not_the_city_of_that_name():
     assert [p.place for p in found("Shops reopened in Hassan, a man who runs one said.")] == [
         "Hassan"
     ]
+
+
+# -- roads by their number ----------------------------------------------------------------------
+
+
+def test_a_numbered_national_road_is_a_place_not_a_persons_name():
+    body = "Trucks left Goma at dawn. Traffic on National Road 2 north of Goma was cut by noon."
+    [road] = [p for p in found(body) if p.rule == "place.road"]
+    assert (road.text, road.place, road.kind) == ("National Road 2", "National Road 2", "facility")
+    assert road.note.startswith("approximate: placed at Goma")
+
+
+def test_a_numbered_road_is_placed_at_a_city_of_the_articles_country_before_it():
+    body = (
+        "GOMA, Democratic Republic of the Congo - Gunmen who had come from Kigali blocked "
+        "Route Nationale 4 on Sunday."
+    )
+    [road] = [p for p in found(body) if p.rule == "place.road"]
+    assert road.text == "Route Nationale 4"
+    assert road.country_code == "CD"  # at the story's city, not at Kigali across the border
+
+
+def test_a_town_before_national_park_is_the_parks_name_not_the_town():
+    body = (
+        "GOMA, Democratic Republic of the Congo - Rangers said poachers had been seen in the "
+        "Rutshuru National Park north of Goma."
+    )
+    out = found(body)
+    assert "Rutshuru" not in [p.text for p in out]
+    [park] = [p for p in out if p.rule == "place.site"]
+    assert (park.text, park.note) == (
+        "Rutshuru National Park",
+        "approximate: placed at Goma, named nearby",
+    )

@@ -132,13 +132,13 @@ class _Anchors:
             return self.by_start[k - 1][2].target
         return self.nearest(s, e, self.regions)
 
-    def around(self, s: int, e: int, after: bool = True) -> _Target | None:
+    def around(self, s: int, e: int, after: bool = True, before: bool = True) -> _Target | None:
         """The nearest city in the sentence, else its nearest region the gazetteer placed (with
-        ``after`` false: only what ``before`` finds); else the city of the article's country the
-        article names most (its dateline's, often); else the last city named before; else the
-        country itself."""
+        ``after`` false: only what ``before`` finds; with ``before`` false too: neither); else
+        the city of the article's country the article names most (its dateline's, often); else
+        the last city named before; else the country itself."""
         found = (self.nearest(s, e) or self.nearest(s, e, self.regions)) if after else None
-        found = found or self.before(s, e)
+        found = found or (self.before(s, e) if before else None)
         if found is not None:
             return found
         if self.in_focus:
@@ -253,11 +253,38 @@ def _named_sites(ctx: _Context, anchors: _Anchors) -> None:
         what = m.group(2).split()[-1].casefold()
         whole = " ".join(ctx.body[s : m.end()].split())
         kind = _SITE_KINDS.get(what, "other")
-        anchor = anchors.around(s, m.end(), after=False)
+        if what == "park":  # a park is large: only where its own sentence names a place
+            anchor = anchors.before(s, m.end()) or anchors.nearest(s, m.end())
+        else:
+            anchor = anchors.around(s, m.end(), after=False)
         if anchor is not None:
             target = _near(ctx, anchor, whole, kind, feature=what, aliases=(stem,))
             _define(ctx, anchors, s, m.end(), target, "place.site")
             ctx.learned.setdefault(stem, (target, "place.repeat"))
+
+
+# "National Road 2", "Route Nationale 1", "Federal Highway 15": a road by its number (a road
+# by its name alone, "the Highlands Highway", or by a code, "the M2 highway", is placed too
+# far from where the story is on it as often as not)
+_ROAD_RE = re.compile(
+    r"\b(?:(?:National|Federal|State|Provincial|Regional)\s+(?:Road|Highway|Route)|"
+    r"Route\s+Nationale|Highway)\s+\d{1,4}[A-Z]?\b"
+)
+
+
+def _named_roads(ctx: _Context, anchors: _Anchors) -> None:
+    """A road by its number, placed (only approximately) at the city of the article's country
+    named before it in its sentence, else at the story's city."""
+    for m in _ROAD_RE.finditer(ctx.body):
+        s, e = m.span()
+        if not ctx.free(s, e) or _in_longer_name(ctx.body, s, e):
+            continue
+        anchor = anchors.before(s, e)
+        if anchor is None or (ctx.focus and anchor.country_code != ctx.focus):
+            anchor = anchors.around(s, e, after=False, before=False)
+        if anchor is not None:
+            target = _near(ctx, anchor, " ".join(m.group().split()), "facility", feature="road")
+            _define(ctx, anchors, s, e, target, "place.road")
 
 
 def _settlements(ctx: _Context, anchors: _Anchors) -> None:

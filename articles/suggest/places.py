@@ -42,6 +42,7 @@ from .features import (
     _listed_settlements,
     _located_settlements,
     _named_facilities,
+    _named_roads,
     _named_sites,
     _place_reserved,
     _region_suffixes,
@@ -96,6 +97,7 @@ def suggest_places(
     anchors = _Anchors(ctx)
     _place_reserved(ctx, anchors, reserved)
     _named_sites(ctx, anchors)
+    _named_roads(ctx, anchors)
     if gaz is not None:
         _region_suffixes(ctx, anchors)
         _crossings(ctx, anchors)
@@ -194,6 +196,8 @@ def _set_people_aside(ctx: _Context) -> None:
         first = name.split()[0].casefold()
         if name.split()[-1] in place_ends or first in _FEATURE_FIRST:
             continue
+        if _FEATURE_LAST_RE.search(name):
+            continue  # "National Road 2", "Kamaran Island": a road's or a site's name
         if _DESCRIBING_RE.search(first):
             continue  # "Pakistan-administered Kashmir": a place described, no person
         ctx.mark(s, e)
@@ -204,6 +208,10 @@ def _set_people_aside(ctx: _Context) -> None:
 # a name that starts with one of these is a feature's, no person's: "Mount Sinjar" (else
 # "Sinjar" would be taken for a surname everywhere), "Lake Chad", "Jabal al-Zawiya"
 _FEATURE_FIRST = frozenset({"mount", "mt.", "lake", "jabal", "jebel", "cape", "gulf"})
+# ... or ends with one of these: "National Road", "Virunga National Park", "Kamaran Island"
+_FEATURE_LAST_RE = re.compile(
+    r"\s(?:Road|Highway|Route|Nationale|Motorway|Expressway|Island|Peninsula|National Park)$"
+)
 
 
 _PLACE_WORD_AFTER_RE = re.compile(
@@ -568,7 +576,7 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     if entry.kind == "city" and ctx.named_runs.get(s, e) > e and ctx.body[e : e + 1] == " ":
         return  # the "Kaman" of "the Kaman Aman Setu crossing": a longer name's first word
     if entry.kind == "city" and _RIVER_AFTER_RE.match(ctx.body, e):
-        return  # "the Jhelum River" is the river, not the town named after it
+        return  # "the Jhelum River", "Arli National Park": not the town named after it
     if entry.kind == "city" and entry.population < _SMALL and _NEXT_NAME_RE.match(ctx.body, e):
         return  # a village's name as the first word of a longer one: "Lake Kivu", "Intan Jaya"
     if entry.kind == "city" and (s, e) == ctx.dateline_country:
@@ -609,7 +617,7 @@ def _in_the_articles_region(ctx: _Context, text: str, entry):
 _NEXT_NAME_RE = re.compile(r" [A-Z][\w’'-]*")
 # after a name, what describes a person: "Hassan, a fisherman who ...", "Amina, 34, ..."
 _PERSON_APPOSITIVE_RE = re.compile(r",\s+(?:(?:a|an)\s+(?:[\w-]+\s+){1,3}who\b|\d{1,2},)")
-_RIVER_AFTER_RE = re.compile(r" River\b")
+_RIVER_AFTER_RE = re.compile(r" (?:River|National Park)\b")
 _COMPASS_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Central|Upper|Lower) $")
 _PREVIOUS_WORD_RE = re.compile(r"([A-Z][\w’'-]*)(?: (?:de|del|da|do|dos|la))? $")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n\"“‘'(—–-]\s*)$")
