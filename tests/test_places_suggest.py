@@ -1035,3 +1035,13 @@ def test_a_town_before_national_park_is_the_parks_name_not_the_town():
         "Rutshuru National Park",
         "approximate: placed at Goma, named nearby",
     )
+
+
+def test_the_districts_of_a_town_name_the_district_as_the_district_of_it_does():
+    body = "Floods cut roads in Mozambique, in the districts of Pemba and Montepuez."
+    [pemba] = [p for p in found(body) if p.text == "Pemba"]
+    assert (pemba.place, pemba.kind, pemba.rule) == (
+        "Pemba District",
+        "region",
+        "place.region-of-city",
+    )
