@@ -1045,3 +1045,16 @@ def test_the_districts_of_a_town_name_the_district_as_the_district_of_it_does():
         "region",
         "place.region-of-city",
     )
+
+
+def test_the_capital_is_a_capital_its_paragraph_named_before_the_last_countrys():
+    body = (
+        "Talks between Armenia and Azerbaijan resumed.\n\nIn May Yerevan offered to reopen two "
+        "roads into Azerbaijan, and crowds protested in the capital."
+    )
+    [capital] = [p for p in found(body) if p.text == "capital"]
+    assert capital.place == "Yerevan"
+    # with no capital named in its paragraph, the last country's, as before
+    alone = "Talks between Armenia and Azerbaijan resumed, and crowds protested in the capital."
+    [capital] = [p for p in found(alone) if p.text == "capital"]
+    assert capital.place == "Baku"

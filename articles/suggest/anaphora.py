@@ -193,6 +193,13 @@ class _Earlier:
         found = self._last.get(kind)
         return found[1].target if found else None
 
+    def city_in_paragraph(self, position: int) -> _Target | None:
+        """The city named last before ``position``, if in its paragraph."""
+        found = self._recent.get("city")
+        if found is None or "\n" in self.body[found.end : position]:
+            return None
+        return found.target
+
     def recent(self, pool: str, position: int, body: str) -> _Target | None:
         """The place of ``pool`` mentioned last, if in the same paragraph and within
         ``_RECENT_CHARS`` of ``position``, and not the frame a paragraph opens with ("In
@@ -300,7 +307,7 @@ def _antecedent(
         return prev.target, "place.anaphora"
     if "capital" in noun:
         # "Myitkyina, the state capital, ... the state capital": the city so named before
-        target = earlier.capitals.get(noun) or _capital(noun, earlier, gaz, known_cities)
+        target = earlier.capitals.get(noun) or _capital(noun, earlier, gaz, known_cities, m.start())
         return (target, "place.anaphora.capital") if target is not None else None
     capital = prev.target.capital if prev.target.kind == "region" else None
     if noun == "city" and capital is not None and "." not in body[prev.end : m.start()]:
@@ -404,8 +411,9 @@ _LOCATED_BY_RE = re.compile(
 )
 
 
-def _capital(noun: str, earlier: _Earlier, gaz, known_cities) -> _Target | None:
-    """ "the regional capital": the seat of the last region; "the capital": the last country's."""
+def _capital(noun: str, earlier: _Earlier, gaz, known_cities, position: int) -> _Target | None:
+    """ "the regional capital": the seat of the last region; "the capital": a country's capital
+    its paragraph named last, else the last country's."""
     if noun in {"regional capital", "provincial capital", "state capital", "district capital"}:
         region = earlier.last("region")
         if region is None:
@@ -415,6 +423,10 @@ def _capital(noun: str, earlier: _Earlier, gaz, known_cities) -> _Target | None:
     country = earlier.last("country") if noun == "capital" else None
     if country is None or gaz is None:
         return None
+    city = earlier.city_in_paragraph(position)
+    seat = gaz.capital_of(city.country_code) if city is not None else None
+    if city is not None and seat is not None and _key(seat.name) == _key(city.name):
+        return city  # "Yerevan agreed to hand back ... to Azerbaijan ... in the capital"
     entry = gaz.capital_of(country.country_code)
     if entry is None:
         return None
