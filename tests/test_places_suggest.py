@@ -1058,3 +1058,14 @@ def test_the_capital_is_a_capital_its_paragraph_named_before_the_last_countrys()
     alone = "Talks between Armenia and Azerbaijan resumed, and crowds protested in the capital."
     [capital] = [p for p in found(alone) if p.text == "capital"]
     assert capital.place == "Baku"
+
+
+def test_a_crossing_named_after_a_town_of_a_country_the_article_names_is_at_that_town():
+    body = (
+        "Lorries from Sudan crossed into Chad through the Adre border crossing on Monday, "
+        "officials in Abeche said."
+    )
+    [crossing] = [p for p in found(body) if p.kind == "facility"]
+    assert (crossing.text, crossing.place, crossing.rule) == ("Adre", "Adre", "place.facility")
+    assert round(crossing.latitude, 1) == 13.5  # the town Adré's, not Abéché's (13.8)
+    assert "Adre border crossing" in crossing.aliases

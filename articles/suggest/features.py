@@ -225,9 +225,17 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
         s, name = found
         feature = "corridor" if m.group(2).casefold() == "corridor" else "crossing"
         whole = " ".join(ctx.body[s : m.end()].split())  # "Lachin corridor": its name too
-        target = _placed(
-            ctx, anchors, s, m.end(1), name, "facility", feature=feature, aliases=(whole,)
-        )
+        town = _border_town(ctx, name) if feature == "crossing" else None
+        if town is not None:  # "the Adre border crossing": at the town of Adré, in Chad
+            note = f"coordinates of {town.name}, the town it is named after"
+            target = _Target(
+                name, town.latitude, town.longitude, "facility", town.country_code, True,
+                (whole,), note, feature=feature,
+            )  # fmt: skip
+        else:
+            target = _placed(
+                ctx, anchors, s, m.end(1), name, "facility", feature=feature, aliases=(whole,)
+            )
         if target is not None:
             _define(ctx, anchors, s, m.end(1), target, "place.facility")
 
@@ -285,6 +293,16 @@ def _named_roads(ctx: _Context, anchors: _Anchors) -> None:
         if anchor is not None:
             target = _near(ctx, anchor, " ".join(m.group().split()), "facility", feature="road")
             _define(ctx, anchors, s, e, target, "place.road")
+
+
+def _border_town(ctx: _Context, name: str):
+    """The gazetteer's town ``name`` in a country the article names, if exactly one."""
+    if ctx.gaz is None or name not in ctx.gaz:
+        return None
+    towns = [
+        e for e in ctx.gaz.lookup(name) if e.kind == "city" and e.country_code in ctx.mentioned
+    ]
+    return towns[0] if len(towns) == 1 else None
 
 
 def _settlements(ctx: _Context, anchors: _Anchors) -> None:
