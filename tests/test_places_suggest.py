@@ -1069,3 +1069,13 @@ def test_a_crossing_named_after_a_town_of_a_country_the_article_names_is_at_that
     assert (crossing.text, crossing.place, crossing.rule) == ("Adre", "Adre", "place.facility")
     assert round(crossing.latitude, 1) == 13.5  # the town Adré's, not Abéché's (13.8)
     assert "Adre border crossing" in crossing.aliases
+
+
+def test_a_given_name_alone_before_a_speech_verb_is_the_person_not_the_town():
+    body = (
+        "Dessie Worku, who runs a clinic, said the curfew had been extended. Dessie called it "
+        "a punishment.\n\nFighting continued in the countryside around Dessie, in Ethiopia."
+    )
+    assert [(p.text, p.start) for p in found(body) if p.text == "Dessie"] == [
+        ("Dessie", body.rindex("Dessie"))
+    ]

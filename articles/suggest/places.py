@@ -191,7 +191,7 @@ def _set_people_aside(ctx: _Context) -> None:
     places |= {name for s, e, name, _role in people if _placed_by_context(body, s, e)}
     places |= {name for *_, name, _role in people if name[:1].islower()}  # "del Táchira"
     place_ends = {name.split()[-1] for name in places}  # "Later South Kivu" is no one either
-    surnames = set()
+    surnames, given = set(), set()
     for s, e, name, _role in people:
         first = name.split()[0].casefold()
         if name.split()[-1] in place_ends or first in _FEATURE_FIRST:
@@ -202,7 +202,10 @@ def _set_people_aside(ctx: _Context) -> None:
             continue  # "Pakistan-administered Kashmir": a place described, no person
         ctx.mark(s, e)
         surnames.add(name.split()[-1])
+        if len(name.split()) > 1:
+            given.add(name.split()[0])
     _mark_surnames(body, surnames, ctx)
+    _mark_given_names(body, given - surnames, ctx)
 
 
 # a name that starts with one of these is a feature's, no person's: "Mount Sinjar" (else
@@ -264,6 +267,20 @@ def _mark_surnames(body: str, surnames: set[str], ctx: _Context) -> None:
             name = body[p : p + end]
             if 0 < end <= longest and name in surnames and not _surname_as_place(body, p, p + end):
                 ctx.mark(p, p + end)
+
+
+_SPEECH_AFTER = r"\s+(?:said|says|told|called|added|asked|denied|warned)\b"
+
+
+def _mark_given_names(body: str, given: set[str], ctx: _Context) -> None:
+    """A person's given name used alone as a speaker's: "Dessie called the account
+    propaganda" after "Dessie Mekonnen", not the town of Dessie."""
+    names = sorted((n for n in given if n[:1].isupper() and len(n) > 2), key=len, reverse=True)
+    if not names:
+        return
+    alternatives = "|".join(map(re.escape, names))
+    for m in re.finditer(rf"(?<![\w’'-])(?:{alternatives})(?={_SPEECH_AFTER})", body):
+        ctx.mark(m.start(), m.end())
 
 
 # before a surname that is used as a place's name: "in Goma", "towards Goma", "the road to
