@@ -1079,3 +1079,24 @@ def test_a_given_name_alone_before_a_speech_verb_is_the_person_not_the_town():
     assert [(p.text, p.start) for p in found(body) if p.text == "Dessie"] == [
         ("Dessie", body.rindex("Dessie"))
     ]
+
+
+# -- a town the gazetteer lacks, put on the map by the prepositions before it -------------------
+
+
+def test_a_name_put_after_in_near_and_west_of_three_times_is_a_town_with_all_its_mentions():
+    body = (
+        'ZAPORIZHZHIA, Ukraine - Drones struck villages near Tovarivka overnight. "Nothing is '
+        'left in Tovarivka," a medic said. A shop west of Tovarivka burned.\n\nTovarivka had '
+        "5,000 residents before the war."
+    )
+    out = [p for p in found(body) if p.text == "Tovarivka"]
+    assert len(out) == 4
+    assert {p.place for p in out} == {"Tovarivka"}
+    assert out[0].rule == "place.settlement.located"
+    assert out[0].note.startswith("approximate")
+
+
+def test_a_name_put_after_a_preposition_only_twice_is_not_taken_for_a_town():
+    body = "Crews worked in Tovarivka on Monday and near Tovarivka on Tuesday, in Ukraine."
+    assert "Tovarivka" not in [p.text for p in found(body)]

@@ -305,6 +305,39 @@ def _border_town(ctx: _Context, name: str):
     return towns[0] if len(towns) == 1 else None
 
 
+# a preposition that puts what follows on the map: "villages near Huliaipole", "west of
+# Huliaipole", "pulled out of Kiwanja", "between Mala Tokmachka and Orikhiv"
+_LOCATIVE_RE = re.compile(
+    r"\b(?:in|near|around|outside|into|towards|toward|through|across|out of|"
+    r"(?:north|south|east|west)(?:-?(?:east|west))? of)\s+([A-Z][a-z][\w’'-]*)\b(?![\w’'-])"
+    r"(?!\s+[A-Z])"
+)
+_LOCATED_TIMES = 3  # how often a name must be placed so before it counts as a town
+
+
+def _often_located(ctx: _Context, anchors: _Anchors) -> None:
+    """A single name the gazetteer lacks that the text puts after "in", "near", "west of" at
+    least three times ("Huliaipole"): a town, placed near what the article names; its other
+    mentions are the town too."""
+    counts: dict[str, list[tuple[int, int]]] = {}
+    demonyms = ctx.gaz.demonyms if ctx.gaz is not None else frozenset()
+    for m in _LOCATIVE_RE.finditer(ctx.body):
+        name = m.group(1)
+        low = name.casefold()
+        if low in _STOP_CAPS or low in gazetteer_module.COMMON_WORDS or low in demonyms:
+            continue
+        if name in ctx.learned or not ctx.free(*m.span(1)):
+            continue
+        counts.setdefault(name, []).append(m.span(1))
+    for name, spans in counts.items():
+        if len(spans) < _LOCATED_TIMES:
+            continue
+        s, e = spans[0]
+        target = _placed(ctx, anchors, s, e, name, "city")
+        if target is not None:
+            _define(ctx, anchors, s, e, target, "place.settlement.located")
+
+
 def _settlements(ctx: _Context, anchors: _Anchors) -> None:
     """A town or village the gazetteer lacks, named as one: placed near the article's cities."""
     for m in _SETTLEMENT_RE.finditer(ctx.body):

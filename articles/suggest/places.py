@@ -44,6 +44,7 @@ from .features import (
     _named_facilities,
     _named_roads,
     _named_sites,
+    _often_located,
     _place_reserved,
     _region_suffixes,
     _repeats,
@@ -104,6 +105,7 @@ def suggest_places(
         _located_settlements(ctx, anchors)
         _settlements(ctx, anchors)
         _listed_settlements(ctx, anchors)
+        _often_located(ctx, anchors)
     _unknown_features(ctx, anchors)
     _repeats(ctx)
     _anaphora(ctx)
