@@ -1100,3 +1100,12 @@ def test_a_name_put_after_in_near_and_west_of_three_times_is_a_town_with_all_its
 def test_a_name_put_after_a_preposition_only_twice_is_not_taken_for_a_town():
     body = "Crews worked in Tovarivka on Monday and near Tovarivka on Tuesday, in Ukraine."
     assert "Tovarivka" not in [p.text for p in found(body)]
+
+
+def test_a_name_listed_after_a_located_one_and_at_a_sentences_start_counts_as_located():
+    body = (
+        "KHARKIV, Ukraine - Drones hit villages near Tovarivka and Dubrivne. Aid reached homes "
+        "around Tovarivka and Dubrivne.\n\nIn Dubrivne, where the school burned, a teacher said "
+        "nobody was hurt. A clinic in Tovarivka closed."
+    )
+    assert len([p for p in found(body) if p.text == "Dubrivne"]) == 3

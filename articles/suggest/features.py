@@ -308,9 +308,9 @@ def _border_town(ctx: _Context, name: str):
 # a preposition that puts what follows on the map: "villages near Huliaipole", "west of
 # Huliaipole", "pulled out of Kiwanja", "between Mala Tokmachka and Orikhiv"
 _LOCATIVE_RE = re.compile(
-    r"\b(?:in|near|around|outside|into|towards|toward|through|across|out of|"
+    r"\b(?:[Ii]n|near|around|outside|into|towards|toward|through|across|out of|"
     r"(?:north|south|east|west)(?:-?(?:east|west))? of)\s+([A-Z][a-z][\w’'-]*)\b(?![\w’'-])"
-    r"(?!\s+[A-Z])"
+    r"(?!\s+[A-Z])(?:(?:,|\s+and|\s+or)\s+([A-Z][a-z][\w’'-]*)\b(?![\w’'-])(?!\s+[A-Z]))?"
 )
 _LOCATED_TIMES = 3  # how often a name must be placed so before it counts as a town
 
@@ -322,13 +322,16 @@ def _often_located(ctx: _Context, anchors: _Anchors) -> None:
     counts: dict[str, list[tuple[int, int]]] = {}
     demonyms = ctx.gaz.demonyms if ctx.gaz is not None else frozenset()
     for m in _LOCATIVE_RE.finditer(ctx.body):
-        name = m.group(1)
-        low = name.casefold()
-        if low in _STOP_CAPS or low in gazetteer_module.COMMON_WORDS or low in demonyms:
-            continue
-        if name in ctx.learned or not ctx.free(*m.span(1)):
-            continue
-        counts.setdefault(name, []).append(m.span(1))
+        for group in (1, 2):  # "near Huliaipole and Orikhiv": both
+            name = m.group(group)
+            if name is None:
+                continue
+            low = name.casefold()
+            if low in _STOP_CAPS or low in gazetteer_module.COMMON_WORDS or low in demonyms:
+                continue
+            if name in ctx.learned or not ctx.free(*m.span(group)):
+                continue
+            counts.setdefault(name, []).append(m.span(group))
     for name, spans in counts.items():
         if len(spans) < _LOCATED_TIMES:
             continue
