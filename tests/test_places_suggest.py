@@ -1109,3 +1109,13 @@ def test_a_name_listed_after_a_located_one_and_at_a_sentences_start_counts_as_lo
         "nobody was hurt. A clinic in Tovarivka closed."
     )
     assert len([p for p in found(body) if p.text == "Dubrivne"]) == 3
+
+
+def test_the_town_in_a_frames_own_where_clause_is_the_frames_town():
+    body = (
+        "Fighting raged around Baiji on Monday, and shells hit homes in Baiji overnight, Iraqi "
+        "officials said.\n\n"
+        "In Tikrit, where half of the town's shops are shut, traders said prices had doubled."
+    )
+    [town] = [p for p in found(body) if p.text == "town"]
+    assert town.place == "Tikrit"

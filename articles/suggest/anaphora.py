@@ -207,7 +207,9 @@ class _Earlier:
         found = self._recent.get(pool)
         if found is None or position - found.end > _RECENT_CHARS:
             return None
-        if "\n" in body[found.end : position] or _is_frame(body, found):
+        if "\n" in body[found.end : position]:
+            return None
+        if _is_frame(body, found) and not _described_here(body, found.end, position):
             return None
         if _LISTED_AFTER_RE.search(body, max(0, found.start - 30), found.start):
             return None  # "flights to Kabul and Kandahar ..., agents in the city said": which?
@@ -264,6 +266,12 @@ def _is_dateline(body: str, mention: _Mention) -> bool:
     """ "AIZAWL, India -": a place in capitals at a line's start, where the reporter files from."""
     at_line_start = mention.start == 0 or body[mention.start - 1] == "\n"
     return at_line_start and body[mention.start : mention.end].isupper()
+
+
+def _described_here(body: str, end: int, position: int) -> bool:
+    """ "In Orikhiv, where fewer than 1,000 of the town's residents remain": the frame's own
+    relative clause, in the same sentence, describes the frame's place."""
+    return body.startswith(", where ", end) and ". " not in body[end:position]
 
 
 def _is_frame(body: str, mention: _Mention) -> bool:
