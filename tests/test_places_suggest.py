@@ -1117,5 +1117,7 @@ def test_the_town_in_a_frames_own_where_clause_is_the_frames_town():
         "officials said.\n\n"
         "In Tikrit, where half of the town's shops are shut, traders said prices had doubled."
     )
-    [town] = [p for p in found(body) if p.text == "town"]
-    assert town.place == "Tikrit"
+    out = found(body)
+    [tikrit] = [p for p in out if p.text == "Tikrit"]
+    [town] = [p for p in out if p.text == "town"]
+    assert town.place == tikrit.place
