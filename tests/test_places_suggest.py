@@ -1121,3 +1121,12 @@ def test_the_town_in_a_frames_own_where_clause_is_the_frames_town():
     [tikrit] = [p for p in out if p.text == "Tikrit"]
     [town] = [p for p in out if p.text == "town"]
     assert town.place == tikrit.place
+
+
+def test_a_place_that_names_a_diocese_or_university_is_no_mention_of_the_place():
+    body = "A priest of the Diocese of Kassala said the University of Khartoum had closed."
+    assert found(body) == []
+    assert [p.text for p in found("Protesters marched in Kassala and Khartoum.")] == [
+        "Kassala",
+        "Khartoum",
+    ]
