@@ -1130,3 +1130,13 @@ def test_a_place_that_names_a_diocese_or_university_is_no_mention_of_the_place()
         "Kassala",
         "Khartoum",
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Rebels hold the north of the state.", "They control 14 of the state's 17 townships."],
+)
+def test_the_state_is_the_place_after_a_part_of_it_and_before_a_number_of_its_parts(sentence):
+    body = "Jets bombed villages in Rakhine State on Monday.\n\n" + sentence
+    [state] = [p for p in found(body) if p.text == "state"]
+    assert state.place == "Rakhine State"

@@ -394,12 +394,13 @@ _NAMED_ONLY = frozenset({"state", "county"})
 # "across the state", "troops sent to the state": a place; "asked the state", "agents of the
 # state": the government
 _PLACE_PREPOSITION_RE = re.compile(
-    r"\b(?:in|across|throughout|into|to|from|around|within|outside|over|through|near|beyond)\s+$",
+    r"\b(?:in|across|throughout|into|to|from|around|within|outside|over|through|near|beyond|"
+    r"(?:north|south|east|west|rest|part|parts|centre|center) of)\s+$",
     re.IGNORECASE,
 )
-# "the state's farmers", "the state's capital" (not "the state's Community Protection Guards",
-# a body of its government)
-_POSSESSIVE_PLACE_RE = re.compile(r"['’]s\s+[a-z]")
+# "the state's farmers", "the state's capital", "14 of the state's 17 townships" (not "the
+# state's Community Protection Guards", a body of its government)
+_POSSESSIVE_PLACE_RE = re.compile(r"['’]s\s+[a-z\d]")
 
 
 def _state_as_place(body: str, start: int, end: int) -> bool:
