@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
@@ -137,6 +138,7 @@ class _Earlier:
         self._best: dict[str, list] = {}
         self._recent: dict[str, _Mention] = {}
         self._openers: dict[tuple[str, int], _Mention] = {}  # (pool, paragraph) -> its first word
+        self._breaks = [m.end() for m in re.finditer(r"\n", body)]  # where paragraphs start
         self._first: dict[tuple[str, str], _Target] = {}
         self.capitals: dict[str, _Target] = {}  # "state capital" -> the city an appositive named
         for mention in mentions:
@@ -196,9 +198,13 @@ class _Earlier:
     def city_in_paragraph(self, position: int) -> _Target | None:
         """The city named last before ``position``, if in its paragraph."""
         found = self._recent.get("city")
-        if found is None or "\n" in self.body[found.end : position]:
+        if found is None or self._paragraph_start(position) > found.start:
             return None
         return found.target
+
+    def _paragraph_start(self, position: int) -> int:
+        k = bisect.bisect_right(self._breaks, position) - 1
+        return self._breaks[k] if k >= 0 else 0
 
     def recent(self, pool: str, position: int, body: str) -> _Target | None:
         """The place of ``pool`` mentioned last, if in the same paragraph and within
@@ -224,7 +230,7 @@ class _Earlier:
         """ "Hodeidah, Yemen's fourth-largest city ... an agreement signed in Stockholm was
         meant to demilitarise the city": the place the paragraph opens with, named again
         elsewhere, rather than one the whole text names only once, in passing."""
-        opener = self._openers.get((pool, self.body.rfind("\n", 0, position) + 1))
+        opener = self._openers.get((pool, self._paragraph_start(position)))
         if opener is None or opener is found or self.total.get(_key(found.target.name), 0) > 1:
             return None
         return opener.target if self.total.get(_key(opener.target.name), 0) > 1 else None
