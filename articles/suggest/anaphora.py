@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
@@ -121,6 +122,9 @@ class _Earlier:
     def __init__(self, mentions: list[_Mention], body: str):
         self.mentions, self.body = mentions, body
         self.in_text: dict[str, int] = {}  # name -> mentions by name outside the dateline
+        # name -> mentions by name in the whole text: of two places named as often so far, one
+        # the article names only once is named in passing ("Hodeidah", not "Riyadh" once)
+        self.total = _named_counts(mentions, body)
         # where the first government department is named ("the health department"), searched
         # once rather than back from each "the department"
         office = _OFFICE_DEPARTMENT_RE.search(body)
@@ -133,6 +137,8 @@ class _Earlier:
         self._groups: dict[str, dict[str, list]] = {}
         self._best: dict[str, list] = {}
         self._recent: dict[str, _Mention] = {}
+        self._openers: dict[tuple[str, int], _Mention] = {}  # (pool, paragraph) -> its first word
+        self._breaks = [m.end() for m in re.finditer(r"\n", body)]  # where paragraphs start
         self._first: dict[tuple[str, str], _Target] = {}
         self.capitals: dict[str, _Target] = {}  # "state capital" -> the city an appositive named
         for mention in mentions:
@@ -169,18 +175,36 @@ class _Earlier:
             recent = self._recent.get(pool)
             if recent is None or mention.end > recent.end:
                 self._recent[pool] = mention
+            if _opens_paragraph(self.body, mention):
+                self._openers.setdefault((pool, mention.start), mention)
             group = self._groups.setdefault(pool, {}).setdefault(_key(target.name), [0, -1, None])
             group[0] += 1
             if index > group[1]:
                 group[1], group[2] = index, mention
             best = self._best.get(pool)
-            if best is None or (group[0], group[2].start) > (best[0], best[2].start):
+            if best is None or self._rank(group) > self._rank(best):
                 self._best[pool] = group
+
+    def _rank(self, group: list) -> tuple[int, bool, int]:
+        """How a place of a pool ranks: mentions so far, then not named in passing (once in the
+        whole text), then the latest."""
+        return group[0], self.total.get(_key(group[2].target.name), 0) > 1, group[2].start
 
     def last(self, kind: str) -> _Target | None:
         """The target of the last mention of ``kind`` so far."""
         found = self._last.get(kind)
         return found[1].target if found else None
+
+    def city_in_paragraph(self, position: int) -> _Target | None:
+        """The city named last before ``position``, if in its paragraph."""
+        found = self._recent.get("city")
+        if found is None or self._paragraph_start(position) > found.start:
+            return None
+        return found.target
+
+    def _paragraph_start(self, position: int) -> int:
+        k = bisect.bisect_right(self._breaks, position) - 1
+        return self._breaks[k] if k >= 0 else 0
 
     def recent(self, pool: str, position: int, body: str) -> _Target | None:
         """The place of ``pool`` mentioned last, if in the same paragraph and within
@@ -189,7 +213,9 @@ class _Earlier:
         found = self._recent.get(pool)
         if found is None or position - found.end > _RECENT_CHARS:
             return None
-        if "\n" in body[found.end : position] or _is_frame(body, found):
+        if "\n" in body[found.end : position]:
+            return None
+        if _is_frame(body, found) and not _described_here(body, found.end, position):
             return None
         if _LISTED_AFTER_RE.search(body, max(0, found.start - 30), found.start):
             return None  # "flights to Kabul and Kandahar ..., agents in the city said": which?
@@ -198,14 +224,23 @@ class _Earlier:
             # they came from; the city is the story's, unless that is the only one
             best = self.most_mentioned(pool)
             return found.target if best is None or best is found.target else None
-        return found.target
+        return self._paragraphs_own(pool, position, found) or found.target
+
+    def _paragraphs_own(self, pool: str, position: int, found: _Mention) -> _Target | None:
+        """ "Hodeidah, Yemen's fourth-largest city ... an agreement signed in Stockholm was
+        meant to demilitarise the city": the place the paragraph opens with, named again
+        elsewhere, rather than one the whole text names only once, in passing."""
+        opener = self._openers.get((pool, self._paragraph_start(position)))
+        if opener is None or opener is found or self.total.get(_key(found.target.name), 0) > 1:
+            return None
+        return opener.target if self.total.get(_key(opener.target.name), 0) > 1 else None
 
     def most_mentioned(self, pool: str, but: _Target | None = None) -> _Target | None:
         """The place of ``pool`` mentioned most so far (the latest on a tie), other than ``but``."""
         best = self._best.get(pool)
         if best is not None and but is not None and _key(best[2].target.name) == _key(but.name):
             others = [g for name, g in self._groups.get(pool, {}).items() if name != _key(but.name)]
-            best = max(others, key=lambda g: (g[0], g[2].start), default=None)
+            best = max(others, key=self._rank, default=None)
         return best[2].target if best else None
 
     def first(self, key: str, kind: str) -> _Target | None:
@@ -217,10 +252,32 @@ class _Earlier:
         return self.first(_key(target.name), target.kind) or target
 
 
+def _named_counts(mentions: list[_Mention], body: str) -> dict[str, int]:
+    """How often each place is named (not by a generic noun, nor in the dateline) in the text."""
+    counts: dict[str, int] = {}
+    for mention in mentions:
+        if mention.rule != "place.anaphora" and not _is_dateline(body, mention):
+            name = _key(mention.target.name)
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _opens_paragraph(body: str, mention: _Mention) -> bool:
+    """A place named by the first word of a paragraph, not a dateline's."""
+    starts = mention.start == 0 or body[mention.start - 1] == "\n"
+    return starts and mention.rule != "place.anaphora" and not _is_dateline(body, mention)
+
+
 def _is_dateline(body: str, mention: _Mention) -> bool:
     """ "AIZAWL, India -": a place in capitals at a line's start, where the reporter files from."""
     at_line_start = mention.start == 0 or body[mention.start - 1] == "\n"
     return at_line_start and body[mention.start : mention.end].isupper()
+
+
+def _described_here(body: str, end: int, position: int) -> bool:
+    """ "In Orikhiv, where fewer than 1,000 of the town's residents remain": the frame's own
+    relative clause, in the same sentence, describes the frame's place."""
+    return body.startswith(", where ", end) and ". " not in body[end:position]
 
 
 def _is_frame(body: str, mention: _Mention) -> bool:
@@ -264,7 +321,7 @@ def _antecedent(
         return prev.target, "place.anaphora"
     if "capital" in noun:
         # "Myitkyina, the state capital, ... the state capital": the city so named before
-        target = earlier.capitals.get(noun) or _capital(noun, earlier, gaz, known_cities)
+        target = earlier.capitals.get(noun) or _capital(noun, earlier, gaz, known_cities, m.start())
         return (target, "place.anaphora.capital") if target is not None else None
     capital = prev.target.capital if prev.target.kind == "region" else None
     if noun == "city" and capital is not None and "." not in body[prev.end : m.start()]:
@@ -343,12 +400,13 @@ _NAMED_ONLY = frozenset({"state", "county"})
 # "across the state", "troops sent to the state": a place; "asked the state", "agents of the
 # state": the government
 _PLACE_PREPOSITION_RE = re.compile(
-    r"\b(?:in|across|throughout|into|to|from|around|within|outside|over|through|near|beyond)\s+$",
+    r"\b(?:in|across|throughout|into|to|from|around|within|outside|over|through|near|beyond|"
+    r"(?:north|south|east|west|rest|part|parts|centre|center) of)\s+$",
     re.IGNORECASE,
 )
-# "the state's farmers", "the state's capital" (not "the state's Community Protection Guards",
-# a body of its government)
-_POSSESSIVE_PLACE_RE = re.compile(r"['’]s\s+[a-z]")
+# "the state's farmers", "the state's capital", "14 of the state's 17 townships" (not "the
+# state's Community Protection Guards", a body of its government)
+_POSSESSIVE_PLACE_RE = re.compile(r"['’]s\s+[a-z\d]")
 
 
 def _state_as_place(body: str, start: int, end: int) -> bool:
@@ -368,8 +426,9 @@ _LOCATED_BY_RE = re.compile(
 )
 
 
-def _capital(noun: str, earlier: _Earlier, gaz, known_cities) -> _Target | None:
-    """ "the regional capital": the seat of the last region; "the capital": the last country's."""
+def _capital(noun: str, earlier: _Earlier, gaz, known_cities, position: int) -> _Target | None:
+    """ "the regional capital": the seat of the last region; "the capital": a country's capital
+    its paragraph named last, else the last country's."""
     if noun in {"regional capital", "provincial capital", "state capital", "district capital"}:
         region = earlier.last("region")
         if region is None:
@@ -379,6 +438,10 @@ def _capital(noun: str, earlier: _Earlier, gaz, known_cities) -> _Target | None:
     country = earlier.last("country") if noun == "capital" else None
     if country is None or gaz is None:
         return None
+    city = earlier.city_in_paragraph(position)
+    seat = gaz.capital_of(city.country_code) if city is not None else None
+    if city is not None and seat is not None and _key(seat.name) == _key(city.name):
+        return city  # "Yerevan agreed to hand back ... to Azerbaijan ... in the capital"
     entry = gaz.capital_of(country.country_code)
     if entry is None:
         return None

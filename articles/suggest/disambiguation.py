@@ -56,13 +56,18 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
 
 
 def _in_longer_name(body: str, s: int, e: int) -> bool:
-    """``body[s:e]`` is a word of a longer proper name: an organisation's or an outlet's."""
+    """``body[s:e]`` is a word of a longer proper name: an organisation's or an outlet's
+    ("the Herat Relief Committee"), or an institution's of the place ("the Diocese of Tibú")."""
+    if _INSTITUTION_OF_RE.search(body, max(0, s - 16), s):
+        return True
     m = _FOLLOWING_NAME_RE.match(body, e)
     if m is None or m.group(1).split()[0] == "Regional":
         return False  # "Kherson Regional Council": the region's
     return any(w.casefold() in _NAME_TAIL for w in m.group(1).split())
 
 
+# an institution named after the place it serves: "the Diocese of Tibú", "the University of Juba"
+_INSTITUTION_OF_RE = re.compile(r"\b(?:Diocese|Archdiocese|University|Bank) of $")
 # up to three capitalised words right after a name: "Darfur Protection Forces"
 _FOLLOWING_NAME_RE = re.compile(r"[ ]((?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*){0,2})")
 

@@ -123,11 +123,22 @@ class _Anchors:
             return None
         return min(near, key=lambda x: (abs(x[0] - s), x[1]))[2].target
 
-    def around(self, s: int, e: int) -> _Target | None:
-        """The nearest city in the sentence, else its nearest region the gazetteer placed; else
+    def before(self, s: int, e: int) -> _Target | None:
+        """The city or facility named last before ``s`` in its sentence, else the sentence's
+        region nearest ``s`` (a site listed before another town's is not at that town)."""
+        lo = self.sentence(s, e)[0]
+        k = bisect.bisect_left(self.by_start, (s,))
+        if k > 0 and self.by_start[k - 1][0] >= lo:
+            return self.by_start[k - 1][2].target
+        return self.nearest(s, e, self.regions)
+
+    def around(self, s: int, e: int, after: bool = True, before: bool = True) -> _Target | None:
+        """The nearest city in the sentence, else its nearest region the gazetteer placed (with
+        ``after`` false: only what ``before`` finds; with ``before`` false too: neither); else
         the city of the article's country the article names most (its dateline's, often); else
         the last city named before; else the country itself."""
-        found = self.nearest(s, e) or self.nearest(s, e, self.regions)
+        found = (self.nearest(s, e) or self.nearest(s, e, self.regions)) if after else None
+        found = found or (self.before(s, e) if before else None)
         if found is not None:
             return found
         if self.in_focus:
@@ -178,8 +189,10 @@ def _clean_name(ctx: _Context, m: re.Match, group: int = 1) -> tuple[int, str] |
 
 def _placed(ctx: _Context, anchors: _Anchors, s: int, e: int, name: str, kind: str, **kw):
     anchor = anchors.around(s, e)
-    if anchor is None:
-        return None
+    return None if anchor is None else _near(ctx, anchor, name, kind, **kw)
+
+
+def _near(ctx: _Context, anchor: _Target, name: str, kind: str, **kw) -> _Target:
     note = f"approximate: placed at {anchor.name}, named nearby"
     code = anchor.country_code or ctx.focus
     return _Target(name, anchor.latitude, anchor.longitude, kind, code, True, note=note, **kw)
@@ -212,11 +225,120 @@ def _crossings(ctx: _Context, anchors: _Anchors) -> None:
         s, name = found
         feature = "corridor" if m.group(2).casefold() == "corridor" else "crossing"
         whole = " ".join(ctx.body[s : m.end()].split())  # "Lachin corridor": its name too
-        target = _placed(
-            ctx, anchors, s, m.end(1), name, "facility", feature=feature, aliases=(whole,)
-        )
+        town = _border_town(ctx, name) if feature == "crossing" else None
+        if town is not None:  # "the Adre border crossing": at the town of Adré, in Chad
+            note = f"coordinates of {town.name}, the town it is named after"
+            target = _Target(
+                name, town.latitude, town.longitude, "facility", town.country_code, True,
+                (whole,), note, feature=feature,
+            )  # fmt: skip
+        else:
+            target = _placed(
+                ctx, anchors, s, m.end(1), name, "facility", feature=feature, aliases=(whole,)
+            )
         if target is not None:
             _define(ctx, anchors, s, m.end(1), target, "place.facility")
+
+
+# "Abu Shouk camp", "the Zamzam displacement camp", "the Ras Isa fuel terminal", "Kamaran
+# Island", "Virunga National Park": a site named by its own name and what it is
+_SITE_RE = re.compile(
+    rf"({_NAME})\s+((?:(?:refugee|displacement|IDP|transit)\s+)?camp|"
+    r"(?:(?:oil|fuel|gas|export)\s+)?terminal|airstrip|airfield|National\s+Park|"
+    r"[Ii]sland|[Pp]eninsula)\b(?!['’]s)(?!\s+(?:said|says|told)\b)"
+)
+_SITE_KINDS = {"terminal": "facility", "airstrip": "facility", "airfield": "facility"}
+
+
+def _named_sites(ctx: _Context, anchors: _Anchors) -> None:
+    """ "Abu Shouk camp", "the Ras Isa fuel terminal": a site the gazetteer lacks, placed near
+    what its sentence names; its bare name later is the site too ("fled to Abu Shouk")."""
+    for m in _SITE_RE.finditer(ctx.body):
+        found = _clean_name(ctx, m)
+        if found is None or _in_longer_name(ctx.body, m.start(2), m.end(2)):
+            continue
+        s, stem = found
+        what = m.group(2).split()[-1].casefold()
+        whole = " ".join(ctx.body[s : m.end()].split())
+        kind = _SITE_KINDS.get(what, "other")
+        if what == "park":  # a park is large: only where its own sentence names a place
+            anchor = anchors.before(s, m.end()) or anchors.nearest(s, m.end())
+        else:
+            anchor = anchors.around(s, m.end(), after=False)
+        if anchor is not None:
+            target = _near(ctx, anchor, whole, kind, feature=what, aliases=(stem,))
+            _define(ctx, anchors, s, m.end(), target, "place.site")
+            ctx.learned.setdefault(stem, (target, "place.repeat"))
+
+
+# "National Road 2", "Route Nationale 1", "Federal Highway 15": a road by its number (a road
+# by its name alone, "the Highlands Highway", or by a code, "the M2 highway", is placed too
+# far from where the story is on it as often as not)
+_ROAD_RE = re.compile(
+    r"\b(?:(?:National|Federal|State|Provincial|Regional)\s+(?:Road|Highway|Route)|"
+    r"Route\s+Nationale|Highway)\s+\d{1,4}[A-Z]?\b"
+)
+
+
+def _named_roads(ctx: _Context, anchors: _Anchors) -> None:
+    """A road by its number, placed (only approximately) at the city of the article's country
+    named before it in its sentence, else at the story's city."""
+    for m in _ROAD_RE.finditer(ctx.body):
+        s, e = m.span()
+        if not ctx.free(s, e) or _in_longer_name(ctx.body, s, e):
+            continue
+        anchor = anchors.before(s, e)
+        if anchor is None or (ctx.focus and anchor.country_code != ctx.focus):
+            anchor = anchors.around(s, e, after=False, before=False)
+        if anchor is not None:
+            target = _near(ctx, anchor, " ".join(m.group().split()), "facility", feature="road")
+            _define(ctx, anchors, s, e, target, "place.road")
+
+
+def _border_town(ctx: _Context, name: str):
+    """The gazetteer's town ``name`` in a country the article names, if exactly one."""
+    if ctx.gaz is None or name not in ctx.gaz:
+        return None
+    towns = [
+        e for e in ctx.gaz.lookup(name) if e.kind == "city" and e.country_code in ctx.mentioned
+    ]
+    return towns[0] if len(towns) == 1 else None
+
+
+# a preposition that puts what follows on the map: "villages near Huliaipole", "west of
+# Huliaipole", "pulled out of Kiwanja", "between Mala Tokmachka and Orikhiv"
+_LOCATIVE_RE = re.compile(
+    r"\b(?:[Ii]n|near|around|outside|into|towards|toward|through|across|out of|"
+    r"(?:north|south|east|west)(?:-?(?:east|west))? of)\s+([A-Z][a-z][\w’'-]*)\b(?![\w’'-])"
+    r"(?!\s+[A-Z])(?:(?:,|\s+and|\s+or)\s+([A-Z][a-z][\w’'-]*)\b(?![\w’'-])(?!\s+[A-Z]))?"
+)
+_LOCATED_TIMES = 3  # how often a name must be placed so before it counts as a town
+
+
+def _often_located(ctx: _Context, anchors: _Anchors) -> None:
+    """A single name the gazetteer lacks that the text puts after "in", "near", "west of" at
+    least three times ("Huliaipole"): a town, placed near what the article names; its other
+    mentions are the town too."""
+    counts: dict[str, list[tuple[int, int]]] = {}
+    demonyms = ctx.gaz.demonyms if ctx.gaz is not None else frozenset()
+    for m in _LOCATIVE_RE.finditer(ctx.body):
+        for group in (1, 2):  # "near Huliaipole and Orikhiv": both
+            name = m.group(group)
+            if name is None:
+                continue
+            low = name.casefold()
+            if low in _STOP_CAPS or low in gazetteer_module.COMMON_WORDS or low in demonyms:
+                continue
+            if name in ctx.learned or not ctx.free(*m.span(group)):
+                continue
+            counts.setdefault(name, []).append(m.span(group))
+    for name, spans in counts.items():
+        if len(spans) < _LOCATED_TIMES:
+            continue
+        s, e = spans[0]
+        target = _placed(ctx, anchors, s, e, name, "city")
+        if target is not None:
+            _define(ctx, anchors, s, e, target, "place.settlement.located")
 
 
 def _settlements(ctx: _Context, anchors: _Anchors) -> None:

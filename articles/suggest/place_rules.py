@@ -48,6 +48,13 @@ RULES: dict[str, Rule] = {
     "place.facility": Rule(
         "a facility the gazetteer lacks: 'Bab al-Hawa border crossing', 'X Airport'", 0.5
     ),
+    "place.site": Rule(
+        "a camp, terminal, airstrip, park or island the gazetteer lacks: 'Abu Shouk camp'", 0.5
+    ),
+    "place.road": Rule("a road by its number or name: 'National Road 2', 'the M2 highway'", 0.5),
+    "place.settlement.located": Rule(
+        "a name the gazetteer lacks, put after 'in', 'near', 'west of' three times", 0.5
+    ),
     "place.settlement": Rule(
         "a town or village the gazetteer lacks, named as one: 'the village of Kafr Latah'", 0.5
     ),

@@ -42,6 +42,9 @@ from .features import (
     _listed_settlements,
     _located_settlements,
     _named_facilities,
+    _named_roads,
+    _named_sites,
+    _often_located,
     _place_reserved,
     _region_suffixes,
     _repeats,
@@ -94,12 +97,15 @@ def suggest_places(
         _drop_far_namesakes(ctx)
     anchors = _Anchors(ctx)
     _place_reserved(ctx, anchors, reserved)
+    _named_sites(ctx, anchors)
+    _named_roads(ctx, anchors)
     if gaz is not None:
         _region_suffixes(ctx, anchors)
         _crossings(ctx, anchors)
         _located_settlements(ctx, anchors)
         _settlements(ctx, anchors)
         _listed_settlements(ctx, anchors)
+        _often_located(ctx, anchors)
     _unknown_features(ctx, anchors)
     _repeats(ctx)
     _anaphora(ctx)
@@ -187,21 +193,30 @@ def _set_people_aside(ctx: _Context) -> None:
     places |= {name for s, e, name, _role in people if _placed_by_context(body, s, e)}
     places |= {name for *_, name, _role in people if name[:1].islower()}  # "del Táchira"
     place_ends = {name.split()[-1] for name in places}  # "Later South Kivu" is no one either
-    surnames = set()
+    surnames, given = set(), set()
     for s, e, name, _role in people:
         first = name.split()[0].casefold()
         if name.split()[-1] in place_ends or first in _FEATURE_FIRST:
             continue
+        if _FEATURE_LAST_RE.search(name):
+            continue  # "National Road 2", "Kamaran Island": a road's or a site's name
         if _DESCRIBING_RE.search(first):
             continue  # "Pakistan-administered Kashmir": a place described, no person
         ctx.mark(s, e)
         surnames.add(name.split()[-1])
+        if len(name.split()) > 1:
+            given.add(name.split()[0])
     _mark_surnames(body, surnames, ctx)
+    _mark_given_names(body, given - surnames, ctx)
 
 
 # a name that starts with one of these is a feature's, no person's: "Mount Sinjar" (else
 # "Sinjar" would be taken for a surname everywhere), "Lake Chad", "Jabal al-Zawiya"
 _FEATURE_FIRST = frozenset({"mount", "mt.", "lake", "jabal", "jebel", "cape", "gulf"})
+# ... or ends with one of these: "National Road", "Virunga National Park", "Kamaran Island"
+_FEATURE_LAST_RE = re.compile(
+    r"\s(?:Road|Highway|Route|Nationale|Motorway|Expressway|Island|Peninsula|National Park)$"
+)
 
 
 _PLACE_WORD_AFTER_RE = re.compile(
@@ -251,8 +266,47 @@ def _mark_surnames(body: str, surnames: set[str], ctx: _Context) -> None:
         found = re.match(r"[\w’'.-]*", body[p : p + longest + 1])
         run = found.group() if found else ""
         for end in [i for i, ch in enumerate(run) if ch == "."] + [len(run)]:
-            if 0 < end <= longest and body[p : p + end] in surnames:
+            name = body[p : p + end]
+            if 0 < end <= longest and name in surnames and not _surname_as_place(body, p, p + end):
                 ctx.mark(p, p + end)
+
+
+_SPEECH_AFTER = r"\s+(?:said|says|told|called|added|asked|denied|warned)\b"
+
+
+def _mark_given_names(body: str, given: set[str], ctx: _Context) -> None:
+    """A person's given name used alone as a speaker's: "Dessie called the account
+    propaganda" after "Dessie Mekonnen", not the town of Dessie."""
+    names = sorted((n for n in given if n[:1].isupper() and len(n) > 2), key=len, reverse=True)
+    if not names:
+        return
+    alternatives = "|".join(map(re.escape, names))
+    for m in re.finditer(rf"(?<![\w’'-])(?:{alternatives})(?={_SPEECH_AFTER})", body):
+        ctx.mark(m.start(), m.end())
+
+
+# before a surname that is used as a place's name: "in Goma", "towards Goma", "the road to
+# Goma", "40 km south of Djibo", "between Goma and Rutshuru" (not "according to Goma")
+_SURNAME_PLACE_BEFORE_RE = re.compile(
+    r"(?:\b(?:in|near|around|outside|toward|towards|across|into|through|between|besieged)"
+    r"|(?<!according)\s+to|\b(?:left|leave|leaving|fled|headed|heading|bound)\s+for|\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of"
+    r"|\b(?:town|city|village|outskirts|centre|center|streets)\s+of)\s+$",
+    re.IGNORECASE,
+)
+# after it: "Djibo, the capital of Soum province", "Goma, a city of two million", "Djibo airstrip"
+_SURNAME_PLACE_AFTER_RE = re.compile(
+    r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:capital|town|city|village|hub|port|seat)\b"
+    r"|\s+(?:airstrip|airport|district|province|region|territory|town hall)\b"
+)
+
+
+def _surname_as_place(body: str, s: int, e: int) -> bool:
+    """A bare surname that the words around it make a place of: the town Djibo, not the man
+    Amadou Djibo ("in Djibo", "Djibo, the capital of Soum"); "Goma said" stays the person."""
+    return bool(
+        _SURNAME_PLACE_BEFORE_RE.search(body, max(0, s - 30), s)
+        or _SURNAME_PLACE_AFTER_RE.match(body, e)
+    )
 
 
 def _known_mentions(ctx: _Context, places: Sequence[KnownPlace]) -> None:
@@ -541,11 +595,13 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     if entry.kind == "city" and ctx.named_runs.get(s, e) > e and ctx.body[e : e + 1] == " ":
         return  # the "Kaman" of "the Kaman Aman Setu crossing": a longer name's first word
     if entry.kind == "city" and _RIVER_AFTER_RE.match(ctx.body, e):
-        return  # "the Jhelum River" is the river, not the town named after it
+        return  # "the Jhelum River", "Arli National Park": not the town named after it
     if entry.kind == "city" and entry.population < _SMALL and _NEXT_NAME_RE.match(ctx.body, e):
         return  # a village's name as the first word of a longer one: "Lake Kivu", "Intan Jaya"
     if entry.kind == "city" and (s, e) == ctx.dateline_country:
         return  # "MITROVICA, Kosovo": a country the gazetteer lacks, not its namesake town
+    if _PERSON_APPOSITIVE_RE.match(ctx.body, e) and not _locative_before(ctx.body, s):
+        return  # "Hassan, a fisherman who gave only his first name": a person, not the city
     code = entry.country_code
     primary = gaz.is_primary(entry, text)
     near = code in ctx.mentioned or code in ctx.nearby
@@ -578,7 +634,9 @@ def _in_the_articles_region(ctx: _Context, text: str, entry):
 
 
 _NEXT_NAME_RE = re.compile(r" [A-Z][\w’'-]*")
-_RIVER_AFTER_RE = re.compile(r" River\b")
+# after a name, what describes a person: "Hassan, a fisherman who ...", "Amina, 34, ..."
+_PERSON_APPOSITIVE_RE = re.compile(r",\s+(?:(?:a|an)\s+(?:[\w-]+\s+){1,3}who\b|\d{1,2},)")
+_RIVER_AFTER_RE = re.compile(r" (?:River|National Park)\b")
 _COMPASS_BEFORE_RE = re.compile(r"(?<![\w-])(?:North|South|East|West|Central|Upper|Lower) $")
 _PREVIOUS_WORD_RE = re.compile(r"([A-Z][\w’'-]*)(?: (?:de|del|da|do|dos|la))? $")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n\"“‘'(—–-]\s*)$")

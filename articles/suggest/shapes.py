@@ -17,7 +17,7 @@ _REGIONAL_AFTER_RE = re.compile(r"\s+Regional\b")
 # lower case: a body of the region named after the city ("Kherson Regional Council" is a name)
 _REGIONAL_ADJECTIVE_RE = re.compile(r"\s+(regional|provincial)\b")
 _REGION_WORD_AFTER_RE = re.compile(rf"\s+({_REGION_SUFFIX})s?\b", re.IGNORECASE)
-_REGION_OF_BEFORE_RE = re.compile(rf"\b({_REGION_SUFFIX})\s+of\s+$", re.IGNORECASE)
+_REGION_OF_BEFORE_RE = re.compile(rf"\b({_REGION_SUFFIX})s?\s+of\s+$", re.IGNORECASE)
 
 _Shape = tuple[_Target | None, int, int, str]
 
