@@ -1140,3 +1140,17 @@ def test_the_state_is_the_place_after_a_part_of_it_and_before_a_number_of_its_pa
     body = "Jets bombed villages in Rakhine State on Monday.\n\n" + sentence
     [state] = [p for p in found(body) if p.text == "state"]
     assert state.place == "Rakhine State"
+
+
+def test_a_town_of_the_articles_country_spelled_as_one_word_is_the_gazetteers_two_word_town():
+    body = (
+        "KHARTOUM, Sudan - Aid trucks reached Elfasher on Monday after a week on the road, "
+        "Sudanese officials said. Prices in Elfasher have tripled since the siege began."
+    )
+    towns = [p for p in found(body) if p.text == "Elfasher"]
+    assert [(p.place, p.country_code, p.rule) for p in towns] == [
+        ("El Fasher", "SD", "place.gazetteer.joined-spelling")
+    ] * 2
+    # in a story about another country the joined spelling is no safe guess
+    elsewhere = "NAIROBI, Kenya - Kenyan officials said aid reached Elfasher on Monday."
+    assert "El Fasher" not in [p.place for p in found(elsewhere)]

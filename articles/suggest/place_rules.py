@@ -30,6 +30,9 @@ RULES: dict[str, Rule] = {
         "a country under its long official name: 'Republic of Türkiye'", 0.5
     ),
     "place.gazetteer.city": Rule("a city or town in the gazetteer", 0.97),
+    "place.gazetteer.joined-spelling": Rule(
+        "a town of the article's country spelled as one word: 'Elwak' for 'El Wak'", 0.5
+    ),
     "place.gazetteer.feature": Rule(
         "a region, river, sea or lake of the gazetteer's curated list", 0.889
     ),

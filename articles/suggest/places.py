@@ -489,6 +489,9 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         if not text[-1:].isalpha() and not text.endswith("."):
             continue
         if text not in gaz or text.casefold() in gaz.demonyms:
+            joined = _joined_spelling(ctx, text) if n == 1 else None
+            if joined is not None:  # "Elwak" for the gazetteer's "El Wak"
+                return s, e, text, joined, n
             continue
         if n == 1 and text.casefold() in gazetteer_module.COMMON_WORDS and not text.isupper():
             continue
@@ -509,6 +512,15 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         if entry is not None:
             return s, e, text, entry, n
     return None
+
+
+def _joined_spelling(ctx: _Context, text: str):
+    """The town of the article's own country whose name of two words is ``text`` written as
+    one ("Elwak" for "El Wak"), if exactly one; a town elsewhere is no safe guess."""
+    if not ctx.focus or not text[:1].isupper() or len(text) < 5:
+        return None
+    towns = [e for e in ctx.gaz.joined(text) if e.kind == "city" and e.country_code == ctx.focus]
+    return towns[0] if len({(e.latitude, e.longitude) for e in towns}) == 1 else None
 
 
 def _acronym(body: str, s: int, text: str, gaz) -> bool:
@@ -608,6 +620,8 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     big = entry.population >= 100_000
     trusted = code == ctx.focus or ((primary or big) and (not ctx.focus or near))
     target, s, e, rule = _shape(ctx.body, gaz, s, e, text, entry, trusted)
+    if rule == "place.gazetteer.city" and text not in gaz:
+        rule = "place.gazetteer.joined-spelling"
     if target is None or not ctx.free(s, e):
         return
     known = _known_same(ctx, target, text)
