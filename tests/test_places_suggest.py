@@ -3,6 +3,7 @@ resolved by the article's country, names inside longer names, generic nouns, reg
 and rivers the gazetteer lacks, official country names; and every suggestion's rule."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -1154,3 +1155,13 @@ def test_a_town_of_the_articles_country_spelled_as_one_word_is_the_gazetteers_tw
     # in a story about another country the joined spelling is no safe guess
     elsewhere = "NAIROBI, Kenya - Kenyan officials said aid reached Elfasher on Monday."
     assert "El Fasher" not in [p.place for p in found(elsewhere)]
+
+
+def test_a_gerund_opening_a_sentence_before_a_place_makes_no_person_of_the_place():
+    body = (
+        "KYIV, Ukraine - Ukrainian troops held Kherson on Tuesday, officials said. Holding "
+        "Kherson, a river port, matters to both armies, an analyst said. Losing Kherson would "
+        "cost Moscow dearly, he said."
+    )
+    starts = [p.start for p in found(body) if p.text == "Kherson"]
+    assert starts == [m.start() for m in re.finditer("Kherson", body)]

@@ -202,12 +202,27 @@ def _set_people_aside(ctx: _Context) -> None:
             continue  # "National Road 2", "Kamaran Island": a road's or a site's name
         if _DESCRIBING_RE.search(first):
             continue  # "Pakistan-administered Kashmir": a place described, no person
+        if _verb_before_place(ctx, name):
+            continue  # "Losing Pokrovsk would ...": a verb opens the sentence, no given name
         ctx.mark(s, e)
         surnames.add(name.split()[-1])
         if len(name.split()) > 1:
             given.add(name.split()[0])
     _mark_surnames(body, surnames, ctx)
     _mark_given_names(body, given - surnames, ctx)
+
+
+_GERUND_RE = re.compile(r"[A-Z][a-z]{2,}ing")
+
+
+def _verb_before_place(ctx: _Context, name: str) -> bool:
+    """A "name" of two words that is a gerund and a place the database or the gazetteer has:
+    "Losing Pokrovsk", "Retaking Kherson" open a sentence; no one is called so."""
+    words = name.split()
+    if len(words) != 2 or not _GERUND_RE.fullmatch(words[0]):
+        return False
+    place = words[1]
+    return _key(place) in ctx.known_by_key or (ctx.gaz is not None and place in ctx.gaz)
 
 
 # a name that starts with one of these is a feature's, no person's: "Mount Sinjar" (else
