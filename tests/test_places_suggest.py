@@ -1165,3 +1165,25 @@ def test_a_gerund_opening_a_sentence_before_a_place_makes_no_person_of_the_place
     )
     starts = [p.start for p in found(body) if p.text == "Kherson"]
     assert starts == [m.start() for m in re.finditer("Kherson", body)]
+
+
+_DOGONRUWA = (
+    "Gunmen Kill Six Farmers Near Dogonruwa as Army Hunts Them\n\nKADUNA, Nigeria - Gunmen "
+    "killed six farmers near Dogonruwa in Kaduna State on Sunday, police said. Troops were "
+    "sent to Dogonruwa overnight, the army said."
+)
+
+
+def test_a_town_after_near_in_a_headline_and_after_sent_to_counts_as_located():
+    towns = [p for p in found(_DOGONRUWA) if p.text == "Dogonruwa"]
+    assert len(towns) == 3
+    assert {p.country_code for p in towns} == {"NG"}
+
+
+def test_the_city_in_a_paragraph_framed_by_a_city_is_that_city_not_a_guessed_settlement():
+    body = (
+        _DOGONRUWA + "\n\nIn Kaduna, families who fled villages around Dogonruwa slept in a "
+        "school on the edge of the city."
+    )
+    [city] = [p for p in found(body) if p.text == "city"]
+    assert city.place == "Kaduna"

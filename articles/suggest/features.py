@@ -308,7 +308,8 @@ def _border_town(ctx: _Context, name: str):
 # a preposition that puts what follows on the map: "villages near Huliaipole", "west of
 # Huliaipole", "pulled out of Kiwanja", "between Mala Tokmachka and Orikhiv"
 _LOCATIVE_RE = re.compile(
-    r"\b(?:[Ii]n|near|around|outside|into|towards|toward|through|across|out of|"
+    r"\b(?:[Ii]n|(?i:near|around|outside)|into|towards|toward|through|across|out of|"
+    r"(?:sent|fled|returned|travelled|traveled|moved) to|"
     r"(?:north|south|east|west)(?:-?(?:east|west))? of)\s+([A-Z][a-z][\w’'-]*)\b(?![\w’'-])"
     r"(?!\s+[A-Z])(?:(?:,|\s+and|\s+or)\s+([A-Z][a-z][\w’'-]*)\b(?![\w’'-])(?!\s+[A-Z]))?"
 )
