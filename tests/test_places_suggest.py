@@ -1187,3 +1187,22 @@ def test_the_city_in_a_paragraph_framed_by_a_city_is_that_city_not_a_guessed_set
     )
     [city] = [p for p in found(body) if p.text == "city"]
     assert city.place == "Kaduna"
+
+
+def test_a_compass_part_of_a_region_the_gazetteer_lacks_is_a_region_and_no_province():
+    body = (
+        "PESHAWAR, Pakistan - Troops killed five fighters in North Tarnak on Monday, officials "
+        "said. Roads from North Tarnak were closed. In Peshawar Province, the province's police "
+        "chief said schools would stay shut."
+    )
+    out = found(body)
+    parts = [p for p in out if p.text == "North Tarnak"]
+    assert [(p.kind, p.country_code) for p in parts] == [("region", "PK")] * 2
+    assert parts[0].rule == "place.region.compass-part"
+    assert [p.place for p in out if p.text == "province"] != ["North Tarnak"]
+    [south] = [
+        p
+        for p in found("Aid convoys reached villages in South Tigray, Ethiopian officials said.")
+        if p.text == "South Tigray"
+    ]
+    assert (south.kind, round(south.latitude)) == ("region", 14)  # at the centre of Tigray

@@ -85,6 +85,8 @@ def _pools(target: _Target) -> tuple[str, ...]:
         return ("city", "town") if target.population < 200_000 else ("city",)
     if target.kind == "facility":
         return (target.feature,) if target.feature in {"airport", "crossing", "corridor"} else ()
+    if target.kind == "region" and target.feature == "part":
+        return ()  # "North Waziristan": of what kind the text does not say, so no "province"
     if target.kind == "region":  # "Kurram district" is also in the pool of "the district"
         words = {n.split()[-1].casefold() for n in (target.name, *target.aliases) if n.strip()}
         return ("region", *sorted(f"region:{w}" for w in words & _REGION_NOUNS))

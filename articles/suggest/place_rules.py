@@ -45,6 +45,9 @@ RULES: dict[str, Rule] = {
     "place.region-suffix": Rule(
         "a name the gazetteer lacks before a region word: 'South Kivu province'", 0.5
     ),
+    "place.region.compass-part": Rule(
+        "a compass part of a region, the whole name unknown: 'in North Waziristan'", 0.5
+    ),
     "place.facility-of-city": Rule(
         "a facility named after a town: 'Kakhovka dam', 'Lashio airport'", 0.667
     ),

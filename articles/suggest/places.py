@@ -38,6 +38,7 @@ from .disambiguation import (
 from .features import (
     _DESCRIBING_RE,
     _Anchors,
+    _compass_regions,
     _crossings,
     _listed_settlements,
     _located_settlements,
@@ -101,6 +102,7 @@ def suggest_places(
     _named_roads(ctx, anchors)
     if gaz is not None:
         _region_suffixes(ctx, anchors)
+        _compass_regions(ctx, anchors)
         _crossings(ctx, anchors)
         _located_settlements(ctx, anchors)
         _settlements(ctx, anchors)
