@@ -157,6 +157,9 @@ CURATED = [
 ]
 
 
+_JOIN_RE = re.compile(r"[ -]")
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
@@ -190,12 +193,23 @@ class Gazetteer:
             if entry.kind == "country" and entry.country_code:
                 self.countries.setdefault(entry.country_code, entry)
         self.max_words = max((len(k.split()) for k in self._index), default=1)
+        self._joined: dict[str, list[Entry]] | None = None  # built on first use
 
     def lookup(self, name: str) -> list[Entry]:
         """Entries called ``name``: by their own name first, then by an alias."""
         key = name.casefold()
         primary = self._primary.get(key, [])
         return primary + [e for e in self._index.get(key, []) if e not in primary]
+
+    def joined(self, name: str) -> list[Entry]:
+        """Entries whose name of two words or more is ``name`` with its spaces and hyphens left
+        out: "Elwak" for "El Wak" (a spelling the gazetteer does not list)."""
+        if self._joined is None:
+            self._joined = {}
+            for key, entries in self._index.items():
+                if " " in key or "-" in key:
+                    self._joined.setdefault(_JOIN_RE.sub("", key), []).extend(entries)
+        return self._joined.get(name.casefold(), [])
 
     def is_primary(self, entry: Entry, name: str) -> bool:
         return entry.name.casefold() == name.casefold()

@@ -3,6 +3,7 @@ resolved by the article's country, names inside longer names, generic nouns, reg
 and rivers the gazetteer lacks, official country names; and every suggestion's rule."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -1140,3 +1141,68 @@ def test_the_state_is_the_place_after_a_part_of_it_and_before_a_number_of_its_pa
     body = "Jets bombed villages in Rakhine State on Monday.\n\n" + sentence
     [state] = [p for p in found(body) if p.text == "state"]
     assert state.place == "Rakhine State"
+
+
+def test_a_town_of_the_articles_country_spelled_as_one_word_is_the_gazetteers_two_word_town():
+    body = (
+        "KHARTOUM, Sudan - Aid trucks reached Elfasher on Monday after a week on the road, "
+        "Sudanese officials said. Prices in Elfasher have tripled since the siege began."
+    )
+    towns = [p for p in found(body) if p.text == "Elfasher"]
+    assert [(p.place, p.country_code, p.rule) for p in towns] == [
+        ("El Fasher", "SD", "place.gazetteer.joined-spelling")
+    ] * 2
+    # in a story about another country the joined spelling is no safe guess
+    elsewhere = "NAIROBI, Kenya - Kenyan officials said aid reached Elfasher on Monday."
+    assert "El Fasher" not in [p.place for p in found(elsewhere)]
+
+
+def test_a_gerund_opening_a_sentence_before_a_place_makes_no_person_of_the_place():
+    body = (
+        "KYIV, Ukraine - Ukrainian troops held Kherson on Tuesday, officials said. Holding "
+        "Kherson, a river port, matters to both armies, an analyst said. Losing Kherson would "
+        "cost Moscow dearly, he said."
+    )
+    starts = [p.start for p in found(body) if p.text == "Kherson"]
+    assert starts == [m.start() for m in re.finditer("Kherson", body)]
+
+
+_DOGONRUWA = (
+    "Gunmen Kill Six Farmers Near Dogonruwa as Army Hunts Them\n\nKADUNA, Nigeria - Gunmen "
+    "killed six farmers near Dogonruwa in Kaduna State on Sunday, police said. Troops were "
+    "sent to Dogonruwa overnight, the army said."
+)
+
+
+def test_a_town_after_near_in_a_headline_and_after_sent_to_counts_as_located():
+    towns = [p for p in found(_DOGONRUWA) if p.text == "Dogonruwa"]
+    assert len(towns) == 3
+    assert {p.country_code for p in towns} == {"NG"}
+
+
+def test_the_city_in_a_paragraph_framed_by_a_city_is_that_city_not_a_guessed_settlement():
+    body = (
+        _DOGONRUWA + "\n\nIn Kaduna, families who fled villages around Dogonruwa slept in a "
+        "school on the edge of the city."
+    )
+    [city] = [p for p in found(body) if p.text == "city"]
+    assert city.place == "Kaduna"
+
+
+def test_a_compass_part_of_a_region_the_gazetteer_lacks_is_a_region_and_no_province():
+    body = (
+        "PESHAWAR, Pakistan - Troops killed five fighters in North Tarnak on Monday, officials "
+        "said. Roads from North Tarnak were closed. In Peshawar Province, the province's police "
+        "chief said schools would stay shut."
+    )
+    out = found(body)
+    parts = [p for p in out if p.text == "North Tarnak"]
+    assert [(p.kind, p.country_code) for p in parts] == [("region", "PK")] * 2
+    assert parts[0].rule == "place.region.compass-part"
+    assert [p.place for p in out if p.text == "province"] != ["North Tarnak"]
+    [south] = [
+        p
+        for p in found("Aid convoys reached villages in South Tigray, Ethiopian officials said.")
+        if p.text == "South Tigray"
+    ]
+    assert (south.kind, round(south.latitude)) == ("region", 14)  # at the centre of Tigray

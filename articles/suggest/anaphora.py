@@ -85,6 +85,8 @@ def _pools(target: _Target) -> tuple[str, ...]:
         return ("city", "town") if target.population < 200_000 else ("city",)
     if target.kind == "facility":
         return (target.feature,) if target.feature in {"airport", "crossing", "corridor"} else ()
+    if target.kind == "region" and target.feature == "part":
+        return ()  # "North Waziristan": of what kind the text does not say, so no "province"
     if target.kind == "region":  # "Kurram district" is also in the pool of "the district"
         words = {n.split()[-1].casefold() for n in (target.name, *target.aliases) if n.strip()}
         return ("region", *sorted(f"region:{w}" for w in words & _REGION_NOUNS))
@@ -224,7 +226,22 @@ class _Earlier:
             # they came from; the city is the story's, unless that is the only one
             best = self.most_mentioned(pool)
             return found.target if best is None or best is found.target else None
+        if pool == "city" and found.target.note.startswith("approximate"):
+            # "In Gusau, people who fled villages around Dansadau ... the edge of the city": a
+            # settlement the gazetteer lacks is no city; the paragraph's opening city is
+            frame = self._frame_city(self._paragraph_start(position), found.start, body)
+            if frame is not None:
+                return frame
         return self._paragraphs_own(pool, position, found) or found.target
+
+    def _frame_city(self, start: int, end: int, body: str) -> _Target | None:
+        """The city of the gazetteer or database a paragraph opens with as its frame ("In
+        Gusau, ..."), named between ``start`` and ``end``."""
+        for mention in self.mentions:
+            inside = start <= mention.start < end and mention.target.kind == "city"
+            if inside and not mention.target.note and _is_frame(body, mention):
+                return mention.target
+        return None
 
     def _paragraphs_own(self, pool: str, position: int, found: _Mention) -> _Target | None:
         """ "Hodeidah, Yemen's fourth-largest city ... an agreement signed in Stockholm was

@@ -216,6 +216,40 @@ def _region_suffixes(ctx: _Context, anchors: _Anchors) -> None:
             _define(ctx, anchors, s, m.end(), target, "place.region-suffix")
 
 
+# "in North Waziristan", "stronghold in West Kordofan": a compass part of a region, after a
+# word that puts it on the map, the whole name no entry of the gazetteer's
+_COMPASS_REGION_RE = re.compile(
+    r"\b(?:in|from|of|across|into|near)\s+((?:North|South|East|West)\s+([A-Z][a-z][\w’'-]+))"
+    r"\b(?![\w’'-])(?!\s+[A-Z])"
+)
+
+
+def _compass_regions(ctx: _Context, anchors: _Anchors) -> None:
+    """ "North Waziristan", "West Kordofan": a region the gazetteer lacks, named as a compass
+    part of another; placed at that region when the gazetteer has it, else near what the
+    article names (approximately); its later bare mentions are the region too."""
+    if ctx.gaz is None:
+        return
+    for m in _COMPASS_REGION_RE.finditer(ctx.body):
+        s, e = m.span(1)
+        name = " ".join(m.group(1).split())
+        if not ctx.free(s, e) or name in ctx.gaz or name in ctx.learned:
+            continue
+        whole = [x for x in ctx.gaz.lookup(m.group(2)) if x.kind == "region"]
+        if whole:
+            part = whole[0]
+            note = f"approximate: placed at the centre of {part.name}, which it is a part of"
+            code = part.country_code or ctx.focus
+            target = _Target(
+                name, part.latitude, part.longitude, "region", code, True, note=note,
+                feature="part",
+            )  # fmt: skip
+        else:
+            target = _placed(ctx, anchors, s, e, name, "region", feature="part")
+        if target is not None:
+            _define(ctx, anchors, s, e, target, "place.region.compass-part")
+
+
 def _crossings(ctx: _Context, anchors: _Anchors) -> None:
     """ "the Jarinje border crossing", "the Adré crossing": the crossing, by its name only."""
     for m in _CROSSING_RE.finditer(ctx.body):
@@ -308,7 +342,8 @@ def _border_town(ctx: _Context, name: str):
 # a preposition that puts what follows on the map: "villages near Huliaipole", "west of
 # Huliaipole", "pulled out of Kiwanja", "between Mala Tokmachka and Orikhiv"
 _LOCATIVE_RE = re.compile(
-    r"\b(?:[Ii]n|near|around|outside|into|towards|toward|through|across|out of|"
+    r"\b(?:[Ii]n|(?i:near|around|outside)|into|towards|toward|through|across|out of|"
+    r"(?:sent|fled|returned|travelled|traveled|moved) to|"
     r"(?:north|south|east|west)(?:-?(?:east|west))? of)\s+([A-Z][a-z][\w’'-]*)\b(?![\w’'-])"
     r"(?!\s+[A-Z])(?:(?:,|\s+and|\s+or)\s+([A-Z][a-z][\w’'-]*)\b(?![\w’'-])(?!\s+[A-Z]))?"
 )

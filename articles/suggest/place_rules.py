@@ -30,6 +30,9 @@ RULES: dict[str, Rule] = {
         "a country under its long official name: 'Republic of Türkiye'", 0.5
     ),
     "place.gazetteer.city": Rule("a city or town in the gazetteer", 0.97),
+    "place.gazetteer.joined-spelling": Rule(
+        "a town of the article's country spelled as one word: 'Elwak' for 'El Wak'", 0.5
+    ),
     "place.gazetteer.feature": Rule(
         "a region, river, sea or lake of the gazetteer's curated list", 0.889
     ),
@@ -41,6 +44,9 @@ RULES: dict[str, Rule] = {
     ),
     "place.region-suffix": Rule(
         "a name the gazetteer lacks before a region word: 'South Kivu province'", 0.5
+    ),
+    "place.region.compass-part": Rule(
+        "a compass part of a region, the whole name unknown: 'in North Waziristan'", 0.5
     ),
     "place.facility-of-city": Rule(
         "a facility named after a town: 'Kakhovka dam', 'Lashio airport'", 0.667

@@ -38,6 +38,7 @@ from .disambiguation import (
 from .features import (
     _DESCRIBING_RE,
     _Anchors,
+    _compass_regions,
     _crossings,
     _listed_settlements,
     _located_settlements,
@@ -101,6 +102,7 @@ def suggest_places(
     _named_roads(ctx, anchors)
     if gaz is not None:
         _region_suffixes(ctx, anchors)
+        _compass_regions(ctx, anchors)
         _crossings(ctx, anchors)
         _located_settlements(ctx, anchors)
         _settlements(ctx, anchors)
@@ -202,12 +204,27 @@ def _set_people_aside(ctx: _Context) -> None:
             continue  # "National Road 2", "Kamaran Island": a road's or a site's name
         if _DESCRIBING_RE.search(first):
             continue  # "Pakistan-administered Kashmir": a place described, no person
+        if _verb_before_place(ctx, name):
+            continue  # "Losing Pokrovsk would ...": a verb opens the sentence, no given name
         ctx.mark(s, e)
         surnames.add(name.split()[-1])
         if len(name.split()) > 1:
             given.add(name.split()[0])
     _mark_surnames(body, surnames, ctx)
     _mark_given_names(body, given - surnames, ctx)
+
+
+_GERUND_RE = re.compile(r"[A-Z][a-z]{2,}ing")
+
+
+def _verb_before_place(ctx: _Context, name: str) -> bool:
+    """A "name" of two words that is a gerund and a place the database or the gazetteer has:
+    "Losing Pokrovsk", "Retaking Kherson" open a sentence; no one is called so."""
+    words = name.split()
+    if len(words) != 2 or not _GERUND_RE.fullmatch(words[0]):
+        return False
+    place = words[1]
+    return _key(place) in ctx.known_by_key or (ctx.gaz is not None and place in ctx.gaz)
 
 
 # a name that starts with one of these is a feature's, no person's: "Mount Sinjar" (else
@@ -489,6 +506,9 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         if not text[-1:].isalpha() and not text.endswith("."):
             continue
         if text not in gaz or text.casefold() in gaz.demonyms:
+            joined = _joined_spelling(ctx, text) if n == 1 else None
+            if joined is not None:  # "Elwak" for the gazetteer's "El Wak"
+                return s, e, text, joined, n
             continue
         if n == 1 and text.casefold() in gazetteer_module.COMMON_WORDS and not text.isupper():
             continue
@@ -509,6 +529,15 @@ def _longest_match(ctx: _Context, tokens, i: int, run: int):
         if entry is not None:
             return s, e, text, entry, n
     return None
+
+
+def _joined_spelling(ctx: _Context, text: str):
+    """The town of the article's own country whose name of two words is ``text`` written as
+    one ("Elwak" for "El Wak"), if exactly one; a town elsewhere is no safe guess."""
+    if not ctx.focus or not text[:1].isupper() or len(text) < 5:
+        return None
+    towns = [e for e in ctx.gaz.joined(text) if e.kind == "city" and e.country_code == ctx.focus]
+    return towns[0] if len({(e.latitude, e.longitude) for e in towns}) == 1 else None
 
 
 def _acronym(body: str, s: int, text: str, gaz) -> bool:
@@ -608,6 +637,8 @@ def _take_match(ctx: _Context, s: int, e: int, text: str, entry) -> None:
     big = entry.population >= 100_000
     trusted = code == ctx.focus or ((primary or big) and (not ctx.focus or near))
     target, s, e, rule = _shape(ctx.body, gaz, s, e, text, entry, trusted)
+    if rule == "place.gazetteer.city" and text not in gaz:
+        rule = "place.gazetteer.joined-spelling"
     if target is None or not ctx.free(s, e):
         return
     known = _known_same(ctx, target, text)
