@@ -1078,3 +1078,14 @@ def test_reported_speech_ends_before_a_naming_participle_with_a_quotation():
         "it had fired rockets at an army post": "Harakat Nur",
         "the raids on our farms": "Harakat Nur",
     }
+
+
+# --- 90-101: places and groups are no speakers ------------------------------------------------
+
+
+def test_a_source_described_by_a_place_near_them_is_unnamed_not_the_place():
+    body = (
+        "A beekeeper near Varnel, who asked not to be named, said the hives were burned. "
+        '"We lost everything," he said.'
+    )
+    assert speakers_of(body) == {"the hives were burned": None, "We lost everything": None}

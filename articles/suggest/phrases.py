@@ -134,6 +134,11 @@ def _object_of_preposition(before: str) -> bool:
 _PARTICIPLE_OBJECT_RE = re.compile(r"\b[a-z]{3,}(?:ed|ing)\s+(?:in|at|near|from|by)\s+$")
 
 
+# locatives that are no part of a name: "A grower near X" is the grower, not X
+_NEAR_WORDS = frozenset({"near", "outside", "around"})
+_LOCATIVE_WORDS = _NEAR_WORDS | {"in", "from"}
+
+
 def _trailing_np(text: str) -> tuple[int, str]:
     """The noun phrase that ends ``text``: (its start within text, the phrase)."""
     words = list(re.finditer(r"[^\s,;:()]+", text))
@@ -145,12 +150,14 @@ def _trailing_np(text: str) -> tuple[int, str]:
         # one or two lowercase modifiers between a name and its head: "the Congolese aid group",
         # "The United Nations refugee agency", "aid agencies"
         leftmost = words[start].group() if start < len(words) else ""
-        # "A Baptist pastor in X": the person so described, not X
-        if leftmost in {"in", "from"} and start >= 2 and words[start - 1].group().islower():
+        # "A Baptist pastor in X", "a grower near X": the person so described, not X
+        at = start - 1 if start >= 3 and words[start - 1].group() in _NEAR_WORDS else start
+        lead = words[at].group() if at < len(words) else ""
+        if lead in _LOCATIVE_WORDS and at >= 2 and words[at - 1].group().islower():
             k = next(
                 (
                     j
-                    for j in range(start - 2, max(-1, start - 5), -1)
+                    for j in range(at - 2, max(-1, at - 5), -1)
                     if words[j].group().casefold() in {"a", "an"}
                 ),
                 -1,
