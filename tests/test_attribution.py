@@ -1089,3 +1089,12 @@ def test_a_source_described_by_a_place_near_them_is_unnamed_not_the_place():
         '"We lost everything," he said.'
     )
     assert speakers_of(body) == {"the hives were burned": None, "We lost everything": None}
+
+
+def test_a_name_the_text_uses_as_a_place_elsewhere_is_no_person_for_he_to_mean():
+    body = (
+        "Troops searched the Osk camp and Dal Varen overnight, residents said. "
+        "Piet Lund, 40, left Dal Varen with his sons. Aid groups reached families in Dal Varen.\n\n"
+        '"The soldiers gave us an hour," he said.'
+    )
+    assert speakers_of(body)["The soldiers gave us an hour"] == "Piet Lund"
