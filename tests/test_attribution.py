@@ -1098,3 +1098,13 @@ def test_a_name_the_text_uses_as_a_place_elsewhere_is_no_person_for_he_to_mean()
         '"The soldiers gave us an hour," he said.'
     )
     assert speakers_of(body)["The soldiers gave us an hour"] == "Piet Lund"
+
+
+@pytest.mark.parametrize("name", ["Marta", "Lima"])  # Lima is a city too, but here hers
+def test_a_one_name_source_who_gave_only_her_first_name_before_it_is_she(name):
+    body = (
+        "An alliance known as Frente Norte holds the hills.\n\n"
+        f"{name}, a 40-year-old nurse who gave only her first name, reached the coast on Monday."
+        '\n\n"The shelling starts at dusk," she said.'
+    )
+    assert speakers_of(body) == {"The shelling starts at dusk": name}

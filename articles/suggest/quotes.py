@@ -196,7 +196,10 @@ def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
 # a person who gives one name only: "who gave her name as Hawa", "identified himself as Musa"
 _GAVE_NAME_RE = re.compile(
     rf"\b{_GAVE_NAME}|\bidentif(?:ied|ying)\s+(?:himself|herself)\s+(?:only\s+)?as\s+"
-    r"([A-Z][\w’'-]+)"
+    r"([A-Z][\w’'-]+)|"
+    # "Hawa, a 52-year-old trader who gave only her first name, ...": the name before
+    r"(?<![\w’'-])([A-Z][\w’'-]+),\s+(?:a|an)\s+[^,.;:]{0,60}?\bwho\s+gave\s+(?:only\s+)?"
+    r"(?:his|her)\s+(?:first\s+)?name\b"
 )
 # a name before one of these names a people or a place, not the person: "Bawm villages"
 _MODIFIED_NOUNS = _GROUP_WORDS | {
@@ -228,7 +231,9 @@ def _note_people(ctx: _Context, major) -> None:
     for m in _GAVE_NAME_RE.finditer(masked, lo, hi):
         # "He gave his name as Yakobus and said": one name, the sentence's subject's (so it
         # counts from the sentence's start, where "he" stands)
-        entity = registry.person(m.group(1) or m.group(2))
+        entity = registry.person(m.group(1) or m.group(2) or m.group(3))
+        if not entity.known:
+            registry.set_kind(entity, "person")  # "Guadalupe" is a town too, but here hers
         registry.mention(max(0, lo - 1), entity)
     # later references by a registered name or alias: only names whose first words the sentence
     # has can be in it (a name's first two words are runs of \w in the text too). Mentions go in
