@@ -1108,3 +1108,11 @@ def test_a_one_name_source_who_gave_only_her_first_name_before_it_is_she(name):
         '\n\n"The shelling starts at dusk," she said.'
     )
     assert speakers_of(body) == {"The shelling starts at dusk": name}
+
+
+def test_a_name_before_bridge_or_dam_is_a_place_not_the_speaker_she_means():
+    body = (
+        "Lea Norin, who fled Osk with her sons, said they had crossed the Dal Varen bridge "
+        'at dawn. "There is no way back now," she said.'
+    )
+    assert speakers_of(body)["There is no way back now"] == "Lea Norin"

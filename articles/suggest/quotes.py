@@ -207,6 +207,7 @@ _MODIFIED_NOUNS = _GROUP_WORDS | {
     "areas", "area", "land", "lands", "homeland", "language", "clan", "clans", "tribe", "tribes",
     "camp", "camps", "district", "districts", "neighbourhood", "neighborhood", "settlement",
     "municipality", "commune", "county", "province", "region", "valley",
+    "bridge", "dam", "crossing", "highway", "road", "river", "border", "airport", "port",
 }  # fmt: skip
 _MODIFIED_NOUN_RE = re.compile(r"\s+([a-z]+)\b")
 
