@@ -1116,3 +1116,14 @@ def test_a_name_before_bridge_or_dam_is_a_place_not_the_speaker_she_means():
         'at dawn. "There is no way back now," she said.'
     )
     assert speakers_of(body)["There is no way back now"] == "Lea Norin"
+
+
+def test_a_speaker_with_an_adviser_to_appositive_is_the_one_he_means_after():
+    body = (
+        "Omar Halden, an adviser to militia commander Sami Rask, said the depot had fallen. "
+        '"The east is ours," he said.'
+    )
+    assert speakers_of(body) == {
+        "the depot had fallen": "Omar Halden",
+        "The east is ours": "Omar Halden",
+    }

@@ -139,6 +139,12 @@ _NEAR_WORDS = frozenset({"near", "outside", "around"})
 _LOCATIVE_WORDS = _NEAR_WORDS | {"in", "from"}
 
 
+# a role noun and "to" after it: "an adviser to the commander", "a spokesman to the envoy"
+_ROLE_TO_RE = re.compile(
+    r"(?:a|an|the|his|her|its|their)\s+(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]*)\s+to\s"
+)
+
+
 def _trailing_np(text: str) -> tuple[int, str]:
     """The noun phrase that ends ``text``: (its start within text, the phrase)."""
     words = list(re.finditer(r"[^\s,;:()]+", text))
@@ -465,6 +471,9 @@ class _Speakers:
         ):
             found = self._named_with_appositive(prev, last, scope_end)
             if found is not None:
+                # the speaker again at the cue, after any name inside the appositive: "X, an
+                # adviser to commander Y, said ... . '...,' he said": he is X, not Y
+                self.registry.mention(cue_start, found[1])
                 return found
             if last.startswith("one of ") and re.match(r"(?:A|An|a|an)\s", prev[0]):
                 # "A mother waiting for her son, one of the fishermen, said": the mother
@@ -604,6 +613,9 @@ class _Speakers:
         m = re.match(r"(a|an|the|his|her|its|their|one of)\s", text)
         if not m:
             return False
+        role_to = _ROLE_TO_RE.match(text)
+        if role_to and role_to.group(1) in _ROLE_WORDS:
+            return True  # "X, an adviser to RSF commander Y, said": describes X
         head = _head_word(text)
         if _is_cap(head):
             return False
