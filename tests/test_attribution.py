@@ -1127,3 +1127,10 @@ def test_a_speaker_with_an_adviser_to_appositive_is_the_one_he_means_after():
         "the depot had fallen": "Omar Halden",
         "The east is ours": "Omar Halden",
     }
+
+
+def test_a_routes_end_after_from_and_to_is_a_place_not_the_speaker_he_means():
+    body = (
+        'Jon Brask said the track from Osk to Dal Varen was cut. "Nothing moves at night," he said.'
+    )
+    assert speakers_of(body)["Nothing moves at night"] == "Jon Brask"
