@@ -1134,3 +1134,11 @@ def test_a_routes_end_after_from_and_to_is_a_place_not_the_speaker_he_means():
         'Jon Brask said the track from Osk to Dal Varen was cut. "Nothing moves at night," he said.'
     )
     assert speakers_of(body)["Nothing moves at night"] == "Jon Brask"
+
+
+def test_a_one_word_rank_stays_when_an_appositive_gives_the_office_after_it():
+    body = (
+        'Captain Ivo Marsh, a spokesman for the brigade, called the raid "a failure".\n\n'
+        '"They lost two trucks at the ford," the captain said.'
+    )
+    assert speakers_of(body)["They lost two trucks at the ford"] == "Ivo Marsh"
