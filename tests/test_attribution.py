@@ -1078,3 +1078,67 @@ def test_reported_speech_ends_before_a_naming_participle_with_a_quotation():
         "it had fired rockets at an army post": "Harakat Nur",
         "the raids on our farms": "Harakat Nur",
     }
+
+
+# --- 90-101: places and groups are no speakers ------------------------------------------------
+
+
+def test_a_source_described_by_a_place_near_them_is_unnamed_not_the_place():
+    body = (
+        "A beekeeper near Varnel, who asked not to be named, said the hives were burned. "
+        '"We lost everything," he said.'
+    )
+    assert speakers_of(body) == {"the hives were burned": None, "We lost everything": None}
+
+
+def test_a_name_the_text_uses_as_a_place_elsewhere_is_no_person_for_he_to_mean():
+    body = (
+        "Troops searched the Osk camp and Dal Varen overnight, residents said. "
+        "Piet Lund, 40, left Dal Varen with his sons. Aid groups reached families in Dal Varen.\n\n"
+        '"The soldiers gave us an hour," he said.'
+    )
+    assert speakers_of(body)["The soldiers gave us an hour"] == "Piet Lund"
+
+
+@pytest.mark.parametrize("name", ["Marta", "Lima"])  # Lima is a city too, but here hers
+def test_a_one_name_source_who_gave_only_her_first_name_before_it_is_she(name):
+    body = (
+        "An alliance known as Frente Norte holds the hills.\n\n"
+        f"{name}, a 40-year-old nurse who gave only her first name, reached the coast on Monday."
+        '\n\n"The shelling starts at dusk," she said.'
+    )
+    assert speakers_of(body) == {"The shelling starts at dusk": name}
+
+
+def test_a_name_before_bridge_or_dam_is_a_place_not_the_speaker_she_means():
+    body = (
+        "Lea Norin, who fled Osk with her sons, said they had crossed the Dal Varen bridge "
+        'at dawn. "There is no way back now," she said.'
+    )
+    assert speakers_of(body)["There is no way back now"] == "Lea Norin"
+
+
+def test_a_speaker_with_an_adviser_to_appositive_is_the_one_he_means_after():
+    body = (
+        "Omar Halden, an adviser to militia commander Sami Rask, said the depot had fallen. "
+        '"The east is ours," he said.'
+    )
+    assert speakers_of(body) == {
+        "the depot had fallen": "Omar Halden",
+        "The east is ours": "Omar Halden",
+    }
+
+
+def test_a_routes_end_after_from_and_to_is_a_place_not_the_speaker_he_means():
+    body = (
+        'Jon Brask said the track from Osk to Dal Varen was cut. "Nothing moves at night," he said.'
+    )
+    assert speakers_of(body)["Nothing moves at night"] == "Jon Brask"
+
+
+def test_a_one_word_rank_stays_when_an_appositive_gives_the_office_after_it():
+    body = (
+        'Captain Ivo Marsh, a spokesman for the brigade, called the raid "a failure".\n\n'
+        '"They lost two trucks at the ford," the captain said.'
+    )
+    assert speakers_of(body)["They lost two trucks at the ford"] == "Ivo Marsh"

@@ -32,7 +32,10 @@ class _Entity:
         both mean the person."""
         role = role.strip()
         title_only = len(self.role.split()) == 1 and len(role.split()) > 1 and not self.known
-        if role and (not self.role or title_only):
+        if title_only and _is_cap(self.role) and role[:1].islower() and "," not in role:
+            # "Major X, a spokesman for the operation": "the major" and "the spokesman" both
+            self.role = f"{self.role}, {role}"
+        elif role and (not self.role or title_only):
             self.role = role
         elif role and not self.known and _rank(self.role) and role[:1].islower():
             if "," not in self.role:

@@ -141,7 +141,8 @@ def _after_locative(text: str, start: int) -> bool:
         return True
     previous = before[-2].casefold() if len(before) > 1 else ""
     if last == "to":  # "who fled to Kalma Nuri", not "said to Ana Ruiz"
-        return previous in _MOTION_WORDS
+        # "the road from Babanusa to El Nuhud": a route's end
+        return previous in _MOTION_WORDS or "from" in (w.casefold() for w in before[-4:-2])
     if last == "of":  # "Residents of Ras Tamra", "the outskirts of Kalma Nuri"
         return previous in _PLACE_OF_WORDS
     return last == "on" and previous in _ATTACK_WORDS

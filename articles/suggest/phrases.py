@@ -134,6 +134,17 @@ def _object_of_preposition(before: str) -> bool:
 _PARTICIPLE_OBJECT_RE = re.compile(r"\b[a-z]{3,}(?:ed|ing)\s+(?:in|at|near|from|by)\s+$")
 
 
+# locatives that are no part of a name: "A grower near X" is the grower, not X
+_NEAR_WORDS = frozenset({"near", "outside", "around"})
+_LOCATIVE_WORDS = _NEAR_WORDS | {"in", "from"}
+
+
+# a role noun and "to" after it: "an adviser to the commander", "a spokesman to the envoy"
+_ROLE_TO_RE = re.compile(
+    r"(?:a|an|the|his|her|its|their)\s+(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]*)\s+to\s"
+)
+
+
 def _trailing_np(text: str) -> tuple[int, str]:
     """The noun phrase that ends ``text``: (its start within text, the phrase)."""
     words = list(re.finditer(r"[^\s,;:()]+", text))
@@ -145,12 +156,14 @@ def _trailing_np(text: str) -> tuple[int, str]:
         # one or two lowercase modifiers between a name and its head: "the Congolese aid group",
         # "The United Nations refugee agency", "aid agencies"
         leftmost = words[start].group() if start < len(words) else ""
-        # "A Baptist pastor in X": the person so described, not X
-        if leftmost in {"in", "from"} and start >= 2 and words[start - 1].group().islower():
+        # "A Baptist pastor in X", "a grower near X": the person so described, not X
+        at = start - 1 if start >= 3 and words[start - 1].group() in _NEAR_WORDS else start
+        lead = words[at].group() if at < len(words) else ""
+        if lead in _LOCATIVE_WORDS and at >= 2 and words[at - 1].group().islower():
             k = next(
                 (
                     j
-                    for j in range(start - 2, max(-1, start - 5), -1)
+                    for j in range(at - 2, max(-1, at - 5), -1)
                     if words[j].group().casefold() in {"a", "an"}
                 ),
                 -1,
@@ -458,6 +471,9 @@ class _Speakers:
         ):
             found = self._named_with_appositive(prev, last, scope_end)
             if found is not None:
+                # the speaker again at the cue, after any name inside the appositive: "X, an
+                # adviser to commander Y, said ... . '...,' he said": he is X, not Y
+                self.registry.mention(cue_start, found[1])
                 return found
             if last.startswith("one of ") and re.match(r"(?:A|An|a|an)\s", prev[0]):
                 # "A mother waiting for her son, one of the fishermen, said": the mother
@@ -597,6 +613,9 @@ class _Speakers:
         m = re.match(r"(a|an|the|his|her|its|their|one of)\s", text)
         if not m:
             return False
+        role_to = _ROLE_TO_RE.match(text)
+        if role_to and role_to.group(1) in _ROLE_WORDS:
+            return True  # "X, an adviser to RSF commander Y, said": describes X
         head = _head_word(text)
         if _is_cap(head):
             return False

@@ -27,7 +27,15 @@ from .sentences import (
     _words,
 )
 from .types import QuoteSuggestion
-from .vocabulary import _CUE_RE, _DOUBLE_MARKS, _GROUP_WORDS, _ROLE_WORDS, _wordset
+from .vocabulary import (
+    _CUE_RE,
+    _DOUBLE_MARKS,
+    _GROUP_WORDS,
+    _ROLE_WORDS,
+    _STOP_CAPS,
+    _key,
+    _wordset,
+)
 
 if TYPE_CHECKING:
     from .entities import _Entity
@@ -41,19 +49,38 @@ def suggest_quotes(body: str, speakers: Sequence[KnownSpeaker] = ()) -> list[Quo
     gaz = _default_gazetteer()
     place_keys = _place_keys(body, gaz)
     demonyms = gaz.demonyms if gaz is not None else frozenset()
-    major = (_major_places(body, gaz), place_keys, demonyms)
     paragraphs = _paragraph_bounds(body)
     quotes = _find_quotes(body, paragraphs)
     quotes += _find_single_quotes(body, paragraphs, quotes)
     quotes += _block_quotes(body, paragraphs, quotes)
     quotes.sort(key=lambda q: q.start)
     masked = _mask(body, quotes)
+    major = (_major_places(body, gaz) | _used_as_places(masked), place_keys, demonyms)
     registry = _Registry(speakers, place_keys)
     who = _Speakers(registry, body, masked)
     index = _QuoteIndex(quotes)
     candidates = _read_sentences(body, masked, paragraphs, index, who, major)
     candidates += _direct_candidates(body, masked, quotes)
     return [_suggestion(body, c) for c in _choose(body, candidates)]
+
+
+# a run of two to four capitalised words: a name, a person's or a place's
+_CAPITALISED_RUN_RE = re.compile(r"[A-Z][\w’'-]+(?:[ ][A-Z][\w’'-]+){1,3}")
+
+
+def _used_as_places(masked: str) -> set[str]:
+    """Keys of the names the text uses as places somewhere ("fled to Nur Amal", "the Nur Amal
+    camp"): no person's name elsewhere either, so "he" never means the place."""
+    keys = set()
+    for m in _CAPITALISED_RUN_RE.finditer(masked):
+        words, start = m.group().split(" "), m.start()
+        while words and words[0].casefold() in _STOP_CAPS:
+            start += len(words.pop(0)) + 1  # "In Nur Amal": "in" is before the name
+        if len(words) < 2:
+            continue
+        if _after_locative(masked, start) or _names_a_people(masked, m.end()):
+            keys.add(_key(" ".join(words)))
+    return keys
 
 
 def _read_sentences(body, masked, paragraphs, index: _QuoteIndex, who: _Speakers, major):
@@ -169,7 +196,10 @@ def _block_quotes(body: str, paragraphs, quotes: list[_Quote]) -> list[_Quote]:
 # a person who gives one name only: "who gave her name as Hawa", "identified himself as Musa"
 _GAVE_NAME_RE = re.compile(
     rf"\b{_GAVE_NAME}|\bidentif(?:ied|ying)\s+(?:himself|herself)\s+(?:only\s+)?as\s+"
-    r"([A-Z][\w’'-]+)"
+    r"([A-Z][\w’'-]+)|"
+    # "Hawa, a 52-year-old trader who gave only her first name, ...": the name before
+    r"(?<![\w’'-])([A-Z][\w’'-]+),\s+(?:a|an)\s+[^,.;:]{0,60}?\bwho\s+gave\s+(?:only\s+)?"
+    r"(?:his|her)\s+(?:first\s+)?name\b"
 )
 # a name before one of these names a people or a place, not the person: "Bawm villages"
 _MODIFIED_NOUNS = _GROUP_WORDS | {
@@ -177,6 +207,7 @@ _MODIFIED_NOUNS = _GROUP_WORDS | {
     "areas", "area", "land", "lands", "homeland", "language", "clan", "clans", "tribe", "tribes",
     "camp", "camps", "district", "districts", "neighbourhood", "neighborhood", "settlement",
     "municipality", "commune", "county", "province", "region", "valley",
+    "bridge", "dam", "crossing", "highway", "road", "river", "border", "airport", "port",
 }  # fmt: skip
 _MODIFIED_NOUN_RE = re.compile(r"\s+([a-z]+)\b")
 
@@ -201,7 +232,9 @@ def _note_people(ctx: _Context, major) -> None:
     for m in _GAVE_NAME_RE.finditer(masked, lo, hi):
         # "He gave his name as Yakobus and said": one name, the sentence's subject's (so it
         # counts from the sentence's start, where "he" stands)
-        entity = registry.person(m.group(1) or m.group(2))
+        entity = registry.person(m.group(1) or m.group(2) or m.group(3))
+        if not entity.known:
+            registry.set_kind(entity, "person")  # "Guadalupe" is a town too, but here hers
         registry.mention(max(0, lo - 1), entity)
     # later references by a registered name or alias: only names whose first words the sentence
     # has can be in it (a name's first two words are runs of \w in the text too). Mentions go in
