@@ -839,7 +839,7 @@ def test_each_rules_confidence_is_its_measured_precision_on_the_tuned_articles()
 
     quality = load_quality()
     # the articles the quote rules were tuned on (rules.py's docstring): every gold article no
-    # longer in quality.UNTUNED (01-89 since issue #13's fixes for 78-89), and the seed
+    # longer in quality.UNTUNED (01-101 since issue #13's fixes for 90-101), and the seed
     tuned = [a for a in quality.load_gold() if not a.untuned] + [quality.load_seed()]
     measured = quality.score(tuned)["rules"]
     for name, (made, right) in measured.items():
