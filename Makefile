@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# make test runs the suite in one process a core (pytest-xdist), each test file in one process.
+# make test runs the suite in one process a core (pytest-xdist), each test file in one process;
+# at most 6, each with its own Redis database (10-15, tests/conftest.py).
 TEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed
 # axe-core runs inside the browser tests (accessibility); fetched from npm, never shipped.
@@ -46,7 +47,7 @@ $(ANNOTATOR):
 		--log-level=warning --outfile=annotator.js.tmp && mv annotator.js.tmp annotator.js
 
 test: $(STAMP) $(AXE) $(ANNOTATOR)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

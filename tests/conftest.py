@@ -30,9 +30,11 @@ def redis_url() -> str:
     """This test process's own database on the machine's real Redis (NEWSROOM_TEST_REDIS_URL
     names another server): pytest-xdist's workers gw0, gw1, ... get databases 10, 11, ..., so one
     worker emptying its database never empties another's while its test runs."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    # Redis has databases 0-15: the Makefile runs at most 6 processes (--maxprocesses)
+    assert worker < 6, "at most 6 test processes share this machine's Redis (10-15)"
     server = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379")
-    return f"{server}/{10 + int(worker)}"
+    return f"{server}/{10 + worker}"
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ RULES: dict[str, Rule] = {
     "place.site": Rule(
         "a camp, terminal, airstrip, park or island the gazetteer lacks: 'Abu Shouk camp'", 0.5
     ),
-    "place.road": Rule("a road by its number or name: 'National Road 2', 'the M2 highway'", 0.5),
+    "place.road": Rule("a road by its number: 'National Road 2', 'Route Nationale 1'", 0.5),
     "place.settlement.located": Rule(
         "a name the gazetteer lacks, put after 'in', 'near', 'west of' three times", 0.5
     ),
